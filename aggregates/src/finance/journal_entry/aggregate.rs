@@ -1,0 +1,313 @@
+//! The journal entry aggregate: [`JournalEntry::decide`] checks every rule and returns
+//! the events, `apply` folds them. Pure — no I/O, no clock, no randomness.
+//!
+//! Rules are checked in a fixed order and the first broken one is reported:
+//! state, tenant, description, source reference, line count, then each line in order
+//! (account, debit/credit presence, amount sign, currency, memo), then per-currency
+//! totals (overflow, then balance, currencies in code order). For a reversal: state,
+//! reason, reversal date.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::commands::{JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry};
+use super::errors::{JournalEntryError, Side};
+use super::events::{lines_balance, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine};
+use super::{
+    MAX_DESCRIPTION_CHARS, MAX_LINES, MAX_MEMO_CHARS, MAX_REASON_CHARS, MAX_SOURCE_REFERENCE_CHARS, MIN_LINES,
+};
+use crate::finance::account::AccountCode;
+use crate::money::{Currency, Money};
+use crate::tenant::TenantId;
+
+/// Where a journal entry is in its life.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JournalEntryStatus {
+    /// No event yet.
+    #[default]
+    NotPosted,
+    /// Posted and in effect.
+    Posted,
+    /// Posted, then reversed.
+    Reversed,
+}
+
+/// The reversal entry id of `entry_id`: UUID v5 in the OID namespace of
+/// `"<entry_id>/reversal"`, so deciding a reversal needs no randomness.
+#[must_use]
+pub fn reversal_entry_id_for(entry_id: &str) -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{entry_id}/reversal").as_bytes())
+}
+
+/// State of one journal entry, folded from its events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    id: Option<String>,
+    status: JournalEntryStatus,
+    entry_date: Option<NaiveDate>,
+    lines: Vec<PostedLine>,
+    reversal_entry_id: Option<String>,
+}
+
+impl JournalEntry {
+    /// The entry id once posted.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// Where the entry is in its life.
+    #[must_use]
+    pub fn status(&self) -> JournalEntryStatus {
+        self.status
+    }
+
+    /// The accounting date once posted.
+    #[must_use]
+    pub fn entry_date(&self) -> Option<NaiveDate> {
+        self.entry_date
+    }
+
+    /// The posted lines (empty before posting).
+    #[must_use]
+    pub fn lines(&self) -> &[PostedLine] {
+        &self.lines
+    }
+
+    /// The id of the reversal entry once reversed.
+    #[must_use]
+    pub fn reversal_entry_id(&self) -> Option<&str> {
+        self.reversal_entry_id.as_deref()
+    }
+
+    /// Decides `command` against the current state: the events to record, or why not.
+    /// This is the whole of `handle`, callable without an event sink.
+    ///
+    /// # Errors
+    /// The first rule the command breaks, as a [`JournalEntryError`].
+    pub fn decide(&self, command: JournalEntryCommand) -> Result<Vec<JournalEntryEvent>, JournalEntryError> {
+        match command {
+            JournalEntryCommand::Post(post) => {
+                self.decide_post(post).map(|event| vec![JournalEntryEvent::JournalEntryPosted(event)])
+            }
+            JournalEntryCommand::Reverse(reverse) => {
+                self.decide_reverse(reverse).map(|event| vec![JournalEntryEvent::JournalEntryReversed(event)])
+            }
+        }
+    }
+
+    fn decide_post(&self, post: PostJournalEntry) -> Result<JournalEntryPosted, JournalEntryError> {
+        if self.status != JournalEntryStatus::NotPosted {
+            return Err(JournalEntryError::AlreadyPosted);
+        }
+        let tenant = TenantId::parse(&post.tenant).map_err(|reason| JournalEntryError::InvalidTenant { reason })?;
+        check_text(&post.description, MAX_DESCRIPTION_CHARS, JournalEntryError::DescriptionBlank, |chars, max| {
+            JournalEntryError::DescriptionTooLong { chars, max }
+        })?;
+        if let Some(reference) = &post.source_reference {
+            check_text(
+                reference,
+                MAX_SOURCE_REFERENCE_CHARS,
+                JournalEntryError::SourceReferenceBlank,
+                |chars, max| JournalEntryError::SourceReferenceTooLong { chars, max },
+            )?;
+        }
+        let count = post.lines.len();
+        if count < MIN_LINES {
+            return Err(JournalEntryError::TooFewLines { count, min: MIN_LINES });
+        }
+        if count > MAX_LINES {
+            return Err(JournalEntryError::TooManyLines { count, max: MAX_LINES });
+        }
+        let lines = post
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(index, input)| ValidLine::parse(index, input))
+            .collect::<Result<Vec<_>, _>>()?;
+        check_balanced(&lines)?;
+        Ok(JournalEntryPosted {
+            entry_id: post.entry_id.to_string(),
+            tenant: tenant.into(),
+            entry_date: post.entry_date,
+            description: post.description,
+            source_reference: post.source_reference,
+            lines: number_lines(lines),
+        })
+    }
+
+    fn decide_reverse(&self, reverse: ReverseJournalEntry) -> Result<JournalEntryReversed, JournalEntryError> {
+        match self.status {
+            JournalEntryStatus::NotPosted => return Err(JournalEntryError::NotFound),
+            JournalEntryStatus::Reversed => {
+                return Err(JournalEntryError::AlreadyReversed {
+                    reversal_entry_id: self.reversal_entry_id.clone().unwrap_or_default(),
+                })
+            }
+            JournalEntryStatus::Posted => {}
+        }
+        let (Some(entry_id), Some(entry_date)) = (self.id.as_deref(), self.entry_date) else {
+            // A Posted status always comes with both; treat a corrupt fold as missing.
+            return Err(JournalEntryError::NotFound);
+        };
+        check_text(&reverse.reason, MAX_REASON_CHARS, JournalEntryError::ReasonBlank, |chars, max| {
+            JournalEntryError::ReasonTooLong { chars, max }
+        })?;
+        if reverse.reversal_date < entry_date {
+            return Err(JournalEntryError::ReversalBeforeEntryDate {
+                reversal_date: reverse.reversal_date,
+                entry_date,
+            });
+        }
+        Ok(JournalEntryReversed {
+            entry_id: entry_id.to_owned(),
+            reversal_entry_id: reversal_entry_id_for(entry_id).to_string(),
+            reversal_date: reverse.reversal_date,
+            reason: reverse.reason,
+            lines: self.lines.iter().map(PostedLine::mirrored).collect(),
+        })
+    }
+}
+
+impl Aggregate for JournalEntry {
+    const TYPE: &'static str = "finance.journal_entry";
+    type Command = JournalEntryCommand;
+    type Event = JournalEntryEvent;
+    type Error = JournalEntryError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            JournalEntryEvent::JournalEntryPosted(posted) => {
+                debug_assert_eq!(self.status, JournalEntryStatus::NotPosted, "posted twice");
+                debug_assert!(lines_balance(&posted.lines), "posted entry {} does not balance", posted.entry_id);
+                self.id = Some(posted.entry_id);
+                self.status = JournalEntryStatus::Posted;
+                self.entry_date = Some(posted.entry_date);
+                self.lines = posted.lines;
+            }
+            JournalEntryEvent::JournalEntryReversed(reversed) => {
+                debug_assert_eq!(self.status, JournalEntryStatus::Posted, "reversed unposted");
+                debug_assert!(
+                    lines_balance(&reversed.lines),
+                    "reversal {} does not balance",
+                    reversed.reversal_entry_id
+                );
+                self.status = JournalEntryStatus::Reversed;
+                self.reversal_entry_id = Some(reversed.reversal_entry_id);
+            }
+        }
+    }
+}
+
+/// A line that passed every per-line rule.
+struct ValidLine {
+    account: AccountCode,
+    side: Side,
+    amount: Money,
+    memo: Option<String>,
+}
+
+impl ValidLine {
+    fn parse(line: usize, input: JournalLineInput) -> Result<Self, JournalEntryError> {
+        let account =
+            AccountCode::parse(&input.account).map_err(|reason| JournalEntryError::InvalidAccount { line, reason })?;
+        let (side, minor) = match (input.debit, input.credit) {
+            (Some(debit), None) => (Side::Debit, debit),
+            (None, Some(credit)) => (Side::Credit, credit),
+            (None, None) => return Err(JournalEntryError::MissingAmount { line }),
+            (Some(_), Some(_)) => return Err(JournalEntryError::DebitAndCredit { line }),
+        };
+        if minor <= 0 {
+            return Err(JournalEntryError::NonPositiveAmount { line, side, amount: minor });
+        }
+        let currency =
+            Currency::parse(&input.currency).map_err(|reason| JournalEntryError::InvalidCurrency { line, reason })?;
+        if let Some(memo) = &input.memo {
+            let chars = memo.chars().count();
+            if chars > MAX_MEMO_CHARS {
+                return Err(JournalEntryError::MemoTooLong { line, chars, max: MAX_MEMO_CHARS });
+            }
+        }
+        Ok(Self { account, side, amount: Money::new(minor, currency), memo: input.memo })
+    }
+}
+
+/// Rejects blank or over-long text.
+fn check_text(
+    text: &str,
+    max: usize,
+    blank: JournalEntryError,
+    too_long: fn(usize, usize) -> JournalEntryError,
+) -> Result<(), JournalEntryError> {
+    if text.trim().is_empty() {
+        return Err(blank);
+    }
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(too_long(chars, max));
+    }
+    Ok(())
+}
+
+/// Sums debits and credits per currency with checked arithmetic and requires them equal.
+fn check_balanced(lines: &[ValidLine]) -> Result<(), JournalEntryError> {
+    let mut totals: BTreeMap<Currency, (Money, Money)> = BTreeMap::new();
+    for line in lines {
+        let currency = line.amount.currency;
+        let (debits, credits) = totals.entry(currency).or_insert((Money::zero(currency), Money::zero(currency)));
+        let total = match line.side {
+            Side::Debit => debits,
+            Side::Credit => credits,
+        };
+        *total = total
+            .checked_add(line.amount)
+            .map_err(|_| JournalEntryError::AmountOverflow { currency, side: line.side })?;
+    }
+    match totals.into_iter().find(|(_, (d, c))| d.minor != c.minor) {
+        Some((currency, (debits, credits))) => {
+            Err(JournalEntryError::Unbalanced { currency, debit_total: debits.minor, credit_total: credits.minor })
+        }
+        None => Ok(()),
+    }
+}
+
+/// Turns validated lines into posted lines numbered from 1.
+fn number_lines(lines: Vec<ValidLine>) -> Vec<PostedLine> {
+    let mut line_no: i32 = 0;
+    lines
+        .into_iter()
+        .map(|line| {
+            line_no += 1;
+            let (debit_minor, credit_minor) = match line.side {
+                Side::Debit => (line.amount.minor, 0),
+                Side::Credit => (0, line.amount.minor),
+            };
+            PostedLine {
+                line_no,
+                account: line.account.into(),
+                debit_minor,
+                credit_minor,
+                currency: line.amount.currency.as_str().to_owned(),
+                memo: line.memo,
+            }
+        })
+        .collect()
+}

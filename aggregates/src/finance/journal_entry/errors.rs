@@ -1,0 +1,264 @@
+//! Why a journal entry command was refused: one precise variant per rule, each naming
+//! the JSON path of the input at fault ([`JournalEntryError::field`]), a stable machine
+//! code ([`JournalEntryError::code`]) and its class ([`JournalEntryError::kind`]) so the
+//! HTTP layer maps it once (422 / 404 / 409).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::finance::account::AccountCodeError;
+use crate::money::{Currency, CurrencyError};
+use crate::tenant::TenantIdError;
+
+/// The side of a journal line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Debit side.
+    Debit,
+    /// Credit side.
+    Credit,
+}
+
+impl Side {
+    /// `"debit"` or `"credit"`, as the input field is named.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Debit => "debit",
+            Side::Credit => "credit",
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The class of a [`JournalEntryError`], for mapping to a status once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JournalEntryErrorKind {
+    /// The command breaks a rule (HTTP 422).
+    Invalid,
+    /// The entry does not exist yet (HTTP 404).
+    NotFound,
+    /// The entry's state forbids the command (HTTP 409).
+    Conflict,
+}
+
+/// A journal entry command was refused. Line indexes (`line`) are 0-based positions in
+/// the command's `lines`, matching the JSON path returned by [`JournalEntryError::field`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JournalEntryError {
+    /// `Post` on an entry that is already posted (or reversed).
+    #[error("journal entry is already posted")]
+    AlreadyPosted,
+    /// `Reverse` on an entry that was never posted.
+    #[error("journal entry not found")]
+    NotFound,
+    /// `Reverse` on an entry that is already reversed.
+    #[error("journal entry is already reversed by {reversal_entry_id}")]
+    AlreadyReversed {
+        /// Id of the existing reversal entry.
+        reversal_entry_id: String,
+    },
+    /// The tenant slug is invalid.
+    #[error("tenant is invalid: {reason}")]
+    InvalidTenant {
+        /// Which tenant rule failed.
+        reason: TenantIdError,
+    },
+    /// The description is empty or only whitespace.
+    #[error("description must not be blank")]
+    DescriptionBlank,
+    /// The description is too long.
+    #[error("description has {chars} characters; at most {max} are allowed")]
+    DescriptionTooLong {
+        /// Length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A source reference was given but is empty or only whitespace.
+    #[error("source_reference must not be blank when present")]
+    SourceReferenceBlank,
+    /// The source reference is too long.
+    #[error("source_reference has {chars} characters; at most {max} are allowed")]
+    SourceReferenceTooLong {
+        /// Length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Fewer lines than the minimum.
+    #[error("an entry needs at least {min} lines, got {count}")]
+    TooFewLines {
+        /// Lines given.
+        count: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// More lines than the maximum.
+    #[error("an entry may have at most {max} lines, got {count}")]
+    TooManyLines {
+        /// Lines given.
+        count: usize,
+        /// The maximum.
+        max: usize,
+    },
+    /// A line's account code is invalid.
+    #[error("lines[{line}].account is invalid: {reason}")]
+    InvalidAccount {
+        /// 0-based line index.
+        line: usize,
+        /// Which account-code rule failed.
+        reason: AccountCodeError,
+    },
+    /// A line has neither a debit nor a credit.
+    #[error("lines[{line}] needs exactly one of debit or credit, got neither")]
+    MissingAmount {
+        /// 0-based line index.
+        line: usize,
+    },
+    /// A line has both a debit and a credit.
+    #[error("lines[{line}] needs exactly one of debit or credit, got both")]
+    DebitAndCredit {
+        /// 0-based line index.
+        line: usize,
+    },
+    /// A line's amount is zero or negative.
+    #[error("lines[{line}].{side} must be positive, got {amount}")]
+    NonPositiveAmount {
+        /// 0-based line index.
+        line: usize,
+        /// The side that carries the amount.
+        side: Side,
+        /// The amount given, in minor units.
+        amount: i64,
+    },
+    /// A line's currency is invalid.
+    #[error("lines[{line}].currency is invalid: {reason}")]
+    InvalidCurrency {
+        /// 0-based line index.
+        line: usize,
+        /// Which currency rule failed.
+        reason: CurrencyError,
+    },
+    /// A line's memo is too long.
+    #[error("lines[{line}].memo has {chars} characters; at most {max} are allowed")]
+    MemoTooLong {
+        /// 0-based line index.
+        line: usize,
+        /// Length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Debits and credits differ in one currency (the first such currency by code).
+    #[error("entry does not balance in {currency}: debits {debit_total} != credits {credit_total} (minor units)")]
+    Unbalanced {
+        /// The currency that does not balance.
+        currency: Currency,
+        /// Sum of debits in that currency, minor units.
+        debit_total: i64,
+        /// Sum of credits in that currency, minor units.
+        credit_total: i64,
+    },
+    /// Summing the debits or credits of one currency overflows 64-bit minor units.
+    #[error("the {side} total in {currency} overflows 64-bit minor units")]
+    AmountOverflow {
+        /// The currency whose total overflows.
+        currency: Currency,
+        /// The side whose total overflows.
+        side: Side,
+    },
+    /// The reversal reason is empty or only whitespace.
+    #[error("reason must not be blank")]
+    ReasonBlank,
+    /// The reversal reason is too long.
+    #[error("reason has {chars} characters; at most {max} are allowed")]
+    ReasonTooLong {
+        /// Length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The reversal is dated before the entry it reverses.
+    #[error("reversal_date {reversal_date} is before the entry date {entry_date}")]
+    ReversalBeforeEntryDate {
+        /// The requested reversal date.
+        reversal_date: NaiveDate,
+        /// The original entry date.
+        entry_date: NaiveDate,
+    },
+}
+
+impl JournalEntryError {
+    /// JSON path of the command input at fault (`lines[2].debit`, `description`, `lines`),
+    /// or `None` when the refusal stems from the entry's state rather than one input.
+    #[must_use]
+    pub fn field(&self) -> Option<String> {
+        use JournalEntryError as E;
+        let path = match self {
+            E::NotFound | E::AlreadyReversed { .. } => return None,
+            E::AlreadyPosted => "entry_id".to_owned(),
+            E::InvalidTenant { .. } => "tenant".to_owned(),
+            E::DescriptionBlank | E::DescriptionTooLong { .. } => "description".to_owned(),
+            E::SourceReferenceBlank | E::SourceReferenceTooLong { .. } => "source_reference".to_owned(),
+            E::TooFewLines { .. } | E::TooManyLines { .. } | E::Unbalanced { .. } | E::AmountOverflow { .. } => {
+                "lines".to_owned()
+            }
+            E::InvalidAccount { line, .. } => format!("lines[{line}].account"),
+            E::MissingAmount { line } | E::DebitAndCredit { line } => format!("lines[{line}]"),
+            E::NonPositiveAmount { line, side, .. } => format!("lines[{line}].{side}"),
+            E::InvalidCurrency { line, .. } => format!("lines[{line}].currency"),
+            E::MemoTooLong { line, .. } => format!("lines[{line}].memo"),
+            E::ReasonBlank | E::ReasonTooLong { .. } => "reason".to_owned(),
+            E::ReversalBeforeEntryDate { .. } => "reversal_date".to_owned(),
+        };
+        Some(path)
+    }
+
+    /// Stable machine-readable code, e.g. `unbalanced`, `too_few_lines`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        use JournalEntryError as E;
+        match self {
+            E::AlreadyPosted => "already_posted",
+            E::NotFound => "not_found",
+            E::AlreadyReversed { .. } => "already_reversed",
+            E::InvalidTenant { .. } => "invalid_tenant",
+            E::DescriptionBlank => "description_blank",
+            E::DescriptionTooLong { .. } => "description_too_long",
+            E::SourceReferenceBlank => "source_reference_blank",
+            E::SourceReferenceTooLong { .. } => "source_reference_too_long",
+            E::TooFewLines { .. } => "too_few_lines",
+            E::TooManyLines { .. } => "too_many_lines",
+            E::InvalidAccount { .. } => "invalid_account",
+            E::MissingAmount { .. } => "missing_amount",
+            E::DebitAndCredit { .. } => "debit_and_credit",
+            E::NonPositiveAmount { .. } => "non_positive_amount",
+            E::InvalidCurrency { .. } => "invalid_currency",
+            E::MemoTooLong { .. } => "memo_too_long",
+            E::Unbalanced { .. } => "unbalanced",
+            E::AmountOverflow { .. } => "amount_overflow",
+            E::ReasonBlank => "reason_blank",
+            E::ReasonTooLong { .. } => "reason_too_long",
+            E::ReversalBeforeEntryDate { .. } => "reversal_before_entry_date",
+        }
+    }
+
+    /// Whether the command broke a rule, addressed a missing entry, or conflicts with state.
+    #[must_use]
+    pub fn kind(&self) -> JournalEntryErrorKind {
+        match self {
+            JournalEntryError::NotFound => JournalEntryErrorKind::NotFound,
+            JournalEntryError::AlreadyPosted | JournalEntryError::AlreadyReversed { .. } => {
+                JournalEntryErrorKind::Conflict
+            }
+            _ => JournalEntryErrorKind::Invalid,
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Pure domain model of Prism: value types, commands, events, errors and the
+//! `cqrs_es::Aggregate` implementations, one module per ERP module.
+//!
+//! Nothing in this crate performs I/O. Aggregates decide from their own events
+//! (`handle`) and fold events into state (`apply`); the command API, the relay and
+//! the projectors wire them to Postgres and Kafka.
+
+pub mod finance;
+pub mod money;
+pub mod tenant;

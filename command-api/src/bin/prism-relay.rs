@@ -1,0 +1,13 @@
+//! Runs the outbox relay until SIGINT/SIGTERM.
+
+use clap::Parser;
+use prism_command_api::config::RelayConfig;
+use prism_command_api::relay::Relay;
+use prism_platform::shutdown::on_signal;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let config = RelayConfig::parse();
+    prism_platform::telemetry::init(&config.log);
+    Relay::build(config).await?.run(on_signal()).await
+}

@@ -1,0 +1,47 @@
+//! Mapping of command failures to problem+json, done once for every aggregate: a refused
+//! command is 422 naming the field, 404 or 409 by its kind; an optimistic-lock conflict is
+//! 409 with the aggregate's current version; anything else is a 500 that leaks nothing.
+
+use axum::http::StatusCode;
+use cqrs_es::AggregateError;
+use prism_aggregates::finance::journal_entry::{JournalEntryError, JournalEntryErrorKind};
+use prism_platform::problem::Problem;
+
+/// Builds the 409 problem for a write that lost a race or named a stale version.
+#[must_use]
+pub fn version_conflict(current_version: i64, detail: &str) -> Problem {
+    Problem::new(StatusCode::CONFLICT, "version-conflict", "Version conflict")
+        .with_detail(detail)
+        .with_extension("current_version", current_version.into())
+}
+
+/// A domain refusal as a problem.
+#[must_use]
+pub fn refusal(error: &JournalEntryError) -> Problem {
+    let problem = match error.kind() {
+        JournalEntryErrorKind::Invalid => {
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.code(), "Request breaks a rule")
+        }
+        JournalEntryErrorKind::NotFound => Problem::new(StatusCode::NOT_FOUND, error.code(), "Not found"),
+        JournalEntryErrorKind::Conflict => {
+            Problem::new(StatusCode::CONFLICT, error.code(), "Conflicts with the entry's state")
+        }
+    }
+    .with_detail(error.to_string());
+    match error.field() {
+        Some(field) => problem.with_field(field),
+        None => problem,
+    }
+}
+
+/// Any failure of a journal-entry command; `current_version` answers conflicts.
+#[must_use]
+pub fn command_problem(error: AggregateError<JournalEntryError>, current_version: i64) -> Problem {
+    match error {
+        AggregateError::UserError(refused) => refusal(&refused),
+        AggregateError::AggregateConflict => {
+            version_conflict(current_version, "another command changed this entry at the same time; retry")
+        }
+        other => Problem::internal(&other),
+    }
+}

@@ -1,0 +1,115 @@
+//! The tenant-scoped event store: one cqrs-es framework over postgres-es per tenant schema,
+//! built on first use, and the command execution that reports where the events landed
+//! (aggregate version and the tenant's global position — the consistency token).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use postgres_es::{PostgresCqrs, PostgresEventRepository};
+use prism_aggregates::tenant::TenantId;
+use prism_platform::db::{self, quote_ident};
+use prism_platform::envelope::metadata_keys;
+use prism_platform::tenancy::{schema_of, TenantProvisioner};
+use serde::Serialize;
+use sqlx::PgPool;
+
+use crate::request_context::RequestContext;
+
+/// Where a command's last event landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Committed {
+    /// The aggregate's version (sequence of its last event).
+    pub version: i64,
+    /// The tenant-wide global position of the last event.
+    pub position: i64,
+}
+
+/// Event store access for every tenant, one framework per tenant and aggregate type.
+pub struct TenantEventStores<A: Aggregate> {
+    pool: PgPool,
+    provisioner: Arc<TenantProvisioner>,
+    frameworks: Mutex<HashMap<TenantId, Arc<PostgresCqrs<A>>>>,
+}
+
+impl<A> TenantEventStores<A>
+where
+    A: Aggregate<Services = ()> + 'static,
+{
+    /// Stores over `pool`, provisioning tenants on first use with `provisioner`.
+    #[must_use]
+    pub fn new(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> Self {
+        Self { pool, provisioner, frameworks: Mutex::new(HashMap::new()) }
+    }
+
+    /// Executes `command` on aggregate `id` of `tenant`; on success, where its events landed.
+    ///
+    /// # Errors
+    /// The aggregate's refusal, an optimistic-lock conflict, or a database failure.
+    pub async fn execute(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        command: A::Command,
+        context: &RequestContext,
+    ) -> Result<Committed, AggregateError<A::Error>> {
+        let framework = self.framework(tenant).await?;
+        framework.execute_with_metadata(id, command, context.metadata()).await?;
+        self.committed_by(tenant, id, context).await.map_err(unexpected)
+    }
+
+    /// The current version of aggregate `id` (0 when it has no events).
+    ///
+    /// # Errors
+    /// When the database refuses.
+    pub async fn version(&self, tenant: &TenantId, id: &str) -> Result<i64, sqlx::Error> {
+        let sql = format!(
+            "SELECT COALESCE(max(sequence), 0) FROM {}.events WHERE aggregate_type = $1 AND aggregate_id = $2",
+            quote_ident(&schema_of(tenant))
+        );
+        sqlx::query_scalar(&sql).bind(A::TYPE).bind(id).fetch_one(&self.pool).await
+    }
+
+    async fn committed_by(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        context: &RequestContext,
+    ) -> Result<Committed, sqlx::Error> {
+        let sql = format!(
+            "SELECT sequence, global_position FROM {}.events
+              WHERE aggregate_type = $1 AND aggregate_id = $2 AND metadata->>'{}' = $3
+              ORDER BY sequence DESC LIMIT 1",
+            quote_ident(&schema_of(tenant)),
+            metadata_keys::CAUSATION_ID
+        );
+        let (version, position): (i64, i64) = sqlx::query_as(&sql)
+            .bind(A::TYPE)
+            .bind(id)
+            .bind(context.command_id.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Committed { version, position })
+    }
+
+    async fn framework(&self, tenant: &TenantId) -> Result<Arc<PostgresCqrs<A>>, AggregateError<A::Error>> {
+        if let Some(existing) = self.frameworks.lock().unwrap_or_else(PoisonError::into_inner).get(tenant) {
+            return Ok(existing.clone());
+        }
+        self.provisioner.ensure(tenant).await.map_err(unexpected)?;
+        let schema = quote_ident(&schema_of(tenant));
+        let repository = PostgresEventRepository::new(self.pool.clone())
+            .with_tables(&format!("{schema}.events"), &format!("{schema}.snapshots"));
+        let framework = Arc::new(CqrsFramework::new(PersistedEventStore::new_event_store(repository), vec![], ()));
+        let mut frameworks = self.frameworks.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(frameworks.entry(tenant.clone()).or_insert(framework).clone())
+    }
+}
+
+fn unexpected<E: std::error::Error>(error: sqlx::Error) -> AggregateError<E> {
+    AggregateError::UnexpectedError(Box::new(error))
+}
+
+/// The migration sets the command side needs in each tenant schema.
+pub const TENANT_SETS: &[db::MigrationSet] = &[db::TENANT];

@@ -1,0 +1,171 @@
+//! `POST /v1/journal-entries` and `POST /v1/journal-entries/{id}/reverse`: the REST shape
+//! of the journal-entry commands. Validation is the aggregate's; this module only reads the
+//! request, calls the event store and shapes the answer.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use prism_aggregates::finance::journal_entry::{
+    JournalEntry, JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry,
+};
+use prism_platform::http::{JsonBody, Tenant};
+use prism_platform::problem::Problem;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{command_problem, version_conflict};
+use crate::event_store::{Committed, TenantEventStores};
+use crate::request_context::RequestContext;
+
+/// Header carrying the global position of the command's last event (consistency token).
+pub const POSITION_HEADER: &str = "x-prism-position";
+
+/// Body of `POST /v1/journal-entries`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostJournalEntryRequest {
+    /// Client-chosen id; posting the same id twice is refused with 409. Generated if absent.
+    #[serde(default)]
+    pub entry_id: Option<Uuid>,
+    /// Accounting date.
+    pub date: NaiveDate,
+    /// What the entry is for.
+    pub description: String,
+    /// Reference to the source document (invoice, payment, stock move).
+    #[serde(default)]
+    pub source_reference: Option<String>,
+    /// Lines: account, debit or credit in minor units, currency, optional memo.
+    pub lines: Vec<JournalLineInput>,
+}
+
+/// Body of `POST /v1/journal-entries/{id}/reverse`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseJournalEntryRequest {
+    /// Why the entry is reversed.
+    pub reason: String,
+    /// Accounting date of the reversal; today (UTC) if absent.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// Answer to an accepted journal-entry command.
+#[derive(Debug, Serialize)]
+pub struct CommandAccepted {
+    /// The journal entry the command addressed.
+    pub entry_id: Uuid,
+    /// The entry created by a reversal, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reversal_entry_id: Option<Uuid>,
+    /// Aggregate version after the command.
+    pub version: i64,
+    /// Global position of the last event: send as `X-Prism-Min-Position` to read your write.
+    pub position: i64,
+}
+
+/// State shared by the journal-entry routes.
+pub type Stores = Arc<TenantEventStores<JournalEntry>>;
+
+/// `POST /v1/journal-entries`.
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn post(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    context: RequestContext,
+    JsonBody(request): JsonBody<PostJournalEntryRequest>,
+) -> Result<Response, Problem> {
+    let entry_id = request.entry_id.unwrap_or_else(Uuid::now_v7);
+    let command = JournalEntryCommand::Post(PostJournalEntry {
+        entry_id,
+        tenant: tenant.as_str().to_owned(),
+        entry_date: request.date,
+        description: request.description,
+        source_reference: request.source_reference,
+        lines: request.lines,
+    });
+    let id = entry_id.to_string();
+    let committed = execute(&stores, &tenant, &id, command, &context).await?;
+    tracing::info!(entry_id = %id, position = committed.position, "journal entry posted");
+    Ok(accepted(entry_id, None, committed))
+}
+
+/// `POST /v1/journal-entries/{id}/reverse`; honours `If-Match: <version>`.
+#[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %entry_id))]
+pub async fn reverse(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    Path(entry_id): Path<String>,
+    headers: HeaderMap,
+    context: RequestContext,
+    JsonBody(request): JsonBody<ReverseJournalEntryRequest>,
+) -> Result<Response, Problem> {
+    let entry_id =
+        Uuid::parse_str(&entry_id).map_err(|_| Problem::not_found(format!("no journal entry {entry_id}")))?;
+    let id = entry_id.to_string();
+    if let Some(expected) = expected_version(&headers)? {
+        let current = stores.version(&tenant, &id).await.map_err(|e| Problem::internal(&e))?;
+        if current != expected {
+            return Err(version_conflict(
+                current,
+                &format!("If-Match names version {expected}; the entry is at {current}"),
+            ));
+        }
+    }
+    let command = JournalEntryCommand::Reverse(ReverseJournalEntry {
+        reversal_date: request.date.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        reason: request.reason,
+    });
+    let committed = execute(&stores, &tenant, &id, command, &context).await?;
+    let reversal = prism_aggregates::finance::journal_entry::reversal_entry_id_for(&id);
+    tracing::info!(position = committed.position, "journal entry reversed");
+    Ok(accepted(entry_id, Some(reversal), committed))
+}
+
+async fn execute(
+    stores: &Stores,
+    tenant: &prism_aggregates::tenant::TenantId,
+    id: &str,
+    command: JournalEntryCommand,
+    context: &RequestContext,
+) -> Result<Committed, Problem> {
+    match stores.execute(tenant, id, command, context).await {
+        Ok(committed) => {
+            metrics::counter!("prism_commands_total", "command" => "journal_entry", "outcome" => "accepted")
+                .increment(1);
+            Ok(committed)
+        }
+        Err(error) => {
+            metrics::counter!("prism_commands_total", "command" => "journal_entry", "outcome" => "refused")
+                .increment(1);
+            let current = stores.version(tenant, id).await.unwrap_or_default();
+            Err(command_problem(error, current))
+        }
+    }
+}
+
+fn expected_version(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
+    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let text = value.to_str().unwrap_or_default().trim().trim_matches('"');
+    text.parse()
+        .map(Some)
+        .map_err(|_| Problem::bad_request("If-Match must carry the expected version number, e.g. \"1\""))
+}
+
+fn accepted(entry_id: Uuid, reversal_entry_id: Option<Uuid>, committed: Committed) -> Response {
+    let body =
+        CommandAccepted { entry_id, reversal_entry_id, version: committed.version, position: committed.position };
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/journal-entries/{entry_id}")) {
+        headers.insert(header::LOCATION, location);
+    }
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", committed.version)) {
+        headers.insert(header::ETAG, etag);
+    }
+    headers.insert(POSITION_HEADER, HeaderValue::from(committed.position));
+    response
+}

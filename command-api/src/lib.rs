@@ -1,0 +1,12 @@
+//! Prism's write side: the command REST API (axum) that turns requests into aggregate
+//! commands stored by cqrs-es/postgres-es in the tenant's event store, and the outbox relay
+//! that publishes stored events to Kafka.
+
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod event_store;
+pub mod journal_entries;
+pub mod relay;
+pub mod request_context;
+pub mod tenants;

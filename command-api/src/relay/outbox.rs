@@ -1,0 +1,55 @@
+//! Reading and clearing `shared.outbox`, the rows the event-store trigger enqueued.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// One stored event waiting to be published.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    /// Position in the outbox (publication order).
+    pub outbox_id: i64,
+    /// Tenant slug.
+    pub tenant: String,
+    /// Event id.
+    pub event_id: Uuid,
+    /// Tenant-wide global position.
+    pub global_position: i64,
+    /// Aggregate type.
+    pub aggregate_type: String,
+    /// Aggregate id (the message key).
+    pub aggregate_id: String,
+    /// Sequence within the aggregate.
+    pub sequence: i64,
+    /// Event type.
+    pub event_type: String,
+    /// Event version.
+    pub event_version: String,
+    /// Event body as cqrs-es stored it (`{"<EventType>": {...}}`).
+    pub payload: serde_json::Value,
+    /// Event metadata (correlation, causation, trace).
+    pub metadata: serde_json::Value,
+    /// When the event was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The oldest `limit` rows, in outbox order.
+pub async fn oldest(pool: &PgPool, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT outbox_id, tenant, event_id, global_position, aggregate_type, aggregate_id, sequence,
+                event_type, event_version, payload, metadata, recorded_at
+           FROM shared.outbox ORDER BY outbox_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Deletes the rows Kafka acknowledged.
+pub async fn delete(pool: &PgPool, outbox_ids: &[i64]) -> Result<(), sqlx::Error> {
+    if outbox_ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM shared.outbox WHERE outbox_id = ANY($1)").bind(outbox_ids).execute(pool).await?;
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! Per-request context carried into event metadata: a fresh command id (the causation id of
+//! the events), the caller's correlation id and W3C trace context (generated when absent).
+
+use std::collections::HashMap;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use prism_platform::envelope::metadata_keys;
+use prism_platform::problem::Problem;
+use uuid::Uuid;
+
+/// Header a caller may set to correlate its requests.
+pub const CORRELATION_HEADER: &str = "x-correlation-id";
+
+/// Identity of one command and the request it came from.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// Unique id of this command; stored as the events' causation id.
+    pub command_id: Uuid,
+    /// Correlation id from `X-Correlation-ID`, or the command id.
+    pub correlation_id: String,
+    /// W3C `traceparent` from the request, or a new one.
+    pub traceparent: String,
+}
+
+impl RequestContext {
+    /// The metadata stored with each event the command produces.
+    #[must_use]
+    pub fn metadata(&self) -> HashMap<String, String> {
+        HashMap::from([
+            (metadata_keys::CAUSATION_ID.to_owned(), self.command_id.to_string()),
+            (metadata_keys::CORRELATION_ID.to_owned(), self.correlation_id.clone()),
+            (metadata_keys::TRACEPARENT.to_owned(), self.traceparent.clone()),
+        ])
+    }
+}
+
+fn new_traceparent() -> String {
+    let trace = Uuid::new_v4().simple().to_string();
+    let span = &Uuid::new_v4().simple().to_string()[..16];
+    format!("00-{trace}-{span}-01")
+}
+
+fn header(parts: &Parts, name: &str) -> Option<String> {
+    parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let command_id = Uuid::now_v7();
+        Ok(Self {
+            command_id,
+            correlation_id: header(parts, CORRELATION_HEADER).unwrap_or_else(|| command_id.to_string()),
+            traceparent: header(parts, "traceparent").unwrap_or_else(new_traceparent),
+        })
+    }
+}

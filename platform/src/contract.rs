@@ -1,0 +1,91 @@
+//! The Kafka contract: which topic carries each event type and the Avro schema (from
+//! `schemas/avro/`) its records are written with. External subscribers rely on this table,
+//! so it changes only additively.
+
+use std::collections::HashMap;
+
+use apache_avro::Schema;
+
+/// One event type on the wire.
+#[derive(Debug, Clone, Copy)]
+pub struct EventContract {
+    /// Event type as stored in the event store (`JournalEntryPosted`).
+    pub event_type: &'static str,
+    /// Aggregate type that emits it (`finance.journal_entry`).
+    pub aggregate_type: &'static str,
+    /// Topic name without the configurable prefix (`finance.journal-entry.v1`).
+    pub topic_suffix: &'static str,
+    /// Fully qualified Avro record name (`prism.finance.JournalEntryPosted`).
+    pub record_name: &'static str,
+    /// The Avro schema text.
+    pub schema: &'static str,
+}
+
+/// Every event type Prism publishes.
+pub const EVENTS: &[EventContract] = &[
+    EventContract {
+        event_type: "JournalEntryPosted",
+        aggregate_type: "finance.journal_entry",
+        topic_suffix: "finance.journal-entry.v1",
+        record_name: "prism.finance.JournalEntryPosted",
+        schema: include_str!("../../schemas/avro/finance/JournalEntryPosted.avsc"),
+    },
+    EventContract {
+        event_type: "JournalEntryReversed",
+        aggregate_type: "finance.journal_entry",
+        topic_suffix: "finance.journal-entry.v1",
+        record_name: "prism.finance.JournalEntryReversed",
+        schema: include_str!("../../schemas/avro/finance/JournalEntryReversed.avsc"),
+    },
+];
+
+/// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
+#[must_use]
+pub fn topic_name(prefix: &str, suffix: &str) -> String {
+    format!("{prefix}.{suffix}")
+}
+
+/// The contract with each schema parsed once.
+#[derive(Debug)]
+pub struct Catalogue {
+    by_event_type: HashMap<&'static str, (EventContract, Schema)>,
+    by_record_name: HashMap<&'static str, &'static str>,
+}
+
+impl Catalogue {
+    /// Parses every schema in [`EVENTS`].
+    ///
+    /// # Errors
+    /// When a schema file is not valid Avro (a build defect caught by the tests).
+    pub fn load() -> Result<Self, apache_avro::Error> {
+        let mut by_event_type = HashMap::new();
+        let mut by_record_name = HashMap::new();
+        for contract in EVENTS {
+            let schema = Schema::parse_str(contract.schema)?;
+            by_event_type.insert(contract.event_type, (*contract, schema));
+            by_record_name.insert(contract.record_name, contract.event_type);
+        }
+        Ok(Self { by_event_type, by_record_name })
+    }
+
+    /// The contract and parsed schema of `event_type`.
+    #[must_use]
+    pub fn get(&self, event_type: &str) -> Option<&(EventContract, Schema)> {
+        self.by_event_type.get(event_type)
+    }
+
+    /// The event type written with the Avro record `record_name`.
+    #[must_use]
+    pub fn event_type_of_record(&self, record_name: &str) -> Option<&'static str> {
+        self.by_record_name.get(record_name).copied()
+    }
+
+    /// Distinct topic suffixes carrying events of `aggregate_type`.
+    #[must_use]
+    pub fn topic_suffixes(aggregate_type: &str) -> Vec<&'static str> {
+        let mut suffixes: Vec<_> =
+            EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).map(|c| c.topic_suffix).collect();
+        suffixes.dedup();
+        suffixes
+    }
+}

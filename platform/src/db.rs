@@ -1,0 +1,105 @@
+//! Postgres pools and the schema migrator. Migrations are SQL files under `migrations/`,
+//! grouped in sets: `shared` (platform tables in schema `shared`), `tenant` (event store and
+//! Postgres read models, run in each `tenant_<slug>` schema) and `timeseries` (the postings
+//! table, run in each tenant schema of the time-series database). Each schema records what
+//! it has applied in `_prism_migrations`; applying is idempotent and serialised by an
+//! advisory lock, so every process may call it at start.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Executor, PgPool};
+
+use crate::config::DatabaseArgs;
+
+/// One named, ordered set of SQL migrations.
+#[derive(Debug, Clone, Copy)]
+pub struct MigrationSet {
+    /// Name of the set, recorded with each applied version.
+    pub name: &'static str,
+    /// `(version, sql)` pairs in the order they apply.
+    pub steps: &'static [(&'static str, &'static str)],
+}
+
+/// Platform tables in schema `shared`.
+pub const SHARED: MigrationSet = MigrationSet {
+    name: "shared",
+    steps: &[("0001_platform_tables", include_str!("../../migrations/shared/0001_platform_tables.sql"))],
+};
+
+/// Event store and Postgres read models of one tenant.
+pub const TENANT: MigrationSet = MigrationSet {
+    name: "tenant",
+    steps: &[
+        ("0001_event_store", include_str!("../../migrations/tenant/0001_event_store.sql")),
+        ("0002_ledger_read_model", include_str!("../../migrations/tenant/0002_ledger_read_model.sql")),
+    ],
+};
+
+/// Time-series read models of one tenant.
+pub const TIMESERIES: MigrationSet = MigrationSet {
+    name: "timeseries",
+    steps: &[("0001_postings", include_str!("../../migrations/timeseries/0001_postings.sql"))],
+};
+
+/// Opens a pool to the configured database.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn connect(args: &DatabaseArgs) -> Result<PgPool, sqlx::Error> {
+    connect_url(&args.url, args.max_connections).await
+}
+
+/// Opens a pool of at most `max_connections` to `url`.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn connect_url(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10)).connect(url).await
+}
+
+/// Quotes an SQL identifier.
+#[must_use]
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Creates `schema` if needed and applies the steps of `set` it has not applied yet, all in
+/// one transaction.
+///
+/// # Errors
+/// When a migration fails; nothing of the failed call stays applied.
+pub async fn migrate(pool: &PgPool, schema: &str, set: MigrationSet) -> Result<(), sqlx::Error> {
+    let quoted = quote_ident(schema);
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('prism-migrate'), hashtext($1))")
+        .bind(schema)
+        .execute(&mut *tx)
+        .await?;
+    tx.execute(format!("CREATE SCHEMA IF NOT EXISTS {quoted}").as_str()).await?;
+    tx.execute(format!("SET LOCAL search_path TO {quoted}, public").as_str()).await?;
+    tx.execute(
+        "CREATE TABLE IF NOT EXISTS _prism_migrations (
+             migration_set text NOT NULL, version text NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration_set, version))",
+    )
+    .await?;
+    for (version, sql) in set.steps {
+        let applied: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM _prism_migrations WHERE migration_set = $1 AND version = $2")
+                .bind(set.name)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if applied.is_none() {
+            tracing::info!(schema, set = set.name, version, "applying migration");
+            tx.execute(*sql).await?;
+            sqlx::query("INSERT INTO _prism_migrations (migration_set, version) VALUES ($1, $2)")
+                .bind(set.name)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await
+}

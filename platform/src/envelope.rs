@@ -1,0 +1,155 @@
+//! The event envelope: everything about an event except its body, carried as Kafka headers
+//! (`prism-event-id`, `prism-sequence`, `traceparent`, …) so that subscribers can route,
+//! dedupe and trace without decoding the Avro value.
+
+use chrono::{DateTime, Utc};
+use rdkafka::message::{BorrowedHeaders, Header, Headers, OwnedHeaders};
+use uuid::Uuid;
+
+/// Metadata keys stored with each event by the command API.
+pub mod metadata_keys {
+    /// Correlation id of the request that caused the event.
+    pub const CORRELATION_ID: &str = "correlation_id";
+    /// Id of the message that directly caused the event (the command id).
+    pub const CAUSATION_ID: &str = "causation_id";
+    /// W3C trace context of the request.
+    pub const TRACEPARENT: &str = "traceparent";
+}
+
+/// Header names, part of the public topic contract.
+pub mod header_names {
+    /// Unique event id (UUID).
+    pub const EVENT_ID: &str = "prism-event-id";
+    /// Event type, e.g. `JournalEntryPosted`.
+    pub const EVENT_TYPE: &str = "prism-event-type";
+    /// Event schema version.
+    pub const EVENT_VERSION: &str = "prism-event-version";
+    /// Aggregate id, also the message key.
+    pub const AGGREGATE_ID: &str = "prism-aggregate-id";
+    /// Aggregate type, e.g. `JournalEntry`.
+    pub const AGGREGATE_TYPE: &str = "prism-aggregate-type";
+    /// Sequence of the event within its aggregate, from 1.
+    pub const SEQUENCE: &str = "prism-sequence";
+    /// Tenant slug.
+    pub const TENANT: &str = "prism-tenant";
+    /// Position of the event in its tenant's event store.
+    pub const GLOBAL_POSITION: &str = "prism-global-position";
+    /// When the event was recorded, RFC 3339.
+    pub const OCCURRED_AT: &str = "prism-occurred-at";
+    /// Correlation id.
+    pub const CORRELATION_ID: &str = "prism-correlation-id";
+    /// Causation id.
+    pub const CAUSATION_ID: &str = "prism-causation-id";
+    /// W3C trace context.
+    pub const TRACEPARENT: &str = "traceparent";
+}
+
+/// What an envelope lacked or had wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum EnvelopeError {
+    /// A required header is absent.
+    #[error("header {0} is missing")]
+    Missing(&'static str),
+    /// A header could not be parsed.
+    #[error("header {0} is malformed")]
+    Malformed(&'static str),
+}
+
+/// Everything about one event but its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventEnvelope {
+    /// Unique event id.
+    pub event_id: Uuid,
+    /// Event type.
+    pub event_type: String,
+    /// Event schema version.
+    pub event_version: String,
+    /// Aggregate type.
+    pub aggregate_type: String,
+    /// Aggregate id.
+    pub aggregate_id: String,
+    /// Sequence within the aggregate, from 1.
+    pub sequence: i64,
+    /// Tenant slug.
+    pub tenant: String,
+    /// Position in the tenant's event store.
+    pub global_position: i64,
+    /// When the event was recorded.
+    pub occurred_at: DateTime<Utc>,
+    /// Correlation id, if the request had one.
+    pub correlation_id: Option<String>,
+    /// Causation id, if known.
+    pub causation_id: Option<String>,
+    /// W3C trace context, if the request had one.
+    pub traceparent: Option<String>,
+}
+
+impl EventEnvelope {
+    /// The envelope as Kafka headers.
+    #[must_use]
+    pub fn to_headers(&self) -> OwnedHeaders {
+        use header_names as h;
+        let required = [
+            (h::EVENT_ID, self.event_id.to_string()),
+            (h::EVENT_TYPE, self.event_type.clone()),
+            (h::EVENT_VERSION, self.event_version.clone()),
+            (h::AGGREGATE_TYPE, self.aggregate_type.clone()),
+            (h::AGGREGATE_ID, self.aggregate_id.clone()),
+            (h::SEQUENCE, self.sequence.to_string()),
+            (h::TENANT, self.tenant.clone()),
+            (h::GLOBAL_POSITION, self.global_position.to_string()),
+            (h::OCCURRED_AT, self.occurred_at.to_rfc3339()),
+        ];
+        let optional = [
+            (h::CORRELATION_ID, &self.correlation_id),
+            (h::CAUSATION_ID, &self.causation_id),
+            (h::TRACEPARENT, &self.traceparent),
+        ];
+        let mut headers = OwnedHeaders::new_with_capacity(required.len() + optional.len());
+        for (key, value) in &required {
+            headers = headers.insert(Header { key, value: Some(value.as_bytes()) });
+        }
+        for (key, value) in optional {
+            if let Some(value) = value {
+                headers = headers.insert(Header { key, value: Some(value.as_bytes()) });
+            }
+        }
+        headers
+    }
+
+    /// Reads an envelope back from Kafka headers.
+    ///
+    /// # Errors
+    /// When a required header is missing or malformed.
+    pub fn from_headers(headers: &BorrowedHeaders) -> Result<Self, EnvelopeError> {
+        use header_names as h;
+        let text = |name: &'static str| -> Option<String> {
+            headers
+                .iter()
+                .find(|header| header.key == name)
+                .and_then(|header| header.value)
+                .and_then(|value| std::str::from_utf8(value).ok())
+                .map(str::to_owned)
+        };
+        let required = |name: &'static str| text(name).ok_or(EnvelopeError::Missing(name));
+        let parsed = |name: &'static str| -> Result<i64, EnvelopeError> {
+            required(name)?.parse().map_err(|_| EnvelopeError::Malformed(name))
+        };
+        Ok(Self {
+            event_id: required(h::EVENT_ID)?.parse().map_err(|_| EnvelopeError::Malformed(h::EVENT_ID))?,
+            event_type: required(h::EVENT_TYPE)?,
+            event_version: required(h::EVENT_VERSION)?,
+            aggregate_type: required(h::AGGREGATE_TYPE)?,
+            aggregate_id: required(h::AGGREGATE_ID)?,
+            sequence: parsed(h::SEQUENCE)?,
+            tenant: required(h::TENANT)?,
+            global_position: parsed(h::GLOBAL_POSITION)?,
+            occurred_at: DateTime::parse_from_rfc3339(&required(h::OCCURRED_AT)?)
+                .map_err(|_| EnvelopeError::Malformed(h::OCCURRED_AT))?
+                .with_timezone(&Utc),
+            correlation_id: text(h::CORRELATION_ID),
+            causation_id: text(h::CAUSATION_ID),
+            traceparent: text(h::TRACEPARENT),
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! HTTP plumbing shared by the command and query APIs: a JSON body extractor whose
+//! rejections are problem+json naming the field, the tenant header, health and metrics
+//! routes, and serving with graceful shutdown.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use prism_aggregates::tenant::TenantId;
+use serde::de::DeserializeOwned;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::problem::Problem;
+use crate::telemetry;
+
+/// Header naming the tenant until JWT identity replaces it.
+pub const TENANT_HEADER: &str = "x-tenant-id";
+
+/// A JSON request body. Unreadable JSON is 400, JSON of the wrong shape is 422 naming the
+/// field, a body over the router's limit is 413.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large")
+                    .with_detail(rejection.body_text())
+            } else {
+                Problem::bad_request(rejection.body_text())
+            }
+        })?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// Parses a JSON document, telling syntax errors (400) from shape errors (422 with field).
+///
+/// # Errors
+/// A problem describing the first thing wrong with the document.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed = serde_path_to_error::deserialize(&mut deserializer);
+    match parsed {
+        Ok(value) => {
+            deserializer.end().map(|()| value).map_err(|e| Problem::bad_request(format!("malformed JSON: {e}")))
+        }
+        Err(error) => {
+            let field = error.path().to_string();
+            let inner = error.into_inner();
+            if inner.is_data() {
+                Err(Problem::unprocessable("invalid-field", &field, inner.to_string()))
+            } else {
+                Err(Problem::bad_request(format!("malformed JSON: {inner}")))
+            }
+        }
+    }
+}
+
+/// The tenant named by the `X-Tenant-ID` header: missing is 400, badly formed is 422.
+#[derive(Debug, Clone)]
+pub struct Tenant(pub TenantId);
+
+impl<S: Send + Sync> FromRequestParts<S> for Tenant {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts
+            .headers
+            .get(TENANT_HEADER)
+            .ok_or_else(|| Problem::bad_request("the X-Tenant-ID header is required"))?
+            .to_str()
+            .map_err(|_| Problem::unprocessable("invalid-tenant", "X-Tenant-ID", "tenant must be ASCII"))?;
+        TenantId::parse(raw)
+            .map(Tenant)
+            .map_err(|e| Problem::unprocessable("invalid-tenant", "X-Tenant-ID", e.to_string()))
+    }
+}
+
+/// Routes every Prism HTTP service has: `GET /health` and `GET /metrics` (Prometheus text).
+pub fn operational_routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/metrics", get(|| async { telemetry::render_metrics() }))
+}
+
+/// The 404 problem for paths no route matches.
+pub async fn unknown_route() -> impl IntoResponse {
+    Problem::not_found("no such endpoint")
+}
+
+/// Serves `router` on `listener` until `shutdown` is cancelled, finishing in-flight requests.
+///
+/// # Errors
+/// When the listener fails.
+pub async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
+}

@@ -1,0 +1,15 @@
+//! What every Prism process shares: typed configuration, telemetry, RFC 9457 problem
+//! responses, tenancy and migrations, the event envelope with its Kafka headers, the
+//! event-to-topic contract, and the Kafka + Avro (schema registry) plumbing.
+
+pub mod avro;
+pub mod config;
+pub mod contract;
+pub mod db;
+pub mod envelope;
+pub mod http;
+pub mod kafka;
+pub mod problem;
+pub mod shutdown;
+pub mod telemetry;
+pub mod tenancy;

@@ -1,0 +1,99 @@
+//! RFC 9457 problem details: the one error body every Prism HTTP endpoint returns.
+//! Layers keep their own precise error enums and map them here once.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Media type of a problem body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem: status, a stable `type` URI, human title and detail, plus
+/// extension members (for example `field` naming the input at fault).
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(flatten)]
+    extensions: Map<String, Value>,
+}
+
+impl Problem {
+    /// A problem with the given status; `code` becomes the `type` URI `urn:prism:problem:<code>`.
+    #[must_use]
+    pub fn new(status: StatusCode, code: &str, title: impl Into<String>) -> Self {
+        Self {
+            kind: format!("urn:prism:problem:{code}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: None,
+            extensions: Map::new(),
+        }
+    }
+
+    /// Adds the human-readable explanation of this occurrence.
+    #[must_use]
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// Names the input field at fault, as a JSON path such as `lines[1].debit`.
+    #[must_use]
+    pub fn with_field(self, field: impl Into<String>) -> Self {
+        self.with_extension("field", Value::String(field.into()))
+    }
+
+    /// Adds an extension member.
+    #[must_use]
+    pub fn with_extension(mut self, name: &str, value: Value) -> Self {
+        self.extensions.insert(name.to_owned(), value);
+        self
+    }
+
+    /// The HTTP status of this problem.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// 400: the request could not be read (malformed JSON, bad header).
+    #[must_use]
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "malformed-request", "Malformed request").with_detail(detail)
+    }
+
+    /// 422: the request was read but breaks a rule; `field` names the input at fault.
+    #[must_use]
+    pub fn unprocessable(code: &str, field: &str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "Request breaks a rule").with_detail(detail).with_field(field)
+    }
+
+    /// 404: the named resource does not exist.
+    #[must_use]
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found").with_detail(detail)
+    }
+
+    /// 500 with a generic body; the cause is logged, never sent.
+    #[must_use]
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error")
+            .with_detail("The server could not complete the request; it has been logged.")
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = (status, axum::Json(self)).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}

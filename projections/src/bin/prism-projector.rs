@@ -1,0 +1,14 @@
+//! Runs one projector (`--projector postgres|mongo|timescale`) until SIGINT/SIGTERM.
+
+use clap::Parser;
+use prism_platform::shutdown::on_signal;
+use prism_projections::config::ProjectorConfig;
+use prism_projections::runtime::ProjectorRuntime;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let config = ProjectorConfig::parse();
+    prism_platform::telemetry::init(&config.log);
+    let projection = prism_projections::projectors::build(&config).await?;
+    ProjectorRuntime::build(&config, projection).await?.run(on_signal()).await
+}

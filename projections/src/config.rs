@@ -1,0 +1,73 @@
+//! Configuration of a projector process, read once at start.
+
+use clap::{Parser, ValueEnum};
+use prism_platform::config::{DatabaseArgs, KafkaArgs, RegistryArgs};
+
+/// Which read-model store a projector process feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProjectorKind {
+    /// Journal entries, lines and account balances in Postgres.
+    Postgres,
+    /// Journal-entry documents with status history in MongoDB.
+    Mongo,
+    /// Postings time series in TimescaleDB (plain Postgres locally).
+    Timescale,
+}
+
+impl ProjectorKind {
+    /// Stable name, used for the consumer group, checkpoints, metrics and the DLQ topic.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Postgres => "postgres",
+            Self::Mongo => "mongo",
+            Self::Timescale => "timescale",
+        }
+    }
+}
+
+/// Projector settings.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "prism-projector", about = "Builds one Prism read model from Kafka")]
+pub struct ProjectorConfig {
+    /// The projector to run.
+    #[arg(long, env = "PRISM_PROJECTOR", value_enum)]
+    pub projector: ProjectorKind,
+    /// Main database (Postgres read models).
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Time-series database; defaults to the main database.
+    #[arg(long, env = "PRISM_TIMESERIES_DATABASE_URL")]
+    pub timeseries_database_url: Option<String>,
+    /// MongoDB (or FerretDB) URL.
+    #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:57017/")]
+    pub mongodb_url: String,
+    /// Kafka settings.
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Schema registry settings.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Consumer group; defaults to `<topic prefix>-projector-<name>`.
+    #[arg(long, env = "PRISM_CONSUMER_GROUP")]
+    pub consumer_group: Option<String>,
+    /// Attempts to apply one event before it goes to the dead-letter topic.
+    #[arg(long, env = "PRISM_PROJECTOR_APPLY_ATTEMPTS_MAX", default_value_t = 5)]
+    pub apply_attempts_max: u32,
+    /// First retry pause, doubled per attempt, in milliseconds.
+    #[arg(long, env = "PRISM_PROJECTOR_RETRY_BACKOFF_MS", default_value_t = 100)]
+    pub retry_backoff_ms: u64,
+    /// Log filter.
+    #[arg(long, env = "PRISM_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl ProjectorConfig {
+    /// The consumer group of this projector.
+    #[must_use]
+    pub fn group(&self) -> String {
+        self.consumer_group
+            .clone()
+            .unwrap_or_else(|| format!("{}-projector-{}", self.kafka.topic_prefix, self.projector.name()))
+    }
+}

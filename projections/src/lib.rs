@@ -1,0 +1,9 @@
+//! Prism's read side: a projector runtime (consume → decode → apply with checkpoint →
+//! dead-letter) shared by one projector per store. Each projector is its own process and
+//! consumer group; the `prism-projector --projector <name>` binary runs one of them.
+
+pub mod config;
+pub mod decode;
+pub mod projection;
+pub mod projectors;
+pub mod runtime;

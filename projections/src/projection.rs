@@ -1,0 +1,34 @@
+//! The one trait every projector implements, and what the runtime needs from it.
+
+use std::collections::HashMap;
+
+use crate::decode::ProjectedEvent;
+
+/// Error of a projection step; the runtime retries and then dead-letters.
+pub type ProjectionError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where a source record sits, for checkpoints of events that are dead-lettered.
+#[derive(Debug, Clone)]
+pub struct SourcePosition {
+    /// Topic.
+    pub topic: String,
+    /// Partition.
+    pub partition: i32,
+    /// Offset.
+    pub offset: i64,
+}
+
+/// A read model fed from Kafka.
+#[async_trait::async_trait]
+pub trait Projection: Send + Sync {
+    /// Offsets to resume from per partition of `topic`, when the store keeps them itself
+    /// (`None`: resume from the consumer group's committed offsets).
+    async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError>;
+
+    /// Applies one event exactly once in effect (checkpoint in the same transaction, or
+    /// writes guarded by the aggregate sequence).
+    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError>;
+
+    /// Moves the checkpoint past a record that was dead-lettered without being applied.
+    async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError>;
+}

@@ -1,0 +1,34 @@
+//! The projectors, one per read-model store, and the factory the binary uses.
+
+mod checkpoint;
+pub mod mongo;
+pub mod postgres;
+pub mod timescale;
+
+use std::sync::Arc;
+
+use prism_platform::db;
+
+use crate::config::{ProjectorConfig, ProjectorKind};
+use crate::projection::{Projection, ProjectionError};
+
+/// Connects the store of the configured projector and returns it ready to apply events.
+///
+/// # Errors
+/// When the store cannot be reached or migrated.
+pub async fn build(config: &ProjectorConfig) -> Result<Arc<dyn Projection>, ProjectionError> {
+    Ok(match config.projector {
+        ProjectorKind::Postgres => {
+            let pool = db::connect(&config.database).await?;
+            db::migrate(&pool, "shared", db::SHARED).await?;
+            Arc::new(postgres::LedgerProjection::new(pool))
+        }
+        ProjectorKind::Timescale => {
+            let url = config.timeseries_database_url.as_deref().unwrap_or(&config.database.url);
+            let pool = db::connect_url(url, config.database.max_connections).await?;
+            db::migrate(&pool, "shared", db::SHARED).await?;
+            Arc::new(timescale::PostingsProjection::new(pool))
+        }
+        ProjectorKind::Mongo => Arc::new(mongo::DocumentProjection::connect(&config.mongodb_url).await?),
+    })
+}

@@ -1,0 +1,190 @@
+//! The MongoDB document projection: one document per journal entry, with its lines and
+//! status history, in database `prism_<tenant>`. MongoDB (and FerretDB) have no
+//! transactions here, so every write is idempotent on its own: inserts ignore duplicate
+//! ids and updates are guarded by the aggregate sequence. Kafka offsets are committed by
+//! the runtime after the writes.
+
+use mongodb::bson::{doc, Bson, Document};
+use mongodb::error::{ErrorKind, WriteFailure};
+use mongodb::options::UpdateOptions;
+use mongodb::{Client, Collection, Database};
+use prism_aggregates::finance::journal_entry::{
+    JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+};
+
+use crate::decode::ProjectedEvent;
+use crate::projection::{Projection, ProjectionError, SourcePosition};
+
+/// Name of this projector (applied positions).
+pub const NAME: &str = "mongo";
+
+/// Collection of journal-entry documents.
+pub const ENTRIES: &str = "journal_entries";
+
+/// Collection of applied global positions (`_id` = position).
+pub const APPLIED: &str = "projection_applied";
+
+/// Mongo database of `tenant`.
+#[must_use]
+pub fn database_name(tenant: &str) -> String {
+    format!("prism_{tenant}")
+}
+
+/// Projects journal-entry events into MongoDB documents.
+pub struct DocumentProjection {
+    client: Client,
+}
+
+impl DocumentProjection {
+    /// Connects to `url`.
+    ///
+    /// # Errors
+    /// When the URL is invalid.
+    pub async fn connect(url: &str) -> Result<Self, ProjectionError> {
+        Ok(Self { client: Client::with_uri_str(url).await? })
+    }
+
+    fn database(&self, event: &ProjectedEvent) -> Database {
+        self.client.database(&database_name(&event.envelope.tenant))
+    }
+}
+
+#[async_trait::async_trait]
+impl Projection for DocumentProjection {
+    async fn resume_offsets(
+        &self,
+        _topic: &str,
+    ) -> Result<Option<std::collections::HashMap<i32, i64>>, ProjectionError> {
+        Ok(None)
+    }
+
+    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        let database = self.database(event);
+        let entries = database.collection::<Document>(ENTRIES);
+        match &event.event {
+            JournalEntryEvent::JournalEntryPosted(posted) => {
+                insert_once(&entries, posted_document(posted, event)).await?
+            }
+            JournalEntryEvent::JournalEntryReversed(reversed) => apply_reversed(&entries, reversed, event).await?,
+        }
+        database
+            .collection::<Document>(APPLIED)
+            .update_one(doc! { "_id": event.envelope.global_position }, doc! { "$set": { "projector": NAME } })
+            .with_options(UpdateOptions::builder().upsert(true).build())
+            .await?;
+        Ok(())
+    }
+
+    async fn skip(&self, _source: &SourcePosition) -> Result<(), ProjectionError> {
+        Ok(())
+    }
+}
+
+async fn apply_reversed(
+    entries: &Collection<Document>,
+    reversed: &JournalEntryReversed,
+    event: &ProjectedEvent,
+) -> Result<(), ProjectionError> {
+    insert_once(entries, reversal_document(reversed, event)).await?;
+    let sequence = event.envelope.sequence;
+    let history = history_item("reversed", event, Some(&reversed.reason));
+    let result = entries
+        .update_one(
+            doc! { "_id": &reversed.entry_id, "last_sequence": sequence - 1 },
+            doc! {
+                "$set": {
+                    "status": "reversed",
+                    "reversed_by_entry_id": &reversed.reversal_entry_id,
+                    "last_sequence": sequence,
+                    "last_position": event.envelope.global_position,
+                },
+                "$push": { "status_history": history },
+            },
+        )
+        .await?;
+    if result.matched_count > 0 {
+        return Ok(());
+    }
+    let current = entries.find_one(doc! { "_id": &reversed.entry_id }).await?;
+    match current.and_then(|d| d.get_i64("last_sequence").ok()) {
+        Some(last) if last >= sequence => Ok(()),
+        _ => Err(format!("entry {}: event {sequence} arrived before event {}", reversed.entry_id, sequence - 1).into()),
+    }
+}
+
+/// Inserts `document` unless one with its `_id` exists (redelivery).
+async fn insert_once(entries: &Collection<Document>, document: Document) -> Result<(), ProjectionError> {
+    match entries.insert_one(document).await {
+        Ok(_) => Ok(()),
+        Err(error) if is_duplicate_key(&error) => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+    matches!(&*error.kind, ErrorKind::Write(WriteFailure::WriteError(e)) if e.code == 11000)
+}
+
+fn posted_document(posted: &JournalEntryPosted, event: &ProjectedEvent) -> Document {
+    doc! {
+        "_id": &posted.entry_id,
+        "entry_id": &posted.entry_id,
+        "tenant": &event.envelope.tenant,
+        "entry_date": posted.entry_date.to_string(),
+        "description": &posted.description,
+        "source_reference": posted.source_reference.as_deref().map_or(Bson::Null, Bson::from),
+        "status": "posted",
+        "reverses_entry_id": Bson::Null,
+        "reversed_by_entry_id": Bson::Null,
+        "lines": lines_array(&posted.lines),
+        "status_history": [history_item("posted", event, None)],
+        "last_sequence": event.envelope.sequence,
+        "last_position": event.envelope.global_position,
+    }
+}
+
+fn reversal_document(reversed: &JournalEntryReversed, event: &ProjectedEvent) -> Document {
+    doc! {
+        "_id": &reversed.reversal_entry_id,
+        "entry_id": &reversed.reversal_entry_id,
+        "tenant": &event.envelope.tenant,
+        "entry_date": reversed.reversal_date.to_string(),
+        "description": format!("Reversal of {}: {}", reversed.entry_id, reversed.reason),
+        "source_reference": Bson::Null,
+        "status": "posted",
+        "reverses_entry_id": &reversed.entry_id,
+        "reversed_by_entry_id": Bson::Null,
+        "lines": lines_array(&reversed.lines),
+        "status_history": [history_item("posted", event, Some(&reversed.reason))],
+        "last_sequence": event.envelope.sequence,
+        "last_position": event.envelope.global_position,
+    }
+}
+
+fn lines_array(lines: &[PostedLine]) -> Vec<Document> {
+    lines
+        .iter()
+        .map(|line| {
+            doc! {
+                "line_no": line.line_no,
+                "account": &line.account,
+                "currency": &line.currency,
+                "debit_minor": line.debit_minor,
+                "credit_minor": line.credit_minor,
+                "memo": line.memo.as_deref().map_or(Bson::Null, Bson::from),
+            }
+        })
+        .collect()
+}
+
+fn history_item(status: &str, event: &ProjectedEvent, reason: Option<&str>) -> Document {
+    doc! {
+        "status": status,
+        "event_type": &event.envelope.event_type,
+        "event_id": event.envelope.event_id.to_string(),
+        "sequence": event.envelope.sequence,
+        "global_position": event.envelope.global_position,
+        "recorded_at": event.envelope.occurred_at.to_rfc3339(),
+        "reason": reason.map_or(Bson::Null, Bson::from),
+    }
+}

@@ -1,0 +1,203 @@
+//! The Postgres ledger projection: journal entries with their lines and running balances
+//! per account and currency, in the tenant's schema. Offsets and applied positions are
+//! written in the same transaction, and entry updates are guarded by aggregate sequence.
+
+use chrono::NaiveDate;
+use prism_aggregates::finance::journal_entry::{
+    JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+};
+use prism_aggregates::tenant::TenantId;
+use prism_platform::db::{self, quote_ident};
+use prism_platform::tenancy::{schema_of, TenantProvisioner};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::checkpoint;
+use crate::decode::ProjectedEvent;
+use crate::projection::{Projection, ProjectionError, SourcePosition};
+use crate::runtime::stored_offsets;
+
+/// Name of this projector (checkpoints, applied positions).
+pub const NAME: &str = "postgres";
+
+/// Projects journal-entry events into the Postgres ledger tables.
+pub struct LedgerProjection {
+    pool: PgPool,
+    provisioner: TenantProvisioner,
+}
+
+impl LedgerProjection {
+    /// A projection writing through `pool`.
+    #[must_use]
+    pub fn new(pool: PgPool) -> Self {
+        Self { provisioner: TenantProvisioner::new(pool.clone(), &[db::TENANT]), pool }
+    }
+}
+
+/// One journal entry row as the read model stores it.
+struct EntryRow<'a> {
+    entry_id: Uuid,
+    entry_date: NaiveDate,
+    description: &'a str,
+    source_reference: Option<&'a str>,
+    reverses_entry_id: Option<Uuid>,
+}
+
+#[async_trait::async_trait]
+impl Projection for LedgerProjection {
+    async fn resume_offsets(
+        &self,
+        topic: &str,
+    ) -> Result<Option<std::collections::HashMap<i32, i64>>, ProjectionError> {
+        Ok(Some(stored_offsets(&self.pool, NAME, topic).await?))
+    }
+
+    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        let tenant = TenantId::parse(&event.envelope.tenant)?;
+        self.provisioner.ensure(&tenant).await?;
+        let schema = schema_of(&tenant);
+        let quoted = quote_ident(&schema);
+        let mut tx = self.pool.begin().await?;
+        match &event.event {
+            JournalEntryEvent::JournalEntryPosted(posted) => apply_posted(&mut tx, &quoted, posted, event).await?,
+            JournalEntryEvent::JournalEntryReversed(reversed) => {
+                apply_reversed(&mut tx, &quoted, reversed, event).await?
+            }
+        }
+        checkpoint::finish(tx, NAME, &schema, event).await
+    }
+
+    async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
+        checkpoint::skip(&self.pool, NAME, source).await
+    }
+}
+
+async fn apply_posted(
+    tx: &mut PgConnection,
+    schema: &str,
+    posted: &JournalEntryPosted,
+    event: &ProjectedEvent,
+) -> Result<(), ProjectionError> {
+    let row = EntryRow {
+        entry_id: Uuid::parse_str(&posted.entry_id)?,
+        entry_date: posted.entry_date,
+        description: &posted.description,
+        source_reference: posted.source_reference.as_deref(),
+        reverses_entry_id: None,
+    };
+    insert_entry_with_lines(tx, schema, &row, &posted.lines, event).await
+}
+
+async fn apply_reversed(
+    tx: &mut PgConnection,
+    schema: &str,
+    reversed: &JournalEntryReversed,
+    event: &ProjectedEvent,
+) -> Result<(), ProjectionError> {
+    let original = Uuid::parse_str(&reversed.entry_id)?;
+    let reversal = Uuid::parse_str(&reversed.reversal_entry_id)?;
+    let sequence = event.envelope.sequence;
+    let updated = sqlx::query(&format!(
+        "UPDATE {schema}.journal_entries
+            SET status = 'reversed', reversed_by_entry_id = $2, reversal_reason = $3, last_sequence = $4, last_position = $5
+          WHERE entry_id = $1 AND last_sequence = $4 - 1"
+    ))
+    .bind(original)
+    .bind(reversal)
+    .bind(&reversed.reason)
+    .bind(sequence)
+    .bind(event.envelope.global_position)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return ensure_already_applied(tx, schema, original, sequence).await;
+    }
+    let description = format!("Reversal of {original}: {}", reversed.reason);
+    let row = EntryRow {
+        entry_id: reversal,
+        entry_date: reversed.reversal_date,
+        description: &description,
+        source_reference: None,
+        reverses_entry_id: Some(original),
+    };
+    insert_entry_with_lines(tx, schema, &row, &reversed.lines, event).await
+}
+
+/// A guarded update matched nothing: fine if the event was applied before, a defect if an
+/// earlier event of the aggregate is missing.
+async fn ensure_already_applied(
+    tx: &mut PgConnection,
+    schema: &str,
+    entry_id: Uuid,
+    sequence: i64,
+) -> Result<(), ProjectionError> {
+    let last: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT last_sequence FROM {schema}.journal_entries WHERE entry_id = $1"))
+            .bind(entry_id)
+            .fetch_optional(tx)
+            .await?;
+    match last {
+        Some(last) if last >= sequence => Ok(()),
+        _ => Err(format!("entry {entry_id}: event {sequence} arrived before event {}", sequence - 1).into()),
+    }
+}
+
+async fn insert_entry_with_lines(
+    tx: &mut PgConnection,
+    schema: &str,
+    row: &EntryRow<'_>,
+    lines: &[PostedLine],
+    event: &ProjectedEvent,
+) -> Result<(), ProjectionError> {
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO {schema}.journal_entries
+             (entry_id, entry_date, description, source_reference, status, reverses_entry_id, last_sequence, last_position, recorded_at)
+         VALUES ($1, $2, $3, $4, 'posted', $5, $6, $7, $8) ON CONFLICT (entry_id) DO NOTHING"
+    ))
+    .bind(row.entry_id)
+    .bind(row.entry_date)
+    .bind(row.description)
+    .bind(row.source_reference)
+    .bind(row.reverses_entry_id)
+    .bind(event.envelope.sequence)
+    .bind(event.envelope.global_position)
+    .bind(event.envelope.occurred_at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(());
+    }
+    for line in lines {
+        sqlx::query(&format!(
+            "INSERT INTO {schema}.journal_lines (entry_id, line_no, account, currency, debit_minor, credit_minor, memo)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        ))
+        .bind(row.entry_id)
+        .bind(line.line_no)
+        .bind(&line.account)
+        .bind(&line.currency)
+        .bind(line.debit_minor)
+        .bind(line.credit_minor)
+        .bind(&line.memo)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO {schema}.account_balances (account, currency, debit_total_minor, credit_total_minor, last_position)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (account, currency) DO UPDATE
+                SET debit_total_minor = account_balances.debit_total_minor + excluded.debit_total_minor,
+                    credit_total_minor = account_balances.credit_total_minor + excluded.credit_total_minor,
+                    last_position = excluded.last_position"
+        ))
+        .bind(&line.account)
+        .bind(&line.currency)
+        .bind(line.debit_minor)
+        .bind(line.credit_minor)
+        .bind(event.envelope.global_position)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}

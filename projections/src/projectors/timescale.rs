@@ -1,0 +1,98 @@
+//! The time-series postings projection: one row per journal line at the entry's date, in
+//! the tenant schema of the time-series database (a hypertable where TimescaleDB exists).
+//! Rows are keyed by entry and line, offsets and applied positions share the transaction.
+
+use chrono::NaiveDate;
+use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
+use prism_aggregates::tenant::TenantId;
+use prism_platform::db::{self, quote_ident};
+use prism_platform::tenancy::{schema_of, TenantProvisioner};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::checkpoint;
+use crate::decode::ProjectedEvent;
+use crate::projection::{Projection, ProjectionError, SourcePosition};
+use crate::runtime::stored_offsets;
+
+/// Name of this projector (checkpoints, applied positions).
+pub const NAME: &str = "timescale";
+
+/// Projects journal lines into the postings time series.
+pub struct PostingsProjection {
+    pool: PgPool,
+    provisioner: TenantProvisioner,
+}
+
+impl PostingsProjection {
+    /// A projection writing through `pool` (the time-series database).
+    #[must_use]
+    pub fn new(pool: PgPool) -> Self {
+        Self { provisioner: TenantProvisioner::new(pool.clone(), &[db::TIMESERIES]), pool }
+    }
+}
+
+#[async_trait::async_trait]
+impl Projection for PostingsProjection {
+    async fn resume_offsets(
+        &self,
+        topic: &str,
+    ) -> Result<Option<std::collections::HashMap<i32, i64>>, ProjectionError> {
+        Ok(Some(stored_offsets(&self.pool, NAME, topic).await?))
+    }
+
+    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        let tenant = TenantId::parse(&event.envelope.tenant)?;
+        self.provisioner.ensure(&tenant).await?;
+        let schema = schema_of(&tenant);
+        let (entry_id, posted_on, lines) = match &event.event {
+            JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
+            JournalEntryEvent::JournalEntryReversed(reversed) => {
+                (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
+            }
+        };
+        let mut tx = self.pool.begin().await?;
+        insert_postings(
+            &mut tx,
+            &quote_ident(&schema),
+            Uuid::parse_str(entry_id)?,
+            posted_on,
+            lines,
+            event.envelope.global_position,
+        )
+        .await?;
+        checkpoint::finish(tx, NAME, &schema, event).await
+    }
+
+    async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
+        checkpoint::skip(&self.pool, NAME, source).await
+    }
+}
+
+async fn insert_postings(
+    tx: &mut PgConnection,
+    schema: &str,
+    entry_id: Uuid,
+    posted_on: NaiveDate,
+    lines: &[PostedLine],
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    let at = posted_on.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    for line in lines {
+        sqlx::query(&format!(
+            "INSERT INTO {schema}.postings (posted_on, entry_id, line_no, account, currency, debit_minor, credit_minor, global_position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
+        ))
+        .bind(at)
+        .bind(entry_id)
+        .bind(line.line_no)
+        .bind(&line.account)
+        .bind(&line.currency)
+        .bind(line.debit_minor)
+        .bind(line.credit_minor)
+        .bind(position)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! The projector runtime shared by every store: assign all partitions of the subscribed
+//! topics (resuming where the store's checkpoint says), then for each record decode, apply
+//! with bounded retries, dead-letter what still fails, and commit the group offset after
+//! the write. Records of one partition are applied strictly in order.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use prism_platform::avro::AvroCodec;
+use prism_platform::contract::{topic_name, Catalogue};
+use prism_platform::kafka;
+use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{Offset, TopicPartitionList};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::ProjectorConfig;
+use crate::decode::decode;
+use crate::projection::{Projection, ProjectionError, SourcePosition};
+
+/// Aggregate types whose topics the projectors follow.
+const FOLLOWED_AGGREGATES: &[&str] = &["finance.journal_entry"];
+
+/// A projector: one projection fed by one consumer.
+pub struct ProjectorRuntime {
+    name: &'static str,
+    projection: Arc<dyn Projection>,
+    consumer: StreamConsumer,
+    dead_letters: FutureProducer,
+    dead_letter_topic: String,
+    codec: AvroCodec,
+    attempts_max: u32,
+    backoff: Duration,
+}
+
+impl ProjectorRuntime {
+    /// Creates the topics if needed and assigns every partition at its resume offset.
+    ///
+    /// # Errors
+    /// When Kafka or the store cannot be reached.
+    pub async fn build(config: &ProjectorConfig, projection: Arc<dyn Projection>) -> Result<Self, ProjectionError> {
+        let name = config.projector.name();
+        let topics = followed_topics(&config.kafka.topic_prefix);
+        let dead_letter_topic = topic_name(&config.kafka.topic_prefix, &format!("dlq.{name}"));
+        let mut all_topics = topics.clone();
+        all_topics.push(dead_letter_topic.clone());
+        kafka::ensure_topics(&config.kafka, &all_topics).await?;
+        let consumer = kafka::manual_consumer(&config.kafka, &config.group())?;
+        let mut assignment = TopicPartitionList::new();
+        for topic in &topics {
+            let resume = projection.resume_offsets(topic).await?;
+            for partition in 0..kafka::partition_count(&consumer, topic)? {
+                let offset = match resume.as_ref() {
+                    Some(stored) => stored.get(&partition).map_or(Offset::Beginning, |o| Offset::Offset(*o)),
+                    None => Offset::Stored,
+                };
+                assignment.add_partition_offset(topic, partition, offset)?;
+            }
+        }
+        consumer.assign(&assignment)?;
+        tracing::info!(projector = name, ?topics, "projector assigned");
+        Ok(Self {
+            name,
+            projection,
+            consumer,
+            dead_letters: kafka::idempotent_producer(&config.kafka)?,
+            dead_letter_topic,
+            codec: AvroCodec::new(&config.registry.url),
+            attempts_max: config.apply_attempts_max.max(1),
+            backoff: Duration::from_millis(config.retry_backoff_ms),
+        })
+    }
+
+    /// Consumes until `shutdown`, finishing the record in hand.
+    ///
+    /// # Errors
+    /// When the store refuses even to record a skipped record (nothing safe to do but stop).
+    pub async fn run(self, shutdown: CancellationToken) -> Result<(), ProjectionError> {
+        loop {
+            let message = tokio::select! {
+                () = shutdown.cancelled() => return Ok(()),
+                received = self.consumer.recv() => received,
+            };
+            match message {
+                Ok(message) => self.handle(&message).await?,
+                Err(error) => {
+                    tracing::warn!(projector = self.name, %error, "consumer error");
+                    tokio::time::sleep(self.backoff).await;
+                }
+            }
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(projector = self.name, partition = message.partition(), offset = message.offset()))]
+    async fn handle(&self, message: &BorrowedMessage<'_>) -> Result<(), ProjectionError> {
+        if let Err(error) = self.apply_with_retries(message).await {
+            tracing::error!(%error, "dead-lettering a record that cannot be applied");
+            self.dead_letter(message, &error.to_string()).await?;
+            let source = SourcePosition {
+                topic: message.topic().to_owned(),
+                partition: message.partition(),
+                offset: message.offset(),
+            };
+            self.projection.skip(&source).await?;
+            metrics::counter!("prism_projector_dead_letters_total", "projector" => self.name).increment(1);
+        }
+        if let Err(error) = self.consumer.commit_message(message, CommitMode::Async) {
+            tracing::warn!(%error, "group offset commit failed; the store checkpoint or sequence guard covers it");
+        }
+        Ok(())
+    }
+
+    async fn apply_with_retries(&self, message: &BorrowedMessage<'_>) -> Result<(), ProjectionError> {
+        let event = decode(&self.codec, message).await?;
+        let mut pause = self.backoff;
+        let mut attempt = 1;
+        loop {
+            match self.projection.apply(&event).await {
+                Ok(()) => {
+                    metrics::counter!("prism_projector_applied_total", "projector" => self.name).increment(1);
+                    metrics::gauge!("prism_projector_last_position", "projector" => self.name, "tenant" => event.envelope.tenant.clone())
+                        .set(event.envelope.global_position as f64);
+                    return Ok(());
+                }
+                Err(error) if attempt < self.attempts_max => {
+                    tracing::warn!(%error, attempt, event_id = %event.envelope.event_id, "apply failed; retrying");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    async fn dead_letter(&self, message: &BorrowedMessage<'_>, error: &str) -> Result<(), ProjectionError> {
+        let mut headers = OwnedHeaders::new();
+        if let Some(original) = message.headers() {
+            for header in original.iter() {
+                headers = headers.insert(Header { key: header.key, value: header.value });
+            }
+        }
+        let source = format!("{}/{}/{}", message.topic(), message.partition(), message.offset());
+        headers = headers
+            .insert(Header { key: "prism-dlq-error", value: Some(error) })
+            .insert(Header { key: "prism-dlq-projector", value: Some(self.name) })
+            .insert(Header { key: "prism-dlq-source", value: Some(&source) });
+        let mut record = FutureRecord::to(&self.dead_letter_topic).headers(headers);
+        if let Some(key) = message.key() {
+            record = record.key(key);
+        }
+        if let Some(payload) = message.payload() {
+            record = record.payload(payload);
+        }
+        self.dead_letters
+            .send(record, Duration::from_secs(30))
+            .await
+            .map(|_| ())
+            .map_err(|(error, _)| Box::new(error) as ProjectionError)
+    }
+}
+
+/// Topics the projectors follow under `prefix`.
+#[must_use]
+pub fn followed_topics(prefix: &str) -> Vec<String> {
+    FOLLOWED_AGGREGATES
+        .iter()
+        .flat_map(|aggregate| Catalogue::topic_suffixes(aggregate))
+        .map(|suffix| topic_name(prefix, suffix))
+        .collect()
+}
+
+/// Resume offsets as stored in `shared.projector_offsets` for `projector` and `topic`.
+///
+/// # Errors
+/// When the database refuses.
+pub async fn stored_offsets(
+    pool: &sqlx::PgPool,
+    projector: &str,
+    topic: &str,
+) -> Result<HashMap<i32, i64>, sqlx::Error> {
+    let rows: Vec<(i32, i64)> = sqlx::query_as(
+        "SELECT partition, next_offset FROM shared.projector_offsets WHERE projector = $1 AND topic = $2",
+    )
+    .bind(projector)
+    .bind(topic)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Records in `tx` that `projector` resumes after `source`.
+///
+/// # Errors
+/// When the database refuses.
+pub async fn save_offset(
+    tx: &mut sqlx::PgConnection,
+    projector: &str,
+    source: &SourcePosition,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO shared.projector_offsets (projector, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()",
+    )
+    .bind(projector)
+    .bind(&source.topic)
+    .bind(source.partition)
+    .bind(source.offset + 1)
+    .execute(tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! `GET /v1/accounts/{code}/postings?from=&to=&bucket=`: an account's postings summed per
+//! time bucket and currency, from the time-series read model (`timescale` projector).
+//!
+//! `from` and `to` are required and inclusive. Each is a date (`2026-03-01`, meaning the
+//! whole UTC day: `from` its start, `to` its end) or an RFC 3339 instant
+//! (`2026-03-01T12:00:00Z`). `bucket` is `hour`, `day` (default), `week` or `month`.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use prism_aggregates::finance::account::AccountCode;
+use prism_aggregates::tenant::TenantId;
+use prism_platform::problem::Problem;
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::PgRow;
+use sqlx::{FromRow, PgPool, Row};
+
+use super::buckets::Bucket;
+use crate::consistency::MinPosition;
+use crate::error::{absent_if_unprovisioned, ReadError};
+use crate::params::{self, invalid, InputError, QueryParams};
+use crate::state::AppState;
+use crate::stores::tenant_table;
+use crate::tenants::KnownTenant;
+
+/// Query parameters of the postings endpoint; unknown ones are refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostingsParams {
+    /// Start of the range, inclusive: a date or an RFC 3339 instant. Required.
+    pub from: Option<String>,
+    /// End of the range, inclusive: a date (its whole day) or an RFC 3339 instant. Required.
+    pub to: Option<String>,
+    /// `hour`, `day`, `week` or `month`; `day` when absent.
+    pub bucket: Option<String>,
+}
+
+/// An account's postings per bucket.
+#[derive(Debug, Serialize)]
+pub struct PostingsView {
+    /// The account code.
+    pub account: String,
+    /// The bucket width used.
+    pub bucket: String,
+    /// Non-empty buckets by start, then currency.
+    pub buckets: Vec<PostingBucket>,
+}
+
+/// The postings of one account in one currency within one bucket; amounts in minor units.
+#[derive(Debug, Serialize)]
+pub struct PostingBucket {
+    /// Start of the bucket (RFC 3339, UTC).
+    pub bucket_start: DateTime<Utc>,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Sum of debits.
+    pub debit_minor: i64,
+    /// Sum of credits.
+    pub credit_minor: i64,
+    /// Debits minus credits.
+    pub net_minor: i64,
+    /// Number of postings (journal lines).
+    pub postings: i64,
+}
+
+/// The instants a request covers.
+#[derive(Debug, Clone, Copy)]
+struct Range {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    end_inclusive: bool,
+}
+
+/// `GET /v1/accounts/{code}/postings`.
+#[tracing::instrument(skip_all, fields(tenant = %tenant, account = %code))]
+pub async fn get(
+    State(state): State<AppState>,
+    KnownTenant(tenant): KnownTenant,
+    token: MinPosition,
+    Path(code): Path<String>,
+    QueryParams(query): QueryParams<PostingsParams>,
+) -> Result<Json<PostingsView>, Problem> {
+    let account = params::path_account(&code)?;
+    let bucket = Bucket::parse(query.bucket.as_deref())?;
+    let range = range(&query)?;
+    let count = bucket.count_between(range.start, range.end);
+    let max = state.limits.bucket_count_max;
+    if count > i64::from(max) {
+        return Err(Problem::from(invalid(
+            "bucket",
+            format!("the range spans up to {count} {bucket} buckets; at most {max} are allowed — use a wider bucket or a shorter range"),
+        )));
+    }
+    state.await_timeseries(&tenant, token).await?;
+    let buckets = read_buckets(&state.stores.timeseries, &tenant, &account, bucket, range).await?;
+    Ok(Json(PostingsView { account: account.as_str().to_owned(), bucket: bucket.to_string(), buckets }))
+}
+
+fn range(query: &PostingsParams) -> Result<Range, InputError> {
+    let required = |field: &'static str, value: Option<&str>| {
+        value.map(str::to_owned).ok_or_else(|| invalid(field, format!("{field} is required")))
+    };
+    let (start, _) = bound("from", &required("from", query.from.as_deref())?, false)?;
+    let (end, end_inclusive) = bound("to", &required("to", query.to.as_deref())?, true)?;
+    if start > end {
+        return Err(invalid("to", "to is before from"));
+    }
+    Ok(Range { start, end, end_inclusive })
+}
+
+/// Reads a range bound: an instant as given (inclusive), or a date as its start (`from`) or
+/// as the start of the next day, exclusive (`to`).
+fn bound(field: &'static str, text: &str, is_end: bool) -> Result<(DateTime<Utc>, bool), InputError> {
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Ok((instant.with_timezone(&Utc), true));
+    }
+    let not_a_time =
+        || invalid(field, format!("{field} must be a date (YYYY-MM-DD) or an RFC 3339 instant, got {text:?}"));
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| not_a_time())?;
+    let day = if is_end { day.checked_add_days(Days::new(1)).ok_or_else(not_a_time)? } else { day };
+    Ok((day.and_time(chrono::NaiveTime::MIN).and_utc(), !is_end))
+}
+
+async fn read_buckets(
+    pool: &PgPool,
+    tenant: &TenantId,
+    account: &AccountCode,
+    bucket: Bucket,
+    range: Range,
+) -> Result<Vec<PostingBucket>, ReadError> {
+    let end_operator = if range.end_inclusive { "<=" } else { "<" };
+    let sql = format!(
+        "SELECT {start} AS bucket_start, currency, \
+                sum(debit_minor)::bigint AS debit_minor, sum(credit_minor)::bigint AS credit_minor, \
+                (sum(debit_minor) - sum(credit_minor))::bigint AS net_minor, count(*) AS postings \
+         FROM {postings} WHERE account = $1 AND posted_on >= $2 AND posted_on {end_operator} $3 \
+         GROUP BY 1, 2 ORDER BY 1, 2",
+        start = bucket.start_sql(),
+        postings = tenant_table(tenant, "postings"),
+    );
+    let rows = sqlx::query_as::<_, PostingBucket>(&sql)
+        .bind(account.as_str())
+        .bind(range.start)
+        .bind(range.end)
+        .fetch_all(pool)
+        .await;
+    absent_if_unprovisioned(rows, Vec::new())
+}
+
+impl FromRow<'_, PgRow> for PostingBucket {
+    fn from_row(row: &PgRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            bucket_start: row.try_get("bucket_start")?,
+            currency: row.try_get("currency")?,
+            debit_minor: row.try_get("debit_minor")?,
+            credit_minor: row.try_get("credit_minor")?,
+            net_minor: row.try_get("net_minor")?,
+            postings: row.try_get("postings")?,
+        })
+    }
+}

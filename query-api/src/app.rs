@@ -1,0 +1,74 @@
+//! Assembly of the query API: store connections, routes and the listener. The binary and
+//! the tests build the same [`QueryApi`].
+
+use std::net::SocketAddr;
+
+use axum::routing::get;
+use axum::Router;
+use prism_platform::http::{operational_routes, serve, unknown_route};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::QueryApiConfig;
+use crate::state::{AppState, Limits};
+use crate::stores::Stores;
+use crate::tenants::KnownTenants;
+use crate::{accounts, documents, journal_entries};
+
+/// A built, not yet running, query API.
+#[derive(Debug)]
+pub struct QueryApi {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl QueryApi {
+    /// Connects to the stores and binds the listener. Migrations are the writers' business;
+    /// the query API only reads.
+    ///
+    /// # Errors
+    /// When a database is unreachable, the MongoDB URL is invalid or the address cannot be
+    /// bound.
+    pub async fn build(config: &QueryApiConfig) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let stores = Stores::connect(config).await?;
+        let state = AppState {
+            tenants: KnownTenants::new(stores.postgres.clone()),
+            stores,
+            limits: Limits {
+                page_size_max: config.page_size_max,
+                bucket_count_max: config.bucket_count_max,
+                min_position_wait: config.min_position_wait(),
+            },
+        };
+        let listener = TcpListener::bind(&config.http.addr).await?;
+        Ok(Self { listener, router: router(state) })
+    }
+
+    /// The bound address (useful with port 0).
+    ///
+    /// # Errors
+    /// When the socket has no local address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` is cancelled, finishing in-flight requests.
+    ///
+    /// # Errors
+    /// When the listener fails.
+    pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        serve(self.listener, self.router, shutdown).await
+    }
+}
+
+fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/journal-entries", get(journal_entries::list))
+        .route("/v1/journal-entries/{id}", get(journal_entries::get))
+        .route("/v1/journal-entries/{id}/document", get(documents::get))
+        .route("/v1/accounts/{code}/balance", get(accounts::balance::get))
+        .route("/v1/accounts/{code}/postings", get(accounts::postings::get))
+        .merge(operational_routes())
+        .fallback(unknown_route)
+        .with_state(state)
+}

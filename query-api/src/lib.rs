@@ -1,0 +1,17 @@
+//! Prism's read side over HTTP: an axum API answering tenant-scoped queries from the read
+//! models the projectors build — journal entries and balances in Postgres, bucketed postings
+//! in the time-series database, entry documents with their status history in MongoDB — and
+//! honouring the `X-Prism-Min-Position` consistency token by waiting, bounded, for the
+//! projector that feeds each endpoint.
+
+pub mod accounts;
+pub mod app;
+pub mod config;
+pub mod consistency;
+pub mod documents;
+pub mod error;
+pub mod journal_entries;
+pub mod params;
+pub mod state;
+pub mod stores;
+pub mod tenants;

@@ -1,0 +1,81 @@
+//! The three read-model stores the query API reads — the main Postgres database, the
+//! time-series database and MongoDB — and how a tenant's tables and database are named in
+//! each.
+
+use std::time::Duration;
+
+use mongodb::options::ClientOptions;
+use prism_aggregates::tenant::TenantId;
+use prism_platform::db::{self, quote_ident};
+use prism_platform::tenancy::schema_of;
+use sqlx::PgPool;
+
+use crate::config::QueryApiConfig;
+
+/// Projector name of the Postgres read models in `projection_applied`.
+pub const POSTGRES_PROJECTOR: &str = "postgres";
+/// Projector name of the time-series read models in `projection_applied`.
+pub const TIMESERIES_PROJECTOR: &str = "timescale";
+
+/// How long a MongoDB operation waits for a server unless the URL says otherwise.
+const MONGO_SERVER_SELECTION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections to the read-model stores.
+#[derive(Debug, Clone)]
+pub struct Stores {
+    /// Main database: tenant registry, journal entries, lines and balances.
+    pub postgres: PgPool,
+    /// Time-series database: postings (the main pool when both URLs are the same).
+    pub timeseries: PgPool,
+    /// MongoDB client for the entry documents (connects lazily).
+    pub mongo: mongodb::Client,
+}
+
+/// Why the stores could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// A Postgres database is unreachable.
+    #[error("postgres: {0}")]
+    Postgres(#[from] sqlx::Error),
+    /// The MongoDB URL is invalid.
+    #[error("mongodb: {0}")]
+    Mongo(#[from] mongodb::error::Error),
+}
+
+impl Stores {
+    /// Opens the Postgres pools and a lazily connecting MongoDB client.
+    ///
+    /// # Errors
+    /// When a Postgres database is unreachable or the MongoDB URL does not parse.
+    pub async fn connect(config: &QueryApiConfig) -> Result<Self, ConnectError> {
+        let postgres = db::connect(&config.database).await?;
+        let timeseries = if config.timeseries_url() == config.database.url {
+            postgres.clone()
+        } else {
+            db::connect_url(config.timeseries_url(), config.database.max_connections).await?
+        };
+        let mut options = ClientOptions::parse(&config.mongodb_url).await?;
+        options.server_selection_timeout.get_or_insert(MONGO_SERVER_SELECTION_TIMEOUT);
+        options.app_name.get_or_insert_with(|| "prism-query-api".to_owned());
+        let mongo = mongodb::Client::with_options(options)?;
+        Ok(Self { postgres, timeseries, mongo })
+    }
+
+    /// The MongoDB database holding `tenant`'s documents (`prism_<slug>`).
+    #[must_use]
+    pub fn mongo_database(&self, tenant: &TenantId) -> mongodb::Database {
+        self.mongo.database(&mongo_database_name(tenant))
+    }
+}
+
+/// Name of the MongoDB database holding `tenant`'s documents.
+#[must_use]
+pub fn mongo_database_name(tenant: &TenantId) -> String {
+    format!("prism_{}", tenant.as_str())
+}
+
+/// The quoted, schema-qualified name of `tenant`'s table `table`, ready to splice into SQL.
+#[must_use]
+pub fn tenant_table(tenant: &TenantId, table: &str) -> String {
+    format!("{}.{}", quote_ident(&schema_of(tenant)), quote_ident(table))
+}

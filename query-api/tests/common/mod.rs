@@ -1,0 +1,264 @@
+//! Test support: a fresh tenant per test in the real Postgres, read-model rows and
+//! documents seeded directly (the projectors are not under test here), and the query API
+//! built in-process on port 0.
+
+#![allow(dead_code, missing_docs)]
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use mongodb::bson::{doc, Document};
+use prism_aggregates::tenant::TenantId;
+use prism_platform::db;
+use prism_platform::tenancy::TenantProvisioner;
+use prism_query_api::app::QueryApi;
+use prism_query_api::config::QueryApiConfig;
+use prism_query_api::stores::{mongo_database_name, tenant_table};
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+pub const DATABASE_URL: &str = "postgres://prism:prism@127.0.0.1:55432/prism";
+pub const MONGODB_URL: &str = "mongodb://127.0.0.1:57017/";
+
+/// The query API running in this process, stopped when dropped.
+pub struct TestApi {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub pool: PgPool,
+    shutdown: CancellationToken,
+}
+
+impl Drop for TestApi {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// A response's status and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl TestApi {
+    /// Starts the API with a consistency wait of `min_position_wait_ms` and default limits.
+    pub async fn start(min_position_wait_ms: u64) -> Self {
+        Self::start_with(&["--min-position-wait-ms", &min_position_wait_ms.to_string()]).await
+    }
+
+    /// Starts the API with extra command-line flags.
+    pub async fn start_with(flags: &[&str]) -> Self {
+        let mut args = vec!["prism-query-api", "--http-addr", "127.0.0.1:0", "--database-url"];
+        let database_url = database_url();
+        let mongodb_url = mongodb_url();
+        args.extend([database_url.as_str(), "--mongodb-url", mongodb_url.as_str()]);
+        args.extend(flags);
+        let config = QueryApiConfig::load_from(args).expect("test config");
+        let api = QueryApi::build(&config).await.expect("query API builds");
+        let base = format!("http://{}", api.local_addr().expect("bound"));
+        let shutdown = CancellationToken::new();
+        tokio::spawn(api.run(shutdown.clone()));
+        Self { base, client: reqwest::Client::new(), pool: pool().await, shutdown }
+    }
+
+    /// `GET path` as `tenant`, with extra headers.
+    pub async fn get(&self, tenant: &TenantId, path: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.client.get(format!("{}{path}", self.base)).header("X-Tenant-ID", tenant.as_str());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        answer(request.send().await.expect("request sent")).await
+    }
+
+    /// `GET path` without a tenant header.
+    pub async fn get_anonymous(&self, path: &str) -> Answer {
+        answer(self.client.get(format!("{}{path}", self.base)).send().await.expect("request sent")).await
+    }
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status();
+    let content_type =
+        response.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    let text = response.text().await.expect("body read");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Answer { status, content_type, body }
+}
+
+pub fn database_url() -> String {
+    std::env::var("PRISM_DATABASE_URL").unwrap_or_else(|_| DATABASE_URL.to_owned())
+}
+
+pub fn mongodb_url() -> String {
+    std::env::var("PRISM_MONGODB_URL").unwrap_or_else(|_| MONGODB_URL.to_owned())
+}
+
+pub async fn pool() -> PgPool {
+    db::connect_url(&database_url(), 4).await.expect("Postgres reachable at PRISM_DATABASE_URL")
+}
+
+/// Registers and migrates a tenant with a unique slug.
+pub async fn new_tenant(pool: &PgPool) -> TenantId {
+    let tenant = TenantId::parse(&format!("qa_{}", Uuid::new_v4().simple())).expect("valid slug");
+    db::migrate(pool, "shared", db::SHARED).await.expect("shared schema");
+    TenantProvisioner::new(pool.clone(), &[db::TENANT, db::TIMESERIES])
+        .provision(&tenant, "query API test")
+        .await
+        .expect("tenant provisioned");
+    tenant
+}
+
+/// One journal line: account, currency, debit, credit (minor units).
+pub type Line = (&'static str, &'static str, i64, i64);
+
+/// A journal entry to seed.
+#[derive(Debug, Clone)]
+pub struct SeedEntry {
+    pub entry_id: Uuid,
+    pub date: NaiveDate,
+    pub hour: u32,
+    pub description: String,
+    pub lines: Vec<Line>,
+    pub position: i64,
+}
+
+impl SeedEntry {
+    pub fn new(date: &str, position: i64, lines: &[Line]) -> Self {
+        Self {
+            entry_id: Uuid::new_v4(),
+            date: NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("date"),
+            hour: 9,
+            description: format!("entry at position {position}"),
+            lines: lines.to_vec(),
+            position,
+        }
+    }
+}
+
+/// Writes what the `postgres` and `timescale` projectors would for a posted entry: the
+/// entry, its lines, the balances it moves and one posting per line. Positions are not
+/// marked applied; see [`mark_applied`].
+pub async fn seed_entry(pool: &PgPool, tenant: &TenantId, entry: &SeedEntry) {
+    let mut tx = pool.begin().await.expect("transaction");
+    sqlx::query(&format!(
+        "INSERT INTO {} (entry_id, entry_date, description, source_reference, status, last_sequence, last_position, recorded_at)
+         VALUES ($1, $2, $3, 'INV-1', 'posted', 1, $4, now())",
+        tenant_table(tenant, "journal_entries")
+    ))
+    .bind(entry.entry_id)
+    .bind(entry.date)
+    .bind(&entry.description)
+    .bind(entry.position)
+    .execute(&mut *tx)
+    .await
+    .expect("entry inserted");
+    let posted_on = Utc.from_utc_datetime(&entry.date.and_hms_opt(entry.hour, 0, 0).expect("time"));
+    for (index, (account, currency, debit, credit)) in entry.lines.iter().enumerate() {
+        let line_no = i32::try_from(index + 1).expect("few lines");
+        sqlx::query(&format!(
+            "INSERT INTO {} (entry_id, line_no, account, currency, debit_minor, credit_minor, memo)
+             VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+            tenant_table(tenant, "journal_lines")
+        ))
+        .bind(entry.entry_id)
+        .bind(line_no)
+        .bind(account)
+        .bind(currency)
+        .bind(debit)
+        .bind(credit)
+        .execute(&mut *tx)
+        .await
+        .expect("line inserted");
+        sqlx::query(&format!(
+            "INSERT INTO {} AS b (account, currency, debit_total_minor, credit_total_minor, last_position)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (account, currency) DO UPDATE SET
+                 debit_total_minor = b.debit_total_minor + EXCLUDED.debit_total_minor,
+                 credit_total_minor = b.credit_total_minor + EXCLUDED.credit_total_minor,
+                 last_position = EXCLUDED.last_position",
+            tenant_table(tenant, "account_balances")
+        ))
+        .bind(account)
+        .bind(currency)
+        .bind(debit)
+        .bind(credit)
+        .bind(entry.position)
+        .execute(&mut *tx)
+        .await
+        .expect("balance upserted");
+        sqlx::query(&format!(
+            "INSERT INTO {} (posted_on, entry_id, line_no, account, currency, debit_minor, credit_minor, global_position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            tenant_table(tenant, "postings")
+        ))
+        .bind(posted_on)
+        .bind(entry.entry_id)
+        .bind(line_no)
+        .bind(account)
+        .bind(currency)
+        .bind(debit)
+        .bind(credit)
+        .bind(entry.position)
+        .execute(&mut *tx)
+        .await
+        .expect("posting inserted");
+    }
+    tx.commit().await.expect("committed");
+}
+
+/// Records that `projector` has applied `position` for `tenant` (Postgres `projection_applied`).
+pub async fn mark_applied(pool: &PgPool, tenant: &TenantId, projector: &str, position: i64) {
+    sqlx::query(&format!(
+        "INSERT INTO {} (projector, global_position) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        tenant_table(tenant, "projection_applied")
+    ))
+    .bind(projector)
+    .bind(position)
+    .execute(pool)
+    .await
+    .expect("position recorded");
+}
+
+/// A MongoDB client, waiting (bounded) for the server: FerretDB may still be starting.
+pub async fn mongo() -> mongodb::Client {
+    let client = mongodb::Client::with_uri_str(mongodb_url()).await.expect("MongoDB URL parses");
+    for _ in 0..120 {
+        if client.database("admin").run_command(doc! { "ping": 1 }).await.is_ok() {
+            return client;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    panic!("no MongoDB-wire server answered at {} within two minutes", mongodb_url());
+}
+
+/// Stores `document` in `tenant`'s `journal_entries` collection.
+pub async fn seed_document(client: &mongodb::Client, tenant: &TenantId, document: Document) {
+    client
+        .database(&mongo_database_name(tenant))
+        .collection::<Document>("journal_entries")
+        .insert_one(document)
+        .await
+        .expect("document inserted");
+}
+
+/// Records that the `mongo` projector has applied `position` for `tenant`.
+pub async fn mark_applied_in_mongo(client: &mongodb::Client, tenant: &TenantId, position: i64) {
+    client
+        .database(&mongo_database_name(tenant))
+        .collection::<Document>("projection_applied")
+        .insert_one(doc! { "_id": position, "projector": "mongo" })
+        .await
+        .expect("position recorded");
+}
+
+/// Asserts `answer` is a problem+json with `status` and `type` `urn:prism:problem:<code>`.
+pub fn assert_problem(answer: &Answer, status: u16, code: &str) {
+    assert_eq!(answer.status.as_u16(), status, "{answer:?}");
+    assert_eq!(answer.content_type, "application/problem+json", "{answer:?}");
+    assert_eq!(answer.body["type"], format!("urn:prism:problem:{code}"), "{answer:?}");
+}

@@ -1,0 +1,69 @@
+//! Tenancy and the operational surface: unknown tenants are 404, tenants never see each
+//! other's data, and health, metrics and unknown routes behave like every Prism service.
+
+mod common;
+
+use common::{assert_problem, new_tenant, seed_entry, SeedEntry, TestApi};
+use prism_aggregates::tenant::TenantId;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_tenant_that_is_not_registered_is_not_found() {
+    let api = TestApi::start(300).await;
+    let stranger = TenantId::parse(&format!("ghost_{}", uuid::Uuid::new_v4().simple())).unwrap();
+
+    let list = api.get(&stranger, "/v1/journal-entries", &[]).await;
+    let balance = api.get(&stranger, "/v1/accounts/1000/balance", &[]).await;
+
+    assert_problem(&list, 404, "unknown-tenant");
+    assert_eq!(list.body["title"], "unknown tenant");
+    assert_problem(&balance, 404, "unknown-tenant");
+}
+
+#[tokio::test]
+async fn a_request_without_a_tenant_header_is_a_malformed_request() {
+    let api = TestApi::start(300).await;
+
+    let answer = api.get_anonymous("/v1/journal-entries").await;
+
+    assert_problem(&answer, 400, "malformed-request");
+}
+
+#[tokio::test]
+async fn two_tenants_see_only_their_own_entries_and_balances() {
+    let api = TestApi::start(300).await;
+    let acme = new_tenant(&api.pool).await;
+    let globex = new_tenant(&api.pool).await;
+    let acme_entry = SeedEntry::new("2026-03-01", 1, &[("1000", "EUR", 100, 0), ("4000", "EUR", 0, 100)]);
+    let globex_entry = SeedEntry::new("2026-03-01", 1, &[("1000", "USD", 999, 0), ("4000", "USD", 0, 999)]);
+    seed_entry(&api.pool, &acme, &acme_entry).await;
+    seed_entry(&api.pool, &globex, &globex_entry).await;
+
+    let acme_list = api.get(&acme, "/v1/journal-entries", &[]).await;
+    let cross_read = api.get(&acme, &format!("/v1/journal-entries/{}", globex_entry.entry_id), &[]).await;
+    let globex_balance = api.get(&globex, "/v1/accounts/1000/balance", &[]).await;
+
+    let items = acme_list.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["entry_id"], acme_entry.entry_id.to_string());
+    assert_problem(&cross_read, 404, "not-found");
+    assert_eq!(
+        globex_balance.body["balances"],
+        json!([
+            {"currency": "USD", "debit_total_minor": 999, "credit_total_minor": 0, "balance_minor": 999}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn health_and_metrics_answer_and_unknown_routes_are_problem_404s() {
+    let api = TestApi::start(300).await;
+
+    let health = api.get_anonymous("/health").await;
+    let metrics = api.client.get(format!("{}/metrics", api.base)).send().await.unwrap();
+    let unknown = api.get_anonymous("/v1/nothing-here").await;
+
+    assert_eq!(health.status, 200);
+    assert_eq!(metrics.status(), 200);
+    assert_problem(&unknown, 404, "not-found");
+}

@@ -1,0 +1,58 @@
+//! Where the running stack is, read from the environment `scripts/prism test` exports
+//! (defaults match the local stack's ports).
+
+use std::path::PathBuf;
+
+/// Addresses of the real services the tests use.
+#[derive(Debug, Clone)]
+pub struct StackEnv {
+    /// Postgres URL of the stack's main database (tests create their own databases beside it).
+    pub database_url: String,
+    /// Kafka bootstrap servers.
+    pub kafka_brokers: String,
+    /// Schema registry URL.
+    pub registry_url: String,
+    /// MongoDB-wire URL.
+    pub mongodb_url: String,
+    /// Folder of the built Prism binaries.
+    pub bin_dir: PathBuf,
+    /// Repository root (for `scripts/`).
+    pub repo_root: PathBuf,
+}
+
+fn var(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+impl StackEnv {
+    /// Reads the stack's addresses.
+    #[must_use]
+    pub fn from_env() -> Self {
+        let repo_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let default_bins = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().and_then(|deps| deps.parent()).map(PathBuf::from))
+            .unwrap_or_else(|| repo_root.join("target/debug"));
+        Self {
+            database_url: var("PRISM_DATABASE_URL", "postgres://prism:prism@127.0.0.1:55432/prism"),
+            kafka_brokers: var("PRISM_KAFKA_BROKERS", "127.0.0.1:59092"),
+            registry_url: var("PRISM_SCHEMA_REGISTRY_URL", "http://127.0.0.1:58081"),
+            mongodb_url: var("PRISM_MONGODB_URL", "mongodb://127.0.0.1:57017/"),
+            bin_dir: std::env::var("PRISM_BIN_DIR").map_or(default_bins, PathBuf::from),
+            repo_root: std::env::var("PRISM_REPO_ROOT").map_or(repo_root, PathBuf::from),
+        }
+    }
+
+    /// The URL of database `name` on the stack's Postgres.
+    #[must_use]
+    pub fn database_url_named(&self, name: &str) -> String {
+        let base = self.database_url.rsplit_once('/').map_or(self.database_url.as_str(), |(base, _)| base);
+        format!("{base}/{name}")
+    }
+}
+
+/// A short random suffix for names that must not collide between tests.
+#[must_use]
+pub fn unique_suffix() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
+}

@@ -1,0 +1,63 @@
+//! Ledger helpers for tests: request bodies for balanced entries and the balances a fresh
+//! replay of the event store gives, to compare read models against.
+
+use std::collections::BTreeMap;
+
+use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+/// A balanced two-line entry: `amount` minor units of EUR from `credit` to `debit`.
+#[must_use]
+pub fn entry(debit: &str, credit: &str, amount: i64) -> Value {
+    json!({
+        "date": "2026-11-25",
+        "description": format!("move {amount} from {credit} to {debit}"),
+        "lines": [
+            {"account": debit, "debit": amount, "currency": "EUR"},
+            {"account": credit, "credit": amount, "currency": "EUR"}
+        ]
+    })
+}
+
+/// `(debit total, credit total)` per `(account, currency)`.
+pub type Balances = BTreeMap<(String, String), (i64, i64)>;
+
+/// Balances obtained by replaying every event in `tenant`'s event store.
+///
+/// # Panics
+/// When the event store cannot be read (a failed test).
+pub async fn replayed_balances(pool: &PgPool, tenant: &str) -> Balances {
+    let payloads: Vec<Value> =
+        sqlx::query_scalar(&format!("SELECT payload::jsonb FROM tenant_{tenant}.events ORDER BY global_position"))
+            .fetch_all(pool)
+            .await
+            .expect("event store readable");
+    let mut balances = Balances::new();
+    for payload in payloads {
+        let lines: Vec<PostedLine> = match serde_json::from_value(payload).expect("stored event decodes") {
+            JournalEntryEvent::JournalEntryPosted(posted) => posted.lines,
+            JournalEntryEvent::JournalEntryReversed(reversed) => reversed.lines,
+        };
+        for line in lines {
+            let totals = balances.entry((line.account, line.currency)).or_default();
+            totals.0 += line.debit_minor;
+            totals.1 += line.credit_minor;
+        }
+    }
+    balances
+}
+
+/// Balances as the Postgres read model holds them.
+///
+/// # Panics
+/// When the read model cannot be read.
+pub async fn projected_balances(pool: &PgPool, tenant: &str) -> Balances {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT account, currency::text, debit_total_minor, credit_total_minor FROM tenant_{tenant}.account_balances"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap_or_default();
+    rows.into_iter().map(|(a, c, d, k)| ((a, c), (d, k))).collect()
+}

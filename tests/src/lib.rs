@@ -1,0 +1,8 @@
+//! The end-to-end test harness: a whole Prism system — command API, relay, the three
+//! projectors and the query API — built in-process against the real local stack (Postgres,
+//! Kafka, schema registry, MongoDB-wire server) with its own database, topic prefix and
+//! tenants, so tests run side by side without seeing each other.
+
+pub mod env;
+pub mod ledger;
+pub mod system;

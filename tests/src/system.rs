@@ -1,0 +1,287 @@
+//! A whole Prism system started in-process for one test: its own Postgres database, topic
+//! prefix (so its own topics, subjects and consumer groups), command API and query API on
+//! port 0, the relay and the chosen projectors as tasks. Dropping it stops everything.
+
+use std::time::{Duration, Instant};
+
+use prism_command_api::app::CommandApi;
+use prism_command_api::config::{CommandApiConfig, RelayConfig};
+use prism_command_api::relay::Relay;
+use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RegistryArgs};
+use prism_projections::config::{ProjectorConfig, ProjectorKind};
+use prism_projections::runtime::ProjectorRuntime;
+use prism_query_api::app::QueryApi;
+use prism_query_api::config::QueryApiConfig;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::env::{unique_suffix, StackEnv};
+
+/// Largest request body the test systems accept (small, to test 413 cheaply).
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// What to start besides the command API, relay and query API.
+#[derive(Debug, Clone)]
+pub struct SystemOptions {
+    /// Projectors to run in-process.
+    pub projectors: Vec<ProjectorKind>,
+    /// Kafka to use instead of the stack's broker.
+    pub kafka_brokers: Option<String>,
+}
+
+impl Default for SystemOptions {
+    fn default() -> Self {
+        Self {
+            projectors: vec![ProjectorKind::Postgres, ProjectorKind::Mongo, ProjectorKind::Timescale],
+            kafka_brokers: None,
+        }
+    }
+}
+
+/// An HTTP answer: status, headers and the JSON body (`Null` when there is none).
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Parsed JSON body.
+    pub body: Value,
+}
+
+/// A running Prism system.
+pub struct System {
+    /// The stack it runs on.
+    pub env: StackEnv,
+    /// URL of this system's own database.
+    pub database_url: String,
+    /// Pool on that database.
+    pub pool: PgPool,
+    /// Topic prefix of this system.
+    pub topic_prefix: String,
+    /// Kafka it publishes to.
+    pub kafka_brokers: String,
+    /// Base URL of the command API.
+    pub command_url: String,
+    /// Base URL of the query API.
+    pub query_url: String,
+    http: reqwest::Client,
+    shutdown: CancellationToken,
+}
+
+impl Drop for System {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl System {
+    /// Starts a system with every projector in-process.
+    pub async fn start() -> Self {
+        Self::start_with(SystemOptions::default()).await
+    }
+
+    /// Starts a system as `options` say.
+    ///
+    /// # Panics
+    /// When a part cannot start (the test fails).
+    pub async fn start_with(options: SystemOptions) -> Self {
+        prism_platform::telemetry::init(&std::env::var("PRISM_TEST_LOG").unwrap_or_else(|_| "warn".to_owned()));
+        let env = StackEnv::from_env();
+        let suffix = unique_suffix();
+        let database_url = create_database(&env, &format!("prism_test_{suffix}")).await;
+        let pool = prism_platform::db::connect_url(&database_url, 4).await.expect("test database reachable");
+        let kafka_brokers = options.kafka_brokers.clone().unwrap_or_else(|| env.kafka_brokers.clone());
+        let mut system = Self {
+            database_url,
+            pool,
+            topic_prefix: format!("t{suffix}"),
+            kafka_brokers,
+            command_url: String::new(),
+            query_url: String::new(),
+            http: reqwest::Client::new(),
+            shutdown: CancellationToken::new(),
+            env,
+        };
+        system.start_command_api().await;
+        system.start_relay().await;
+        for kind in &options.projectors {
+            system.start_projector(*kind).await;
+        }
+        system.start_query_api().await;
+        system
+    }
+
+    fn database(&self) -> DatabaseArgs {
+        DatabaseArgs { url: self.database_url.clone(), max_connections: 8 }
+    }
+
+    fn http_args() -> HttpArgs {
+        HttpArgs { addr: "127.0.0.1:0".to_owned(), body_limit_bytes: BODY_LIMIT_BYTES }
+    }
+
+    /// Kafka settings of this system.
+    #[must_use]
+    pub fn kafka(&self) -> KafkaArgs {
+        KafkaArgs { brokers: self.kafka_brokers.clone(), topic_prefix: self.topic_prefix.clone(), topic_partitions: 3 }
+    }
+
+    /// The journal-entry topic of this system.
+    #[must_use]
+    pub fn journal_topic(&self) -> String {
+        format!("{}.finance.journal-entry.v1", self.topic_prefix)
+    }
+
+    async fn start_command_api(&mut self) {
+        let config = CommandApiConfig { database: self.database(), http: Self::http_args(), log: String::new() };
+        let api = CommandApi::build(&config).await.expect("command API builds");
+        self.command_url = format!("http://{}", api.local_addr().expect("bound"));
+        tokio::spawn(api.run(self.shutdown.clone()));
+    }
+
+    async fn start_relay(&self) {
+        let config = RelayConfig {
+            database: self.database(),
+            kafka: self.kafka(),
+            registry: RegistryArgs { url: self.env.registry_url.clone() },
+            batch_max_events: 500,
+            poll_interval_ms: 200,
+            retry_backoff_ms: 200,
+            log: String::new(),
+        };
+        let relay = Relay::build(config).await.expect("relay builds");
+        tokio::spawn(relay.run(self.shutdown.clone()));
+    }
+
+    /// Settings of projector `kind` for this system.
+    #[must_use]
+    pub fn projector_config(&self, kind: ProjectorKind) -> ProjectorConfig {
+        ProjectorConfig {
+            projector: kind,
+            database: self.database(),
+            timeseries_database_url: None,
+            mongodb_url: self.env.mongodb_url.clone(),
+            kafka: self.kafka(),
+            registry: RegistryArgs { url: self.env.registry_url.clone() },
+            consumer_group: None,
+            apply_attempts_max: 3,
+            retry_backoff_ms: 50,
+            log: String::new(),
+        }
+    }
+
+    /// Starts projector `kind` in-process.
+    ///
+    /// # Panics
+    /// When it cannot start.
+    pub async fn start_projector(&self, kind: ProjectorKind) {
+        let config = self.projector_config(kind);
+        let projection = prism_projections::projectors::build(&config).await.expect("projection connects");
+        let runtime = ProjectorRuntime::build(&config, projection).await.expect("projector starts");
+        tokio::spawn(runtime.run(self.shutdown.clone()));
+    }
+
+    async fn start_query_api(&mut self) {
+        let config = QueryApiConfig {
+            database: self.database(),
+            http: Self::http_args(),
+            timeseries_database_url: None,
+            mongodb_url: self.env.mongodb_url.clone(),
+            min_position_wait_ms: 20_000,
+            page_size_max: 500,
+            bucket_count_max: 1_000,
+            log: String::new(),
+        };
+        let api = QueryApi::build(&config).await.expect("query API builds");
+        self.query_url = format!("http://{}", api.local_addr().expect("bound"));
+        tokio::spawn(api.run(self.shutdown.clone()));
+    }
+
+    /// `POST` `body` (raw bytes) to the command API as `tenant`.
+    pub async fn post_raw(&self, tenant: &str, path: &str, body: Vec<u8>, extra: &[(&str, &str)]) -> Answer {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.command_url))
+            .header("content-type", "application/json")
+            .header("x-tenant-id", tenant)
+            .body(body);
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        answer(request.send().await.expect("command API answers")).await
+    }
+
+    /// `POST` JSON to the command API as `tenant`.
+    pub async fn post(&self, tenant: &str, path: &str, body: &Value) -> Answer {
+        self.post_raw(tenant, path, serde_json::to_vec(body).expect("json"), &[]).await
+    }
+
+    /// `GET` from the query API as `tenant`, waiting for `min_position` when given.
+    pub async fn get(&self, tenant: &str, path: &str, min_position: Option<i64>) -> Answer {
+        let mut request = self.http.get(format!("{}{path}", self.query_url)).header("x-tenant-id", tenant);
+        if let Some(position) = min_position {
+            request = request.header("x-prism-min-position", position.to_string());
+        }
+        answer(request.send().await.expect("query API answers")).await
+    }
+
+    /// Number of rows in `table` of `tenant`'s schema (0 when the schema does not exist).
+    pub async fn count(&self, tenant: &str, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM tenant_{tenant}.{table}"))
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or(0)
+    }
+
+    /// Outbox rows waiting for `tenant`.
+    pub async fn outbox_depth(&self, tenant: &str) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM shared.outbox WHERE tenant = $1")
+            .bind(tenant)
+            .fetch_one(&self.pool)
+            .await
+            .expect("outbox readable")
+    }
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.unwrap_or_default();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer { status, headers, body }
+}
+
+async fn create_database(env: &StackEnv, name: &str) -> String {
+    let admin = prism_platform::db::connect_url(&env.database_url, 1).await.expect("stack Postgres reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("test database created");
+    admin.close().await;
+    env.database_url_named(name)
+}
+
+/// A fresh tenant slug.
+#[must_use]
+pub fn new_tenant() -> String {
+    format!("t_{}", unique_suffix())
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, for at most `timeout`.
+///
+/// # Panics
+/// When `timeout` passes first, with `what` in the message.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

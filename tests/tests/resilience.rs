@@ -1,0 +1,208 @@
+//! Nothing accepted is lost: a projector process killed mid-stream resumes without
+//! duplicates or gaps, and commands accepted while Kafka is down are published, in
+//! per-aggregate order, once it is back.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use prism_projections::config::ProjectorKind;
+use prism_tests::env::unique_suffix;
+use prism_tests::ledger::{entry, projected_balances, replayed_balances};
+use prism_tests::system::{eventually, new_tenant, System, SystemOptions};
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::message::{Headers, Message};
+use rdkafka::ClientConfig;
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+fn spawn_projector(system: &System, kind: ProjectorKind) -> Child {
+    let config = system.projector_config(kind);
+    Command::new(system.env.bin_dir.join("prism-projector"))
+        .args(["--projector", kind.name()])
+        .env("PRISM_DATABASE_URL", &config.database.url)
+        .env("PRISM_KAFKA_BROKERS", &config.kafka.brokers)
+        .env("PRISM_TOPIC_PREFIX", &config.kafka.topic_prefix)
+        .env("PRISM_SCHEMA_REGISTRY_URL", &config.registry.url)
+        .env("PRISM_MONGODB_URL", &config.mongodb_url)
+        .env("PRISM_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("prism-projector binary runs (build it with `cargo build --bins`)")
+}
+
+async fn applied_lines(system: &System, tenant: &str) -> i64 {
+    system.count(tenant, "journal_lines").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_projector_killed_mid_stream_resumes_without_duplicates_or_loss() {
+    let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
+    let tenant = new_tenant();
+    let entries = 120;
+    for i in 0..entries {
+        let posted =
+            system.post(&tenant, "/v1/journal-entries", &entry(&format!("{}", 1000 + i % 7), "3000", 100 + i)).await;
+        assert_eq!(posted.status, 201);
+    }
+    let mut projector = spawn_projector(&system, ProjectorKind::Postgres);
+    let halfway = eventually(Duration::from_secs(60), "the projector to be mid-stream", || async {
+        let applied = applied_lines(&system, &tenant).await;
+        (applied > 0).then_some(applied)
+    })
+    .await;
+    projector.start_kill().expect("SIGKILL sent");
+    projector.wait().await.expect("projector ended");
+    assert!(halfway < 2 * entries, "the kill happened mid-stream ({halfway} lines applied)");
+
+    let _restarted = spawn_projector(&system, ProjectorKind::Postgres);
+    eventually(Duration::from_secs(60), "every line projected", || async {
+        (applied_lines(&system, &tenant).await == 2 * entries).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(applied_lines(&system, &tenant).await, 2 * entries, "no line applied twice");
+    assert_eq!(system.count(&tenant, "journal_entries").await, entries);
+    assert_eq!(projected_balances(&system.pool, &tenant).await, replayed_balances(&system.pool, &tenant).await);
+}
+
+/// A private Kafka broker this test may stop and start.
+struct PrivateBroker {
+    data_dir: std::path::PathBuf,
+    port: u16,
+    controller_port: u16,
+    process: Option<Child>,
+}
+
+impl PrivateBroker {
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    async fn start_new(repo_root: &Path) -> Self {
+        let data_dir = std::env::temp_dir().join(format!("prism-broker-{}", unique_suffix()));
+        let mut broker = Self { data_dir, port: Self::free_port(), controller_port: Self::free_port(), process: None };
+        broker.start(repo_root).await;
+        broker
+    }
+
+    async fn start(&mut self, repo_root: &Path) {
+        let child = Command::new("bash")
+            .arg(repo_root.join("scripts/kafka-broker.sh"))
+            .arg(&self.data_dir)
+            .arg(self.port.to_string())
+            .arg(self.controller_port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("kafka-broker.sh runs");
+        self.process = Some(child);
+        let address = format!("127.0.0.1:{}", self.port);
+        eventually(Duration::from_secs(90), "the private broker to listen", || async {
+            tokio::net::TcpStream::connect(&address).await.ok().map(|_| ())
+        })
+        .await;
+    }
+
+    async fn stop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            child.start_kill().expect("broker killed");
+            child.wait().await.expect("broker ended");
+        }
+    }
+
+    fn brokers(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for PrivateBroker {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_accepted_while_kafka_is_down_arrive_in_order_once_it_is_back() {
+    let repo_root = prism_tests::env::StackEnv::from_env().repo_root;
+    let mut broker = PrivateBroker::start_new(&repo_root).await;
+    let system = System::start_with(SystemOptions {
+        projectors: vec![ProjectorKind::Postgres],
+        kafka_brokers: Some(broker.brokers()),
+    })
+    .await;
+    let tenant = new_tenant();
+    let first = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 1)).await;
+    assert_eq!(
+        system
+            .get(
+                &tenant,
+                &format!("/v1/journal-entries/{}", first.body["entry_id"].as_str().unwrap()),
+                first.body["position"].as_i64()
+            )
+            .await
+            .status,
+        200
+    );
+
+    broker.stop().await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let posted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 10 + i)).await;
+        assert_eq!(posted.status, 201, "commands are accepted while Kafka is down");
+        ids.push(posted.body["entry_id"].as_str().unwrap().to_owned());
+    }
+    for id in ids.iter().take(5) {
+        let reversed = system
+            .post(&tenant, &format!("/v1/journal-entries/{id}/reverse"), &json!({"reason": "outage drill"}))
+            .await;
+        assert_eq!(reversed.status, 201);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(system.outbox_depth(&tenant).await >= 15, "the outbox holds what Kafka could not take");
+
+    broker.start(&repo_root).await;
+    eventually(Duration::from_secs(120), "the outbox to drain", || async {
+        (system.outbox_depth(&tenant).await == 0).then_some(())
+    })
+    .await;
+    eventually(Duration::from_secs(60), "every entry projected", || async {
+        (system.count(&tenant, "journal_entries").await == 16).then_some(())
+    })
+    .await;
+    assert_eq!(projected_balances(&system.pool, &tenant).await, replayed_balances(&system.pool, &tenant).await);
+
+    let sequences = sequences_per_aggregate(&system).await;
+    assert_eq!(sequences.len(), 11, "every aggregate reached the topic");
+    for (aggregate, seen) in sequences {
+        let mut expected = seen.clone();
+        expected.sort_unstable();
+        assert_eq!(seen, expected, "{aggregate}: events arrive in sequence order");
+        assert_eq!(seen.first(), Some(&1));
+    }
+}
+
+/// For each aggregate on the journal topic, the `prism-sequence` of its messages in offset order.
+async fn sequences_per_aggregate(system: &System) -> HashMap<String, Vec<i64>> {
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &system.kafka_brokers)
+        .set("group.id", format!("order-check-{}", unique_suffix()))
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    consumer.subscribe(&[&system.journal_topic()]).unwrap();
+    let mut sequences: HashMap<String, Vec<i64>> = HashMap::new();
+    while let Ok(Ok(message)) = tokio::time::timeout(Duration::from_secs(5), consumer.recv()).await {
+        let key = String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned();
+        let sequence = message
+            .headers()
+            .and_then(|h| h.iter().find(|h| h.key == "prism-sequence").and_then(|h| h.value))
+            .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok())
+            .expect("prism-sequence header");
+        sequences.entry(key).or_default().push(sequence);
+    }
+    sequences
+}
