@@ -10,9 +10,16 @@ use serde_json::{Map, Value};
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// An RFC 9457 problem: status, a stable `type` URI, human title and detail, plus
-/// extension members (for example `field` naming the input at fault).
-#[derive(Debug, Clone, Serialize)]
+/// extension members (for example `field` naming the input at fault). Boxed, so the
+/// `Err` side of results stays small.
+#[derive(Debug, Clone)]
 pub struct Problem {
+    body: Box<ProblemBody>,
+}
+
+/// The serialised members of a [`Problem`].
+#[derive(Debug, Clone, Serialize)]
+struct ProblemBody {
     #[serde(rename = "type")]
     kind: String,
     title: String,
@@ -24,22 +31,24 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A problem with the given status; `code` becomes the `type` URI `urn:prism:problem:<code>`.
+    /// A problem with the given status; `code` becomes the `type` URI `urn:prism:problem:<code>`
+    /// (snake_case codes are written kebab-case, so every type reads alike).
     #[must_use]
     pub fn new(status: StatusCode, code: &str, title: impl Into<String>) -> Self {
-        Self {
-            kind: format!("urn:prism:problem:{code}"),
+        let body = ProblemBody {
+            kind: format!("urn:prism:problem:{}", code.replace('_', "-")),
             title: title.into(),
             status: status.as_u16(),
             detail: None,
             extensions: Map::new(),
-        }
+        };
+        Self { body: Box::new(body) }
     }
 
     /// Adds the human-readable explanation of this occurrence.
     #[must_use]
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.body.detail = Some(detail.into());
         self
     }
 
@@ -52,14 +61,14 @@ impl Problem {
     /// Adds an extension member.
     #[must_use]
     pub fn with_extension(mut self, name: &str, value: Value) -> Self {
-        self.extensions.insert(name.to_owned(), value);
+        self.body.extensions.insert(name.to_owned(), value);
         self
     }
 
     /// The HTTP status of this problem.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// 400: the request could not be read (malformed JSON, bad header).
@@ -92,7 +101,7 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut response = (status, axum::Json(self)).into_response();
+        let mut response = (status, axum::Json(self.body)).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         response
     }

@@ -110,13 +110,14 @@ async fn postings_by_week_and_month_start_on_monday_and_the_first_of_the_month()
 }
 
 #[tokio::test]
-async fn postings_without_a_range_or_with_an_unknown_bucket_are_rejected_naming_the_field() {
+async fn postings_without_a_range_with_a_reversed_range_or_too_many_buckets_are_rejected_naming_the_field() {
     let api = TestApi::start(1_000).await;
     let tenant = new_tenant(&api.pool).await;
 
     let no_from = api.get(&tenant, "/v1/accounts/1000/postings?to=2026-03-01", &[]).await;
     let bad_bucket =
         api.get(&tenant, "/v1/accounts/1000/postings?from=2026-03-01&to=2026-03-02&bucket=year", &[]).await;
+    let reversed = api.get(&tenant, "/v1/accounts/1000/postings?from=2026-03-02&to=2026-03-01", &[]).await;
     let too_many = api.get(&tenant, "/v1/accounts/1000/postings?from=2020-01-01&to=2026-01-01&bucket=hour", &[]).await;
 
     assert_problem(&no_from, 422, "invalid-field");
@@ -124,6 +125,8 @@ async fn postings_without_a_range_or_with_an_unknown_bucket_are_rejected_naming_
     assert_eq!(bad_bucket.body["field"], "bucket");
     assert_problem(&too_many, 422, "invalid-field");
     assert_eq!(too_many.body["field"], "bucket");
+    assert_problem(&reversed, 422, "invalid-field");
+    assert_eq!(reversed.body["field"], "to");
 }
 
 #[tokio::test]

@@ -67,3 +67,25 @@ async fn health_and_metrics_answer_and_unknown_routes_are_problem_404s() {
     assert_eq!(metrics.status(), 200);
     assert_problem(&unknown, 404, "not-found");
 }
+
+#[tokio::test]
+async fn a_registered_tenant_whose_read_models_are_not_migrated_yet_reads_as_empty() {
+    let api = TestApi::start(300).await;
+    let tenant = TenantId::parse(&format!("bare_{}", uuid::Uuid::new_v4().simple())).unwrap();
+    sqlx::query("INSERT INTO shared.tenant_metadata (tenant, schema_name, display_name) VALUES ($1, $2, 'bare')")
+        .bind(tenant.as_str())
+        .bind(prism_platform::tenancy::schema_of(&tenant))
+        .execute(&api.pool)
+        .await
+        .unwrap();
+
+    let list = api.get(&tenant, "/v1/journal-entries", &[]).await;
+    let entry = api.get(&tenant, &format!("/v1/journal-entries/{}", uuid::Uuid::new_v4()), &[]).await;
+    let postings = api.get(&tenant, "/v1/accounts/1000/postings?from=2026-03-01&to=2026-03-01", &[]).await;
+    let waited = api.get(&tenant, "/v1/accounts/1000/balance", &[("X-Prism-Min-Position", "1")]).await;
+
+    assert_eq!(list.body, json!({"items": [], "next_cursor": null}));
+    assert_problem(&entry, 404, "not-found");
+    assert_eq!(postings.body["buckets"], json!([]));
+    assert_problem(&waited, 504, "consistency-timeout");
+}

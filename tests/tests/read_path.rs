@@ -2,6 +2,8 @@
 //! the three read models (Postgres, MongoDB, time series), consistency tokens make a client
 //! read its own write, and tenants never see each other's data.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use prism_tests::ledger::entry;
 use prism_tests::system::{new_tenant, System};
 use serde_json::json;
@@ -10,7 +12,7 @@ use serde_json::json;
 async fn a_posted_and_reversed_entry_is_visible_in_every_read_model() {
     let system = System::start().await;
     let tenant = new_tenant();
-    let posted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 250_00)).await;
+    let posted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 25_000)).await;
     assert_eq!(posted.status, 201, "{}", posted.body);
     let entry_id = posted.body["entry_id"].as_str().unwrap().to_owned();
     let position = posted.body["position"].as_i64();
@@ -20,7 +22,7 @@ async fn a_posted_and_reversed_entry_is_visible_in_every_read_model() {
     assert_eq!(found.body["status"], "posted");
     assert_eq!(found.body["lines"].as_array().unwrap().len(), 2);
     assert_eq!(found.body["lines"][0]["account"], "1000");
-    assert_eq!(found.body["lines"][0]["debit_minor"], 250_00);
+    assert_eq!(found.body["lines"][0]["debit_minor"], 25_000);
 
     let listed = system.get(&tenant, "/v1/journal-entries?account=3000&from=2026-11-01&to=2026-11-30", position).await;
     assert_eq!(listed.status, 200, "{}", listed.body);
@@ -29,14 +31,14 @@ async fn a_posted_and_reversed_entry_is_visible_in_every_read_model() {
     let balance = system.get(&tenant, "/v1/accounts/1000/balance", position).await;
     assert_eq!(
         balance.body["balances"],
-        json!([{"currency": "EUR", "debit_total_minor": 250_00, "credit_total_minor": 0, "balance_minor": 250_00}])
+        json!([{"currency": "EUR", "debit_total_minor": 25_000, "credit_total_minor": 0, "balance_minor": 25_000}])
     );
 
     let postings =
         system.get(&tenant, "/v1/accounts/1000/postings?from=2026-11-01&to=2026-11-30&bucket=day", position).await;
     assert_eq!(postings.status, 200, "{}", postings.body);
     assert_eq!(postings.body["buckets"].as_array().unwrap().len(), 1, "{}", postings.body);
-    assert_eq!(postings.body["buckets"][0]["debit_minor"], 250_00);
+    assert_eq!(postings.body["buckets"][0]["debit_minor"], 25_000);
 
     let reversed = system
         .post(
@@ -54,7 +56,7 @@ async fn a_posted_and_reversed_entry_is_visible_in_every_read_model() {
     assert_eq!(original.body["reversed_by_entry_id"], reversal_id.as_str());
     let mirror = system.get(&tenant, &format!("/v1/journal-entries/{reversal_id}"), position).await;
     assert_eq!(mirror.body["reverses_entry_id"], entry_id.as_str());
-    assert_eq!(mirror.body["lines"][0]["credit_minor"], 250_00, "the mirror credits what the original debited");
+    assert_eq!(mirror.body["lines"][0]["credit_minor"], 25_000, "the mirror credits what the original debited");
 
     let balance = system.get(&tenant, "/v1/accounts/1000/balance", position).await;
     assert_eq!(balance.body["balances"][0]["balance_minor"], 0, "a reversal nets the account to zero");
@@ -69,7 +71,7 @@ async fn a_posted_and_reversed_entry_is_visible_in_every_read_model() {
     let daily =
         system.get(&tenant, "/v1/accounts/1000/postings?from=2026-11-01&to=2026-11-30&bucket=day", position).await;
     let nets: Vec<_> = daily.body["buckets"].as_array().unwrap().iter().map(|b| b["net_minor"].clone()).collect();
-    assert_eq!(nets, vec![json!(250_00), json!(-250_00)], "{}", daily.body);
+    assert_eq!(nets, vec![json!(25_000), json!(-25_000)], "{}", daily.body);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,6 +2,8 @@
 //! duplicates or gaps, and commands accepted while Kafka is down are published, in
 //! per-aggregate order, once it is back.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Stdio;

@@ -63,9 +63,11 @@ impl Projection for DocumentProjection {
         let entries = database.collection::<Document>(ENTRIES);
         match &event.event {
             JournalEntryEvent::JournalEntryPosted(posted) => {
-                insert_once(&entries, posted_document(posted, event)).await?
+                insert_once(&entries, posted_document(posted, event)).await?;
             }
-            JournalEntryEvent::JournalEntryReversed(reversed) => apply_reversed(&entries, reversed, event).await?,
+            JournalEntryEvent::JournalEntryReversed(reversed) => {
+                apply_reversed(&entries, reversed, event).await?;
+            }
         }
         database
             .collection::<Document>(APPLIED)

@@ -59,9 +59,11 @@ impl Projection for LedgerProjection {
         let quoted = quote_ident(&schema);
         let mut tx = self.pool.begin().await?;
         match &event.event {
-            JournalEntryEvent::JournalEntryPosted(posted) => apply_posted(&mut tx, &quoted, posted, event).await?,
+            JournalEntryEvent::JournalEntryPosted(posted) => {
+                apply_posted(&mut tx, &quoted, posted, event).await?;
+            }
             JournalEntryEvent::JournalEntryReversed(reversed) => {
-                apply_reversed(&mut tx, &quoted, reversed, event).await?
+                apply_reversed(&mut tx, &quoted, reversed, event).await?;
             }
         }
         checkpoint::finish(tx, NAME, &schema, event).await

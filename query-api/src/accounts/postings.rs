@@ -81,31 +81,30 @@ pub async fn get(
     QueryParams(query): QueryParams<PostingsParams>,
 ) -> Result<Json<PostingsView>, Problem> {
     let account = params::path_account(&code)?;
-    let bucket = Bucket::parse(query.bucket.as_deref())?;
-    let range = range(&query)?;
-    let count = bucket.count_between(range.start, range.end);
-    let max = state.limits.bucket_count_max;
-    if count > i64::from(max) {
-        return Err(Problem::from(invalid(
-            "bucket",
-            format!("the range spans up to {count} {bucket} buckets; at most {max} are allowed — use a wider bucket or a shorter range"),
-        )));
-    }
+    let (bucket, range) = bucketed_range(&query, state.limits.bucket_count_max)?;
     state.await_timeseries(&tenant, token).await?;
     let buckets = read_buckets(&state.stores.timeseries, &tenant, &account, bucket, range).await?;
     Ok(Json(PostingsView { account: account.as_str().to_owned(), bucket: bucket.to_string(), buckets }))
 }
 
-fn range(query: &PostingsParams) -> Result<Range, InputError> {
-    let required = |field: &'static str, value: Option<&str>| {
-        value.map(str::to_owned).ok_or_else(|| invalid(field, format!("{field} is required")))
-    };
-    let (start, _) = bound("from", &required("from", query.from.as_deref())?, false)?;
-    let (end, end_inclusive) = bound("to", &required("to", query.to.as_deref())?, true)?;
-    if start > end {
-        return Err(invalid("to", "to is before from"));
+/// The bucket width and the range, checked to be ordered and to span at most `max` buckets.
+fn bucketed_range(query: &PostingsParams, max: u32) -> Result<(Bucket, Range), InputError> {
+    let bucket = Bucket::parse(query.bucket.as_deref())?;
+    let from = query.from.as_deref().ok_or_else(|| invalid("from", "from is required"))?;
+    let to = query.to.as_deref().ok_or_else(|| invalid("to", "to is required"))?;
+    let (start, _) = bound("from", from, false)?;
+    let (end, end_inclusive) = bound("to", to, true)?;
+    if start > end || (start == end && !end_inclusive) {
+        return Err(invalid("to", format!("to ({to}) is before from ({from})")));
     }
-    Ok(Range { start, end, end_inclusive })
+    let count = bucket.count_between(start, end);
+    if count > i64::from(max) {
+        return Err(invalid(
+            "bucket",
+            format!("the range spans up to {count} {bucket} buckets; at most {max} are allowed: use a wider bucket or a shorter range"),
+        ));
+    }
+    Ok((bucket, Range { start, end, end_inclusive }))
 }
 
 /// Reads a range bound: an instant as given (inclusive), or a date as its start (`from`) or

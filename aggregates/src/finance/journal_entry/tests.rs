@@ -728,7 +728,7 @@ mod avro_contract {
                 "string" => assert!(value.is_string(), "{path}: {value} is not a string"),
                 "long" => assert!(value.is_i64(), "{path}: {value} is not a long"),
                 "int" => {
-                    assert!(value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()), "{path}: {value} is not an int")
+                    assert!(value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()), "{path}: {value} is not an int");
                 }
                 other => panic!("{path}: unexpected Avro type {other}"),
             },
