@@ -2,35 +2,33 @@
 //! per account and currency, in the tenant's schema. Offsets and applied positions are
 //! written in the same transaction, and entry updates are guarded by aggregate sequence.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use prism_aggregates::finance::journal_entry::{
     JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
-use prism_aggregates::tenant::TenantId;
-use prism_platform::db::{self, quote_ident};
-use prism_platform::tenancy::{schema_of, TenantProvisioner};
+use prism_platform::db;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::checkpoint;
+use super::checkpoint::CheckpointedStore;
 use crate::decode::ProjectedEvent;
 use crate::projection::{Projection, ProjectionError, SourcePosition};
-use crate::runtime::stored_offsets;
 
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "postgres";
 
 /// Projects journal-entry events into the Postgres ledger tables.
 pub struct LedgerProjection {
-    pool: PgPool,
-    provisioner: TenantProvisioner,
+    store: CheckpointedStore,
 }
 
 impl LedgerProjection {
     /// A projection writing through `pool`.
     #[must_use]
     pub fn new(pool: PgPool) -> Self {
-        Self { provisioner: TenantProvisioner::new(pool.clone(), &[db::TENANT]), pool }
+        Self { store: CheckpointedStore::new(pool, &[db::TENANT], NAME) }
     }
 }
 
@@ -45,32 +43,25 @@ struct EntryRow<'a> {
 
 #[async_trait::async_trait]
 impl Projection for LedgerProjection {
-    async fn resume_offsets(
-        &self,
-        topic: &str,
-    ) -> Result<Option<std::collections::HashMap<i32, i64>>, ProjectionError> {
-        Ok(Some(stored_offsets(&self.pool, NAME, topic).await?))
+    async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError> {
+        self.store.resume_offsets(topic).await
     }
 
     async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        let tenant = TenantId::parse(&event.envelope.tenant)?;
-        self.provisioner.ensure(&tenant).await?;
-        let schema = schema_of(&tenant);
-        let quoted = quote_ident(&schema);
-        let mut tx = self.pool.begin().await?;
+        let (mut tx, schema) = self.store.begin(event).await?;
         match &event.event {
             JournalEntryEvent::JournalEntryPosted(posted) => {
-                apply_posted(&mut tx, &quoted, posted, event).await?;
+                apply_posted(&mut tx, &schema, posted, event).await?;
             }
             JournalEntryEvent::JournalEntryReversed(reversed) => {
-                apply_reversed(&mut tx, &quoted, reversed, event).await?;
+                apply_reversed(&mut tx, &schema, reversed, event).await?;
             }
         }
-        checkpoint::finish(tx, NAME, &schema, event).await
+        self.store.finish(tx, &schema, event).await
     }
 
     async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
-        checkpoint::skip(&self.pool, NAME, source).await
+        self.store.skip(source).await
     }
 }
 

@@ -2,70 +2,55 @@
 //! the tenant schema of the time-series database (a hypertable where TimescaleDB exists).
 //! Rows are keyed by entry and line, offsets and applied positions share the transaction.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
-use prism_aggregates::tenant::TenantId;
-use prism_platform::db::{self, quote_ident};
-use prism_platform::tenancy::{schema_of, TenantProvisioner};
+use prism_platform::db;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::checkpoint;
+use super::checkpoint::CheckpointedStore;
 use crate::decode::ProjectedEvent;
 use crate::projection::{Projection, ProjectionError, SourcePosition};
-use crate::runtime::stored_offsets;
 
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "timescale";
 
 /// Projects journal lines into the postings time series.
 pub struct PostingsProjection {
-    pool: PgPool,
-    provisioner: TenantProvisioner,
+    store: CheckpointedStore,
 }
 
 impl PostingsProjection {
     /// A projection writing through `pool` (the time-series database).
     #[must_use]
     pub fn new(pool: PgPool) -> Self {
-        Self { provisioner: TenantProvisioner::new(pool.clone(), &[db::TIMESERIES]), pool }
+        Self { store: CheckpointedStore::new(pool, &[db::TIMESERIES], NAME) }
     }
 }
 
 #[async_trait::async_trait]
 impl Projection for PostingsProjection {
-    async fn resume_offsets(
-        &self,
-        topic: &str,
-    ) -> Result<Option<std::collections::HashMap<i32, i64>>, ProjectionError> {
-        Ok(Some(stored_offsets(&self.pool, NAME, topic).await?))
+    async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError> {
+        self.store.resume_offsets(topic).await
     }
 
     async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        let tenant = TenantId::parse(&event.envelope.tenant)?;
-        self.provisioner.ensure(&tenant).await?;
-        let schema = schema_of(&tenant);
         let (entry_id, posted_on, lines) = match &event.event {
             JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
             JournalEntryEvent::JournalEntryReversed(reversed) => {
                 (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
             }
         };
-        let mut tx = self.pool.begin().await?;
-        insert_postings(
-            &mut tx,
-            &quote_ident(&schema),
-            Uuid::parse_str(entry_id)?,
-            posted_on,
-            lines,
-            event.envelope.global_position,
-        )
-        .await?;
-        checkpoint::finish(tx, NAME, &schema, event).await
+        let (mut tx, schema) = self.store.begin(event).await?;
+        insert_postings(&mut tx, &schema, Uuid::parse_str(entry_id)?, posted_on, lines, event.envelope.global_position)
+            .await?;
+        self.store.finish(tx, &schema, event).await
     }
 
     async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
-        checkpoint::skip(&self.pool, NAME, source).await
+        self.store.skip(source).await
     }
 }
 
