@@ -37,6 +37,9 @@ pub struct RelayConfig {
     /// Poll interval when no notification arrives, in milliseconds.
     #[arg(long, env = "PRISM_RELAY_POLL_INTERVAL_MS", default_value_t = 1_000)]
     pub poll_interval_ms: u64,
+    /// Address of the relay's `/health` and `/metrics` endpoint; none when absent.
+    #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
+    pub http_addr: Option<String>,
     /// Pause after a failed batch before retrying, in milliseconds.
     #[arg(long, env = "PRISM_RELAY_RETRY_BACKOFF_MS", default_value_t = 1_000)]
     pub retry_backoff_ms: u64,

@@ -12,7 +12,7 @@ pub struct DatabaseArgs {
         id = "database_url",
         long = "database-url",
         env = "PRISM_DATABASE_URL",
-        default_value = "postgres://prism:prism@127.0.0.1:55432/prism"
+        default_value = "postgres://prism:prism@127.0.0.1:25432/prism"
     )]
     pub url: String,
     /// Largest number of pooled connections.
@@ -29,7 +29,7 @@ pub struct DatabaseArgs {
 #[derive(Debug, Clone, Args)]
 pub struct KafkaArgs {
     /// Kafka bootstrap servers.
-    #[arg(long = "kafka-brokers", env = "PRISM_KAFKA_BROKERS", default_value = "127.0.0.1:59092")]
+    #[arg(long = "kafka-brokers", env = "PRISM_KAFKA_BROKERS", default_value = "127.0.0.1:29092")]
     pub brokers: String,
     /// First segment of every topic name (`<prefix>.finance.journal-entry.v1`).
     #[arg(long = "topic-prefix", env = "PRISM_TOPIC_PREFIX", default_value = "prism")]
@@ -47,7 +47,7 @@ pub struct RegistryArgs {
         id = "schema_registry_url",
         long = "schema-registry-url",
         env = "PRISM_SCHEMA_REGISTRY_URL",
-        default_value = "http://127.0.0.1:58081"
+        default_value = "http://127.0.0.1:28081"
     )]
     pub url: String,
 }
@@ -56,7 +56,7 @@ pub struct RegistryArgs {
 #[derive(Debug, Clone, Args)]
 pub struct HttpArgs {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
-    #[arg(id = "http_addr", long = "http-addr", env = "PRISM_HTTP_ADDR", default_value = "127.0.0.1:58080")]
+    #[arg(id = "http_addr", long = "http-addr", env = "PRISM_HTTP_ADDR", default_value = "127.0.0.1:28080")]
     pub addr: String,
     /// Largest accepted request body in bytes; larger bodies get 413.
     #[arg(long = "http-body-limit-bytes", env = "PRISM_HTTP_BODY_LIMIT_BYTES", default_value_t = 256 * 1024)]

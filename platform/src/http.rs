@@ -91,6 +91,26 @@ pub fn operational_routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/metrics", get(|| async { telemetry::render_metrics() }))
 }
 
+/// Serves only the operational routes (`/health`, `/metrics`) on `addr` until `shutdown`,
+/// for processes without an API of their own (relay, projectors). Returns the bound address.
+///
+/// # Errors
+/// When the address cannot be bound.
+pub async fn spawn_operational_server(
+    addr: &str,
+    shutdown: CancellationToken,
+) -> std::io::Result<std::net::SocketAddr> {
+    let listener = TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let router = operational_routes().fallback(unknown_route);
+    tokio::spawn(async move {
+        if let Err(error) = serve(listener, router, shutdown).await {
+            tracing::error!(%error, "operational HTTP server failed");
+        }
+    });
+    Ok(bound)
+}
+
 /// The 404 problem for paths no route matches.
 pub async fn unknown_route() -> impl IntoResponse {
     Problem::not_found("no such endpoint")

@@ -40,7 +40,7 @@ pub struct ProjectorConfig {
     #[arg(long, env = "PRISM_TIMESERIES_DATABASE_URL")]
     pub timeseries_database_url: Option<String>,
     /// MongoDB (or FerretDB) URL.
-    #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:57017/")]
+    #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:27117/")]
     pub mongodb_url: String,
     /// Kafka settings.
     #[command(flatten)]
@@ -57,6 +57,9 @@ pub struct ProjectorConfig {
     /// First retry pause, doubled per attempt, in milliseconds.
     #[arg(long, env = "PRISM_PROJECTOR_RETRY_BACKOFF_MS", default_value_t = 100)]
     pub retry_backoff_ms: u64,
+    /// Address of the projector's `/health` and `/metrics` endpoint; none when absent.
+    #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
+    pub http_addr: Option<String>,
     /// Log filter.
     #[arg(long, env = "PRISM_LOG", default_value = "info")]
     pub log: String,

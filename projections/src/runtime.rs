@@ -120,8 +120,8 @@ impl ProjectorRuntime {
             match self.projection.apply(&event).await {
                 Ok(()) => {
                     metrics::counter!("prism_projector_applied_total", "projector" => self.name).increment(1);
-                    metrics::gauge!("prism_projector_last_position", "projector" => self.name, "tenant" => event.envelope.tenant.clone())
-                        .set(event.envelope.global_position as f64);
+                    let lag = chrono::Utc::now().signed_duration_since(event.envelope.occurred_at);
+                    metrics::gauge!("prism_projector_lag_seconds", "projector" => self.name).set(lag.as_seconds_f64());
                     return Ok(());
                 }
                 Err(error) if attempt < self.attempts_max => {

@@ -6,9 +6,9 @@ use clap::{CommandFactory, FromArgMatches, Parser};
 use prism_platform::config::{DatabaseArgs, HttpArgs};
 
 /// Default address of the query API; it replaces the shared [`HttpArgs`] default
-/// (`127.0.0.1:58080`, the command API's). `PRISM_HTTP_ADDR` is shared by both binaries, so
-/// scripts that set it must set it per process (`127.0.0.1:58082` for this one).
-pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:58082";
+/// (`127.0.0.1:28080`, the command API's). `PRISM_HTTP_ADDR` is shared by both binaries, so
+/// scripts that set it must set it per process (`127.0.0.1:28082` for this one).
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:28082";
 
 /// The shared flag naming the listen address.
 const HTTP_ADDR_FLAG: &str = "http-addr";
@@ -28,7 +28,7 @@ pub struct QueryApiConfig {
     #[arg(long, env = "PRISM_TIMESERIES_DATABASE_URL")]
     pub timeseries_database_url: Option<String>,
     /// MongoDB (or FerretDB) URL of the document read models.
-    #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:57017/")]
+    #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:27117/")]
     pub mongodb_url: String,
     /// Longest wait for a projector to reach `X-Prism-Min-Position`, in milliseconds.
     #[arg(long, env = "PRISM_MIN_POSITION_WAIT_MS", default_value_t = 5_000)]

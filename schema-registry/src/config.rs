@@ -24,7 +24,7 @@ pub struct Config {
     pub database_url: String,
 
     /// Address the HTTP server listens on (port 0 picks a free port).
-    #[arg(long, env = "PRISM_REGISTRY_ADDR", default_value = "127.0.0.1:58081")]
+    #[arg(long, env = "PRISM_REGISTRY_ADDR", default_value = "127.0.0.1:28081")]
     pub listen: SocketAddr,
 
     /// Postgres schema that holds the registry's tables; created if missing.

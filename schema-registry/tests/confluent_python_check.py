@@ -5,9 +5,9 @@ Not part of `cargo test`: it needs a running registry and the PyPI client. To ru
     python3 -m venv /tmp/sr-venv
     /tmp/sr-venv/bin/pip install "confluent-kafka[avro,schemaregistry]"
     cargo run -p prism-schema-registry -- \
-        --database-url postgres://prism:prism@127.0.0.1:55432/prism \
-        --listen 127.0.0.1:58081 --db-schema registry_pycheck &
-    /tmp/sr-venv/bin/python schema-registry/tests/confluent_python_check.py http://127.0.0.1:58081
+        --database-url postgres://prism:prism@127.0.0.1:25432/prism \
+        --listen 127.0.0.1:28081 --db-schema registry_pycheck &
+    /tmp/sr-venv/bin/python schema-registry/tests/confluent_python_check.py http://127.0.0.1:28081
 
 It registers a schema, reads it back (latest version, by id, lookup), serialises a dict with
 AvroSerializer (Confluent wire format: magic 0 + 4-byte big-endian id), deserialises it again,
@@ -106,4 +106,4 @@ def main(url: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:58081"))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:28081"))

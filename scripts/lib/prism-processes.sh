@@ -5,10 +5,10 @@
 # One process per line: NAME BINARY HTTP_PORT(- for none) [ARGS...]
 PRISM_PROCESSES="
 command-api         prism-command-api $PRISM_COMMAND_PORT
-relay               prism-relay       -
-projector-postgres  prism-projector   - --projector postgres
-projector-mongo     prism-projector   - --projector mongo
-projector-timescale prism-projector   - --projector timescale
+relay               prism-relay       $PRISM_RELAY_PORT
+projector-postgres  prism-projector   $PRISM_PROJECTOR_POSTGRES_PORT --projector postgres
+projector-mongo     prism-projector   $PRISM_PROJECTOR_MONGO_PORT --projector mongo
+projector-timescale prism-projector   $PRISM_PROJECTOR_TIMESCALE_PORT --projector timescale
 query-api           prism-query-api   $PRISM_QUERY_PORT
 "
 

@@ -34,10 +34,10 @@ impl StackEnv {
             .and_then(|exe| exe.parent().and_then(|deps| deps.parent()).map(PathBuf::from))
             .unwrap_or_else(|| repo_root.join("target/debug"));
         Self {
-            database_url: var("PRISM_DATABASE_URL", "postgres://prism:prism@127.0.0.1:55432/prism"),
-            kafka_brokers: var("PRISM_KAFKA_BROKERS", "127.0.0.1:59092"),
-            registry_url: var("PRISM_SCHEMA_REGISTRY_URL", "http://127.0.0.1:58081"),
-            mongodb_url: var("PRISM_MONGODB_URL", "mongodb://127.0.0.1:57017/"),
+            database_url: var("PRISM_DATABASE_URL", "postgres://prism:prism@127.0.0.1:25432/prism"),
+            kafka_brokers: var("PRISM_KAFKA_BROKERS", "127.0.0.1:29092"),
+            registry_url: var("PRISM_SCHEMA_REGISTRY_URL", "http://127.0.0.1:28081"),
+            mongodb_url: var("PRISM_MONGODB_URL", "mongodb://127.0.0.1:27117/"),
             bin_dir: std::env::var("PRISM_BIN_DIR").map_or(default_bins, PathBuf::from),
             repo_root: std::env::var("PRISM_REPO_ROOT").map_or(repo_root, PathBuf::from),
         }

@@ -142,7 +142,11 @@ impl System {
         tokio::spawn(api.run(self.shutdown.clone()));
     }
 
-    async fn start_relay(&self) {
+    /// Starts one more relay on this system's database (only one leads at a time).
+    ///
+    /// # Panics
+    /// When it cannot start.
+    pub async fn start_relay(&self) {
         let config = RelayConfig {
             database: self.database(),
             kafka: self.kafka(),
@@ -150,6 +154,7 @@ impl System {
             batch_max_events: 500,
             poll_interval_ms: 200,
             retry_backoff_ms: 200,
+            http_addr: None,
             log: String::new(),
         };
         let relay = Relay::build(config).await.expect("relay builds");
@@ -169,6 +174,7 @@ impl System {
             consumer_group: None,
             apply_attempts_max: 3,
             retry_backoff_ms: 50,
+            http_addr: None,
             log: String::new(),
         }
     }

@@ -79,8 +79,15 @@ struct PrivateBroker {
 }
 
 impl PrivateBroker {
+    /// A free port below the ephemeral range, so no outgoing connection takes it while the
+    /// broker is down between stop and restart.
     fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+        loop {
+            let candidate = 20_000 + u16::try_from(uuid::Uuid::new_v4().as_u128() % 12_000).unwrap();
+            if std::net::TcpListener::bind(("127.0.0.1", candidate)).is_ok() {
+                return candidate;
+            }
+        }
     }
 
     async fn start_new(repo_root: &Path) -> Self {

@@ -9,5 +9,10 @@ use prism_platform::shutdown::on_signal;
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let config = RelayConfig::parse();
     prism_platform::telemetry::init(&config.log);
-    Relay::build(config).await?.run(on_signal()).await
+    let shutdown = on_signal();
+    if let Some(addr) = &config.http_addr {
+        let bound = prism_platform::http::spawn_operational_server(addr, shutdown.clone()).await?;
+        tracing::info!(addr = %bound, "relay health and metrics listening");
+    }
+    Relay::build(config).await?.run(shutdown).await
 }

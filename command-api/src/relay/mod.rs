@@ -111,8 +111,11 @@ impl Relay {
     async fn publish_one_batch(&self) -> Result<i64, BoxError> {
         let rows = outbox::oldest(&self.pool, self.config.batch_max_events).await?;
         if rows.is_empty() {
+            metrics::gauge!("prism_relay_lag_seconds").set(0.0);
             return Ok(0);
         }
+        let oldest_age = chrono::Utc::now().signed_duration_since(rows[0].recorded_at);
+        metrics::gauge!("prism_relay_lag_seconds").set(oldest_age.as_seconds_f64());
         let (acknowledged, failure) = self.publisher.publish(&rows).await;
         outbox::delete(&self.pool, &acknowledged).await?;
         let published = i64::try_from(acknowledged.len()).unwrap_or(i64::MAX);

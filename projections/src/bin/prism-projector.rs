@@ -9,6 +9,11 @@ use prism_projections::runtime::ProjectorRuntime;
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let config = ProjectorConfig::parse();
     prism_platform::telemetry::init(&config.log);
+    let shutdown = on_signal();
+    if let Some(addr) = &config.http_addr {
+        let bound = prism_platform::http::spawn_operational_server(addr, shutdown.clone()).await?;
+        tracing::info!(addr = %bound, "projector health and metrics listening");
+    }
     let projection = prism_projections::projectors::build(&config).await?;
-    ProjectorRuntime::build(&config, projection).await?.run(on_signal()).await
+    ProjectorRuntime::build(&config, projection).await?.run(shutdown).await
 }

@@ -20,8 +20,8 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-pub const DATABASE_URL: &str = "postgres://prism:prism@127.0.0.1:55432/prism";
-pub const MONGODB_URL: &str = "mongodb://127.0.0.1:57017/";
+pub const DATABASE_URL: &str = "postgres://prism:prism@127.0.0.1:25432/prism";
+pub const MONGODB_URL: &str = "mongodb://127.0.0.1:27117/";
 
 /// The query API running in this process, stopped when dropped.
 pub struct TestApi {

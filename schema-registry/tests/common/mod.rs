@@ -1,7 +1,7 @@
 //! Starts a registry in-process against the real Postgres, in a fresh database schema, on port 0.
 //!
 //! `PRISM_DATABASE_URL` names the database (default: the local stack's
-//! `postgres://prism:prism@127.0.0.1:55432/prism`). An unreachable database fails the test with
+//! `postgres://prism:prism@127.0.0.1:25432/prism`). An unreachable database fails the test with
 //! a message saying so; nothing is skipped. The schema is dropped when the handle is dropped.
 
 #![allow(dead_code)] // each test binary uses a different part of this module
@@ -17,7 +17,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 /// The local stack's database, used when `PRISM_DATABASE_URL` is not set.
-const LOCAL_DATABASE_URL: &str = "postgres://prism:prism@127.0.0.1:55432/prism";
+const LOCAL_DATABASE_URL: &str = "postgres://prism:prism@127.0.0.1:25432/prism";
 
 /// The media type Confluent clients send and expect.
 pub const SR_JSON: &str = "application/vnd.schemaregistry.v1+json";

@@ -1,0 +1,171 @@
+//! Redelivery changes nothing: applying the same events again (as at-least-once delivery
+//! may) leaves every read model as it was, and an event whose predecessor is missing is
+//! refused instead of corrupting the model. Runs against the real Postgres and FerretDB.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+use chrono::{NaiveDate, Utc};
+use mongodb::bson::{doc, Document};
+use prism_aggregates::finance::journal_entry::{
+    reversal_entry_id_for, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+};
+use prism_platform::envelope::EventEnvelope;
+use prism_projections::decode::ProjectedEvent;
+use prism_projections::projection::Projection;
+use prism_projections::projectors::mongo::{database_name, DocumentProjection, ENTRIES};
+use prism_projections::projectors::postgres::LedgerProjection;
+use prism_projections::projectors::timescale::PostingsProjection;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn tenant() -> String {
+    format!("r_{}", &Uuid::new_v4().simple().to_string()[..12])
+}
+
+fn line(line_no: i32, account: &str, debit: i64, credit: i64) -> PostedLine {
+    PostedLine {
+        line_no,
+        account: account.to_owned(),
+        debit_minor: debit,
+        credit_minor: credit,
+        currency: "EUR".to_owned(),
+        memo: None,
+    }
+}
+
+fn projected(tenant: &str, entry_id: Uuid, sequence: i64, offset: i64, event: JournalEntryEvent) -> ProjectedEvent {
+    ProjectedEvent {
+        envelope: EventEnvelope {
+            event_id: Uuid::new_v4(),
+            event_type: match &event {
+                JournalEntryEvent::JournalEntryPosted(_) => JournalEntryEvent::POSTED,
+                JournalEntryEvent::JournalEntryReversed(_) => JournalEntryEvent::REVERSED,
+            }
+            .to_owned(),
+            event_version: "1".to_owned(),
+            aggregate_type: "finance.journal_entry".to_owned(),
+            aggregate_id: entry_id.to_string(),
+            sequence,
+            tenant: tenant.to_owned(),
+            global_position: sequence,
+            occurred_at: Utc::now(),
+            correlation_id: None,
+            causation_id: None,
+            traceparent: None,
+        },
+        event,
+        topic: format!("redelivery-{tenant}"),
+        partition: 0,
+        offset,
+    }
+}
+
+/// A posted entry and its reversal, as the aggregate would emit them.
+fn history(tenant: &str) -> (ProjectedEvent, ProjectedEvent) {
+    let entry_id = Uuid::new_v4();
+    let lines = vec![line(1, "1000", 500, 0), line(2, "3000", 0, 500)];
+    let posted = JournalEntryEvent::JournalEntryPosted(JournalEntryPosted {
+        entry_id: entry_id.to_string(),
+        tenant: tenant.to_owned(),
+        entry_date: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        description: "redelivered".to_owned(),
+        source_reference: None,
+        lines: lines.clone(),
+    });
+    let reversed = JournalEntryEvent::JournalEntryReversed(JournalEntryReversed {
+        entry_id: entry_id.to_string(),
+        reversal_entry_id: reversal_entry_id_for(&entry_id.to_string()).to_string(),
+        reversal_date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        reason: "drill".to_owned(),
+        lines: lines.iter().map(PostedLine::mirrored).collect(),
+    });
+    (projected(tenant, entry_id, 1, 0, posted), projected(tenant, entry_id, 2, 1, reversed))
+}
+
+async fn pool() -> PgPool {
+    let url = env("PRISM_DATABASE_URL", "postgres://prism:prism@127.0.0.1:25432/prism");
+    let pool = prism_platform::db::connect_url(&url, 4).await.unwrap();
+    prism_platform::db::migrate(&pool, "shared", prism_platform::db::SHARED).await.unwrap();
+    pool
+}
+
+async fn ledger_state(pool: &PgPool, tenant: &str) -> (i64, i64, Vec<(String, i64, i64)>) {
+    let count = |table: &str| format!("SELECT count(*) FROM tenant_{tenant}.{table}");
+    let entries: i64 = sqlx::query_scalar(&count("journal_entries")).fetch_one(pool).await.unwrap();
+    let lines: i64 = sqlx::query_scalar(&count("journal_lines")).fetch_one(pool).await.unwrap();
+    let balances = sqlx::query_as(&format!(
+        "SELECT account, debit_total_minor, credit_total_minor FROM tenant_{tenant}.account_balances ORDER BY account"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    (entries, lines, balances)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_events_change_nothing_in_the_postgres_ledger() {
+    let (pool, tenant) = (pool().await, tenant());
+    let projection = LedgerProjection::new(pool.clone());
+    let (posted, reversed) = history(&tenant);
+    projection.apply(&posted).await.unwrap();
+    projection.apply(&reversed).await.unwrap();
+    let once = ledger_state(&pool, &tenant).await;
+    projection.apply(&posted).await.unwrap();
+    projection.apply(&reversed).await.unwrap();
+    assert_eq!(ledger_state(&pool, &tenant).await, once);
+    assert_eq!(once.0, 2, "the original and its reversal");
+    assert_eq!(once.2, vec![("1000".to_owned(), 500, 500), ("3000".to_owned(), 500, 500)]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reversal_arriving_before_its_posting_is_refused_by_the_postgres_ledger() {
+    let (pool, tenant) = (pool().await, tenant());
+    let projection = LedgerProjection::new(pool.clone());
+    let (_, reversed) = history(&tenant);
+    assert!(projection.apply(&reversed).await.is_err());
+    assert_eq!(ledger_state(&pool, &tenant).await, (0, 0, vec![]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_events_change_nothing_in_the_postings_series() {
+    let (pool, tenant) = (pool().await, tenant());
+    let projection = PostingsProjection::new(pool.clone());
+    let (posted, reversed) = history(&tenant);
+    for event in [&posted, &reversed, &posted, &reversed] {
+        projection.apply(event).await.unwrap();
+    }
+    let rows: i64 =
+        sqlx::query_scalar(&format!("SELECT count(*) FROM tenant_{tenant}.postings")).fetch_one(&pool).await.unwrap();
+    assert_eq!(rows, 4, "two lines posted, two lines reversed, nothing twice");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_events_change_nothing_in_the_mongo_document() {
+    let url = env("PRISM_MONGODB_URL", "mongodb://127.0.0.1:27117/");
+    let projection = DocumentProjection::connect(&url).await.unwrap();
+    let tenant = tenant();
+    let (posted, reversed) = history(&tenant);
+    let entries = mongodb::Client::with_uri_str(&url)
+        .await
+        .unwrap()
+        .database(&database_name(&tenant))
+        .collection::<Document>(ENTRIES);
+    let id = posted.envelope.aggregate_id.clone();
+
+    assert!(projection.apply(&reversed).await.is_err(), "a reversal before its posting is refused");
+    projection.apply(&posted).await.unwrap();
+    projection.apply(&reversed).await.unwrap();
+    let once = entries.find_one(doc! { "_id": &id }).await.unwrap().unwrap();
+    projection.apply(&posted).await.unwrap();
+    projection.apply(&reversed).await.unwrap();
+    let twice = entries.find_one(doc! { "_id": &id }).await.unwrap().unwrap();
+
+    assert_eq!(once, twice);
+    assert_eq!(twice.get_str("status").unwrap(), "reversed");
+    assert_eq!(twice.get_array("status_history").unwrap().len(), 2);
+    assert_eq!(entries.count_documents(doc! {}).await.unwrap(), 2, "the original and its reversal");
+}
