@@ -1,0 +1,98 @@
+"""Prism's topic contract as an external system sees it: Confluent's own Python client
+(confluent-kafka, unmodified) consumes the journal-entry topic and decodes each event with the
+schema the registry serves, and the registry guards that contract against incompatible changes.
+
+Run by `scripts/prism test` against the running Prism processes (default topic prefix).
+"""
+
+import datetime
+import json
+import os
+import time
+import urllib.request
+import uuid
+
+import pytest
+from confluent_kafka import Consumer
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroDeserializer
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+COMMAND_URL = os.environ.get("PRISM_COMMAND_URL", "http://127.0.0.1:28080")
+REGISTRY_URL = os.environ.get("PRISM_SCHEMA_REGISTRY_URL", "http://127.0.0.1:28081")
+BROKERS = os.environ.get("PRISM_KAFKA_BROKERS", "127.0.0.1:29092")
+TOPIC = "prism.finance.journal-entry.v1"
+POSTED_SUBJECT = f"{TOPIC}-prism.finance.JournalEntryPosted"
+
+
+def post_entry(tenant: str, amount: int) -> dict:
+    body = {
+        "date": "2026-11-25",
+        "description": "external subscriber check",
+        "lines": [
+            {"account": "1000", "debit": amount, "currency": "EUR"},
+            {"account": "3000", "credit": amount, "currency": "EUR"},
+        ],
+    }
+    request = urllib.request.Request(
+        f"{COMMAND_URL}/v1/journal-entries",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json", "x-tenant-id": tenant},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        return json.load(response)
+
+
+def find_message(consumer: Consumer, tenant: str, timeout_s: float):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        message = consumer.poll(1.0)
+        if message is None or message.error():
+            continue
+        headers = dict(message.headers() or [])
+        if headers.get("prism-tenant") == tenant.encode():
+            return message, headers
+    pytest.fail(f"no event of tenant {tenant} on {TOPIC} within {timeout_s} s")
+
+
+def test_an_unmodified_confluent_consumer_decodes_a_posted_entry():
+    tenant = f"ext_{uuid.uuid4().hex[:10]}"
+    accepted = post_entry(tenant, 12_345)
+    consumer = Consumer(
+        {
+            "bootstrap.servers": BROKERS,
+            "group.id": f"external-check-{uuid.uuid4()}",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+    )
+    consumer.subscribe([TOPIC])
+    try:
+        message, headers = find_message(consumer, tenant, timeout_s=90)
+    finally:
+        consumer.close()
+
+    deserialize = AvroDeserializer(SchemaRegistryClient({"url": REGISTRY_URL}))
+    event = deserialize(message.value(), SerializationContext(TOPIC, MessageField.VALUE))
+    assert message.key().decode() == accepted["entry_id"]
+    assert event["entry_id"] == accepted["entry_id"]
+    assert event["tenant"] == tenant
+    assert event["entry_date"] == datetime.date(2026, 11, 25)
+    assert [(line["account"], line["debit_minor"], line["credit_minor"]) for line in event["lines"]] == [
+        ("1000", 12_345, 0),
+        ("3000", 0, 12_345),
+    ]
+    assert headers["prism-event-type"] == b"JournalEntryPosted"
+    assert headers["prism-sequence"] == b"1"
+    assert int(headers["prism-global-position"]) == accepted["position"]
+
+
+def test_the_registry_refuses_an_incompatible_change_to_the_published_contract():
+    client = SchemaRegistryClient({"url": REGISTRY_URL})
+    current = json.loads(client.get_latest_version(POSTED_SUBJECT).schema.schema_str)
+    additive = {**current, "fields": current["fields"] + [{"name": "approved_by", "type": ["null", "string"], "default": None}]}
+    breaking = {**current, "fields": current["fields"] + [{"name": "approved_by", "type": "string"}]}
+    assert client.test_compatibility(POSTED_SUBJECT, Schema(json.dumps(additive), "AVRO"))
+    assert not client.test_compatibility(POSTED_SUBJECT, Schema(json.dumps(breaking), "AVRO"))
