@@ -1,6 +1,6 @@
-//! Mapping of command failures to problem+json, done once for every aggregate: a refused
-//! command is 422 naming the field, 404 or 409 by its kind; an optimistic-lock conflict is
-//! 409 with the aggregate's current version; anything else is a 500 that leaks nothing.
+//! Mapping of command failures to problem+json, done once: a refused command is 422 naming
+//! the field, 404 or 409 by its kind; an optimistic-lock conflict is 409 with the
+//! aggregate's current version; anything else is a 500 that leaks nothing.
 
 use axum::http::StatusCode;
 use cqrs_es::AggregateError;
@@ -34,14 +34,12 @@ pub fn refusal(error: &JournalEntryError) -> Problem {
     }
 }
 
-/// Any failure of a journal-entry command; `current_version` answers conflicts.
+/// Any failure of a journal-entry command other than a version conflict (which needs the
+/// current version, see [`version_conflict`]).
 #[must_use]
-pub fn command_problem(error: AggregateError<JournalEntryError>, current_version: i64) -> Problem {
+pub fn command_problem(error: AggregateError<JournalEntryError>) -> Problem {
     match error {
         AggregateError::UserError(refused) => refusal(&refused),
-        AggregateError::AggregateConflict => {
-            version_conflict(current_version, "another command changed this entry at the same time; retry")
-        }
         other => Problem::internal(&other),
     }
 }

@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use cqrs_es::AggregateError;
 use prism_aggregates::finance::journal_entry::{
     JournalEntry, JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry,
 };
@@ -138,11 +139,16 @@ async fn execute(
                 .increment(1);
             Ok(committed)
         }
+        Err(AggregateError::AggregateConflict) => {
+            metrics::counter!("prism_commands_total", "command" => "journal_entry", "outcome" => "conflict")
+                .increment(1);
+            let current = stores.version(tenant, id).await.map_err(|e| Problem::internal(&e))?;
+            Err(version_conflict(current, "another command changed this entry at the same time; retry"))
+        }
         Err(error) => {
             metrics::counter!("prism_commands_total", "command" => "journal_entry", "outcome" => "refused")
                 .increment(1);
-            let current = stores.version(tenant, id).await.unwrap_or_default();
-            Err(command_problem(error, current))
+            Err(command_problem(error))
         }
     }
 }

@@ -7,3 +7,4 @@ pub mod decode;
 pub mod projection;
 pub mod projectors;
 pub mod runtime;
+pub mod transient;

@@ -19,6 +19,20 @@ use tokio_util::sync::CancellationToken;
 use crate::config::ProjectorConfig;
 use crate::decode::decode;
 use crate::projection::{Projection, ProjectionError, SourcePosition};
+use crate::transient::is_transient;
+
+/// Longest pause between two attempts at one record.
+const RETRY_PAUSE_MAX: Duration = Duration::from_secs(5);
+
+/// What became of one record.
+enum Outcome {
+    /// Applied to the store.
+    Applied,
+    /// Cannot be applied; goes to the dead-letter topic.
+    Failed(ProjectionError),
+    /// Shutdown came first; the record stays unacknowledged and is redelivered.
+    Interrupted,
+}
 
 /// Aggregate types whose topics the projectors follow.
 const FOLLOWED_AGGREGATES: &[&str] = &["finance.journal_entry"];
@@ -84,7 +98,7 @@ impl ProjectorRuntime {
                 received = self.consumer.recv() => received,
             };
             match message {
-                Ok(message) => self.handle(&message).await?,
+                Ok(message) => self.handle(&message, &shutdown).await?,
                 Err(error) => {
                     tracing::warn!(projector = self.name, %error, "consumer error");
                     tokio::time::sleep(self.backoff).await;
@@ -94,17 +108,21 @@ impl ProjectorRuntime {
     }
 
     #[tracing::instrument(skip_all, fields(projector = self.name, partition = message.partition(), offset = message.offset()))]
-    async fn handle(&self, message: &BorrowedMessage<'_>) -> Result<(), ProjectionError> {
-        if let Err(error) = self.apply_with_retries(message).await {
-            tracing::error!(%error, "dead-lettering a record that cannot be applied");
-            self.dead_letter(message, &error.to_string()).await?;
-            let source = SourcePosition {
-                topic: message.topic().to_owned(),
-                partition: message.partition(),
-                offset: message.offset(),
-            };
-            self.projection.skip(&source).await?;
-            metrics::counter!("prism_projector_dead_letters_total", "projector" => self.name).increment(1);
+    async fn handle(&self, message: &BorrowedMessage<'_>, shutdown: &CancellationToken) -> Result<(), ProjectionError> {
+        match self.apply_with_retries(message, shutdown).await {
+            Outcome::Applied => {}
+            Outcome::Interrupted => return Ok(()),
+            Outcome::Failed(error) => {
+                tracing::error!(%error, "dead-lettering a record that cannot be applied");
+                self.dead_letter(message, &error.to_string()).await?;
+                let source = SourcePosition {
+                    topic: message.topic().to_owned(),
+                    partition: message.partition(),
+                    offset: message.offset(),
+                };
+                self.projection.skip(&source).await?;
+                metrics::counter!("prism_projector_dead_letters_total", "projector" => self.name).increment(1);
+            }
         }
         if let Err(error) = self.consumer.commit_message(message, CommitMode::Async) {
             tracing::warn!(%error, "group offset commit failed; the store checkpoint or sequence guard covers it");
@@ -112,27 +130,37 @@ impl ProjectorRuntime {
         Ok(())
     }
 
-    async fn apply_with_retries(&self, message: &BorrowedMessage<'_>) -> Result<(), ProjectionError> {
-        let event = decode(&self.codec, message).await?;
+    /// Decodes and applies `message`. Transient failures are retried until they pass or
+    /// `shutdown`; other failures `attempts_max` times in all.
+    async fn apply_with_retries(&self, message: &BorrowedMessage<'_>, shutdown: &CancellationToken) -> Outcome {
         let mut pause = self.backoff;
         let mut attempt = 1;
         loop {
-            match self.projection.apply(&event).await {
-                Ok(()) => {
-                    metrics::counter!("prism_projector_applied_total", "projector" => self.name).increment(1);
-                    let lag = chrono::Utc::now().signed_duration_since(event.envelope.occurred_at);
-                    metrics::gauge!("prism_projector_lag_seconds", "projector" => self.name).set(lag.as_seconds_f64());
-                    return Ok(());
-                }
-                Err(error) if attempt < self.attempts_max => {
-                    tracing::warn!(%error, attempt, event_id = %event.envelope.event_id, "apply failed; retrying");
-                    tokio::time::sleep(pause).await;
-                    pause *= 2;
-                    attempt += 1;
-                }
-                Err(error) => return Err(error),
+            let error = match self.decode_and_apply(message).await {
+                Ok(()) => return Outcome::Applied,
+                Err(error) => error,
+            };
+            let transient = is_transient(error.as_ref());
+            if !transient && attempt >= self.attempts_max {
+                return Outcome::Failed(error);
             }
+            tracing::warn!(%error, attempt, transient, "apply failed; retrying");
+            tokio::select! {
+                () = shutdown.cancelled() => return Outcome::Interrupted,
+                () = tokio::time::sleep(pause) => {}
+            }
+            pause = (pause * 2).min(RETRY_PAUSE_MAX);
+            attempt += 1;
         }
+    }
+
+    async fn decode_and_apply(&self, message: &BorrowedMessage<'_>) -> Result<(), ProjectionError> {
+        let event = decode(&self.codec, message).await?;
+        self.projection.apply(&event).await?;
+        metrics::counter!("prism_projector_applied_total", "projector" => self.name).increment(1);
+        let lag = chrono::Utc::now().signed_duration_since(event.envelope.occurred_at);
+        metrics::gauge!("prism_projector_lag_seconds", "projector" => self.name).set(lag.as_seconds_f64());
+        Ok(())
     }
 
     async fn dead_letter(&self, message: &BorrowedMessage<'_>, error: &str) -> Result<(), ProjectionError> {
