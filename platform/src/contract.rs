@@ -85,7 +85,30 @@ impl Catalogue {
     pub fn topic_suffixes(aggregate_type: &str) -> Vec<&'static str> {
         let mut suffixes: Vec<_> =
             EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).map(|c| c.topic_suffix).collect();
+        suffixes.sort_unstable();
         suffixes.dedup();
         suffixes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_contract_schema_parses_and_names_its_record() {
+        let catalogue = Catalogue::load().expect("schemas parse");
+        for contract in EVENTS {
+            let (_, schema) = catalogue.get(contract.event_type).expect("listed");
+            let Schema::Record(record) = schema else { panic!("{} is not a record", contract.event_type) };
+            assert_eq!(record.name.fullname(None), contract.record_name);
+            assert_eq!(catalogue.event_type_of_record(contract.record_name), Some(contract.event_type));
+        }
+    }
+
+    #[test]
+    fn journal_entry_events_share_one_topic() {
+        assert_eq!(Catalogue::topic_suffixes("finance.journal_entry"), vec!["finance.journal-entry.v1"]);
+        assert_eq!(topic_name("prism", "finance.journal-entry.v1"), "prism.finance.journal-entry.v1");
     }
 }

@@ -153,3 +153,32 @@ impl EventEnvelope {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rdkafka::message::{Message, OwnedMessage, Timestamp};
+
+    #[test]
+    fn an_envelope_survives_the_round_trip_through_kafka_headers() {
+        let envelope = EventEnvelope {
+            event_id: Uuid::new_v4(),
+            event_type: "JournalEntryPosted".to_owned(),
+            event_version: "1".to_owned(),
+            aggregate_type: "finance.journal_entry".to_owned(),
+            aggregate_id: Uuid::new_v4().to_string(),
+            sequence: 2,
+            tenant: "acme".to_owned(),
+            global_position: 41,
+            occurred_at: DateTime::parse_from_rfc3339("2026-11-25T10:00:00.123456Z").unwrap().with_timezone(&Utc),
+            correlation_id: Some("req-1".to_owned()),
+            causation_id: None,
+            traceparent: Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_owned()),
+        };
+        let message =
+            OwnedMessage::new(None, None, "t".to_owned(), Timestamp::NotAvailable, 0, 0, Some(envelope.to_headers()));
+        let headers = message.headers().unwrap();
+        assert!(headers.iter().all(|h| h.key != header_names::CAUSATION_ID), "absent optional headers are not sent");
+        assert_eq!(EventEnvelope::from_headers(headers.as_borrowed()).unwrap(), envelope);
+    }
+}
