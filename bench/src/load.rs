@@ -1,0 +1,133 @@
+//! The load generator: `concurrency` clients, each a task with its own keep-alive
+//! connection, post balanced two-line journal entries to the command API until `count`
+//! were accepted or the deadline passes. Every answer must be 201; anything else fails
+//! the whole run, loudly, with the status and body.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use prism_tests::ledger::entry;
+use serde_json::Value;
+
+use crate::BoxError;
+
+/// Where and how hard to post.
+#[derive(Debug, Clone)]
+pub struct Load {
+    /// Base URL of the command API.
+    pub command_url: String,
+    /// Tenant to post as.
+    pub tenant: String,
+    /// Entries to post.
+    pub count: usize,
+    /// Concurrent clients.
+    pub concurrency: usize,
+    /// No request is started after this instant.
+    pub deadline: Instant,
+}
+
+/// What a load run did.
+#[derive(Debug, Default)]
+pub struct LoadOutcome {
+    /// Latency of every accepted command, in completion order per client.
+    pub latencies: Vec<Duration>,
+    /// Highest global position any answer carried.
+    pub max_position: i64,
+    /// Wall time from the first request to the last answer.
+    pub elapsed: Duration,
+}
+
+impl LoadOutcome {
+    /// Commands accepted.
+    #[must_use]
+    pub fn accepted(&self) -> usize {
+        self.latencies.len()
+    }
+}
+
+/// One accepted command: its latency and the position it reported.
+struct Accepted {
+    latency: Duration,
+    position: i64,
+}
+
+/// Runs `load` with a shared HTTP `client`.
+///
+/// # Errors
+/// The first refused or failed request (the others are abandoned).
+pub async fn run(client: &reqwest::Client, load: &Load) -> Result<LoadOutcome, BoxError> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let clients: Vec<_> = (0..load.concurrency.max(1))
+        .map(|_| tokio::spawn(client_loop(client.clone(), load.clone(), next.clone())))
+        .collect();
+    let mut outcome = LoadOutcome::default();
+    for joined in futures::future::join_all(clients).await {
+        for accepted in joined.map_err(|e| format!("load client task failed: {e}"))?? {
+            outcome.latencies.push(accepted.latency);
+            outcome.max_position = outcome.max_position.max(accepted.position);
+        }
+    }
+    outcome.elapsed = started.elapsed();
+    Ok(outcome)
+}
+
+/// One client: claims the next entry number, posts it, repeats.
+async fn client_loop(client: reqwest::Client, load: Load, next: Arc<AtomicUsize>) -> Result<Vec<Accepted>, BoxError> {
+    let url = format!("{}/v1/journal-entries", load.command_url);
+    let mut done = Vec::new();
+    loop {
+        let number = next.fetch_add(1, Ordering::Relaxed);
+        if number >= load.count || Instant::now() >= load.deadline {
+            return Ok(done);
+        }
+        done.push(post_one(&client, &url, &load.tenant, number).await?);
+    }
+}
+
+/// Posts entry `number` (a distinct amount, so distinct descriptions) and checks for 201.
+async fn post_one(client: &reqwest::Client, url: &str, tenant: &str, number: usize) -> Result<Accepted, BoxError> {
+    let amount = i64::try_from(number % 1_000_000).unwrap_or(0) + 1;
+    let body = serde_json::to_vec(&entry("1000", "3000", amount))?;
+    let sent = Instant::now();
+    let response = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-tenant-id", tenant)
+        .body(body)
+        .send()
+        .await?;
+    let status = response.status();
+    let bytes = response.bytes().await?;
+    let latency = sent.elapsed();
+    if status != reqwest::StatusCode::CREATED {
+        return Err(format!("command {number} answered {status}: {}", String::from_utf8_lossy(&bytes)).into());
+    }
+    let answer: Value = serde_json::from_slice(&bytes)?;
+    let position = answer["position"].as_i64().ok_or_else(|| format!("command {number}: no position in {answer}"))?;
+    Ok(Accepted { latency, position })
+}
+
+/// Posts one entry and returns `(entry_id, position)`; for the sequential latency probes.
+///
+/// # Errors
+/// When the command is not accepted with 201.
+pub async fn post_single(client: &reqwest::Client, command_url: &str, tenant: &str) -> Result<(String, i64), BoxError> {
+    let url = format!("{command_url}/v1/journal-entries");
+    let response = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("x-tenant-id", tenant)
+        .body(serde_json::to_vec(&entry("1000", "3000", 100))?)
+        .send()
+        .await?;
+    let status = response.status();
+    let answer: Value = response.json().await.unwrap_or(Value::Null);
+    if status != reqwest::StatusCode::CREATED {
+        return Err(format!("probe command answered {status}: {answer}").into());
+    }
+    let entry_id = answer["entry_id"].as_str().ok_or_else(|| format!("no entry_id in {answer}"))?.to_owned();
+    let position = answer["position"].as_i64().ok_or_else(|| format!("no position in {answer}"))?;
+    Ok((entry_id, position))
+}
