@@ -29,6 +29,15 @@ pub trait Projection: Send + Sync {
     /// writes guarded by the aggregate sequence).
     async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError>;
 
+    /// Applies consecutive events (in partition order) at once; on error nothing or a prefix
+    /// of them may have taken effect, and the runtime applies them again one by one.
+    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
+        for event in events {
+            self.apply(event).await?;
+        }
+        Ok(())
+    }
+
     /// Moves the checkpoint past a record that was dead-lettered without being applied.
     async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError>;
 }

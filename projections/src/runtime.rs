@@ -3,7 +3,7 @@
 //! with bounded retries, dead-letter what still fails, and commit the group offset after
 //! the write. Records of one partition are applied strictly in order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ProjectorConfig;
-use crate::decode::decode;
+use crate::decode::{decode, ProjectedEvent};
 use crate::projection::{Projection, ProjectionError, SourcePosition};
 use crate::transient::is_transient;
 
@@ -46,6 +46,7 @@ pub struct ProjectorRuntime {
     dead_letter_topic: String,
     codec: AvroCodec,
     attempts_max: u32,
+    batch_max_events: usize,
     backoff: Duration,
 }
 
@@ -83,27 +84,97 @@ impl ProjectorRuntime {
             dead_letter_topic,
             codec: AvroCodec::new(&config.registry.url),
             attempts_max: config.apply_attempts_max.max(1),
+            batch_max_events: config.batch_max_events.max(1),
             backoff: Duration::from_millis(config.retry_backoff_ms),
         })
     }
 
-    /// Consumes until `shutdown`, finishing the record in hand.
+    /// Consumes until `shutdown`, finishing the batch in hand.
     ///
     /// # Errors
     /// When the store refuses even to record a skipped record (nothing safe to do but stop).
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), ProjectionError> {
         loop {
-            let message = tokio::select! {
+            let received = tokio::select! {
                 () = shutdown.cancelled() => return Ok(()),
                 received = self.consumer.recv() => received,
             };
-            match message {
-                Ok(message) => self.handle(&message, &shutdown).await?,
+            match received {
+                Ok(first) => {
+                    let batch = self.fill_batch(first).await;
+                    self.handle_batch(&batch, &shutdown).await?;
+                }
                 Err(error) => {
                     tracing::warn!(projector = self.name, %error, "consumer error");
                     tokio::time::sleep(self.backoff).await;
                 }
             }
+        }
+    }
+
+    /// `first` and the records already fetched behind it, at most `batch_max_events`.
+    async fn fill_batch<'a>(&'a self, first: BorrowedMessage<'a>) -> Vec<BorrowedMessage<'a>> {
+        let mut batch = vec![first];
+        while batch.len() < self.batch_max_events {
+            match tokio::time::timeout(Duration::ZERO, self.consumer.recv()).await {
+                Ok(Ok(message)) => batch.push(message),
+                _ => break,
+            }
+        }
+        batch
+    }
+
+    /// Applies a batch in one go when every record decodes and the store takes them all;
+    /// otherwise record by record, with retries and dead letters.
+    async fn handle_batch(
+        &self,
+        batch: &[BorrowedMessage<'_>],
+        shutdown: &CancellationToken,
+    ) -> Result<(), ProjectionError> {
+        if batch.len() > 1 {
+            let decoded = futures::future::try_join_all(batch.iter().map(|m| decode(&self.codec, m))).await;
+            if let Ok(events) = decoded {
+                match self.projection.apply_batch(&events).await {
+                    Ok(()) => {
+                        self.count_applied(&events);
+                        self.commit_group_offsets(batch);
+                        return Ok(());
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, records = batch.len(), "batch failed; applying record by record");
+                    }
+                }
+            }
+        }
+        for message in batch {
+            self.handle(message, shutdown).await?;
+        }
+        Ok(())
+    }
+
+    /// Commits, for each partition in `batch`, the offset after its last record.
+    fn commit_group_offsets(&self, batch: &[BorrowedMessage<'_>]) {
+        let mut next: BTreeMap<(&str, i32), i64> = BTreeMap::new();
+        for message in batch {
+            next.insert((message.topic(), message.partition()), message.offset() + 1);
+        }
+        let mut offsets = TopicPartitionList::new();
+        for ((topic, partition), offset) in next {
+            if let Err(error) = offsets.add_partition_offset(topic, partition, Offset::Offset(offset)) {
+                tracing::warn!(%error, "cannot list offset for commit");
+            }
+        }
+        if let Err(error) = self.consumer.commit(&offsets, CommitMode::Async) {
+            tracing::warn!(%error, "group offset commit failed; the store checkpoint or sequence guard covers it");
+        }
+    }
+
+    fn count_applied(&self, events: &[ProjectedEvent]) {
+        metrics::counter!("prism_projector_applied_total", "projector" => self.name)
+            .increment(u64::try_from(events.len()).unwrap_or(u64::MAX));
+        if let Some(last) = events.last() {
+            let lag = chrono::Utc::now().signed_duration_since(last.envelope.occurred_at);
+            metrics::gauge!("prism_projector_lag_seconds", "projector" => self.name).set(lag.as_seconds_f64());
         }
     }
 
@@ -157,9 +228,7 @@ impl ProjectorRuntime {
     async fn decode_and_apply(&self, message: &BorrowedMessage<'_>) -> Result<(), ProjectionError> {
         let event = decode(&self.codec, message).await?;
         self.projection.apply(&event).await?;
-        metrics::counter!("prism_projector_applied_total", "projector" => self.name).increment(1);
-        let lag = chrono::Utc::now().signed_duration_since(event.envelope.occurred_at);
-        metrics::gauge!("prism_projector_lag_seconds", "projector" => self.name).set(lag.as_seconds_f64());
+        self.count_applied(std::slice::from_ref(&event));
         Ok(())
     }
 

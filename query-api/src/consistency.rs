@@ -23,7 +23,7 @@ use crate::stores::tenant_table;
 pub const MIN_POSITION_HEADER: &str = "x-prism-min-position";
 
 /// Pause between two "has applied" checks.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(25);
+pub const POLL_INTERVAL: Duration = Duration::from_millis(5);
 
 /// The request's consistency token, if it sent one: a positive global position. A header
 /// that is not a positive integer is 400.

@@ -173,6 +173,7 @@ impl System {
             registry: RegistryArgs { url: self.env.registry_url.clone() },
             consumer_group: None,
             apply_attempts_max: 3,
+            batch_max_events: 500,
             retry_backoff_ms: 50,
             http_addr: None,
             log: String::new(),

@@ -29,6 +29,8 @@ fn spawn_projector(system: &System, kind: ProjectorKind) -> Child {
         .env("PRISM_SCHEMA_REGISTRY_URL", &config.registry.url)
         .env("PRISM_MONGODB_URL", &config.mongodb_url)
         .env("PRISM_LOG", "warn")
+        // Small batches, so that a kill lands between (and inside) many transactions.
+        .env("PRISM_PROJECTOR_BATCH_MAX_EVENTS", "5")
         .stdout(Stdio::null())
         .kill_on_drop(true)
         .spawn()
@@ -43,18 +45,22 @@ async fn applied_lines(system: &System, tenant: &str) -> i64 {
 async fn a_projector_killed_mid_stream_resumes_without_duplicates_or_loss() {
     let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
     let tenant = new_tenant();
-    let entries = 120;
+    let entries = 300;
     for i in 0..entries {
         let posted =
             system.post(&tenant, "/v1/journal-entries", &entry(&format!("{}", 1000 + i % 7), "3000", 100 + i)).await;
         assert_eq!(posted.status, 201);
     }
     let mut projector = spawn_projector(&system, ProjectorKind::Postgres);
-    let halfway = eventually(Duration::from_secs(60), "the projector to be mid-stream", || async {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let halfway = loop {
         let applied = applied_lines(&system, &tenant).await;
-        (applied > 0).then_some(applied)
-    })
-    .await;
+        if applied > 0 {
+            break applied;
+        }
+        assert!(std::time::Instant::now() < deadline, "the projector never started applying");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
     projector.start_kill().expect("SIGKILL sent");
     projector.wait().await.expect("projector ended");
     assert!(halfway < 2 * entries, "the kill happened mid-stream ({halfway} lines applied)");

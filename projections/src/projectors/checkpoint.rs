@@ -1,13 +1,14 @@
-//! What the two Postgres projectors share: a tenant-aware store whose every write
-//! transaction also records the applied global position (for consistency tokens) and the
-//! next Kafka offset, committed all or nothing; and resuming from those offsets.
+//! What the two Postgres projectors share: a tenant-aware store that applies a batch of
+//! events in one transaction which also records each applied global position (for
+//! consistency tokens) and the next Kafka offset of each partition — all or nothing — and
+//! resumes from those offsets.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use prism_aggregates::tenant::TenantId;
 use prism_platform::db::{quote_ident, MigrationSet};
 use prism_platform::tenancy::{schema_of, TenantProvisioner};
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool};
 
 use crate::decode::ProjectedEvent;
 use crate::projection::{ProjectionError, SourcePosition};
@@ -32,24 +33,29 @@ impl CheckpointedStore {
         Ok(Some(stored_offsets(&self.pool, self.projector, topic).await?))
     }
 
-    /// Provisions the event's tenant if needed and opens a transaction; returns it with the
-    /// tenant's quoted schema name.
-    pub async fn begin(&self, event: &ProjectedEvent) -> Result<(Transaction<'_, Postgres>, String), ProjectionError> {
-        let tenant = TenantId::parse(&event.envelope.tenant)?;
-        self.provisioner.ensure(&tenant).await?;
-        Ok((self.pool.begin().await?, quote_ident(&schema_of(&tenant))))
-    }
-
-    /// Records `event` as applied in `schema` (quoted), saves the next offset and commits.
-    pub async fn finish(
-        &self,
-        mut tx: Transaction<'_, Postgres>,
-        schema: &str,
-        event: &ProjectedEvent,
-    ) -> Result<(), ProjectionError> {
-        mark_applied(&mut tx, self.projector, schema, event.envelope.global_position).await?;
-        let source = SourcePosition { topic: event.topic.clone(), partition: event.partition, offset: event.offset };
-        save_offset(&mut tx, self.projector, &source).await?;
+    /// Applies `events` with `write` — given the transaction, the event's quoted tenant schema
+    /// and the event — in one transaction that also records positions and offsets.
+    pub async fn apply_in_one_transaction<W>(&self, events: &[ProjectedEvent], write: W) -> Result<(), ProjectionError>
+    where
+        W: AsyncFn(&mut PgConnection, &str, &ProjectedEvent) -> Result<(), ProjectionError>,
+    {
+        let mut schemas = Vec::with_capacity(events.len());
+        for event in events {
+            let tenant = TenantId::parse(&event.envelope.tenant)?;
+            self.provisioner.ensure(&tenant).await?;
+            schemas.push(quote_ident(&schema_of(&tenant)));
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut next_offsets = BTreeMap::new();
+        for (event, schema) in events.iter().zip(&schemas) {
+            write(&mut tx, schema, event).await?;
+            mark_applied(&mut tx, self.projector, schema, event.envelope.global_position).await?;
+            next_offsets.insert((event.topic.as_str(), event.partition), event.offset);
+        }
+        for ((topic, partition), offset) in next_offsets {
+            let source = SourcePosition { topic: topic.to_owned(), partition, offset };
+            save_offset(&mut tx, self.projector, &source).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

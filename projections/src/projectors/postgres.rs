@@ -48,20 +48,22 @@ impl Projection for LedgerProjection {
     }
 
     async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        let (mut tx, schema) = self.store.begin(event).await?;
-        match &event.event {
-            JournalEntryEvent::JournalEntryPosted(posted) => {
-                apply_posted(&mut tx, &schema, posted, event).await?;
-            }
-            JournalEntryEvent::JournalEntryReversed(reversed) => {
-                apply_reversed(&mut tx, &schema, reversed, event).await?;
-            }
-        }
-        self.store.finish(tx, &schema, event).await
+        self.apply_batch(std::slice::from_ref(event)).await
+    }
+
+    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
+        self.store.apply_in_one_transaction(events, write_event).await
     }
 
     async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
         self.store.skip(source).await
+    }
+}
+
+async fn write_event(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+    match &event.event {
+        JournalEntryEvent::JournalEntryPosted(posted) => apply_posted(tx, schema, posted, event).await,
+        JournalEntryEvent::JournalEntryReversed(reversed) => apply_reversed(tx, schema, reversed, event).await,
     }
 }
 

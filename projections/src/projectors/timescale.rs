@@ -37,21 +37,27 @@ impl Projection for PostingsProjection {
     }
 
     async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        let (entry_id, posted_on, lines) = match &event.event {
-            JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
-            JournalEntryEvent::JournalEntryReversed(reversed) => {
-                (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
-            }
-        };
-        let (mut tx, schema) = self.store.begin(event).await?;
-        insert_postings(&mut tx, &schema, Uuid::parse_str(entry_id)?, posted_on, lines, event.envelope.global_position)
-            .await?;
-        self.store.finish(tx, &schema, event).await
+        self.apply_batch(std::slice::from_ref(event)).await
+    }
+
+    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
+        self.store.apply_in_one_transaction(events, write_event).await
     }
 
     async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
         self.store.skip(source).await
     }
+}
+
+async fn write_event(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+    let (entry_id, posted_on, lines) = match &event.event {
+        JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
+        JournalEntryEvent::JournalEntryReversed(reversed) => {
+            (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
+        }
+    };
+    insert_postings(tx, schema, Uuid::parse_str(entry_id)?, posted_on, lines, event.envelope.global_position).await?;
+    Ok(())
 }
 
 async fn insert_postings(
