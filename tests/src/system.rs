@@ -92,7 +92,7 @@ impl System {
         prism_platform::telemetry::init(&std::env::var("PRISM_TEST_LOG").unwrap_or_else(|_| "warn".to_owned()));
         let env = StackEnv::from_env();
         let suffix = unique_suffix();
-        let database_url = create_database(&env, &format!("prism_test_{suffix}")).await;
+        let database_url = create_database(&env, &suffix).await;
         let pool = prism_platform::db::connect_url(&database_url, 4).await.expect("test database reachable");
         let kafka_brokers = options.kafka_brokers.clone().unwrap_or_else(|| env.kafka_brokers.clone());
         let mut system = Self {
@@ -261,11 +261,29 @@ async fn answer(response: reqwest::Response) -> Answer {
     Answer { status, headers, body }
 }
 
-async fn create_database(env: &StackEnv, name: &str) -> String {
+/// Test databases older than this are dropped when a new system starts: no test runs longer.
+const STALE_DATABASE_AGE_SECS: u64 = 2 * 60 * 60;
+
+/// Creates database `prism_test_<unix seconds>_<suffix>`, first dropping test databases left
+/// by runs long finished (a test cannot drop its own: `Drop` cannot wait for Postgres).
+async fn create_database(env: &StackEnv, suffix: &str) -> String {
     let admin = prism_platform::db::connect_url(&env.database_url, 1).await.expect("stack Postgres reachable");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let existing: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'prism\\_test\\_%'")
+            .fetch_all(&admin)
+            .await
+            .expect("databases listed");
+    for name in existing {
+        let created = name.split('_').nth(2).and_then(|secs| secs.parse::<u64>().ok());
+        if created.is_some_and(|created| now.saturating_sub(created) > STALE_DATABASE_AGE_SECS) {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&admin).await;
+        }
+    }
+    let name = format!("prism_test_{now}_{suffix}");
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("test database created");
     admin.close().await;
-    env.database_url_named(name)
+    env.database_url_named(&name)
 }
 
 /// A fresh tenant slug.
