@@ -1,6 +1,6 @@
 //! The projectors, one per read-model store, and the factory the binary uses.
 
-mod checkpoint;
+pub mod checkpoint;
 pub mod mongo;
 pub mod postgres;
 pub mod timescale;

@@ -2,35 +2,20 @@
 //! per account and currency, in the tenant's schema. Offsets and applied positions are
 //! written in the same transaction, and entry updates are guarded by aggregate sequence.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use prism_aggregates::finance::journal_entry::{
     JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
-use prism_platform::db;
-use sqlx::{PgConnection, PgPool};
+use prism_platform::db::{self, MigrationSet};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::checkpoint::CheckpointedStore;
+use super::checkpoint::{SqlProjection, SqlWriter};
 use crate::decode::ProjectedEvent;
-use crate::projection::{Projection, ProjectionError, SourcePosition};
+use crate::projection::ProjectionError;
 
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "postgres";
-
-/// Projects journal-entry events into the Postgres ledger tables.
-pub struct LedgerProjection {
-    store: CheckpointedStore,
-}
-
-impl LedgerProjection {
-    /// A projection writing through `pool`.
-    #[must_use]
-    pub fn new(pool: PgPool) -> Self {
-        Self { store: CheckpointedStore::new(pool, &[db::TENANT], NAME) }
-    }
-}
 
 /// One journal entry row as the read model stores it.
 struct EntryRow<'a> {
@@ -41,29 +26,22 @@ struct EntryRow<'a> {
     reverses_entry_id: Option<Uuid>,
 }
 
+/// Writes journal-entry events into the Postgres ledger tables.
+pub struct LedgerWriter;
+
+/// The projection built on [`LedgerWriter`].
+pub type LedgerProjection = SqlProjection<LedgerWriter>;
+
 #[async_trait::async_trait]
-impl Projection for LedgerProjection {
-    async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError> {
-        self.store.resume_offsets(topic).await
-    }
+impl SqlWriter for LedgerWriter {
+    const NAME: &'static str = NAME;
+    const SETS: &'static [MigrationSet] = &[db::TENANT];
 
-    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        self.apply_batch(std::slice::from_ref(event)).await
-    }
-
-    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
-        self.store.apply_in_one_transaction(events, write_event).await
-    }
-
-    async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
-        self.store.skip(source).await
-    }
-}
-
-async fn write_event(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-    match &event.event {
-        JournalEntryEvent::JournalEntryPosted(posted) => apply_posted(tx, schema, posted, event).await,
-        JournalEntryEvent::JournalEntryReversed(reversed) => apply_reversed(tx, schema, reversed, event).await,
+    async fn write(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        match &event.event {
+            JournalEntryEvent::JournalEntryPosted(posted) => apply_posted(tx, schema, posted, event).await,
+            JournalEntryEvent::JournalEntryReversed(reversed) => apply_reversed(tx, schema, reversed, event).await,
+        }
     }
 }
 

@@ -2,62 +2,41 @@
 //! the tenant schema of the time-series database (a hypertable where TimescaleDB exists).
 //! Rows are keyed by entry and line, offsets and applied positions share the transaction.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
-use prism_platform::db;
-use sqlx::{PgConnection, PgPool};
+use prism_platform::db::{self, MigrationSet};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::checkpoint::CheckpointedStore;
+use super::checkpoint::{SqlProjection, SqlWriter};
 use crate::decode::ProjectedEvent;
-use crate::projection::{Projection, ProjectionError, SourcePosition};
+use crate::projection::ProjectionError;
 
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "timescale";
 
-/// Projects journal lines into the postings time series.
-pub struct PostingsProjection {
-    store: CheckpointedStore,
-}
+/// Writes journal lines into the postings time series.
+pub struct PostingsWriter;
 
-impl PostingsProjection {
-    /// A projection writing through `pool` (the time-series database).
-    #[must_use]
-    pub fn new(pool: PgPool) -> Self {
-        Self { store: CheckpointedStore::new(pool, &[db::TIMESERIES], NAME) }
-    }
-}
+/// The projection built on [`PostingsWriter`].
+pub type PostingsProjection = SqlProjection<PostingsWriter>;
 
 #[async_trait::async_trait]
-impl Projection for PostingsProjection {
-    async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError> {
-        self.store.resume_offsets(topic).await
-    }
+impl SqlWriter for PostingsWriter {
+    const NAME: &'static str = NAME;
+    const SETS: &'static [MigrationSet] = &[db::TIMESERIES];
 
-    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        self.apply_batch(std::slice::from_ref(event)).await
+    async fn write(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        let (entry_id, posted_on, lines) = match &event.event {
+            JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
+            JournalEntryEvent::JournalEntryReversed(reversed) => {
+                (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
+            }
+        };
+        insert_postings(tx, schema, Uuid::parse_str(entry_id)?, posted_on, lines, event.envelope.global_position)
+            .await?;
+        Ok(())
     }
-
-    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
-        self.store.apply_in_one_transaction(events, write_event).await
-    }
-
-    async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError> {
-        self.store.skip(source).await
-    }
-}
-
-async fn write_event(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-    let (entry_id, posted_on, lines) = match &event.event {
-        JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
-        JournalEntryEvent::JournalEntryReversed(reversed) => {
-            (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
-        }
-    };
-    insert_postings(tx, schema, Uuid::parse_str(entry_id)?, posted_on, lines, event.envelope.global_position).await?;
-    Ok(())
 }
 
 async fn insert_postings(
