@@ -169,3 +169,21 @@ async fn redelivered_events_change_nothing_in_the_mongo_document() {
     assert_eq!(twice.get_array("status_history").unwrap().len(), 2);
     assert_eq!(entries.count_documents(doc! {}).await.unwrap(), 2, "the original and its reversal");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_lines_on_one_account_both_reach_its_balance() {
+    let (pool, tenant) = (pool().await, tenant());
+    let entry_id = Uuid::new_v4();
+    let posted = JournalEntryEvent::JournalEntryPosted(JournalEntryPosted {
+        entry_id: entry_id.to_string(),
+        tenant: tenant.clone(),
+        entry_date: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        description: "split".to_owned(),
+        source_reference: None,
+        lines: vec![line(1, "1000", 500, 0), line(2, "1000", 0, 200), line(3, "3000", 0, 300)],
+    });
+    LedgerProjection::new(pool.clone()).apply(&projected(&tenant, entry_id, 1, 0, posted)).await.unwrap();
+    let (entries, lines, balances) = ledger_state(&pool, &tenant).await;
+    assert_eq!((entries, lines), (1, 3));
+    assert_eq!(balances, vec![("1000".to_owned(), 500, 200), ("3000".to_owned(), 0, 300)]);
+}

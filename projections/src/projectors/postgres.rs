@@ -2,6 +2,8 @@
 //! per account and currency, in the tenant's schema. Offsets and applied positions are
 //! written in the same transaction, and entry updates are guarded by aggregate sequence.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use prism_aggregates::finance::journal_entry::{
     JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
@@ -142,35 +144,63 @@ async fn insert_entry_with_lines(
     if inserted == 0 {
         return Ok(());
     }
+    insert_lines(tx, schema, row.entry_id, lines).await?;
+    add_to_balances(tx, schema, lines, event.envelope.global_position).await?;
+    Ok(())
+}
+
+/// Inserts all `lines` of an entry in one statement.
+async fn insert_lines(
+    tx: &mut PgConnection,
+    schema: &str,
+    entry_id: Uuid,
+    lines: &[PostedLine],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "INSERT INTO {schema}.journal_lines (entry_id, line_no, account, currency, debit_minor, credit_minor, memo)
+         SELECT $1, * FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::text[])"
+    ))
+    .bind(entry_id)
+    .bind(lines.iter().map(|l| l.line_no).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.account.as_str()).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.currency.as_str()).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.debit_minor).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.credit_minor).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.memo.as_deref()).collect::<Vec<_>>())
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Adds `lines` to the running balances in one statement, totalled per account and
+/// currency first (one upsert may not touch a row twice).
+async fn add_to_balances(
+    tx: &mut PgConnection,
+    schema: &str,
+    lines: &[PostedLine],
+    position: i64,
+) -> Result<(), ProjectionError> {
+    let mut totals: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
     for line in lines {
-        sqlx::query(&format!(
-            "INSERT INTO {schema}.journal_lines (entry_id, line_no, account, currency, debit_minor, credit_minor, memo)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        ))
-        .bind(row.entry_id)
-        .bind(line.line_no)
-        .bind(&line.account)
-        .bind(&line.currency)
-        .bind(line.debit_minor)
-        .bind(line.credit_minor)
-        .bind(&line.memo)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(&format!(
-            "INSERT INTO {schema}.account_balances (account, currency, debit_total_minor, credit_total_minor, last_position)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (account, currency) DO UPDATE
-                SET debit_total_minor = account_balances.debit_total_minor + excluded.debit_total_minor,
-                    credit_total_minor = account_balances.credit_total_minor + excluded.credit_total_minor,
-                    last_position = excluded.last_position"
-        ))
-        .bind(&line.account)
-        .bind(&line.currency)
-        .bind(line.debit_minor)
-        .bind(line.credit_minor)
-        .bind(event.envelope.global_position)
-        .execute(&mut *tx)
-        .await?;
+        let (debit, credit) = totals.entry((&line.account, &line.currency)).or_default();
+        *debit = debit.checked_add(line.debit_minor).ok_or("debit total overflows")?;
+        *credit = credit.checked_add(line.credit_minor).ok_or("credit total overflows")?;
     }
+    sqlx::query(&format!(
+        "INSERT INTO {schema}.account_balances (account, currency, debit_total_minor, credit_total_minor, last_position)
+         SELECT account, currency, debit, credit, $5
+           FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[]) AS t (account, currency, debit, credit)
+         ON CONFLICT (account, currency) DO UPDATE
+            SET debit_total_minor = account_balances.debit_total_minor + excluded.debit_total_minor,
+                credit_total_minor = account_balances.credit_total_minor + excluded.credit_total_minor,
+                last_position = excluded.last_position"
+    ))
+    .bind(totals.keys().map(|(account, _)| *account).collect::<Vec<_>>())
+    .bind(totals.keys().map(|(_, currency)| *currency).collect::<Vec<_>>())
+    .bind(totals.values().map(|(debit, _)| *debit).collect::<Vec<_>>())
+    .bind(totals.values().map(|(_, credit)| *credit).collect::<Vec<_>>())
+    .bind(position)
+    .execute(tx)
+    .await?;
     Ok(())
 }

@@ -48,21 +48,21 @@ async fn insert_postings(
     position: i64,
 ) -> Result<(), sqlx::Error> {
     let at = posted_on.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    for line in lines {
-        sqlx::query(&format!(
-            "INSERT INTO {schema}.postings (posted_on, entry_id, line_no, account, currency, debit_minor, credit_minor, global_position)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
-        ))
-        .bind(at)
-        .bind(entry_id)
-        .bind(line.line_no)
-        .bind(&line.account)
-        .bind(&line.currency)
-        .bind(line.debit_minor)
-        .bind(line.credit_minor)
-        .bind(position)
-        .execute(&mut *tx)
-        .await?;
-    }
+    sqlx::query(&format!(
+        "INSERT INTO {schema}.postings (posted_on, entry_id, line_no, account, currency, debit_minor, credit_minor, global_position)
+         SELECT $1, $2, line_no, account, currency, debit, credit, $8
+           FROM UNNEST($3::int4[], $4::text[], $5::text[], $6::int8[], $7::int8[]) AS t (line_no, account, currency, debit, credit)
+         ON CONFLICT DO NOTHING"
+    ))
+    .bind(at)
+    .bind(entry_id)
+    .bind(lines.iter().map(|l| l.line_no).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.account.as_str()).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.currency.as_str()).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.debit_minor).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.credit_minor).collect::<Vec<_>>())
+    .bind(position)
+    .execute(tx)
+    .await?;
     Ok(())
 }
