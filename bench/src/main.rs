@@ -4,17 +4,24 @@
 //! runs them beside their raw baselines (pgbench, Kafka's perf tools) and prints the ratios.
 //!
 //! ```sh
-//! cargo run --release -p prism-bench -- write --entries 4000 --concurrency 16
+//! cargo run --release -p prism-bench -- append --clients 1,8,32 --seconds 5
+//! cargo run --release -p prism-bench -- contention --clients 16 --seconds 5
+//! cargo run --release -p prism-bench -- relay --events 20000
 //! cargo run --release -p prism-bench -- projection --entries 2000
 //! cargo run --release -p prism-bench -- ratios --results results.jsonl
 //! ```
+//!
+//! Every JSON line also carries `bench_peak_rss_mib`: the peak resident set of this process
+//! (load generator and in-process system together) when the line was written.
 
+mod append_rate;
+mod contention;
 mod load;
 mod projection_rate;
 mod ratios;
+mod relay_rate;
 mod scratch;
 mod stats;
-mod write_rate;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -38,8 +45,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Measurement {
-    /// (a) Command write rate: concurrent clients posting journal entries, no projectors.
-    Write(write_rate::WriteArgs),
+    /// Command append through HTTP at 1, 8 and 32 clients, each a fixed duration, no projectors.
+    Append(append_rate::AppendArgs),
+    /// Contention: many clients racing on one aggregate (reverse, duplicate post); 409 rate.
+    Contention(contention::ContentionArgs),
+    /// Relay throughput from a backlog committed in one transaction.
+    Relay(relay_rate::RelayArgs),
     /// (b) End-to-end projection rate and visible-after-command latency (Postgres projector).
     Projection(projection_rate::ProjectionArgs),
     /// Ratios of Prism's numbers to the baselines in a results file.
@@ -60,8 +71,20 @@ async fn main() -> ExitCode {
 
 async fn run(measurement: Measurement) -> Result<(), BoxError> {
     match measurement {
-        Measurement::Write(args) => {
-            let report = write_rate::run(&args).await?;
+        Measurement::Append(args) => {
+            for report in append_rate::run(&args).await? {
+                emit(&report, &[])?;
+            }
+            Ok(())
+        }
+        Measurement::Contention(args) => {
+            for report in contention::run(&args).await? {
+                emit(&report, &[])?;
+            }
+            Ok(())
+        }
+        Measurement::Relay(args) => {
+            let report = relay_rate::run(&args).await?;
             emit(&report, &[report.summary()])
         }
         Measurement::Projection(args) => {
@@ -76,16 +99,22 @@ async fn run(measurement: Measurement) -> Result<(), BoxError> {
         }
         Measurement::Ratios(args) => {
             for ratio in ratios::run(&args)? {
-                emit(&ratio, &[ratio.summary()])?;
+                println!("{}", serde_json::to_string(&ratio)?);
+                eprintln!("[bench] {}", ratio.summary());
             }
             Ok(())
         }
     }
 }
 
-/// Prints `report` as one JSON line on stdout and `summary` on stderr.
+/// Prints `report`, with the process's peak RSS added, as one JSON line on stdout and
+/// `summary` on stderr.
 fn emit<T: Serialize>(report: &T, summary: &[String]) -> Result<(), BoxError> {
-    println!("{}", serde_json::to_string(report)?);
+    let mut line = serde_json::to_value(report)?;
+    if let (Some(fields), Some(rss)) = (line.as_object_mut(), stats::peak_rss_mib()) {
+        fields.insert("bench_peak_rss_mib".to_owned(), serde_json::json!((rss * 10.0).round() / 10.0));
+    }
+    println!("{line}");
     for line in summary {
         eprintln!("[bench] {line}");
     }

@@ -1,0 +1,114 @@
+//! Command append: `PostJournalEntry` through the HTTP command API at several client counts
+//! (1, 8 and 32 by default), every command a new aggregate, on one in-process system that
+//! runs no projectors (the relay runs, as in production). Each level gets a warm-up, then a
+//! fixed measured duration; it reports accepted commands per second and latency percentiles
+//! from every sample, and checks that exactly as many events were stored as commands were
+//! accepted.
+
+use std::time::{Duration, Instant};
+
+use prism_tests::system::{new_tenant, System};
+use serde::Serialize;
+
+use crate::load::{self, Load};
+use crate::stats::{per_second, Latency};
+use crate::{scratch, BoxError};
+
+/// Settings of the append measurement.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AppendArgs {
+    /// Concurrent client counts, one measured level each.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 8, 32])]
+    pub clients: Vec<usize>,
+    /// Measured seconds per level.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub seconds: u64,
+    /// Warm-up seconds per level (same clients, not recorded).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=30))]
+    pub warmup_seconds: u64,
+}
+
+/// The JSON line of one level.
+#[derive(Debug, Serialize)]
+pub struct AppendReport {
+    /// Always `prism_command_append`.
+    pub measurement: &'static str,
+    /// Concurrent HTTP clients, each with its own keep-alive connection.
+    pub clients: usize,
+    /// Wall time of the measured phase (the fixed duration plus the last answers).
+    pub seconds: f64,
+    /// Commands accepted (201) in the measured phase.
+    pub commands: usize,
+    /// Accepted commands per second.
+    pub commands_per_s: f64,
+    /// Latency of every accepted command of the measured phase.
+    pub latency: Latency,
+    /// Commands accepted in the warm-up.
+    pub warmup_commands: usize,
+}
+
+/// Runs every level on one fresh system and removes it afterwards.
+///
+/// # Errors
+/// A refused command, a failed request, or a stored-event count that does not match.
+pub async fn run(args: &AppendArgs) -> Result<Vec<AppendReport>, BoxError> {
+    let system = scratch::start(vec![]).await;
+    let result = measure(&system, args).await;
+    scratch::remove(system).await;
+    result
+}
+
+async fn measure(system: &System, args: &AppendArgs) -> Result<Vec<AppendReport>, BoxError> {
+    let tenant = new_tenant();
+    let max_clients = args.clients.iter().copied().max().unwrap_or(1);
+    let client = crate::http_client(max_clients)?;
+    load::post_single(&client, &system.command_url, &tenant).await?; // provisions the tenant
+    let mut stored_expected = 1;
+    let mut reports = Vec::new();
+    for &clients in &args.clients {
+        let load_for = |seconds: u64| Load {
+            command_url: system.command_url.clone(),
+            tenant: tenant.clone(),
+            count: usize::MAX,
+            concurrency: clients,
+            deadline: Instant::now() + Duration::from_secs(seconds),
+        };
+        let warmup = load::run(&client, &load_for(args.warmup_seconds)).await?;
+        let outcome = load::run(&client, &load_for(args.seconds)).await?;
+        stored_expected += warmup.accepted() + outcome.accepted();
+        let stored = system.count(&tenant, "events").await;
+        if stored != i64::try_from(stored_expected)? {
+            return Err(format!("{stored} events stored for {stored_expected} accepted commands").into());
+        }
+        let report = AppendReport {
+            measurement: "prism_command_append",
+            clients,
+            seconds: outcome.elapsed.as_secs_f64(),
+            commands: outcome.accepted(),
+            commands_per_s: per_second(outcome.accepted(), outcome.elapsed),
+            latency: Latency::of(&outcome.latencies),
+            warmup_commands: warmup.accepted(),
+        };
+        eprintln!("[bench] {}", report.summary());
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+impl AppendReport {
+    /// One human-readable line.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
+            "command append, {} clients: {:.0} commands/s ({} in {:.1} s), latency p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms",
+            self.clients,
+            self.commands_per_s,
+            self.commands,
+            self.seconds,
+            self.latency.p50_ms,
+            self.latency.p99_ms,
+            self.latency.p999_ms,
+            self.latency.max_ms,
+        )
+    }
+}
