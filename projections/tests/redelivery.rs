@@ -187,3 +187,23 @@ async fn two_lines_on_one_account_both_reach_its_balance() {
     assert_eq!((entries, lines), (1, 3));
     assert_eq!(balances, vec![("1000".to_owned(), 500, 200), ("3000".to_owned(), 0, 300)]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_batch_with_postings_reversals_repeats_and_two_tenants_applies_each_event_once() {
+    let (pool, first, second) = (pool().await, tenant(), tenant());
+    let (posted, reversed) = history(&first);
+    let (other_posted, _) = history(&second);
+    let (mut later_posted, _) = history(&first);
+    later_posted.envelope.global_position = 3;
+    let batch = [posted.clone(), other_posted, reversed.clone(), posted, later_posted, reversed];
+    LedgerProjection::new(pool.clone()).apply_batch(&batch).await.unwrap();
+    PostingsProjection::new(pool.clone()).apply_batch(&batch).await.unwrap();
+
+    let (entries, lines, balances) = ledger_state(&pool, &first).await;
+    assert_eq!((entries, lines), (3, 6), "two postings and one reversal, nothing twice");
+    assert_eq!(balances, vec![("1000".to_owned(), 1000, 500), ("3000".to_owned(), 500, 1000)]);
+    assert_eq!(ledger_state(&pool, &second).await.0, 1, "the other tenant's entry went to its own schema");
+    let postings: i64 =
+        sqlx::query_scalar(&format!("SELECT count(*) FROM tenant_{first}.postings")).fetch_one(&pool).await.unwrap();
+    assert_eq!(postings, 6);
+}

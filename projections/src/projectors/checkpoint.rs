@@ -4,7 +4,7 @@
 //! nothing — and resumes from those offsets. Each projector only says, as a [`SqlWriter`],
 //! how one event becomes rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::marker::PhantomData;
 
 use prism_aggregates::tenant::TenantId;
@@ -24,8 +24,13 @@ pub trait SqlWriter: Send + Sync + 'static {
     /// Migration sets the projector needs in each tenant schema.
     const SETS: &'static [MigrationSet];
 
-    /// Writes `event` into the tenant schema `schema` (quoted) within `tx`.
-    async fn write(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError>;
+    /// Writes `events` — all of the tenant schema `schema` (quoted), in partition order,
+    /// without repeats — within `tx`. Events applied before (redelivered) must change nothing.
+    async fn write_batch(
+        tx: &mut PgConnection,
+        schema: &str,
+        events: &[&ProjectedEvent],
+    ) -> Result<(), ProjectionError>;
 }
 
 /// A Postgres read model written by the [`SqlWriter`] `W`, with checkpoints in its transactions.
@@ -41,6 +46,29 @@ impl<W: SqlWriter> SqlProjection<W> {
     pub fn new(pool: PgPool) -> Self {
         Self { provisioner: TenantProvisioner::new(pool.clone(), W::SETS), pool, writer: PhantomData }
     }
+
+    /// `events` grouped by quoted tenant schema (tenants provisioned as needed), each group in
+    /// the events' order and without repeats of one event (a redelivery within the batch).
+    async fn by_tenant_schema<'e>(
+        &self,
+        events: &'e [ProjectedEvent],
+    ) -> Result<Vec<(String, Vec<&'e ProjectedEvent>)>, ProjectionError> {
+        let mut groups: Vec<(String, Vec<&'e ProjectedEvent>)> = Vec::new();
+        let mut seen = HashSet::new();
+        for event in events {
+            if !seen.insert((event.envelope.tenant.as_str(), event.envelope.global_position)) {
+                continue;
+            }
+            let tenant = TenantId::parse(&event.envelope.tenant)?;
+            self.provisioner.ensure(&tenant).await?;
+            let schema = quote_ident(&schema_of(&tenant));
+            match groups.iter_mut().find(|(s, _)| *s == schema) {
+                Some((_, group)) => group.push(event),
+                None => groups.push((schema, vec![event])),
+            }
+        }
+        Ok(groups)
+    }
 }
 
 #[async_trait::async_trait]
@@ -55,17 +83,14 @@ impl<W: SqlWriter> Projection for SqlProjection<W> {
 
     /// Writes `events` in one transaction that also records positions and offsets.
     async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
-        let mut schemas = Vec::with_capacity(events.len());
-        for event in events {
-            let tenant = TenantId::parse(&event.envelope.tenant)?;
-            self.provisioner.ensure(&tenant).await?;
-            schemas.push(quote_ident(&schema_of(&tenant)));
-        }
         let mut tx = self.pool.begin().await?;
+        for (schema, tenant_events) in self.by_tenant_schema(events).await? {
+            W::write_batch(&mut tx, &schema, &tenant_events).await?;
+            let positions: Vec<i64> = tenant_events.iter().map(|e| e.envelope.global_position).collect();
+            mark_applied(&mut tx, W::NAME, &schema, &positions).await?;
+        }
         let mut next_offsets = BTreeMap::new();
-        for (event, schema) in events.iter().zip(&schemas) {
-            W::write(&mut tx, schema, event).await?;
-            mark_applied(&mut tx, W::NAME, schema, event.envelope.global_position).await?;
+        for event in events {
             next_offsets.insert((event.topic.as_str(), event.partition), event.offset);
         }
         for ((topic, partition), offset) in next_offsets {
@@ -84,10 +109,16 @@ impl<W: SqlWriter> Projection for SqlProjection<W> {
     }
 }
 
-async fn mark_applied(tx: &mut PgConnection, projector: &str, schema: &str, position: i64) -> Result<(), sqlx::Error> {
+async fn mark_applied(
+    tx: &mut PgConnection,
+    projector: &str,
+    schema: &str,
+    positions: &[i64],
+) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "INSERT INTO {schema}.projection_applied (projector, global_position) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        "INSERT INTO {schema}.projection_applied (projector, global_position)
+         SELECT $1, UNNEST($2::int8[]) ON CONFLICT DO NOTHING"
     );
-    sqlx::query(&sql).bind(projector).bind(position).execute(tx).await?;
+    sqlx::query(&sql).bind(projector).bind(positions).execute(tx).await?;
     Ok(())
 }

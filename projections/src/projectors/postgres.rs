@@ -1,10 +1,13 @@
 //! The Postgres ledger projection: journal entries with their lines and running balances
-//! per account and currency, in the tenant's schema. Offsets and applied positions are
-//! written in the same transaction, and entry updates are guarded by aggregate sequence.
+//! per account and currency, in the tenant's schema. A batch of postings becomes three
+//! set-based statements (entries, lines, balance changes); a reversal is applied in order
+//! with an update guarded by the aggregate sequence. Offsets and applied positions share
+//! the transaction (see [`SqlProjection`]).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use prism_aggregates::finance::journal_entry::{
     JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
@@ -19,15 +22,6 @@ use crate::projection::ProjectionError;
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "postgres";
 
-/// One journal entry row as the read model stores it.
-struct EntryRow<'a> {
-    entry_id: Uuid,
-    entry_date: NaiveDate,
-    description: &'a str,
-    source_reference: Option<&'a str>,
-    reverses_entry_id: Option<Uuid>,
-}
-
 /// Writes journal-entry events into the Postgres ledger tables.
 pub struct LedgerWriter;
 
@@ -39,28 +33,49 @@ impl SqlWriter for LedgerWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TENANT];
 
-    async fn write(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        match &event.event {
-            JournalEntryEvent::JournalEntryPosted(posted) => apply_posted(tx, schema, posted, event).await,
-            JournalEntryEvent::JournalEntryReversed(reversed) => apply_reversed(tx, schema, reversed, event).await,
+    async fn write_batch(
+        tx: &mut PgConnection,
+        schema: &str,
+        events: &[&ProjectedEvent],
+    ) -> Result<(), ProjectionError> {
+        let mut postings = Vec::new();
+        for event in events {
+            match &event.event {
+                JournalEntryEvent::JournalEntryPosted(posted) => postings.push(NewEntry::posted(posted, event)?),
+                JournalEntryEvent::JournalEntryReversed(reversed) => {
+                    insert_entries(tx, schema, &postings).await?;
+                    postings.clear();
+                    apply_reversed(tx, schema, reversed, event).await?;
+                }
+            }
         }
+        insert_entries(tx, schema, &postings).await
     }
 }
 
-async fn apply_posted(
-    tx: &mut PgConnection,
-    schema: &str,
-    posted: &JournalEntryPosted,
-    event: &ProjectedEvent,
-) -> Result<(), ProjectionError> {
-    let row = EntryRow {
-        entry_id: Uuid::parse_str(&posted.entry_id)?,
-        entry_date: posted.entry_date,
-        description: &posted.description,
-        source_reference: posted.source_reference.as_deref(),
-        reverses_entry_id: None,
-    };
-    insert_entry_with_lines(tx, schema, &row, &posted.lines, event).await
+/// A journal entry to insert, with its lines and the event it comes from.
+struct NewEntry<'a> {
+    entry_id: Uuid,
+    entry_date: NaiveDate,
+    description: Cow<'a, str>,
+    source_reference: Option<&'a str>,
+    reverses_entry_id: Option<Uuid>,
+    lines: &'a [PostedLine],
+    event: &'a ProjectedEvent,
+}
+
+impl<'a> NewEntry<'a> {
+    fn posted(posted: &'a JournalEntryPosted, event: &'a ProjectedEvent) -> Result<Self, ProjectionError> {
+        Ok(Self {
+            entry_id: Uuid::parse_str(&posted.entry_id)?,
+            entry_date: posted.entry_date,
+            description: Cow::Borrowed(&posted.description),
+            source_reference: posted.source_reference.as_deref(),
+            reverses_entry_id: None,
+            lines: &posted.lines,
+            event,
+        })
+    }
 }
 
 async fn apply_reversed(
@@ -88,15 +103,16 @@ async fn apply_reversed(
     if updated == 0 {
         return ensure_already_applied(tx, schema, original, sequence).await;
     }
-    let description = format!("Reversal of {original}: {}", reversed.reason);
-    let row = EntryRow {
+    let mirror = NewEntry {
         entry_id: reversal,
         entry_date: reversed.reversal_date,
-        description: &description,
+        description: Cow::Owned(format!("Reversal of {original}: {}", reversed.reason)),
         source_reference: None,
         reverses_entry_id: Some(original),
+        lines: &reversed.lines,
+        event,
     };
-    insert_entry_with_lines(tx, schema, &row, &reversed.lines, event).await
+    insert_entries(tx, schema, std::slice::from_ref(&mirror)).await
 }
 
 /// A guarded update matched nothing: fine if the event was applied before, a defect if an
@@ -118,88 +134,98 @@ async fn ensure_already_applied(
     }
 }
 
-async fn insert_entry_with_lines(
-    tx: &mut PgConnection,
-    schema: &str,
-    row: &EntryRow<'_>,
-    lines: &[PostedLine],
-    event: &ProjectedEvent,
-) -> Result<(), ProjectionError> {
-    let inserted = sqlx::query(&format!(
-        "INSERT INTO {schema}.journal_entries
-             (entry_id, entry_date, description, source_reference, status, reverses_entry_id, last_sequence, last_position, recorded_at)
-         VALUES ($1, $2, $3, $4, 'posted', $5, $6, $7, $8) ON CONFLICT (entry_id) DO NOTHING"
-    ))
-    .bind(row.entry_id)
-    .bind(row.entry_date)
-    .bind(row.description)
-    .bind(row.source_reference)
-    .bind(row.reverses_entry_id)
-    .bind(event.envelope.sequence)
-    .bind(event.envelope.global_position)
-    .bind(event.envelope.occurred_at)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
+/// Inserts `entries` (skipping ids already there: redelivered events), then the lines and
+/// balance changes of those actually inserted.
+async fn insert_entries(tx: &mut PgConnection, schema: &str, entries: &[NewEntry<'_>]) -> Result<(), ProjectionError> {
+    if entries.is_empty() {
         return Ok(());
     }
-    insert_lines(tx, schema, row.entry_id, lines).await?;
-    add_to_balances(tx, schema, lines, event.envelope.global_position).await?;
-    Ok(())
+    let inserted: HashSet<Uuid> = sqlx::query_scalar(&format!(
+        "INSERT INTO {schema}.journal_entries
+             (entry_id, entry_date, description, source_reference, status, reverses_entry_id, last_sequence, last_position, recorded_at)
+         SELECT entry_id, entry_date, description, source_reference, 'posted', reverses_entry_id, last_sequence, last_position, recorded_at
+           FROM UNNEST($1::uuid[], $2::date[], $3::text[], $4::text[], $5::uuid[], $6::int8[], $7::int8[], $8::timestamptz[])
+                AS t (entry_id, entry_date, description, source_reference, reverses_entry_id, last_sequence, last_position, recorded_at)
+         ON CONFLICT (entry_id) DO NOTHING
+         RETURNING entry_id"
+    ))
+    .bind(entries.iter().map(|e| e.entry_id).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.entry_date).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.description.as_ref()).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.source_reference).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.reverses_entry_id).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.event.envelope.sequence).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.event.envelope.global_position).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.event.envelope.occurred_at).collect::<Vec<DateTime<Utc>>>())
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let new: Vec<&NewEntry<'_>> = entries.iter().filter(|e| inserted.contains(&e.entry_id)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    insert_lines(tx, schema, &new).await?;
+    add_to_balances(tx, schema, &new).await
 }
 
-/// Inserts all `lines` of an entry in one statement.
-async fn insert_lines(
-    tx: &mut PgConnection,
-    schema: &str,
-    entry_id: Uuid,
-    lines: &[PostedLine],
-) -> Result<(), sqlx::Error> {
+/// Inserts the lines of `entries` in one statement.
+async fn insert_lines(tx: &mut PgConnection, schema: &str, entries: &[&NewEntry<'_>]) -> Result<(), sqlx::Error> {
+    let lines: Vec<(Uuid, &PostedLine)> =
+        entries.iter().flat_map(|e| e.lines.iter().map(move |line| (e.entry_id, line))).collect();
     sqlx::query(&format!(
         "INSERT INTO {schema}.journal_lines (entry_id, line_no, account, currency, debit_minor, credit_minor, memo)
-         SELECT $1, * FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::text[])"
+         SELECT * FROM UNNEST($1::uuid[], $2::int4[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::text[])"
     ))
-    .bind(entry_id)
-    .bind(lines.iter().map(|l| l.line_no).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.account.as_str()).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.currency.as_str()).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.debit_minor).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.credit_minor).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.memo.as_deref()).collect::<Vec<_>>())
+    .bind(lines.iter().map(|(entry_id, _)| *entry_id).collect::<Vec<_>>())
+    .bind(lines.iter().map(|(_, l)| l.line_no).collect::<Vec<_>>())
+    .bind(lines.iter().map(|(_, l)| l.account.as_str()).collect::<Vec<_>>())
+    .bind(lines.iter().map(|(_, l)| l.currency.as_str()).collect::<Vec<_>>())
+    .bind(lines.iter().map(|(_, l)| l.debit_minor).collect::<Vec<_>>())
+    .bind(lines.iter().map(|(_, l)| l.credit_minor).collect::<Vec<_>>())
+    .bind(lines.iter().map(|(_, l)| l.memo.as_deref()).collect::<Vec<_>>())
     .execute(tx)
     .await?;
     Ok(())
 }
 
-/// Adds `lines` to the running balances in one statement, totalled per account and
-/// currency first (one upsert may not touch a row twice).
+/// Running totals added by a batch for one account and currency.
+#[derive(Default)]
+struct BalanceChange {
+    debit_minor: i64,
+    credit_minor: i64,
+    last_position: i64,
+}
+
+/// Adds the lines of `entries` to the running balances in one statement, totalled per account
+/// and currency first (one upsert may not touch a row twice).
 async fn add_to_balances(
     tx: &mut PgConnection,
     schema: &str,
-    lines: &[PostedLine],
-    position: i64,
+    entries: &[&NewEntry<'_>],
 ) -> Result<(), ProjectionError> {
-    let mut totals: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
-    for line in lines {
-        let (debit, credit) = totals.entry((&line.account, &line.currency)).or_default();
-        *debit = debit.checked_add(line.debit_minor).ok_or("debit total overflows")?;
-        *credit = credit.checked_add(line.credit_minor).ok_or("credit total overflows")?;
+    let mut changes: BTreeMap<(&str, &str), BalanceChange> = BTreeMap::new();
+    for entry in entries {
+        for line in entry.lines {
+            let change = changes.entry((&line.account, &line.currency)).or_default();
+            change.debit_minor = change.debit_minor.checked_add(line.debit_minor).ok_or("debit total overflows")?;
+            change.credit_minor = change.credit_minor.checked_add(line.credit_minor).ok_or("credit total overflows")?;
+            change.last_position = change.last_position.max(entry.event.envelope.global_position);
+        }
     }
     sqlx::query(&format!(
         "INSERT INTO {schema}.account_balances (account, currency, debit_total_minor, credit_total_minor, last_position)
-         SELECT account, currency, debit, credit, $5
-           FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[]) AS t (account, currency, debit, credit)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[])
          ON CONFLICT (account, currency) DO UPDATE
             SET debit_total_minor = account_balances.debit_total_minor + excluded.debit_total_minor,
                 credit_total_minor = account_balances.credit_total_minor + excluded.credit_total_minor,
-                last_position = excluded.last_position"
+                last_position = GREATEST(account_balances.last_position, excluded.last_position)"
     ))
-    .bind(totals.keys().map(|(account, _)| *account).collect::<Vec<_>>())
-    .bind(totals.keys().map(|(_, currency)| *currency).collect::<Vec<_>>())
-    .bind(totals.values().map(|(debit, _)| *debit).collect::<Vec<_>>())
-    .bind(totals.values().map(|(_, credit)| *credit).collect::<Vec<_>>())
-    .bind(position)
+    .bind(changes.keys().map(|(account, _)| *account).collect::<Vec<_>>())
+    .bind(changes.keys().map(|(_, currency)| *currency).collect::<Vec<_>>())
+    .bind(changes.values().map(|c| c.debit_minor).collect::<Vec<_>>())
+    .bind(changes.values().map(|c| c.credit_minor).collect::<Vec<_>>())
+    .bind(changes.values().map(|c| c.last_position).collect::<Vec<_>>())
     .execute(tx)
     .await?;
     Ok(())

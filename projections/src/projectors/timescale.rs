@@ -1,8 +1,9 @@
 //! The time-series postings projection: one row per journal line at the entry's date, in
 //! the tenant schema of the time-series database (a hypertable where TimescaleDB exists).
-//! Rows are keyed by entry and line, offsets and applied positions share the transaction.
+//! Rows are keyed by entry and line; a batch is one set-based insert, and offsets and applied
+//! positions share the transaction.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
@@ -26,42 +27,59 @@ impl SqlWriter for PostingsWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TIMESERIES];
 
-    async fn write(tx: &mut PgConnection, schema: &str, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        let (entry_id, posted_on, lines) = match &event.event {
-            JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
-            JournalEntryEvent::JournalEntryReversed(reversed) => {
-                (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
-            }
-        };
-        insert_postings(tx, schema, Uuid::parse_str(entry_id)?, posted_on, lines, event.envelope.global_position)
-            .await?;
+    async fn write_batch(
+        tx: &mut PgConnection,
+        schema: &str,
+        events: &[&ProjectedEvent],
+    ) -> Result<(), ProjectionError> {
+        let mut rows = Vec::new();
+        for event in events {
+            let (entry_id, posted_on, lines) = match &event.event {
+                JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
+                JournalEntryEvent::JournalEntryReversed(reversed) => {
+                    (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
+                }
+            };
+            let entry_id = Uuid::parse_str(entry_id)?;
+            let posted_on = posted_on.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            rows.extend(lines.iter().map(|line| Posting {
+                posted_on,
+                entry_id,
+                line,
+                position: event.envelope.global_position,
+            }));
+        }
+        insert_postings(tx, schema, &rows).await?;
         Ok(())
     }
 }
 
-async fn insert_postings(
-    tx: &mut PgConnection,
-    schema: &str,
+/// One postings row to insert.
+struct Posting<'a> {
+    posted_on: DateTime<Utc>,
     entry_id: Uuid,
-    posted_on: NaiveDate,
-    lines: &[PostedLine],
+    line: &'a PostedLine,
     position: i64,
-) -> Result<(), sqlx::Error> {
-    let at = posted_on.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+}
+
+/// Inserts `rows` in one statement; rows already there (redelivered events) are skipped.
+async fn insert_postings(tx: &mut PgConnection, schema: &str, rows: &[Posting<'_>]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     sqlx::query(&format!(
         "INSERT INTO {schema}.postings (posted_on, entry_id, line_no, account, currency, debit_minor, credit_minor, global_position)
-         SELECT $1, $2, line_no, account, currency, debit, credit, $8
-           FROM UNNEST($3::int4[], $4::text[], $5::text[], $6::int8[], $7::int8[]) AS t (line_no, account, currency, debit, credit)
+         SELECT * FROM UNNEST($1::timestamptz[], $2::uuid[], $3::int4[], $4::text[], $5::text[], $6::int8[], $7::int8[], $8::int8[])
          ON CONFLICT DO NOTHING"
     ))
-    .bind(at)
-    .bind(entry_id)
-    .bind(lines.iter().map(|l| l.line_no).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.account.as_str()).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.currency.as_str()).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.debit_minor).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.credit_minor).collect::<Vec<_>>())
-    .bind(position)
+    .bind(rows.iter().map(|r| r.posted_on).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.entry_id).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.line.line_no).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.line.account.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.line.currency.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.line.debit_minor).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.line.credit_minor).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.position).collect::<Vec<_>>())
     .execute(tx)
     .await?;
     Ok(())
