@@ -5,6 +5,7 @@
 //! since the epoch in Avro.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use apache_avro::types::Value as Avro;
 use apache_avro::Schema;
@@ -33,90 +34,128 @@ pub enum AvroError {
     Codec(#[from] SRCError),
 }
 
-fn mismatch(path: &str, reason: impl Into<String>) -> AvroError {
-    AvroError::Mismatch { path: path.to_owned(), reason: reason.into() }
+impl AvroError {
+    fn mismatch(reason: impl Into<String>) -> Self {
+        Self::Mismatch { path: "$".to_owned(), reason: reason.into() }
+    }
+
+    /// The same mismatch, one level down: `segment` (`.field`, `[3]`) is inserted after `$`.
+    fn within(self, segment: &str) -> Self {
+        match self {
+            Self::Mismatch { path, reason } => Self::Mismatch { path: format!("${segment}{}", &path[1..]), reason },
+            other => other,
+        }
+    }
 }
 
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("1970-01-01 is a date");
 
-/// Converts a JSON document to the Avro value `schema` describes.
+/// Appends to `out` the Avro binary encoding, under `schema`, of the JSON document `json`.
+/// Nothing is allocated on the way but the output; a document that does not fit yields the
+/// path at fault (and leaves `out` in any state).
 ///
 /// # Errors
 /// When the document does not fit the schema.
-pub fn json_to_avro(json: &Json, schema: &Schema) -> Result<Avro, AvroError> {
-    convert(json, schema, "$")
-}
-
-fn convert(json: &Json, schema: &Schema, path: &str) -> Result<Avro, AvroError> {
+pub fn write_json(json: &Json, schema: &Schema, out: &mut Vec<u8>) -> Result<(), AvroError> {
     match (schema, json) {
-        (Schema::Null, Json::Null) => Ok(Avro::Null),
-        (Schema::Boolean, Json::Bool(b)) => Ok(Avro::Boolean(*b)),
+        (Schema::Null, Json::Null) => {}
+        (Schema::Boolean, Json::Bool(b)) => out.push(u8::from(*b)),
         (Schema::Int, Json::Number(n)) => {
-            let wide = n.as_i64().ok_or_else(|| mismatch(path, "expected an integer"))?;
-            i32::try_from(wide).map(Avro::Int).map_err(|_| mismatch(path, "integer out of int range"))
+            let wide = n.as_i64().ok_or_else(|| AvroError::mismatch("expected an integer"))?;
+            let int = i32::try_from(wide).map_err(|_| AvroError::mismatch("integer out of int range"))?;
+            write_long(i64::from(int), out);
         }
         (Schema::Long, Json::Number(n)) => {
-            n.as_i64().map(Avro::Long).ok_or_else(|| mismatch(path, "expected an integer"))
+            write_long(n.as_i64().ok_or_else(|| AvroError::mismatch("expected an integer"))?, out);
         }
         (Schema::Double, Json::Number(n)) => {
-            n.as_f64().map(Avro::Double).ok_or_else(|| mismatch(path, "expected a number"))
+            let double = n.as_f64().ok_or_else(|| AvroError::mismatch("expected a number"))?;
+            out.extend_from_slice(&double.to_le_bytes());
         }
-        (Schema::String, Json::String(s)) => Ok(Avro::String(s.clone())),
+        (Schema::String, Json::String(s)) => write_bytes(s.as_bytes(), out),
         (Schema::Enum(e), Json::String(s)) => {
-            let index =
-                e.symbols.iter().position(|symbol| symbol == s).ok_or_else(|| mismatch(path, "unknown enum symbol"))?;
-            Ok(Avro::Enum(u32::try_from(index).unwrap_or(u32::MAX), s.clone()))
+            let index = e.symbols.iter().position(|symbol| symbol == s);
+            write_long(
+                index.and_then(|i| i64::try_from(i).ok()).ok_or_else(|| AvroError::mismatch("unknown enum symbol"))?,
+                out,
+            );
         }
         (Schema::Date, Json::String(s)) => {
-            let date =
-                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| mismatch(path, "expected a YYYY-MM-DD date"))?;
-            let days = date.signed_duration_since(EPOCH).num_days();
-            i32::try_from(days).map(Avro::Date).map_err(|_| mismatch(path, "date out of range"))
+            let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AvroError::mismatch("expected a YYYY-MM-DD date"))?;
+            let days = i32::try_from(date.signed_duration_since(EPOCH).num_days())
+                .map_err(|_| AvroError::mismatch("date out of range"))?;
+            write_long(i64::from(days), out);
         }
         (Schema::TimestampMicros, Json::String(s)) => {
-            let at = DateTime::parse_from_rfc3339(s).map_err(|_| mismatch(path, "expected an RFC 3339 timestamp"))?;
-            Ok(Avro::TimestampMicros(at.timestamp_micros()))
+            let at =
+                DateTime::parse_from_rfc3339(s).map_err(|_| AvroError::mismatch("expected an RFC 3339 timestamp"))?;
+            write_long(at.timestamp_micros(), out);
         }
-        (Schema::Array(array), Json::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| convert(item, &array.items, &format!("{path}[{i}]")))
-            .collect::<Result<_, _>>()
-            .map(Avro::Array),
-        (Schema::Map(map), Json::Object(entries)) => entries
-            .iter()
-            .map(|(k, v)| Ok((k.clone(), convert(v, &map.types, &format!("{path}.{k}"))?)))
-            .collect::<Result<HashMap<_, _>, AvroError>>()
-            .map(Avro::Map),
-        (Schema::Union(union), _) => {
-            for (index, variant) in union.variants().iter().enumerate() {
-                if let Ok(value) = convert(json, variant, path) {
-                    return Ok(Avro::Union(u32::try_from(index).unwrap_or(u32::MAX), Box::new(value)));
+        (Schema::Array(array), Json::Array(items)) => {
+            if !items.is_empty() {
+                write_long(i64::try_from(items.len()).unwrap_or(i64::MAX), out);
+                for (i, item) in items.iter().enumerate() {
+                    write_json(item, &array.items, out).map_err(|e| e.within(&format!("[{i}]")))?;
                 }
             }
-            Err(mismatch(path, "value matches no branch of the union"))
+            out.push(0);
         }
-        (Schema::Record(record), Json::Object(fields)) => record
-            .fields
-            .iter()
-            .map(|field| {
-                let field_path = format!("{path}.{}", field.name);
-                let value = match fields.get(&field.name) {
-                    Some(value) => convert(value, &field.schema, &field_path)?,
-                    None => match &field.default {
-                        Some(default) => convert(default, &field.schema, &field_path)?,
-                        None => return Err(mismatch(&field_path, "required field is missing")),
-                    },
-                };
-                Ok((field.name.clone(), value))
-            })
-            .collect::<Result<_, _>>()
-            .map(Avro::Record),
-        _ => Err(mismatch(path, format!("JSON {json} does not fit the schema"))),
+        (Schema::Map(map), Json::Object(entries)) => {
+            if !entries.is_empty() {
+                write_long(i64::try_from(entries.len()).unwrap_or(i64::MAX), out);
+                for (key, value) in entries {
+                    write_bytes(key.as_bytes(), out);
+                    write_json(value, &map.types, out).map_err(|e| e.within(&format!(".{key}")))?;
+                }
+            }
+            out.push(0);
+        }
+        (Schema::Union(union), _) => {
+            let mark = out.len();
+            for (index, variant) in union.variants().iter().enumerate() {
+                write_long(i64::try_from(index).unwrap_or(i64::MAX), out);
+                if write_json(json, variant, out).is_ok() {
+                    return Ok(());
+                }
+                out.truncate(mark);
+            }
+            return Err(AvroError::mismatch("value matches no branch of the union"));
+        }
+        (Schema::Record(record), Json::Object(fields)) => {
+            for field in &record.fields {
+                let value = fields.get(&field.name).or(field.default.as_ref());
+                let value = value.ok_or_else(|| {
+                    AvroError::mismatch("required field is missing").within(&format!(".{}", field.name))
+                })?;
+                write_json(value, &field.schema, out).map_err(|e| e.within(&format!(".{}", field.name)))?;
+            }
+        }
+        _ => return Err(AvroError::mismatch(format!("JSON {json} does not fit the schema"))),
     }
+    Ok(())
 }
 
-/// Converts a decoded Avro value to JSON, the inverse of [`json_to_avro`].
+/// Avro `long`/`int`: zig-zag, then variable length.
+fn write_long(n: i64, out: &mut Vec<u8>) {
+    #[allow(clippy::cast_sign_loss)]
+    let mut z = ((n << 1) ^ (n >> 63)) as u64;
+    while z >= 0x80 {
+        #[allow(clippy::cast_possible_truncation)]
+        out.push((z as u8 & 0x7f) | 0x80);
+        z >>= 7;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    out.push(z as u8);
+}
+
+/// Avro `string`/`bytes`: length, then the bytes.
+fn write_bytes(bytes: &[u8], out: &mut Vec<u8>) {
+    write_long(i64::try_from(bytes.len()).unwrap_or(i64::MAX), out);
+    out.extend_from_slice(bytes);
+}
+
+/// Converts a decoded Avro value to JSON, the inverse of [`write_json`].
 #[must_use]
 pub fn avro_to_json(value: &Avro) -> Json {
     match value {
@@ -147,10 +186,15 @@ pub fn avro_to_json(value: &Avro) -> Json {
 
 /// Encodes and decodes event bodies in Confluent wire format through the schema registry,
 /// registering each schema under `<topic>-<record name>` the first time it is used.
+///
+/// The first encode of a subject goes through the registry client, which registers the
+/// schema; its id is then remembered (topic → record name → id) and later bodies are
+/// written straight from JSON, with no registry lookup, schema copy or Avro value.
 #[derive(Clone)]
 pub struct AvroCodec {
     encoder: EasyAvroEncoder,
     decoder: EasyAvroDecoder,
+    schema_ids: Arc<RwLock<HashMap<String, HashMap<&'static str, u32>>>>,
 }
 
 impl std::fmt::Debug for AvroCodec {
@@ -166,6 +210,7 @@ impl AvroCodec {
         Self {
             encoder: EasyAvroEncoder::new(SrSettings::new(registry_url.to_owned())),
             decoder: EasyAvroDecoder::new(SrSettings::new(registry_url.to_owned())),
+            schema_ids: Arc::default(),
         }
     }
 
@@ -180,11 +225,33 @@ impl AvroCodec {
         schema: &Schema,
         body: &Json,
     ) -> Result<Vec<u8>, AvroError> {
-        let value = json_to_avro(body, schema)?;
+        let id = match self.known_schema_id(topic, contract.record_name) {
+            Some(id) => id,
+            None => self.register(topic, contract).await?,
+        };
+        let mut bytes = Vec::with_capacity(256);
+        bytes.push(0);
+        bytes.extend_from_slice(&id.to_be_bytes());
+        write_json(body, schema, &mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Registers (or finds) the schema of `contract` under `<topic>-<record name>` and
+    /// remembers its id.
+    async fn register(&self, topic: &str, contract: &EventContract) -> Result<u32, AvroError> {
         let supplied =
             SuppliedSchema::new(Some(contract.record_name.to_owned()), SchemaType::Avro, contract.schema.to_owned());
         let strategy = SubjectNameStrategy::TopicRecordNameStrategyWithSchema(topic.to_owned(), supplied);
-        Ok(self.encoder.encode_value(value, &strategy).await?)
+        let subject = strategy.get_subject()?;
+        let id = self.encoder.get_schema_and_id(&subject, strategy).await?.id;
+        let mut ids = self.schema_ids.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        ids.entry(topic.to_owned()).or_default().insert(contract.record_name, id);
+        Ok(id)
+    }
+
+    fn known_schema_id(&self, topic: &str, record_name: &str) -> Option<u32> {
+        let ids = self.schema_ids.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        ids.get(topic).and_then(|records| records.get(record_name)).copied()
     }
 
     /// Decodes a Confluent-framed Avro body, returning the writer's record name and the body as JSON.
@@ -208,27 +275,57 @@ mod tests {
         {"name":"memo","type":["null","string"],"default":null},
         {"name":"items","type":{"type":"array","items":"int"}}]}"#;
 
+    /// Writes `document`, decodes it with apache-avro's reader, and gives back the value and
+    /// apache-avro's own encoding of it.
+    fn through_apache_avro(document: &Json, schema: &Schema) -> (Avro, Vec<u8>, Vec<u8>) {
+        let mut written = Vec::new();
+        write_json(document, schema, &mut written).unwrap();
+        let reader = apache_avro::reader::datum::GenericDatumReader::builder(schema).build().unwrap();
+        let value = reader.read_value(&mut written.as_slice()).unwrap();
+        let writer = apache_avro::writer::datum::GenericDatumWriter::builder(schema).build().unwrap();
+        let canonical = writer.write_value_to_vec(value.clone()).unwrap();
+        (value, written, canonical)
+    }
+
     #[test]
     fn a_document_survives_the_round_trip_through_avro_with_its_date() {
         let schema = Schema::parse_str(SCHEMA).unwrap();
         let document = json!({"on": "2026-11-25", "amount": 12_500, "memo": "x", "items": [1, 2]});
-        let avro = json_to_avro(&document, &schema).unwrap();
-        assert!(avro.validate(&schema));
-        assert_eq!(avro_to_json(&avro), document);
+        let (value, _, _) = through_apache_avro(&document, &schema);
+        assert!(value.validate(&schema));
+        assert_eq!(avro_to_json(&value), document);
     }
 
     #[test]
     fn a_missing_optional_field_takes_its_default() {
         let schema = Schema::parse_str(SCHEMA).unwrap();
-        let avro = json_to_avro(&json!({"on": "1970-01-02", "amount": 1, "items": []}), &schema).unwrap();
-        assert_eq!(avro_to_json(&avro)["memo"], Json::Null);
-        assert_eq!(avro_to_json(&avro)["on"], "1970-01-02");
+        let (value, _, _) = through_apache_avro(&json!({"on": "1970-01-02", "amount": 1, "items": []}), &schema);
+        assert_eq!(avro_to_json(&value)["memo"], Json::Null);
+        assert_eq!(avro_to_json(&value)["on"], "1970-01-02");
+    }
+
+    #[test]
+    fn written_bytes_are_exactly_what_apache_avro_writes_for_the_same_value() {
+        let schema = Schema::parse_str(SCHEMA).unwrap();
+        for document in [
+            json!({"on": "2026-11-25", "amount": 12_500, "memo": "x", "items": [1, 2]}),
+            json!({"on": "1969-12-31", "amount": -9_000_000_000_i64, "items": []}),
+            json!({"on": "1970-01-01", "amount": 0, "memo": null, "items": [-1, 64, -65, 2_000_000]}),
+        ] {
+            let (_, written, canonical) = through_apache_avro(&document, &schema);
+            assert_eq!(written, canonical, "{document}");
+        }
     }
 
     #[test]
     fn a_document_of_the_wrong_shape_names_the_path() {
         let schema = Schema::parse_str(SCHEMA).unwrap();
-        let error = json_to_avro(&json!({"on": "2026-11-25", "amount": "ten", "items": []}), &schema).unwrap_err();
-        assert!(error.to_string().contains("$.amount"), "{error}");
+        let wrong_type =
+            write_json(&json!({"on": "2026-11-25", "amount": "ten", "items": []}), &schema, &mut Vec::new());
+        assert!(wrong_type.unwrap_err().to_string().contains("at $.amount:"));
+        let deep = write_json(&json!({"on": "2026-11-25", "amount": 1, "items": [1, "x"]}), &schema, &mut Vec::new());
+        assert!(deep.unwrap_err().to_string().contains("at $.items[1]:"));
+        let missing = write_json(&json!({"on": "2026-11-25", "items": []}), &schema, &mut Vec::new());
+        assert!(missing.unwrap_err().to_string().contains("at $.amount: required field is missing"));
     }
 }

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::RelayConfig;
 pub use outbox::OutboxRow;
-use publisher::Publisher;
+use publisher::{InFlight, Publisher};
 
 /// Advisory-lock key held by the leading relay.
 const LEADER_LOCK_KEY: i64 = 0x7072_6973_6d5f_726c; // "prism_rl"
@@ -86,43 +86,79 @@ impl Relay {
         listener.listen(OUTBOX_CHANNEL).await?;
         let poll = Duration::from_millis(self.config.poll_interval_ms);
         while !shutdown.is_cancelled() {
-            sqlx::query("SELECT 1").execute(&mut lock_connection).await?;
-            let published = match self.publish_one_batch().await {
-                Ok(published) => published,
-                Err(error) => {
-                    tracing::warn!(%error, "publishing failed; the batch stays in the outbox");
-                    metrics::counter!("prism_relay_failures_total").increment(1);
-                    tokio::time::sleep(Duration::from_millis(self.config.retry_backoff_ms)).await;
-                    continue;
-                }
-            };
-            if published < self.config.batch_max_events {
-                tokio::select! {
-                    () = shutdown.cancelled() => {}
-                    _ = listener.try_recv() => {}
-                    () = tokio::time::sleep(poll) => {}
-                }
+            if let Err(error) = self.drain(&mut lock_connection, shutdown).await? {
+                tracing::warn!(%error, "publishing failed; the unacknowledged rows stay in the outbox");
+                metrics::counter!("prism_relay_failures_total").increment(1);
+                tokio::time::sleep(Duration::from_millis(self.config.retry_backoff_ms)).await;
+                continue;
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => {}
+                _ = listener.try_recv() => {}
+                () = tokio::time::sleep(poll) => {}
             }
         }
         Ok(true)
     }
 
-    /// Publishes the oldest outbox rows and deletes those Kafka acknowledged.
-    async fn publish_one_batch(&self) -> Result<i64, BoxError> {
-        let rows = outbox::oldest(&self.pool, self.config.batch_max_events).await?;
-        if rows.is_empty() {
-            metrics::gauge!("prism_relay_lag_seconds").set(0.0);
-            return Ok(0);
+    /// Publishes the outbox until a read comes back short of a full batch (or shutdown),
+    /// reading the next batch while the one in flight waits for its acknowledgements and
+    /// is deleted. The next batch is handed to the producer only once the previous one
+    /// settled without failure, so at most one batch is ever in flight, rows are deleted
+    /// only after Kafka acknowledged them, and nothing is sent after a failure. Each read
+    /// starts at the oldest visible row, leaving out the batch in flight (see
+    /// [`outbox::oldest`] for why that keeps every aggregate's events in order).
+    ///
+    /// The outer error is the loss of the leader connection; the inner one a failed batch.
+    async fn drain(
+        &self,
+        lock_connection: &mut PgConnection,
+        shutdown: &CancellationToken,
+    ) -> Result<Result<(), BoxError>, sqlx::Error> {
+        let limit = self.config.batch_max_events.max(1);
+        let mut in_flight: Option<InFlight> = None;
+        loop {
+            let excluded = in_flight.as_ref().map(InFlight::outbox_ids).unwrap_or_default();
+            // Still the leader? Checked before every batch is handed over, as the previous
+            // batch settles and the next is read.
+            let (settled, leading, rows) = tokio::join!(
+                self.settle(in_flight.take()),
+                sqlx::query("SELECT 1").execute(&mut *lock_connection),
+                outbox::oldest(&self.pool, &excluded, limit),
+            );
+            leading?;
+            if let Err(error) = settled {
+                return Ok(Err(error));
+            }
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(error) => return Ok(Err(error.into())),
+            };
+            if rows.is_empty() {
+                metrics::gauge!("prism_relay_lag_seconds").set(0.0);
+                return Ok(Ok(()));
+            }
+            let oldest_age = chrono::Utc::now().signed_duration_since(rows[0].recorded_at);
+            metrics::gauge!("prism_relay_lag_seconds").set(oldest_age.as_seconds_f64());
+            let sent = self.publisher.send_all(&rows).await;
+            let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
+            drop(rows);
+            if !sent.complete() || !full || shutdown.is_cancelled() {
+                return Ok(self.settle(Some(sent)).await);
+            }
+            in_flight = Some(sent);
         }
-        let oldest_age = chrono::Utc::now().signed_duration_since(rows[0].recorded_at);
-        metrics::gauge!("prism_relay_lag_seconds").set(oldest_age.as_seconds_f64());
-        let (acknowledged, failure) = self.publisher.publish(&rows).await;
+    }
+
+    /// Waits for a batch's acknowledgements and deletes the acknowledged rows.
+    async fn settle(&self, in_flight: Option<InFlight>) -> Result<(), BoxError> {
+        let Some(in_flight) = in_flight else { return Ok(()) };
+        let (acknowledged, failure) = in_flight.settle().await;
         outbox::delete(&self.pool, &acknowledged).await?;
-        let published = i64::try_from(acknowledged.len()).unwrap_or(i64::MAX);
-        metrics::counter!("prism_relay_published_total").increment(u64::try_from(published).unwrap_or(0));
+        metrics::counter!("prism_relay_published_total").increment(u64::try_from(acknowledged.len()).unwrap_or(0));
         match failure {
             Some(error) => Err(error),
-            None => Ok(published),
+            None => Ok(()),
         }
     }
 }

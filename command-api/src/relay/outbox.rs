@@ -33,13 +33,21 @@ pub struct OutboxRow {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// The oldest `limit` rows, in outbox order.
-pub async fn oldest(pool: &PgPool, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+/// The oldest `limit` rows, in outbox order, leaving out `in_flight` (rows handed to Kafka
+/// and not yet deleted).
+///
+/// Always reading from the oldest visible row keeps each aggregate's events in order: ids are
+/// taken at insert and become visible at commit, so a row can appear behind rows already
+/// read — but a later event of the same aggregate is only inserted once the earlier one has
+/// committed, so whenever a later event is visible, the earlier one is visible too (or already
+/// in flight or published), and is read first.
+pub async fn oldest(pool: &PgPool, in_flight: &[i64], limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT outbox_id, tenant, event_id, global_position, aggregate_type, aggregate_id, sequence,
                 event_type, event_version, payload, metadata, recorded_at
-           FROM shared.outbox ORDER BY outbox_id LIMIT $1",
+           FROM shared.outbox WHERE outbox_id <> ALL($1) ORDER BY outbox_id LIMIT $2",
     )
+    .bind(in_flight)
     .bind(limit)
     .fetch_all(pool)
     .await

@@ -5,7 +5,7 @@ use prism_platform::avro::AvroCodec;
 use prism_platform::contract::{topic_name, Catalogue};
 use prism_platform::envelope::{metadata_keys, EventEnvelope};
 use prism_platform::kafka;
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
 
 use super::{BoxError, OutboxRow};
 use crate::config::RelayConfig;
@@ -28,33 +28,23 @@ impl Publisher {
         })
     }
 
-    /// Publishes `rows` in order. Returns the outbox ids Kafka acknowledged — a prefix of
-    /// `rows` — and the first failure, if any.
-    pub(super) async fn publish(&self, rows: &[OutboxRow]) -> (Vec<i64>, Option<BoxError>) {
-        let mut in_flight = Vec::with_capacity(rows.len());
+    /// Hands `rows` to the producer in order, without waiting for the broker. Stops at the
+    /// first row that cannot be handed over; the rows before it are in flight.
+    pub(super) async fn send_all(&self, rows: &[OutboxRow]) -> InFlight {
+        let mut deliveries = Vec::with_capacity(rows.len());
         let mut failure = None;
         for row in rows {
             match self.send(row).await {
-                Ok(delivery) => in_flight.push((row.outbox_id, delivery)),
+                Ok(delivery) => deliveries.push((row.outbox_id, delivery)),
                 Err(error) => {
                     failure = Some(error);
                     break;
                 }
             }
         }
-        let mut acknowledged = Vec::with_capacity(in_flight.len());
-        for (outbox_id, delivery) in in_flight {
-            match delivery.await {
-                Ok(Ok(_)) if failure.is_none() => acknowledged.push(outbox_id),
-                Ok(Ok(_)) => {}
-                Ok(Err((error, _))) => failure = failure.or(Some(Box::new(error))),
-                Err(canceled) => failure = failure.or(Some(Box::new(canceled))),
-            }
-        }
-        (acknowledged, failure)
+        InFlight { deliveries, failure }
     }
-
-    async fn send(&self, row: &OutboxRow) -> Result<rdkafka::producer::DeliveryFuture, BoxError> {
+    async fn send(&self, row: &OutboxRow) -> Result<DeliveryFuture, BoxError> {
         let (contract, schema) = self
             .catalogue
             .get(&row.event_type)
@@ -67,6 +57,41 @@ impl Publisher {
         let delivery = self.producer.send_result(record).map_err(|(error, _)| Box::new(error) as BoxError)?;
         tracing::debug!(event_id = %row.event_id, topic, "event handed to Kafka");
         Ok(delivery)
+    }
+}
+
+/// Rows handed to the producer, in outbox order, with their pending acknowledgements.
+pub(super) struct InFlight {
+    deliveries: Vec<(i64, DeliveryFuture)>,
+    failure: Option<BoxError>,
+}
+
+impl InFlight {
+    /// Outbox ids of the rows in flight.
+    pub(super) fn outbox_ids(&self) -> Vec<i64> {
+        self.deliveries.iter().map(|(outbox_id, _)| *outbox_id).collect()
+    }
+
+    /// Whether every row of the batch was handed over.
+    pub(super) fn complete(&self) -> bool {
+        self.failure.is_none()
+    }
+
+    /// Waits for every delivery. Returns the outbox ids Kafka acknowledged — a prefix of the
+    /// batch, ending before the first failure (none at all when a row could not be handed
+    /// over) — and that failure, if any.
+    pub(super) async fn settle(self) -> (Vec<i64>, Option<BoxError>) {
+        let mut failure = self.failure;
+        let mut acknowledged = Vec::with_capacity(self.deliveries.len());
+        for (outbox_id, delivery) in self.deliveries {
+            match delivery.await {
+                Ok(Ok(_)) if failure.is_none() => acknowledged.push(outbox_id),
+                Ok(Ok(_)) => {}
+                Ok(Err((error, _))) => failure = failure.or(Some(Box::new(error))),
+                Err(canceled) => failure = failure.or(Some(Box::new(canceled))),
+            }
+        }
+        (acknowledged, failure)
     }
 }
 
