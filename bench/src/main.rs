@@ -8,6 +8,8 @@
 //! cargo run --release -p prism-bench -- contention --clients 16 --seconds 5
 //! cargo run --release -p prism-bench -- relay --events 20000
 //! cargo run --release -p prism-bench -- projection --entries 2000
+//! cargo run --release -p prism-bench -- offered-load --rates 500,2000 --seconds 5
+//! cargo run --release -p prism-bench -- catch-up --entries 2000 --projectors mongo,timescale
 //! cargo run --release -p prism-bench -- ratios --results results.jsonl
 //! ```
 //!
@@ -15,8 +17,10 @@
 //! (load generator and in-process system together) when the line was written.
 
 mod append_rate;
+mod catch_up;
 mod contention;
 mod load;
+mod offered_load;
 mod projection_rate;
 mod ratios;
 mod relay_rate;
@@ -53,6 +57,10 @@ enum Measurement {
     Relay(relay_rate::RelayArgs),
     /// (b) End-to-end projection rate and visible-after-command latency (Postgres projector).
     Projection(projection_rate::ProjectionArgs),
+    /// End-to-end latency at fixed offered loads (open loop; Postgres projector).
+    OfferedLoad(offered_load::OfferedLoadArgs),
+    /// Projector catch-up from a backlog in Kafka (MongoDB and Timescale by default).
+    CatchUp(catch_up::CatchUpArgs),
     /// Ratios of Prism's numbers to the baselines in a results file.
     Ratios(ratios::RatiosArgs),
 }
@@ -96,6 +104,18 @@ async fn run(measurement: Measurement) -> Result<(), BoxError> {
                 Some(catch_up) => emit(catch_up, &summary[2..]),
                 None => Ok(()),
             }
+        }
+        Measurement::OfferedLoad(args) => {
+            for report in offered_load::run(&args).await? {
+                emit(&report, &[])?;
+            }
+            Ok(())
+        }
+        Measurement::CatchUp(args) => {
+            for report in catch_up::run(&args).await? {
+                emit(&report, &[])?;
+            }
+            Ok(())
         }
         Measurement::Ratios(args) => {
             for ratio in ratios::run(&args)? {

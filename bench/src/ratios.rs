@@ -86,6 +86,18 @@ const PAIRS: &[Pair] = &[
         baseline: ("kafka_consume", "records_per_s"),
         per_level: false,
     },
+    Pair {
+        name: "MongoDB projector catch-up vs raw Kafka consume",
+        prism: ("prism_mongo_projector_catch_up", "events_per_s"),
+        baseline: ("kafka_consume", "records_per_s"),
+        per_level: false,
+    },
+    Pair {
+        name: "Timescale projector catch-up vs raw Kafka consume",
+        prism: ("prism_timescale_projector_catch_up", "events_per_s"),
+        baseline: ("kafka_consume", "records_per_s"),
+        per_level: false,
+    },
 ];
 
 /// Reads `args.results` and computes every ratio whose two numbers are present.
