@@ -1,6 +1,6 @@
 //! The one trait every projector implements, and what the runtime needs from it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::decode::ProjectedEvent;
 
@@ -40,4 +40,23 @@ pub trait Projection: Send + Sync {
 
     /// Moves the checkpoint past a record that was dead-lettered without being applied.
     async fn skip(&self, source: &SourcePosition) -> Result<(), ProjectionError>;
+}
+
+/// `events` grouped by tenant, each group in the events' order and without repeats of one
+/// event (the same tenant and global position: a redelivery within the batch).
+#[must_use]
+pub fn by_tenant(events: &[ProjectedEvent]) -> Vec<(&str, Vec<&ProjectedEvent>)> {
+    let mut groups: Vec<(&str, Vec<&ProjectedEvent>)> = Vec::new();
+    let mut seen = HashSet::new();
+    for event in events {
+        let tenant = event.envelope.tenant.as_str();
+        if !seen.insert((tenant, event.envelope.global_position)) {
+            continue;
+        }
+        match groups.iter_mut().find(|(t, _)| *t == tenant) {
+            Some((_, group)) => group.push(event),
+            None => groups.push((tenant, vec![event])),
+        }
+    }
+    groups
 }

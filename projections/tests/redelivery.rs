@@ -207,3 +207,22 @@ async fn one_batch_with_postings_reversals_repeats_and_two_tenants_applies_each_
         sqlx::query_scalar(&format!("SELECT count(*) FROM tenant_{first}.postings")).fetch_one(&pool).await.unwrap();
     assert_eq!(postings, 6);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_mongo_batch_with_postings_reversals_and_repeats_writes_each_document_once() {
+    let url = env("PRISM_MONGODB_URL", "mongodb://127.0.0.1:27117/");
+    let tenant = tenant();
+    let (posted, reversed) = history(&tenant);
+    let (mut later_posted, _) = history(&tenant);
+    later_posted.envelope.global_position = 3;
+    let batch = [posted.clone(), reversed.clone(), posted.clone(), later_posted, reversed];
+    DocumentProjection::connect(&url).await.unwrap().apply_batch(&batch).await.unwrap();
+
+    let database = mongodb::Client::with_uri_str(&url).await.unwrap().database(&database_name(&tenant));
+    let entries = database.collection::<Document>(ENTRIES);
+    assert_eq!(entries.count_documents(doc! {}).await.unwrap(), 3, "two postings and one reversal");
+    let original = entries.find_one(doc! { "_id": &posted.envelope.aggregate_id }).await.unwrap().unwrap();
+    assert_eq!(original.get_str("status").unwrap(), "reversed");
+    assert_eq!(original.get_array("status_history").unwrap().len(), 2);
+    assert_eq!(database.collection::<Document>("projection_applied").count_documents(doc! {}).await.unwrap(), 3);
+}

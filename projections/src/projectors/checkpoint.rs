@@ -4,7 +4,7 @@
 //! nothing — and resumes from those offsets. Each projector only says, as a [`SqlWriter`],
 //! how one event becomes rows.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
 use prism_aggregates::tenant::TenantId;
@@ -13,7 +13,7 @@ use prism_platform::tenancy::{schema_of, TenantProvisioner};
 use sqlx::{PgConnection, PgPool};
 
 use crate::decode::ProjectedEvent;
-use crate::projection::{Projection, ProjectionError, SourcePosition};
+use crate::projection::{by_tenant, Projection, ProjectionError, SourcePosition};
 use crate::runtime::{save_offset, stored_offsets};
 
 /// How one Postgres projector turns one event into rows.
@@ -47,25 +47,16 @@ impl<W: SqlWriter> SqlProjection<W> {
         Self { provisioner: TenantProvisioner::new(pool.clone(), W::SETS), pool, writer: PhantomData }
     }
 
-    /// `events` grouped by quoted tenant schema (tenants provisioned as needed), each group in
-    /// the events' order and without repeats of one event (a redelivery within the batch).
+    /// `events` grouped by quoted tenant schema (see [`by_tenant`]), tenants provisioned as needed.
     async fn by_tenant_schema<'e>(
         &self,
         events: &'e [ProjectedEvent],
     ) -> Result<Vec<(String, Vec<&'e ProjectedEvent>)>, ProjectionError> {
-        let mut groups: Vec<(String, Vec<&'e ProjectedEvent>)> = Vec::new();
-        let mut seen = HashSet::new();
-        for event in events {
-            if !seen.insert((event.envelope.tenant.as_str(), event.envelope.global_position)) {
-                continue;
-            }
-            let tenant = TenantId::parse(&event.envelope.tenant)?;
+        let mut groups = Vec::new();
+        for (tenant, group) in by_tenant(events) {
+            let tenant = TenantId::parse(tenant)?;
             self.provisioner.ensure(&tenant).await?;
-            let schema = quote_ident(&schema_of(&tenant));
-            match groups.iter_mut().find(|(s, _)| *s == schema) {
-                Some((_, group)) => group.push(event),
-                None => groups.push((schema, vec![event])),
-            }
+            groups.push((quote_ident(&schema_of(&tenant)), group));
         }
         Ok(groups)
     }

@@ -6,14 +6,13 @@
 
 use mongodb::bson::{doc, Bson, Document};
 use mongodb::error::{ErrorKind, WriteFailure};
-use mongodb::options::UpdateOptions;
-use mongodb::{Client, Collection, Database};
+use mongodb::{Client, Collection};
 use prism_aggregates::finance::journal_entry::{
     JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
 
 use crate::decode::ProjectedEvent;
-use crate::projection::{Projection, ProjectionError, SourcePosition};
+use crate::projection::{by_tenant, Projection, ProjectionError, SourcePosition};
 
 /// Name of this projector (applied positions).
 pub const NAME: &str = "mongo";
@@ -43,10 +42,6 @@ impl DocumentProjection {
     pub async fn connect(url: &str) -> Result<Self, ProjectionError> {
         Ok(Self { client: Client::with_uri_str(url).await? })
     }
-
-    fn database(&self, event: &ProjectedEvent) -> Database {
-        self.client.database(&database_name(&event.envelope.tenant))
-    }
 }
 
 #[async_trait::async_trait]
@@ -59,21 +54,29 @@ impl Projection for DocumentProjection {
     }
 
     async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        let database = self.database(event);
-        let entries = database.collection::<Document>(ENTRIES);
-        match &event.event {
-            JournalEntryEvent::JournalEntryPosted(posted) => {
-                insert_once(&entries, posted_document(posted, event)).await?;
+        self.apply_batch(std::slice::from_ref(event)).await
+    }
+
+    /// Per tenant: the batch's new documents in one `insert_many`, each reversal in order
+    /// (guarded update), then the applied positions in one `insert_many`.
+    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
+        for (tenant, group) in by_tenant(events) {
+            let database = self.client.database(&database_name(tenant));
+            let entries = database.collection::<Document>(ENTRIES);
+            let mut postings = Vec::new();
+            for event in &group {
+                match &event.event {
+                    JournalEntryEvent::JournalEntryPosted(posted) => postings.push(posted_document(posted, event)),
+                    JournalEntryEvent::JournalEntryReversed(reversed) => {
+                        insert_new(&entries, std::mem::take(&mut postings)).await?;
+                        apply_reversed(&entries, reversed, event).await?;
+                    }
+                }
             }
-            JournalEntryEvent::JournalEntryReversed(reversed) => {
-                apply_reversed(&entries, reversed, event).await?;
-            }
+            insert_new(&entries, postings).await?;
+            let applied = group.iter().map(|e| doc! { "_id": e.envelope.global_position, "projector": NAME });
+            insert_new(&database.collection::<Document>(APPLIED), applied.collect()).await?;
         }
-        database
-            .collection::<Document>(APPLIED)
-            .update_one(doc! { "_id": event.envelope.global_position }, doc! { "$set": { "projector": NAME } })
-            .with_options(UpdateOptions::builder().upsert(true).build())
-            .await?;
         Ok(())
     }
 
@@ -87,7 +90,7 @@ async fn apply_reversed(
     reversed: &JournalEntryReversed,
     event: &ProjectedEvent,
 ) -> Result<(), ProjectionError> {
-    insert_once(entries, reversal_document(reversed, event)).await?;
+    insert_new(entries, vec![reversal_document(reversed, event)]).await?;
     let sequence = event.envelope.sequence;
     let history = history_item("reversed", event, Some(&reversed.reason));
     let result = entries
@@ -114,17 +117,29 @@ async fn apply_reversed(
     }
 }
 
-/// Inserts `document` unless one with its `_id` exists (redelivery).
-async fn insert_once(entries: &Collection<Document>, document: Document) -> Result<(), ProjectionError> {
-    match entries.insert_one(document).await {
+/// Inserts `documents` in one unordered `insert_many`; those whose `_id` exists already
+/// (redelivered events) are skipped, any other failure is an error.
+async fn insert_new(collection: &Collection<Document>, documents: Vec<Document>) -> Result<(), ProjectionError> {
+    if documents.is_empty() {
+        return Ok(());
+    }
+    match collection.insert_many(documents).ordered(false).await {
         Ok(_) => Ok(()),
-        Err(error) if is_duplicate_key(&error) => Ok(()),
+        Err(error) if only_duplicate_keys(&error) => Ok(()),
         Err(error) => Err(error.into()),
     }
 }
 
-fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
-    matches!(&*error.kind, ErrorKind::Write(WriteFailure::WriteError(e)) if e.code == 11000)
+fn only_duplicate_keys(error: &mongodb::error::Error) -> bool {
+    const DUPLICATE_KEY: i32 = 11000;
+    match error.kind.as_ref() {
+        ErrorKind::InsertMany(failure) => {
+            failure.write_concern_error.is_none()
+                && failure.write_errors.as_ref().is_some_and(|errors| errors.iter().all(|e| e.code == DUPLICATE_KEY))
+        }
+        ErrorKind::Write(WriteFailure::WriteError(e)) => e.code == DUPLICATE_KEY,
+        _ => false,
+    }
 }
 
 fn posted_document(posted: &JournalEntryPosted, event: &ProjectedEvent) -> Document {
