@@ -99,11 +99,7 @@ async fn run(measurement: Measurement) -> Result<(), BoxError> {
             let reports = projection_rate::run(&args).await?;
             let summary = reports.summary();
             emit(&reports.latency, &summary[..1])?;
-            emit(&reports.pipeline, &summary[1..2])?;
-            match &reports.catch_up {
-                Some(catch_up) => emit(catch_up, &summary[2..]),
-                None => Ok(()),
-            }
+            emit(&reports.pipeline, &summary[1..])
         }
         Measurement::OfferedLoad(args) => {
             for report in offered_load::run(&args).await? {

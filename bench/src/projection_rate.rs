@@ -48,9 +48,6 @@ pub struct ProjectionArgs {
     /// Bound, in seconds, on each phase; a phase that does not finish in time fails the run.
     #[arg(long, default_value_t = 30)]
     pub max_seconds: u64,
-    /// Skip the projector catch-up phase (one system start and one backlog run fewer).
-    #[arg(long)]
-    pub no_catch_up: bool,
 }
 
 /// JSON line: how soon a single command is visible under no load.
@@ -89,24 +86,6 @@ pub struct PipelineReport {
     pub drain_after_last_command_seconds: f64,
 }
 
-/// JSON line: the projector alone, working off a backlog already in Kafka.
-#[derive(Debug, Serialize)]
-pub struct CatchUpReport {
-    /// Always `prism_projector_catch_up`.
-    pub measurement: &'static str,
-    /// Events in the backlog.
-    pub entries: usize,
-    /// Start of the projector (build: topics, assignment) until it is running.
-    pub start_seconds: f64,
-    /// Projector running until the read model holds every entry.
-    pub apply_seconds: f64,
-    /// Entries ÷ `apply_seconds` (includes the tenant's read-model provisioning on the first
-    /// event and the first fetch).
-    pub events_per_s: f64,
-    /// From the first entry visible to the last: the projector's steady rate.
-    pub steady_events_per_s: f64,
-}
-
 /// Everything measurement (b) reports.
 #[derive(Debug)]
 pub struct ProjectionReports {
@@ -114,8 +93,6 @@ pub struct ProjectionReports {
     pub latency: VisibleLatencyReport,
     /// Live pipeline rate.
     pub pipeline: PipelineReport,
-    /// Projector-only rate, when measured.
-    pub catch_up: Option<CatchUpReport>,
 }
 
 /// Runs the measurement on fresh systems and removes them afterwards.
@@ -127,15 +104,7 @@ pub async fn run(args: &ProjectionArgs) -> Result<ProjectionReports, BoxError> {
     let live = live_phases(&system, args).await;
     scratch::remove(system).await;
     let (latency, pipeline) = live?;
-    let catch_up = if args.no_catch_up {
-        None
-    } else {
-        let system = scratch::start(vec![]).await;
-        let result = catch_up(&system, args).await;
-        scratch::remove(system).await;
-        Some(result?)
-    };
-    Ok(ProjectionReports { latency, pipeline, catch_up })
+    Ok(ProjectionReports { latency, pipeline })
 }
 
 async fn live_phases(
@@ -273,54 +242,6 @@ async fn pipeline(
     })
 }
 
-/// Posts the entries with no projector running, waits for the relay to empty the outbox,
-/// then starts the projector and times it until the read model holds them all.
-async fn catch_up(system: &System, args: &ProjectionArgs) -> Result<CatchUpReport, BoxError> {
-    let client = crate::http_client(args.concurrency)?;
-    let tenant = new_tenant();
-    let load = Load {
-        command_url: system.command_url.clone(),
-        tenant: tenant.clone(),
-        count: args.entries,
-        concurrency: args.concurrency,
-        deadline: Instant::now() + Duration::from_secs(args.max_seconds),
-    };
-    let outcome = load::run(&client, &load).await?;
-    if outcome.accepted() < args.entries {
-        return Err(format!(
-            "only {} of {} entries posted in {} s",
-            outcome.accepted(),
-            args.entries,
-            args.max_seconds
-        )
-        .into());
-    }
-    let relay_deadline = Instant::now() + Duration::from_secs(args.max_seconds);
-    while system.outbox_depth(&tenant).await > 0 {
-        if Instant::now() > relay_deadline {
-            return Err(format!("the relay did not empty the outbox in {} s", args.max_seconds).into());
-        }
-        tokio::time::sleep(RATE_POLL).await;
-    }
-    let starting = Instant::now();
-    system.start_projector(ProjectorKind::Postgres).await;
-    let running = Instant::now();
-    let expected = i64::try_from(args.entries)?;
-    let deadline = running + Duration::from_secs(args.max_seconds);
-    let (first_count, first_seen) = wait_for_rows(system, &tenant, 1, deadline).await?;
-    wait_for_rows(system, &tenant, expected, deadline).await?;
-    let applied = running.elapsed();
-    let steady = usize::try_from(expected - first_count).unwrap_or(0);
-    Ok(CatchUpReport {
-        measurement: "prism_projector_catch_up",
-        entries: args.entries,
-        start_seconds: (running - starting).as_secs_f64(),
-        apply_seconds: applied.as_secs_f64(),
-        events_per_s: per_second(args.entries, applied),
-        steady_events_per_s: per_second(steady, applied.saturating_sub(first_seen)),
-    })
-}
-
 /// Polls until `tenant`'s read model holds at least `expected` entries; returns the count
 /// seen then and how long the wait took. An error after `deadline`.
 async fn wait_for_rows(
@@ -354,7 +275,7 @@ impl ProjectionReports {
     pub fn summary(&self) -> Vec<String> {
         let l = &self.latency;
         let p = &self.pipeline;
-        let mut lines = vec![
+        let lines = vec![
             format!(
                 "visible after command (no load, {} samples): query API p50 {:.1} ms p95 {:.1} ms (round trip p50 {:.1} ms); read model polled every 2 ms p50 {:.1} ms p95 {:.1} ms",
                 l.query_api_visible_after_command.samples,
@@ -376,16 +297,6 @@ impl ProjectionReports {
                 p.drain_after_last_command_seconds * 1_000.0,
             ),
         ];
-        if let Some(c) = &self.catch_up {
-            lines.push(format!(
-                "projector catch-up: {:.0} events/s ({} events from Kafka in {:.2} s; {:.0} events/s after the first; start {:.0} ms)",
-                c.events_per_s,
-                c.entries,
-                c.apply_seconds,
-                c.steady_events_per_s,
-                c.start_seconds * 1_000.0,
-            ));
-        }
         lines
     }
 }

@@ -81,8 +81,8 @@ const PAIRS: &[Pair] = &[
         per_level: false,
     },
     Pair {
-        name: "projector catch-up vs raw Kafka consume",
-        prism: ("prism_projector_catch_up", "events_per_s"),
+        name: "Postgres projector catch-up vs raw Kafka consume",
+        prism: ("prism_postgres_projector_catch_up", "events_per_s"),
         baseline: ("kafka_consume", "records_per_s"),
         per_level: false,
     },
