@@ -114,20 +114,58 @@ async fn post_one(client: &reqwest::Client, url: &str, tenant: &str, number: usi
 /// # Errors
 /// When the command is not accepted with 201.
 pub async fn post_single(client: &reqwest::Client, command_url: &str, tenant: &str) -> Result<(String, i64), BoxError> {
-    let url = format!("{command_url}/v1/journal-entries");
+    post_entry(client, command_url, tenant, 100).await
+}
+
+/// Posts one entry of `amount` minor units and returns `(entry_id, position)`.
+///
+/// # Errors
+/// When the command is not accepted with 201.
+pub async fn post_entry(
+    client: &reqwest::Client,
+    command_url: &str,
+    tenant: &str,
+    amount: i64,
+) -> Result<(String, i64), BoxError> {
     let response = client
-        .post(&url)
+        .post(format!("{command_url}/v1/journal-entries"))
         .header("content-type", "application/json")
         .header("x-tenant-id", tenant)
-        .body(serde_json::to_vec(&entry("1000", "3000", 100))?)
+        .body(serde_json::to_vec(&entry("1000", "3000", amount))?)
         .send()
         .await?;
     let status = response.status();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if status != reqwest::StatusCode::CREATED {
-        return Err(format!("probe command answered {status}: {answer}").into());
+        return Err(format!("command answered {status}: {answer}").into());
     }
     let entry_id = answer["entry_id"].as_str().ok_or_else(|| format!("no entry_id in {answer}"))?.to_owned();
     let position = answer["position"].as_i64().ok_or_else(|| format!("no position in {answer}"))?;
     Ok((entry_id, position))
+}
+
+/// GETs entry `entry_id` with `position` as consistency token; Ok when it answers 200.
+///
+/// # Errors
+/// When the request fails or answers anything but 200.
+pub async fn get_visible(
+    client: &reqwest::Client,
+    query_url: &str,
+    tenant: &str,
+    entry_id: &str,
+    position: i64,
+) -> Result<(), BoxError> {
+    let response = client
+        .get(format!("{query_url}/v1/journal-entries/{entry_id}"))
+        .header("x-tenant-id", tenant)
+        .header("x-prism-min-position", position.to_string())
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.bytes().await?;
+    if status == reqwest::StatusCode::OK {
+        Ok(())
+    } else {
+        Err(format!("GET of entry {entry_id} answered {status}: {}", String::from_utf8_lossy(&body)).into())
+    }
 }

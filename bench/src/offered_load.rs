@@ -15,10 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use prism_projections::config::ProjectorKind;
-use prism_tests::ledger::entry;
 use prism_tests::system::{new_tenant, System};
 use serde::Serialize;
-use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use crate::stats::{per_second, Latency};
@@ -107,7 +105,7 @@ async fn phases(system: &System, args: &OfferedLoadArgs) -> Result<Vec<OfferedLo
     // Provision the tenant, its schema and read model, and the registry before any clock runs.
     for _ in 0..10 {
         let (entry_id, position) = load::post_single(&client, &system.command_url, &tenant).await?;
-        if get_visible(&client, &system.query_url, &tenant, &entry_id, position).await.is_err() {
+        if load::get_visible(&client, &system.query_url, &tenant, &entry_id, position).await.is_err() {
             return Err("warm-up entry never became visible".into());
         }
     }
@@ -134,7 +132,6 @@ async fn phase(
     let slots = Arc::new(Semaphore::new(args.max_in_flight.max(1)));
     let in_flight = Arc::new(AtomicUsize::new(0));
     let max_in_flight = Arc::new(AtomicUsize::new(0));
-    let post_url = format!("{}/v1/journal-entries", system.command_url);
     let mut tasks = Vec::with_capacity(total);
     let start = Instant::now() + Duration::from_millis(10);
     let mut n = 0usize;
@@ -148,7 +145,7 @@ async fn phase(
             let permit = Arc::clone(&slots).acquire_owned().await?;
             let command = Command {
                 client: client.clone(),
-                post_url: post_url.clone(),
+                command_url: system.command_url.clone(),
                 query_url: system.query_url.clone(),
                 tenant: tenant.to_owned(),
                 number: n,
@@ -212,7 +209,7 @@ fn report(rate: u32, seconds: u64, samples: &[Sample], max_in_flight_seen: usize
 /// One scheduled command.
 struct Command {
     client: reqwest::Client,
-    post_url: String,
+    command_url: String,
     query_url: String,
     tenant: String,
     number: usize,
@@ -227,7 +224,7 @@ impl Command {
             return sample;
         };
         sample.post = Some(self.scheduled.elapsed());
-        match get_visible(&self.client, &self.query_url, &self.tenant, &entry_id, position).await {
+        match load::get_visible(&self.client, &self.query_url, &self.tenant, &entry_id, position).await {
             Ok(()) => sample.visible = Some(self.scheduled.elapsed()),
             Err(_) => sample.get_error = true,
         }
@@ -236,45 +233,7 @@ impl Command {
 
     async fn post(&self) -> Result<(String, i64), BoxError> {
         let amount = i64::try_from(self.number % 1_000_000).unwrap_or(0) + 1;
-        let response = self
-            .client
-            .post(&self.post_url)
-            .header("content-type", "application/json")
-            .header("x-tenant-id", &self.tenant)
-            .body(serde_json::to_vec(&entry("1000", "3000", amount))?)
-            .send()
-            .await?;
-        let status = response.status();
-        let answer: Value = response.json().await.unwrap_or(Value::Null);
-        if status != reqwest::StatusCode::CREATED {
-            return Err(format!("answered {status}: {answer}").into());
-        }
-        let entry_id = answer["entry_id"].as_str().ok_or("no entry_id")?.to_owned();
-        let position = answer["position"].as_i64().ok_or("no position")?;
-        Ok((entry_id, position))
-    }
-}
-
-/// GET entry `entry_id` with `position` as consistency token; Ok when it answers 200.
-async fn get_visible(
-    client: &reqwest::Client,
-    query_url: &str,
-    tenant: &str,
-    entry_id: &str,
-    position: i64,
-) -> Result<(), BoxError> {
-    let response = client
-        .get(format!("{query_url}/v1/journal-entries/{entry_id}"))
-        .header("x-tenant-id", tenant)
-        .header("x-prism-min-position", position.to_string())
-        .send()
-        .await?;
-    let status = response.status();
-    let _ = response.bytes().await?;
-    if status == reqwest::StatusCode::OK {
-        Ok(())
-    } else {
-        Err(format!("GET answered {status}").into())
+        load::post_entry(&self.client, &self.command_url, &self.tenant, amount).await
     }
 }
 

@@ -155,18 +155,8 @@ async fn query_api_round_trip(
     let started = Instant::now();
     let (entry_id, position) = load::post_single(client, &system.command_url, tenant).await?;
     let accepted = Instant::now();
-    let response = client
-        .get(format!("{}/v1/journal-entries/{entry_id}", system.query_url))
-        .header("x-tenant-id", tenant)
-        .header("x-prism-min-position", position.to_string())
-        .send()
-        .await?;
-    let status = response.status();
-    let body = response.bytes().await?;
+    load::get_visible(client, &system.query_url, tenant, &entry_id, position).await?;
     let visible = Instant::now();
-    if status != reqwest::StatusCode::OK {
-        return Err(format!("GET of entry {entry_id} answered {status}: {}", String::from_utf8_lossy(&body)).into());
-    }
     Ok((visible - started, visible - accepted))
 }
 
