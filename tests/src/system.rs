@@ -12,6 +12,8 @@ use prism_projections::config::{ProjectorConfig, ProjectorKind};
 use prism_projections::runtime::ProjectorRuntime;
 use prism_query_api::app::QueryApi;
 use prism_query_api::config::QueryApiConfig;
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::ClientConfig;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -233,6 +235,22 @@ impl System {
             request = request.header("x-prism-min-position", position.to_string());
         }
         answer(request.send().await.expect("query API answers")).await
+    }
+
+    /// A consumer in a group of its own, subscribed to `topic` from its first record.
+    ///
+    /// # Panics
+    /// When the consumer cannot be created.
+    pub fn topic_reader(&self, topic: &str) -> StreamConsumer {
+        let consumer: StreamConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.kafka_brokers)
+            .set("group.id", format!("{}-reader-{}", self.topic_prefix, unique_suffix()))
+            .set("auto.offset.reset", "earliest")
+            .set("enable.auto.commit", "false")
+            .create()
+            .expect("Kafka consumer");
+        consumer.subscribe(&[topic]).expect("topic subscription");
+        consumer
     }
 
     /// Number of rows in `table` of `tenant`'s schema (0 when the schema does not exist).

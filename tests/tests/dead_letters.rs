@@ -8,7 +8,6 @@ use std::time::Duration;
 use prism_projections::config::ProjectorKind;
 use prism_tests::ledger::entry;
 use prism_tests::system::{new_tenant, System, SystemOptions};
-use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
@@ -35,13 +34,7 @@ async fn a_poison_record_is_dead_lettered_and_the_projector_goes_on() {
     let found = system.get(&tenant, &path, posted.body["position"].as_i64()).await;
     assert_eq!(found.status, 200, "the projector applied the event published after the poison record");
 
-    let consumer: StreamConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &system.kafka_brokers)
-        .set("group.id", format!("{}-dlq-check", system.topic_prefix))
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    consumer.subscribe(&[&format!("{}.dlq.postgres", system.topic_prefix)]).unwrap();
+    let consumer = system.topic_reader(&format!("{}.dlq.postgres", system.topic_prefix));
     let message = tokio::time::timeout(Duration::from_secs(30), consumer.recv()).await.unwrap().unwrap();
     assert_eq!(message.payload(), Some(poison.as_slice()), "the dead letter carries the original bytes");
     assert_eq!(message.key(), Some(b"poison".as_slice()));

@@ -8,9 +8,7 @@ use std::time::Duration;
 
 use prism_tests::ledger::entry;
 use prism_tests::system::{eventually, new_tenant, System, SystemOptions};
-use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
-use rdkafka::ClientConfig;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn three_relays_on_one_outbox_publish_each_event_exactly_once() {
@@ -27,13 +25,7 @@ async fn three_relays_on_one_outbox_publish_each_event_exactly_once() {
     })
     .await;
 
-    let consumer: StreamConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &system.kafka_brokers)
-        .set("group.id", format!("{}-exactly-once-check", system.topic_prefix))
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    consumer.subscribe(&[&system.journal_topic()]).unwrap();
+    let consumer = system.topic_reader(&system.journal_topic());
     let mut event_ids = Vec::new();
     while let Ok(Ok(message)) = tokio::time::timeout(Duration::from_secs(4), consumer.recv()).await {
         let id = message.headers().and_then(|h| h.iter().find(|h| h.key == "prism-event-id")).and_then(|h| h.value);

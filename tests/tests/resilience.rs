@@ -13,9 +13,7 @@ use prism_projections::config::ProjectorKind;
 use prism_tests::env::unique_suffix;
 use prism_tests::ledger::{entry, projected_balances, replayed_balances};
 use prism_tests::system::{eventually, new_tenant, System, SystemOptions};
-use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
-use rdkafka::ClientConfig;
 use serde_json::json;
 use tokio::process::{Child, Command};
 
@@ -202,13 +200,7 @@ async fn commands_accepted_while_kafka_is_down_arrive_in_order_once_it_is_back()
 
 /// For each aggregate on the journal topic, the `prism-sequence` of its messages in offset order.
 async fn sequences_per_aggregate(system: &System) -> HashMap<String, Vec<i64>> {
-    let consumer: StreamConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &system.kafka_brokers)
-        .set("group.id", format!("order-check-{}", unique_suffix()))
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    consumer.subscribe(&[&system.journal_topic()]).unwrap();
+    let consumer = system.topic_reader(&system.journal_topic());
     let mut sequences: HashMap<String, Vec<i64>> = HashMap::new();
     while let Ok(Ok(message)) = tokio::time::timeout(Duration::from_secs(5), consumer.recv()).await {
         let key = String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned();

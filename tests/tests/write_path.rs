@@ -8,23 +8,14 @@ use std::time::Duration;
 
 use prism_tests::ledger::entry;
 use prism_tests::system::{eventually, new_tenant, System, SystemOptions, BODY_LIMIT_BYTES};
-use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
-use rdkafka::ClientConfig;
 use schema_registry_converter::async_impl::easy_avro::EasyAvroDecoder;
 use schema_registry_converter::async_impl::schema_registry::SrSettings;
 use serde_json::{json, Value};
 
 /// Every message on `topic` within `wait`, as (key, value, headers).
 async fn read_topic(system: &System, wait: Duration) -> Vec<(String, Vec<u8>, Vec<(String, String)>)> {
-    let consumer: StreamConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &system.kafka_brokers)
-        .set("group.id", format!("{}-reader-{}", system.topic_prefix, uuid::Uuid::new_v4()))
-        .set("auto.offset.reset", "earliest")
-        .set("enable.auto.commit", "false")
-        .create()
-        .unwrap();
-    consumer.subscribe(&[&system.journal_topic()]).unwrap();
+    let consumer = system.topic_reader(&system.journal_topic());
     let mut messages = Vec::new();
     while let Ok(Ok(message)) = tokio::time::timeout(wait, consumer.recv()).await {
         let headers = message
