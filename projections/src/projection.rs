@@ -25,17 +25,15 @@ pub trait Projection: Send + Sync {
     /// (`None`: resume from the consumer group's committed offsets).
     async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError>;
 
-    /// Applies one event exactly once in effect (checkpoint in the same transaction, or
-    /// writes guarded by the aggregate sequence).
-    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError>;
+    /// Applies consecutive events (in partition order) at once, each exactly once in effect
+    /// (checkpoint in the same transaction, or writes guarded by the aggregate sequence); on
+    /// error nothing or a prefix of them may have taken effect, and the runtime applies them
+    /// again one by one.
+    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError>;
 
-    /// Applies consecutive events (in partition order) at once; on error nothing or a prefix
-    /// of them may have taken effect, and the runtime applies them again one by one.
-    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
-        for event in events {
-            self.apply(event).await?;
-        }
-        Ok(())
+    /// Applies one event: a batch of one.
+    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        self.apply_batch(std::slice::from_ref(event)).await
     }
 
     /// Moves the checkpoint past a record that was dead-lettered without being applied.

@@ -3,7 +3,7 @@
 //! with bounded retries, dead-letter what still fails, and commit the group offset after
 //! the write. Records of one partition are applied strictly in order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -267,45 +267,4 @@ pub fn followed_topics(prefix: &str) -> Vec<String> {
         .flat_map(|aggregate| Catalogue::topic_suffixes(aggregate))
         .map(|suffix| topic_name(prefix, suffix))
         .collect()
-}
-
-/// Resume offsets as stored in `shared.projector_offsets` for `projector` and `topic`.
-///
-/// # Errors
-/// When the database refuses.
-pub async fn stored_offsets(
-    pool: &sqlx::PgPool,
-    projector: &str,
-    topic: &str,
-) -> Result<HashMap<i32, i64>, sqlx::Error> {
-    let rows: Vec<(i32, i64)> = sqlx::query_as(
-        "SELECT partition, next_offset FROM shared.projector_offsets WHERE projector = $1 AND topic = $2",
-    )
-    .bind(projector)
-    .bind(topic)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Records in `tx` that `projector` resumes after `source`.
-///
-/// # Errors
-/// When the database refuses.
-pub async fn save_offset(
-    tx: &mut sqlx::PgConnection,
-    projector: &str,
-    source: &SourcePosition,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO shared.projector_offsets (projector, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()",
-    )
-    .bind(projector)
-    .bind(&source.topic)
-    .bind(source.partition)
-    .bind(source.offset + 1)
-    .execute(tx)
-    .await?;
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! applies a batch of events in one transaction which also records each applied global
 //! position (for consistency tokens) and the next Kafka offset of each partition — all or
 //! nothing — and resumes from those offsets. Each projector only says, as a [`SqlWriter`],
-//! how one event becomes rows.
+//! how a batch of one tenant's events becomes rows.
 
 use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
@@ -14,7 +14,6 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::decode::ProjectedEvent;
 use crate::projection::{by_tenant, Projection, ProjectionError, SourcePosition};
-use crate::runtime::{save_offset, stored_offsets};
 
 /// How one Postgres projector turns one event into rows.
 #[async_trait::async_trait]
@@ -68,10 +67,6 @@ impl<W: SqlWriter> Projection for SqlProjection<W> {
         Ok(Some(stored_offsets(&self.pool, W::NAME, topic).await?))
     }
 
-    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        self.apply_batch(std::slice::from_ref(event)).await
-    }
-
     /// Writes `events` in one transaction that also records positions and offsets.
     async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
         let mut tx = self.pool.begin().await?;
@@ -111,5 +106,32 @@ async fn mark_applied(
          SELECT $1, UNNEST($2::int8[]) ON CONFLICT DO NOTHING"
     );
     sqlx::query(&sql).bind(projector).bind(positions).execute(tx).await?;
+    Ok(())
+}
+
+/// Resume offsets as stored in `shared.projector_offsets` for `projector` and `topic`.
+async fn stored_offsets(pool: &PgPool, projector: &str, topic: &str) -> Result<HashMap<i32, i64>, sqlx::Error> {
+    let rows: Vec<(i32, i64)> = sqlx::query_as(
+        "SELECT partition, next_offset FROM shared.projector_offsets WHERE projector = $1 AND topic = $2",
+    )
+    .bind(projector)
+    .bind(topic)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Records in `tx` that `projector` resumes after `source`.
+async fn save_offset(tx: &mut PgConnection, projector: &str, source: &SourcePosition) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO shared.projector_offsets (projector, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()",
+    )
+    .bind(projector)
+    .bind(&source.topic)
+    .bind(source.partition)
+    .bind(source.offset + 1)
+    .execute(tx)
+    .await?;
     Ok(())
 }

@@ -53,10 +53,6 @@ impl Projection for DocumentProjection {
         Ok(None)
     }
 
-    async fn apply(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        self.apply_batch(std::slice::from_ref(event)).await
-    }
-
     /// Per tenant: the batch's new documents in one `insert_many`, each reversal in order
     /// (guarded update), then the applied positions in one `insert_many`.
     async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
