@@ -7,4 +7,5 @@
 
 pub mod finance;
 pub mod money;
+pub mod refusal;
 pub mod tenant;

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use prism_tests::system::{new_tenant, System};
+use prism_tests::system::System;
 use serde::Serialize;
 
 use crate::load::{self, Load};
@@ -59,7 +59,7 @@ pub async fn run(args: &AppendArgs) -> Result<Vec<AppendReport>, BoxError> {
 }
 
 async fn measure(system: &System, args: &AppendArgs) -> Result<Vec<AppendReport>, BoxError> {
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let max_clients = args.clients.iter().copied().max().unwrap_or(1);
     let client = crate::http_client(max_clients)?;
     load::post_single(&client, &system.command_url, &tenant).await?; // provisions the tenant
@@ -76,7 +76,7 @@ async fn measure(system: &System, args: &AppendArgs) -> Result<Vec<AppendReport>
         let warmup = load::run(&client, &load_for(args.warmup_seconds)).await?;
         let outcome = load::run(&client, &load_for(args.seconds)).await?;
         stored_expected += warmup.accepted() + outcome.accepted();
-        let stored = system.count(&tenant, "events").await;
+        let stored = system.journal_event_count(&tenant).await;
         if stored != i64::try_from(stored_expected)? {
             return Err(format!("{stored} events stored for {stored_expected} accepted commands").into());
         }

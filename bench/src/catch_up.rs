@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use prism_projections::config::ProjectorKind;
-use prism_tests::system::{new_tenant, System};
+use prism_tests::system::System;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde::Serialize;
@@ -90,7 +90,7 @@ async fn measure(
     kinds: &[ProjectorKind],
 ) -> Result<Vec<ProjectorCatchUpReport>, BoxError> {
     let client = crate::http_client(args.concurrency)?;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let limit = Duration::from_secs(args.max_seconds);
     let load = Load {
         command_url: system.command_url.clone(),

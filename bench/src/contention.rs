@@ -15,7 +15,7 @@ use std::hash::BuildHasher;
 use std::time::{Duration, Instant};
 
 use prism_tests::ledger::entry;
-use prism_tests::system::{new_tenant, System};
+use prism_tests::system::System;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -101,7 +101,7 @@ pub async fn run(args: &ContentionArgs) -> Result<Vec<ContentionReport>, BoxErro
 async fn measure(system: &System, args: &ContentionArgs, race: Race) -> Result<ContentionReport, BoxError> {
     let clients = args.clients.max(2);
     let client = crate::http_client(clients)?;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     load::post_single(&client, &system.command_url, &tenant).await?; // provisions the tenant
     let ids = RandomState::new();
     let started = Instant::now();

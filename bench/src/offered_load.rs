@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use prism_projections::config::ProjectorKind;
-use prism_tests::system::{new_tenant, System};
+use prism_tests::system::System;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
@@ -101,7 +101,7 @@ pub async fn run(args: &OfferedLoadArgs) -> Result<Vec<OfferedLoadReport>, BoxEr
 
 async fn phases(system: &System, args: &OfferedLoadArgs) -> Result<Vec<OfferedLoadReport>, BoxError> {
     let client = crate::http_client(args.max_in_flight.min(1_024))?;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     // Provision the tenant, its schema and read model, and the registry before any clock runs.
     for _ in 0..10 {
         let (entry_id, position) = load::post_single(&client, &system.command_url, &tenant).await?;

@@ -14,7 +14,7 @@
 use std::time::{Duration, Instant};
 
 use prism_projections::config::ProjectorKind;
-use prism_tests::system::{new_tenant, System};
+use prism_tests::system::System;
 use serde::Serialize;
 
 use crate::load::{self, Load};
@@ -112,7 +112,7 @@ async fn live_phases(
     args: &ProjectionArgs,
 ) -> Result<(VisibleLatencyReport, PipelineReport), BoxError> {
     let client = crate::http_client(args.concurrency)?;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     for _ in 0..WARMUP_ROUND_TRIPS {
         query_api_round_trip(system, &client, &tenant).await?;
     }
@@ -181,7 +181,7 @@ async fn pipeline(
     client: &reqwest::Client,
     args: &ProjectionArgs,
 ) -> Result<PipelineReport, BoxError> {
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     load::post_single(client, &system.command_url, &tenant).await?; // provisions the tenant
     wait_for_rows(system, &tenant, 1, Instant::now() + Duration::from_secs(args.max_seconds)).await?;
     let started = Instant::now();

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::post;
 use axum::Router;
+use prism_aggregates::finance::calendar::FiscalCalendar;
+use prism_aggregates::finance::chart::ChartOfAccounts;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
@@ -15,9 +17,10 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
 use crate::event_store::{TenantEventStores, TENANT_SETS};
-use crate::{journal_entries, tenants};
+use crate::{calendar, chart, journal_entries, tenants};
 
 /// Shared state of the command routes.
 #[derive(Clone, FromRef)]
@@ -28,6 +31,12 @@ pub struct AppState {
     pub provisioner: Arc<TenantProvisioner>,
     /// Journal-entry event stores.
     pub journal_entries: journal_entries::Stores,
+    /// Chart-of-accounts event stores.
+    pub chart: chart::Stores,
+    /// Fiscal-calendar event stores.
+    pub calendar: calendar::Stores,
+    /// Every tenant's books as the command side sees them.
+    pub books: Arc<BooksCache>,
 }
 
 /// A built, not yet running, command API.
@@ -45,8 +54,25 @@ impl CommandApi {
         let pool = db::connect(&config.database).await?;
         db::migrate(&pool, "shared", db::SHARED).await?;
         let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
+        let books = Arc::new(BooksCache::new(pool.clone()));
+        let books_for_entries = books.clone();
         let state = AppState {
-            journal_entries: Arc::new(TenantEventStores::<JournalEntry>::new(pool.clone(), provisioner.clone())),
+            journal_entries: Arc::new(TenantEventStores::<JournalEntry>::new(
+                pool.clone(),
+                provisioner.clone(),
+                Box::new(move |tenant| books_for_entries.source_for(tenant)),
+            )),
+            chart: Arc::new(TenantEventStores::<ChartOfAccounts>::new(
+                pool.clone(),
+                provisioner.clone(),
+                Box::new(|_| ()),
+            )),
+            calendar: Arc::new(TenantEventStores::<FiscalCalendar>::new(
+                pool.clone(),
+                provisioner.clone(),
+                Box::new(|_| ()),
+            )),
+            books,
             pool,
             provisioner,
         };
@@ -77,6 +103,15 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/tenants", post(tenants::provision))
         .route("/v1/journal-entries", post(journal_entries::post))
         .route("/v1/journal-entries/{id}/reverse", post(journal_entries::reverse))
+        .route("/v1/accounts", post(chart::open))
+        .route("/v1/chart-of-accounts/default", post(chart::load_default))
+        .route("/v1/accounts/{code}/rename", post(chart::rename))
+        .route("/v1/accounts/{code}/archive", post(chart::archive))
+        .route("/v1/accounts/{code}/reactivate", post(chart::reactivate))
+        .route("/v1/fiscal-years", post(calendar::open_year))
+        .route("/v1/fiscal-periods/{period}/close", post(calendar::close))
+        .route("/v1/fiscal-periods/{period}/reopen", post(calendar::reopen))
+        .route("/v1/fiscal-periods/{period}/lock", post(calendar::lock))
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))

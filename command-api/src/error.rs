@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use cqrs_es::AggregateError;
-use prism_aggregates::finance::journal_entry::{JournalEntryError, JournalEntryErrorKind};
+use prism_aggregates::refusal::{Refusal, RefusalKind};
 use prism_platform::problem::Problem;
 
 /// Builds the 409 problem for a write that lost a race or named a stale version.
@@ -17,14 +17,13 @@ pub fn version_conflict(current_version: i64, detail: &str) -> Problem {
 
 /// A domain refusal as a problem.
 #[must_use]
-pub fn refusal(error: &JournalEntryError) -> Problem {
+pub fn refusal(error: &impl Refusal) -> Problem {
     let problem = match error.kind() {
-        JournalEntryErrorKind::Invalid => {
-            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.code(), "Request breaks a rule")
-        }
-        JournalEntryErrorKind::NotFound => Problem::new(StatusCode::NOT_FOUND, error.code(), "Not found"),
-        JournalEntryErrorKind::Conflict => {
-            Problem::new(StatusCode::CONFLICT, error.code(), "Conflicts with the entry's state")
+        RefusalKind::Invalid => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.code(), "Request breaks a rule"),
+        RefusalKind::NotFound => Problem::new(StatusCode::NOT_FOUND, error.code(), "Not found"),
+        RefusalKind::Conflict => Problem::new(StatusCode::CONFLICT, error.code(), "Conflicts with the current state"),
+        RefusalKind::Unavailable => {
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, error.code(), "A dependency is unavailable; retry")
         }
     }
     .with_detail(error.to_string());
@@ -34,10 +33,10 @@ pub fn refusal(error: &JournalEntryError) -> Problem {
     }
 }
 
-/// Any failure of a journal-entry command other than a version conflict (which needs the
-/// current version, see [`version_conflict`]).
+/// Any failure of a command other than a version conflict (which needs the current version,
+/// see [`version_conflict`]).
 #[must_use]
-pub fn command_problem(error: AggregateError<JournalEntryError>) -> Problem {
+pub fn command_problem<E: Refusal>(error: AggregateError<E>) -> Problem {
     match error {
         AggregateError::UserError(refused) => refusal(&refused),
         other => Problem::internal(&other),

@@ -26,21 +26,26 @@ pub struct Committed {
     pub position: i64,
 }
 
+/// Builds the services an aggregate's commands get for one tenant.
+pub type ServicesFactory<A> = Box<dyn Fn(&TenantId) -> <A as Aggregate>::Services + Send + Sync>;
+
 /// Event store access for every tenant, one framework per tenant and aggregate type.
 pub struct TenantEventStores<A: Aggregate> {
     pool: PgPool,
     provisioner: Arc<TenantProvisioner>,
+    services: ServicesFactory<A>,
     frameworks: Mutex<HashMap<TenantId, Arc<PostgresCqrs<A>>>>,
 }
 
 impl<A> TenantEventStores<A>
 where
-    A: Aggregate<Services = ()> + 'static,
+    A: Aggregate + 'static,
 {
-    /// Stores over `pool`, provisioning tenants on first use with `provisioner`.
+    /// Stores over `pool`, provisioning tenants on first use with `provisioner`; each tenant's
+    /// commands get the services `services` builds for it.
     #[must_use]
-    pub fn new(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> Self {
-        Self { pool, provisioner, frameworks: Mutex::new(HashMap::new()) }
+    pub fn new(pool: PgPool, provisioner: Arc<TenantProvisioner>, services: ServicesFactory<A>) -> Self {
+        Self { pool, provisioner, services, frameworks: Mutex::new(HashMap::new()) }
     }
 
     /// Executes `command` on aggregate `id` of `tenant`; on success, where its events landed.
@@ -101,7 +106,9 @@ where
         let schema = quote_ident(&schema_of(tenant));
         let repository = PostgresEventRepository::new(self.pool.clone())
             .with_tables(&format!("{schema}.events"), &format!("{schema}.snapshots"));
-        let framework = Arc::new(CqrsFramework::new(PersistedEventStore::new_event_store(repository), vec![], ()));
+        let services = (self.services)(tenant);
+        let framework =
+            Arc::new(CqrsFramework::new(PersistedEventStore::new_event_store(repository), vec![], services));
         let mut frameworks = self.frameworks.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(frameworks.entry(tenant.clone()).or_insert(framework).clone())
     }

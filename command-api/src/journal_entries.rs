@@ -5,25 +5,21 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::NaiveDate;
-use cqrs_es::AggregateError;
 use prism_aggregates::finance::journal_entry::{
-    JournalEntry, JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry,
+    reversal_entry_id_for, JournalEntry, JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry,
 };
+use prism_aggregates::tenant::TenantId;
 use prism_platform::http::{JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{command_problem, version_conflict};
+use crate::dispatch::{self, accepted, check_if_match};
 use crate::event_store::{Committed, TenantEventStores};
 use crate::request_context::RequestContext;
-
-/// Header carrying the global position of the command's last event (consistency token).
-pub const POSITION_HEADER: &str = "x-prism-position";
 
 /// Body of `POST /v1/journal-entries`.
 #[derive(Debug, Deserialize)]
@@ -91,7 +87,7 @@ pub async fn post(
     let id = entry_id.to_string();
     let committed = execute(&stores, &tenant, &id, command, &context).await?;
     tracing::info!(entry_id = %id, position = committed.position, "journal entry posted");
-    Ok(accepted(entry_id, None, committed))
+    Ok(answer(entry_id, None, committed))
 }
 
 /// `POST /v1/journal-entries/{id}/reverse`; honours `If-Match: <version>`.
@@ -107,71 +103,32 @@ pub async fn reverse(
     let entry_id =
         Uuid::parse_str(&entry_id).map_err(|_| Problem::not_found(format!("no journal entry {entry_id}")))?;
     let id = entry_id.to_string();
-    if let Some(expected) = expected_version(&headers)? {
-        let current = stores.version(&tenant, &id).await.map_err(|e| Problem::internal(&e))?;
-        if current != expected {
-            return Err(version_conflict(
-                current,
-                &format!("If-Match names version {expected}; the entry is at {current}"),
-            ));
-        }
-    }
+    check_if_match(&stores, &tenant, &id, &headers).await?;
     let command = JournalEntryCommand::Reverse(ReverseJournalEntry {
         reversal_date: request.date.unwrap_or_else(|| chrono::Utc::now().date_naive()),
         reason: request.reason,
     });
     let committed = execute(&stores, &tenant, &id, command, &context).await?;
-    let reversal = prism_aggregates::finance::journal_entry::reversal_entry_id_for(&id);
     tracing::info!(position = committed.position, "journal entry reversed");
-    Ok(accepted(entry_id, Some(reversal), committed))
+    Ok(answer(entry_id, Some(reversal_entry_id_for(&id)), committed))
 }
 
+/// Runs a journal-entry command; a refusal naming the command's date field names the
+/// request's `date` instead.
 async fn execute(
     stores: &Stores,
-    tenant: &prism_aggregates::tenant::TenantId,
+    tenant: &TenantId,
     id: &str,
     command: JournalEntryCommand,
     context: &RequestContext,
 ) -> Result<Committed, Problem> {
-    match stores.execute(tenant, id, command, context).await {
-        Ok(committed) => {
-            metrics::counter!("prism_commands_total", "command" => "journal_entry", "outcome" => "accepted")
-                .increment(1);
-            Ok(committed)
-        }
-        Err(AggregateError::AggregateConflict) => {
-            metrics::counter!("prism_commands_total", "command" => "journal_entry", "outcome" => "conflict")
-                .increment(1);
-            let current = stores.version(tenant, id).await.map_err(|e| Problem::internal(&e))?;
-            Err(version_conflict(current, "another command changed this entry at the same time; retry"))
-        }
-        Err(error) => {
-            metrics::counter!("prism_commands_total", "command" => "journal_entry", "outcome" => "refused")
-                .increment(1);
-            Err(command_problem(error))
-        }
-    }
+    dispatch::execute(stores, tenant, id, command, context).await.map_err(|problem| {
+        problem.renaming_field(|field| matches!(field, "entry_date" | "reversal_date").then_some("date"))
+    })
 }
 
-fn expected_version(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
-    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
-    let text = value.to_str().unwrap_or_default().trim().trim_matches('"');
-    text.parse()
-        .map(Some)
-        .map_err(|_| Problem::bad_request("If-Match must carry the expected version number, e.g. \"1\""))
-}
-
-fn accepted(entry_id: Uuid, reversal_entry_id: Option<Uuid>, committed: Committed) -> Response {
+fn answer(entry_id: Uuid, reversal_entry_id: Option<Uuid>, committed: Committed) -> Response {
     let body =
         CommandAccepted { entry_id, reversal_entry_id, version: committed.version, position: committed.position };
-    let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    let headers = response.headers_mut();
-    if let Ok(location) = HeaderValue::from_str(&format!("/v1/journal-entries/{entry_id}")) {
-        headers.insert(header::LOCATION, location);
-    }
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", committed.version)) {
-        headers.insert(header::ETAG, etag);
-    }
-    headers.insert(POSITION_HEADER, HeaderValue::from(committed.position));
-    response
+    accepted(StatusCode::CREATED, body, &format!("/v1/journal-entries/{entry_id}"), committed)
 }

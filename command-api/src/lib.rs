@@ -3,7 +3,11 @@
 //! that publishes stored events to Kafka.
 
 pub mod app;
+pub mod books;
+pub mod calendar;
+pub mod chart;
 pub mod config;
+pub mod dispatch;
 pub mod error;
 pub mod event_store;
 pub mod journal_entries;

@@ -37,6 +37,62 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.finance.JournalEntryReversed",
         schema: include_str!("../../schemas/avro/finance/JournalEntryReversed.avsc"),
     },
+    EventContract {
+        event_type: "AccountOpened",
+        aggregate_type: "finance.chart_of_accounts",
+        topic_suffix: "finance.chart-of-accounts.v1",
+        record_name: "prism.finance.AccountOpened",
+        schema: include_str!("../../schemas/avro/finance/AccountOpened.avsc"),
+    },
+    EventContract {
+        event_type: "AccountRenamed",
+        aggregate_type: "finance.chart_of_accounts",
+        topic_suffix: "finance.chart-of-accounts.v1",
+        record_name: "prism.finance.AccountRenamed",
+        schema: include_str!("../../schemas/avro/finance/AccountRenamed.avsc"),
+    },
+    EventContract {
+        event_type: "AccountArchived",
+        aggregate_type: "finance.chart_of_accounts",
+        topic_suffix: "finance.chart-of-accounts.v1",
+        record_name: "prism.finance.AccountArchived",
+        schema: include_str!("../../schemas/avro/finance/AccountArchived.avsc"),
+    },
+    EventContract {
+        event_type: "AccountReactivated",
+        aggregate_type: "finance.chart_of_accounts",
+        topic_suffix: "finance.chart-of-accounts.v1",
+        record_name: "prism.finance.AccountReactivated",
+        schema: include_str!("../../schemas/avro/finance/AccountReactivated.avsc"),
+    },
+    EventContract {
+        event_type: "FiscalYearOpened",
+        aggregate_type: "finance.fiscal_calendar",
+        topic_suffix: "finance.fiscal-calendar.v1",
+        record_name: "prism.finance.FiscalYearOpened",
+        schema: include_str!("../../schemas/avro/finance/FiscalYearOpened.avsc"),
+    },
+    EventContract {
+        event_type: "FiscalPeriodClosed",
+        aggregate_type: "finance.fiscal_calendar",
+        topic_suffix: "finance.fiscal-calendar.v1",
+        record_name: "prism.finance.FiscalPeriodClosed",
+        schema: include_str!("../../schemas/avro/finance/FiscalPeriodClosed.avsc"),
+    },
+    EventContract {
+        event_type: "FiscalPeriodReopened",
+        aggregate_type: "finance.fiscal_calendar",
+        topic_suffix: "finance.fiscal-calendar.v1",
+        record_name: "prism.finance.FiscalPeriodReopened",
+        schema: include_str!("../../schemas/avro/finance/FiscalPeriodReopened.avsc"),
+    },
+    EventContract {
+        event_type: "FiscalPeriodLocked",
+        aggregate_type: "finance.fiscal_calendar",
+        topic_suffix: "finance.fiscal-calendar.v1",
+        record_name: "prism.finance.FiscalPeriodLocked",
+        schema: include_str!("../../schemas/avro/finance/FiscalPeriodLocked.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -110,5 +166,15 @@ mod tests {
     fn journal_entry_events_share_one_topic() {
         assert_eq!(Catalogue::topic_suffixes("finance.journal_entry"), vec!["finance.journal-entry.v1"]);
         assert_eq!(topic_name("prism", "finance.journal-entry.v1"), "prism.finance.journal-entry.v1");
+    }
+
+    #[test]
+    fn chart_and_calendar_events_each_share_one_topic() {
+        assert_eq!(Catalogue::topic_suffixes("finance.chart_of_accounts"), vec!["finance.chart-of-accounts.v1"]);
+        assert_eq!(Catalogue::topic_suffixes("finance.fiscal_calendar"), vec!["finance.fiscal-calendar.v1"]);
+        let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
+        assert_eq!(count("finance.chart_of_accounts"), 4);
+        assert_eq!(count("finance.fiscal_calendar"), 4);
+        assert_eq!(topic_name("prism", "finance.chart-of-accounts.v1"), "prism.finance.chart-of-accounts.v1");
     }
 }

@@ -33,6 +33,7 @@ pub const TENANT: MigrationSet = MigrationSet {
     steps: &[
         ("0001_event_store", include_str!("../../migrations/tenant/0001_event_store.sql")),
         ("0002_ledger_read_model", include_str!("../../migrations/tenant/0002_ledger_read_model.sql")),
+        ("0003_chart_and_calendar", include_str!("../../migrations/tenant/0003_chart_and_calendar.sql")),
     ],
 };
 

@@ -58,6 +58,17 @@ impl Problem {
         self.with_extension("field", Value::String(field.into()))
     }
 
+    /// Renames the `field` member to what `rename` maps it to, if anything: for a layer whose
+    /// request names an input differently from the command it builds.
+    #[must_use]
+    pub fn renaming_field(self, rename: impl FnOnce(&str) -> Option<&'static str>) -> Self {
+        let renamed = self.body.extensions.get("field").and_then(Value::as_str).and_then(rename);
+        match renamed {
+            Some(field) => self.with_field(field),
+            None => self,
+        }
+    }
+
     /// Adds an extension member.
     #[must_use]
     pub fn with_extension(mut self, name: &str, value: Value) -> Self {

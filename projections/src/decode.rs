@@ -1,7 +1,10 @@
 //! From a Kafka record to a typed event: envelope from the headers, body from Confluent Avro
-//! via the registry, then the domain event type the aggregate defined.
+//! via the registry, then the domain event type of the aggregate the envelope names.
 
-use prism_aggregates::finance::journal_entry::JournalEntryEvent;
+use cqrs_es::Aggregate;
+use prism_aggregates::finance::calendar::{CalendarEvent, FiscalCalendar};
+use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
+use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
 use prism_platform::avro::AvroCodec;
 use prism_platform::envelope::EventEnvelope;
 use rdkafka::message::{BorrowedMessage, Message};
@@ -12,13 +15,49 @@ pub struct ProjectedEvent {
     /// The envelope (ids, tenant, sequence, position).
     pub envelope: EventEnvelope,
     /// The domain event.
-    pub event: JournalEntryEvent,
+    pub event: DomainEvent,
     /// Source topic.
     pub topic: String,
     /// Source partition.
     pub partition: i32,
     /// Source offset.
     pub offset: i64,
+}
+
+/// The domain events the projectors understand, by the aggregate that recorded them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainEvent {
+    /// A journal entry's event.
+    JournalEntry(JournalEntryEvent),
+    /// A chart-of-accounts event.
+    Chart(ChartEvent),
+    /// A fiscal-calendar event.
+    Calendar(CalendarEvent),
+}
+
+impl DomainEvent {
+    /// The journal entry event, if it is one.
+    #[must_use]
+    pub fn journal_entry(&self) -> Option<&JournalEntryEvent> {
+        match self {
+            DomainEvent::JournalEntry(event) => Some(event),
+            _ => None,
+        }
+    }
+
+    /// Reads the externally tagged JSON (`{"<event type>": {...}}`) of an event recorded by
+    /// `aggregate_type`.
+    ///
+    /// # Errors
+    /// When the aggregate type is not one the projectors know, or the body does not fit.
+    pub fn from_tagged_json(aggregate_type: &str, tagged: serde_json::Value) -> Result<Self, DecodeError> {
+        Ok(match aggregate_type {
+            JournalEntry::TYPE => DomainEvent::JournalEntry(serde_json::from_value(tagged)?),
+            ChartOfAccounts::TYPE => DomainEvent::Chart(serde_json::from_value(tagged)?),
+            FiscalCalendar::TYPE => DomainEvent::Calendar(serde_json::from_value(tagged)?),
+            other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
+        })
+    }
 }
 
 /// Why a record could not be decoded; such records go to the dead-letter topic.
@@ -36,6 +75,9 @@ pub enum DecodeError {
     /// The body does not fit the event type.
     #[error("event body: {0}")]
     Body(#[from] serde_json::Error),
+    /// The event's aggregate is not one the projectors know.
+    #[error("aggregate type {0} is not known to the projectors")]
+    UnknownAggregate(String),
 }
 
 /// Decodes one record.
@@ -48,7 +90,7 @@ pub async fn decode(codec: &AvroCodec, message: &BorrowedMessage<'_>) -> Result<
     let payload = message.payload().ok_or(DecodeError::Empty)?;
     let (_, body) = codec.decode(payload).await?;
     let tagged = serde_json::json!({ envelope.event_type.clone(): body });
-    let event = serde_json::from_value(tagged)?;
+    let event = DomainEvent::from_tagged_json(&envelope.aggregate_type, tagged)?;
     Ok(ProjectedEvent {
         envelope,
         event,

@@ -21,6 +21,9 @@ pub struct SourcePosition {
 /// A read model fed from Kafka.
 #[async_trait::async_trait]
 pub trait Projection: Send + Sync {
+    /// Aggregate types whose topics this projection follows (`finance.journal_entry`).
+    fn aggregate_types(&self) -> &'static [&'static str];
+
     /// Offsets to resume from per partition of `topic`, when the store keeps them itself
     /// (`None`: resume from the consumer group's committed offsets).
     async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError>;

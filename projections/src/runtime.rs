@@ -34,9 +34,6 @@ enum Outcome {
     Interrupted,
 }
 
-/// Aggregate types whose topics the projectors follow.
-const FOLLOWED_AGGREGATES: &[&str] = &["finance.journal_entry"];
-
 /// A projector: one projection fed by one consumer.
 pub struct ProjectorRuntime {
     name: &'static str,
@@ -57,7 +54,7 @@ impl ProjectorRuntime {
     /// When Kafka or the store cannot be reached.
     pub async fn build(config: &ProjectorConfig, projection: Arc<dyn Projection>) -> Result<Self, ProjectionError> {
         let name = config.projector.name();
-        let topics = followed_topics(&config.kafka.topic_prefix);
+        let topics = followed_topics(&config.kafka.topic_prefix, projection.aggregate_types());
         let dead_letter_topic = topic_name(&config.kafka.topic_prefix, &format!("dlq.{name}"));
         let mut all_topics = topics.clone();
         all_topics.push(dead_letter_topic.clone());
@@ -259,10 +256,10 @@ impl ProjectorRuntime {
     }
 }
 
-/// Topics the projectors follow under `prefix`.
+/// Topics under `prefix` that carry the events of `aggregate_types`.
 #[must_use]
-pub fn followed_topics(prefix: &str) -> Vec<String> {
-    FOLLOWED_AGGREGATES
+pub fn followed_topics(prefix: &str, aggregate_types: &[&str]) -> Vec<String> {
+    aggregate_types
         .iter()
         .flat_map(|aggregate| Catalogue::topic_suffixes(aggregate))
         .map(|suffix| topic_name(prefix, suffix))

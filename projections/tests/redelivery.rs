@@ -10,7 +10,7 @@ use prism_aggregates::finance::journal_entry::{
     reversal_entry_id_for, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
 use prism_platform::envelope::EventEnvelope;
-use prism_projections::decode::ProjectedEvent;
+use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
 use prism_projections::projectors::mongo::{database_name, DocumentProjection, ENTRIES};
 use prism_projections::projectors::postgres::LedgerProjection;
@@ -57,7 +57,7 @@ fn projected(tenant: &str, entry_id: Uuid, sequence: i64, offset: i64, event: Jo
             causation_id: None,
             traceparent: None,
         },
-        event,
+        event: DomainEvent::JournalEntry(event),
         topic: format!("redelivery-{tenant}"),
         partition: 0,
         offset,

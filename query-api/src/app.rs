@@ -13,7 +13,7 @@ use crate::config::QueryApiConfig;
 use crate::state::{AppState, Limits};
 use crate::stores::Stores;
 use crate::tenants::KnownTenants;
-use crate::{accounts, documents, journal_entries};
+use crate::{accounts, documents, fiscal_years, journal_entries, reports};
 
 /// A built, not yet running, query API.
 #[derive(Debug)]
@@ -66,8 +66,13 @@ fn router(state: AppState) -> Router {
         .route("/v1/journal-entries", get(journal_entries::list))
         .route("/v1/journal-entries/{id}", get(journal_entries::get))
         .route("/v1/journal-entries/{id}/document", get(documents::get))
+        .route("/v1/accounts", get(accounts::chart::list))
         .route("/v1/accounts/{code}/balance", get(accounts::balance::get))
         .route("/v1/accounts/{code}/postings", get(accounts::postings::get))
+        .route("/v1/fiscal-years", get(fiscal_years::list))
+        .route("/v1/reports/trial-balance", get(reports::trial_balance::get))
+        .route("/v1/reports/income-statement", get(reports::income_statement::get))
+        .route("/v1/reports/balance-sheet", get(reports::balance_sheet::get))
         .merge(operational_routes())
         .fallback(unknown_route)
         .with_state(state)

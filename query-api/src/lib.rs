@@ -1,5 +1,6 @@
 //! Prism's read side over HTTP: an axum API answering tenant-scoped queries from the read
-//! models the projectors build — journal entries and balances in Postgres, bucketed postings
+//! models the projectors build — journal entries, balances, the chart of accounts, the fiscal
+//! calendar and the financial statements computed from them in Postgres, bucketed postings
 //! in the time-series database, entry documents with their status history in MongoDB — and
 //! honouring the `X-Prism-Min-Position` consistency token by waiting, bounded, for the
 //! projector that feeds each endpoint.
@@ -8,10 +9,14 @@ pub mod accounts;
 pub mod app;
 pub mod config;
 pub mod consistency;
+pub mod csv;
 pub mod documents;
 pub mod error;
+pub mod fiscal_years;
 pub mod journal_entries;
+pub mod negotiate;
 pub mod params;
+pub mod reports;
 pub mod state;
 pub mod stores;
 pub mod tenants;

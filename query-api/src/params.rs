@@ -1,12 +1,13 @@
 //! Reading request input into typed values: query strings (unknown or unreadable parameters
-//! are 400), dates and limits (a value that breaks a rule is 422 naming the parameter), and
-//! path identifiers (an id that cannot name anything is 404, like an absent one). Parsers
-//! return the small [`InputError`], mapped to a problem once.
+//! are 400), dates, currencies and limits (a value that breaks a rule is 422 naming the
+//! parameter), and path identifiers (an id that cannot name anything is 404, like an absent
+//! one). Parsers return the small [`InputError`], mapped to a problem once.
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use chrono::NaiveDate;
 use prism_aggregates::finance::account::AccountCode;
+use prism_aggregates::money::Currency;
 use prism_platform::problem::Problem;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -72,6 +73,23 @@ pub fn optional_date(field: &'static str, value: Option<&str>) -> Result<Option<
 pub fn date(field: &'static str, text: &str) -> Result<NaiveDate, InputError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| invalid(field, format!("{field} must be a date as YYYY-MM-DD, got {text:?}")))
+}
+
+/// Parses a required `YYYY-MM-DD` parameter.
+///
+/// # Errors
+/// 422 naming `field` when it is absent or not a calendar date.
+pub fn required_date(field: &'static str, value: Option<&str>) -> Result<NaiveDate, InputError> {
+    date(field, value.ok_or_else(|| invalid(field, format!("{field} is required")))?)
+}
+
+/// Parses an optional ISO 4217 currency parameter (`EUR`: three uppercase letters, a
+/// currency with a minor unit).
+///
+/// # Errors
+/// 422 naming `field` when the value is not such a currency.
+pub fn optional_currency(field: &'static str, value: Option<&str>) -> Result<Option<Currency>, InputError> {
+    value.map(|code| Currency::parse(code).map_err(|e| invalid(field, e.to_string()))).transpose()
 }
 
 /// Checks that an inclusive range is not empty.

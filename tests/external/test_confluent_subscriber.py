@@ -25,6 +25,23 @@ TOPIC = "prism.finance.journal-entry.v1"
 POSTED_SUBJECT = f"{TOPIC}-prism.finance.JournalEntryPosted"
 
 
+def post(tenant: str, path: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{COMMAND_URL}{path}",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json", "x-tenant-id": tenant},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        return json.load(response)
+
+
+def open_books(tenant: str) -> None:
+    post(tenant, "/v1/chart-of-accounts/default", {})
+    post(tenant, "/v1/fiscal-years", {"start_date": "2026-01-01"})
+
+
 def post_entry(tenant: str, amount: int) -> dict:
     body = {
         "date": "2026-11-25",
@@ -34,15 +51,7 @@ def post_entry(tenant: str, amount: int) -> dict:
             {"account": "3000", "credit": amount, "currency": "EUR"},
         ],
     }
-    request = urllib.request.Request(
-        f"{COMMAND_URL}/v1/journal-entries",
-        data=json.dumps(body).encode(),
-        headers={"content-type": "application/json", "x-tenant-id": tenant},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 201
-        return json.load(response)
+    return post(tenant, "/v1/journal-entries", body)
 
 
 def find_message(consumer: Consumer, tenant: str, timeout_s: float):
@@ -59,6 +68,7 @@ def find_message(consumer: Consumer, tenant: str, timeout_s: float):
 
 def test_an_unmodified_confluent_consumer_decodes_a_posted_entry():
     tenant = f"ext_{uuid.uuid4().hex[:10]}"
+    open_books(tenant)
     accepted = post_entry(tenant, 12_345)
     consumer = Consumer(
         {

@@ -1,5 +1,5 @@
-//! Ledger helpers for tests: request bodies for balanced entries and the balances a fresh
-//! replay of the event store gives, to compare read models against.
+//! Ledger helpers for tests: request bodies for balanced entries and fiscal years, and the
+//! balances a fresh replay of the event store gives, to compare read models against.
 
 use std::collections::BTreeMap;
 
@@ -20,19 +20,27 @@ pub fn entry(debit: &str, credit: &str, amount: i64) -> Value {
     })
 }
 
+/// Body opening calendar year `year` as a fiscal year of monthly periods.
+#[must_use]
+pub fn fiscal_year(year: i32) -> Value {
+    json!({"start_date": format!("{year}-01-01")})
+}
+
 /// `(debit total, credit total)` per `(account, currency)`.
 pub type Balances = BTreeMap<(String, String), (i64, i64)>;
 
-/// Balances obtained by replaying every event in `tenant`'s event store.
+/// Balances obtained by replaying every journal-entry event in `tenant`'s event store.
 ///
 /// # Panics
 /// When the event store cannot be read (a failed test).
 pub async fn replayed_balances(pool: &PgPool, tenant: &str) -> Balances {
-    let payloads: Vec<Value> =
-        sqlx::query_scalar(&format!("SELECT payload::jsonb FROM tenant_{tenant}.events ORDER BY global_position"))
-            .fetch_all(pool)
-            .await
-            .expect("event store readable");
+    let payloads: Vec<Value> = sqlx::query_scalar(&format!(
+        "SELECT payload::jsonb FROM tenant_{tenant}.events
+              WHERE aggregate_type = 'finance.journal_entry' ORDER BY global_position"
+    ))
+    .fetch_all(pool)
+    .await
+    .expect("event store readable");
     let mut balances = Balances::new();
     for payload in payloads {
         let lines: Vec<PostedLine> = match serde_json::from_value(payload).expect("stored event decodes") {

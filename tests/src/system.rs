@@ -228,6 +228,28 @@ impl System {
         self.post_raw(tenant, path, serde_json::to_vec(body).expect("json"), &[]).await
     }
 
+    /// A fresh tenant whose books are open: the default chart of accounts and fiscal year 2026
+    /// in monthly periods, so that [`crate::ledger::entry`] posts. Returns its slug.
+    ///
+    /// # Panics
+    /// When the command API refuses (a failed test).
+    pub async fn ledger_tenant(&self) -> String {
+        let tenant = new_tenant();
+        self.open_books(&tenant).await;
+        tenant
+    }
+
+    /// Loads the default chart and opens fiscal year 2026 for `tenant`.
+    ///
+    /// # Panics
+    /// When the command API refuses (a failed test).
+    pub async fn open_books(&self, tenant: &str) {
+        let chart = self.post(tenant, "/v1/chart-of-accounts/default", &Value::Null).await;
+        assert_eq!(chart.status, StatusCode::CREATED, "default chart: {}", chart.body);
+        let year = self.post(tenant, "/v1/fiscal-years", &crate::ledger::fiscal_year(2026)).await;
+        assert_eq!(year.status, StatusCode::CREATED, "fiscal year: {}", year.body);
+    }
+
     /// `GET` from the query API as `tenant`, waiting for `min_position` when given.
     pub async fn get(&self, tenant: &str, path: &str, min_position: Option<i64>) -> Answer {
         let mut request = self.http.get(format!("{}{path}", self.query_url)).header("x-tenant-id", tenant);
@@ -253,12 +275,18 @@ impl System {
         consumer
     }
 
-    /// Number of rows in `table` of `tenant`'s schema (0 when the schema does not exist).
+    /// Number of rows in `table` of `tenant`'s schema, which may end in a `WHERE` clause (0 when
+    /// the schema does not exist).
     pub async fn count(&self, tenant: &str, table: &str) -> i64 {
         sqlx::query_scalar(&format!("SELECT count(*) FROM tenant_{tenant}.{table}"))
             .fetch_one(&self.pool)
             .await
             .unwrap_or(0)
+    }
+
+    /// Journal-entry events in `tenant`'s event store (0 when the schema does not exist).
+    pub async fn journal_event_count(&self, tenant: &str) -> i64 {
+        self.count(tenant, "events WHERE aggregate_type = 'finance.journal_entry'").await
     }
 
     /// Outbox rows waiting for `tenant`.

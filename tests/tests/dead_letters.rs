@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use prism_projections::config::ProjectorKind;
 use prism_tests::ledger::entry;
-use prism_tests::system::{new_tenant, System, SystemOptions};
+use prism_tests::system::{System, SystemOptions};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
@@ -28,7 +28,7 @@ async fn a_poison_record_is_dead_lettered_and_the_projector_goes_on() {
         .await
         .unwrap();
 
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let posted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 42)).await;
     let path = format!("/v1/journal-entries/{}", posted.body["entry_id"].as_str().unwrap());
     let found = system.get(&tenant, &path, posted.body["position"].as_i64()).await;

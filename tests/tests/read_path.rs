@@ -5,13 +5,13 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 use prism_tests::ledger::entry;
-use prism_tests::system::{new_tenant, System};
+use prism_tests::system::System;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_posted_and_reversed_entry_is_visible_in_every_read_model() {
     let system = System::start().await;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let posted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 25_000)).await;
     assert_eq!(posted.status, 201, "{}", posted.body);
     let entry_id = posted.body["entry_id"].as_str().unwrap().to_owned();
@@ -77,7 +77,7 @@ async fn a_posted_and_reversed_entry_is_visible_in_every_read_model() {
 #[tokio::test(flavor = "multi_thread")]
 async fn two_tenants_never_see_each_others_entries() {
     let system = System::start().await;
-    let (alpha, beta) = (new_tenant(), new_tenant());
+    let (alpha, beta) = (system.ledger_tenant().await, system.ledger_tenant().await);
     let posted = system.post(&alpha, "/v1/journal-entries", &entry("1000", "3000", 7)).await;
     let beta_posted = system.post(&beta, "/v1/journal-entries", &entry("1000", "3000", 9)).await;
     let entry_id = posted.body["entry_id"].as_str().unwrap();

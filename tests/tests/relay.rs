@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use prism_tests::ledger::entry;
-use prism_tests::system::{eventually, new_tenant, System, SystemOptions};
+use prism_tests::system::{eventually, System, SystemOptions};
 use rdkafka::message::{Headers, Message};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -15,7 +15,7 @@ async fn three_relays_on_one_outbox_publish_each_event_exactly_once() {
     let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
     system.start_relay().await;
     system.start_relay().await;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let entries = 60;
     for i in 0..entries {
         assert_eq!(system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 1 + i)).await.status, 201);

@@ -12,10 +12,13 @@ use std::time::Duration;
 use prism_projections::config::ProjectorKind;
 use prism_tests::env::unique_suffix;
 use prism_tests::ledger::{entry, projected_balances, replayed_balances};
-use prism_tests::system::{eventually, new_tenant, System, SystemOptions};
+use prism_tests::system::{eventually, System, SystemOptions};
 use rdkafka::message::{Headers, Message};
 use serde_json::json;
 use tokio::process::{Child, Command};
+
+/// Posting accounts of the default chart the kill test spreads its entries over.
+const DEBIT_ACCOUNTS: [&str; 7] = ["1000", "1010", "1100", "1200", "1300", "1400", "1500"];
 
 fn spawn_projector(system: &System, kind: ProjectorKind) -> Child {
     let config = system.projector_config(kind);
@@ -42,11 +45,11 @@ async fn applied_lines(system: &System, tenant: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_projector_killed_mid_stream_resumes_without_duplicates_or_loss() {
     let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let entries = 300;
     for i in 0..entries {
-        let posted =
-            system.post(&tenant, "/v1/journal-entries", &entry(&format!("{}", 1000 + i % 7), "3000", 100 + i)).await;
+        let debit = DEBIT_ACCOUNTS[usize::try_from(i).unwrap() % DEBIT_ACCOUNTS.len()];
+        let posted = system.post(&tenant, "/v1/journal-entries", &entry(debit, "3000", 100 + i)).await;
         assert_eq!(posted.status, 201);
     }
     let mut projector = spawn_projector(&system, ProjectorKind::Postgres);
@@ -147,7 +150,7 @@ async fn commands_accepted_while_kafka_is_down_arrive_in_order_once_it_is_back()
         kafka_brokers: Some(broker.brokers()),
     })
     .await;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let first = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 1)).await;
     assert_eq!(
         system

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use prism_tests::ledger::entry;
-use prism_tests::system::{eventually, new_tenant, System, SystemOptions, BODY_LIMIT_BYTES};
+use prism_tests::system::{eventually, System, SystemOptions, BODY_LIMIT_BYTES};
 use rdkafka::message::{Headers, Message};
 use schema_registry_converter::async_impl::easy_avro::EasyAvroDecoder;
 use schema_registry_converter::async_impl::schema_registry::SrSettings;
@@ -39,7 +39,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_posted_entry_reaches_the_topic_as_registered_avro_with_envelope_headers() {
     let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let posted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 12_500)).await;
     assert_eq!(posted.status, 201, "{}", posted.body);
     let entry_id = posted.body["entry_id"].as_str().unwrap().to_owned();
@@ -121,6 +121,12 @@ fn bad_requests() -> Vec<(&'static str, Vec<u8>, u16, Option<&'static str>)> {
         {"account": "1000", "debit": 5, "currency": "EUR"}, {"account": "3000", "credit": 5, "currency": "eur"}]});
     let wrong_type = json!({"date": "2026-11-25", "description": "x", "lines": [
         {"account": "1000", "debit": "5", "currency": "EUR"}, {"account": "3000", "credit": 5, "currency": "EUR"}]});
+    let unknown_account = json!({"date": "2026-11-25", "description": "x", "lines": [
+        {"account": "1000", "debit": 5, "currency": "EUR"}, {"account": "9999", "credit": 5, "currency": "EUR"}]});
+    let header_account = json!({"date": "2026-11-25", "description": "x", "lines": [
+        {"account": "11", "debit": 5, "currency": "EUR"}, {"account": "3000", "credit": 5, "currency": "EUR"}]});
+    let outside_fiscal_years = json!({"date": "2025-12-31", "description": "x", "lines": [
+        {"account": "1000", "debit": 5, "currency": "EUR"}, {"account": "3000", "credit": 5, "currency": "EUR"}]});
     let oversized = vec![b' '; BODY_LIMIT_BYTES + 1];
     vec![
         ("malformed JSON", b"{\"date\": ".to_vec(), 400, None),
@@ -130,6 +136,9 @@ fn bad_requests() -> Vec<(&'static str, Vec<u8>, u16, Option<&'static str>)> {
         ("a negative amount", body(negative), 422, Some("lines[1].credit")),
         ("a bad currency", body(bad_currency), 422, Some("lines[1].currency")),
         ("an amount of the wrong type", body(wrong_type), 422, Some("lines[0].debit")),
+        ("an account not in the chart", body(unknown_account), 422, Some("lines[1].account")),
+        ("a header account", body(header_account), 422, Some("lines[0].account")),
+        ("a date in no fiscal year", body(outside_fiscal_years), 422, Some("date")),
         ("a body over the size limit", oversized, 413, None),
     ]
 }
@@ -137,7 +146,7 @@ fn bad_requests() -> Vec<(&'static str, Vec<u8>, u16, Option<&'static str>)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_requests_get_problem_details_and_leave_no_event_outbox_row_or_message() {
     let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let accepted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 10)).await;
     assert_eq!(accepted.status, 201);
     let entry_id = accepted.body["entry_id"].as_str().unwrap().to_owned();
@@ -180,20 +189,20 @@ async fn bad_requests_get_problem_details_and_leave_no_event_outbox_row_or_messa
     assert_eq!(stale.status, 409, "{}", stale.body);
     assert_eq!(stale.body["current_version"], 1);
 
-    assert_eq!(system.count(&tenant, "events").await, 1, "only the accepted entry was stored");
+    assert_eq!(system.journal_event_count(&tenant).await, 1, "only the accepted entry was stored");
     eventually(Duration::from_secs(10), "an empty outbox", || async {
         (system.outbox_depth(&tenant).await == 0).then_some(())
     })
     .await;
     let messages = read_topic(&system, Duration::from_secs(3)).await;
     assert_eq!(messages.len(), 1, "only the accepted entry was published");
-    assert_eq!(system.count("Not_A_Tenant", "events").await, 0);
+    assert_eq!(system.journal_event_count("Not_A_Tenant").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_reversals_of_one_entry_let_exactly_one_win() {
     let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     let posted = system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", 10)).await;
     let path = format!("/v1/journal-entries/{}/reverse", posted.body["entry_id"].as_str().unwrap());
     let reason = json!({"reason": "duplicate"});
@@ -203,5 +212,5 @@ async fn concurrent_reversals_of_one_entry_let_exactly_one_win() {
     let conflicts = answers.iter().filter(|a| a.status == 409).count();
     assert_eq!(won, 1, "exactly one reversal is accepted");
     assert_eq!(conflicts, 7, "the others conflict: {:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
-    assert_eq!(system.count(&tenant, "events").await, 2);
+    assert_eq!(system.journal_event_count(&tenant).await, 2);
 }

@@ -22,6 +22,8 @@ pub trait SqlWriter: Send + Sync + 'static {
     const NAME: &'static str;
     /// Migration sets the projector needs in each tenant schema.
     const SETS: &'static [MigrationSet];
+    /// Aggregate types whose events it writes.
+    const AGGREGATE_TYPES: &'static [&'static str];
 
     /// Writes `events` — all of the tenant schema `schema` (quoted), in partition order,
     /// without repeats — within `tx`. Events applied before (redelivered) must change nothing.
@@ -63,6 +65,10 @@ impl<W: SqlWriter> SqlProjection<W> {
 
 #[async_trait::async_trait]
 impl<W: SqlWriter> Projection for SqlProjection<W> {
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        W::AGGREGATE_TYPES
+    }
+
     async fn resume_offsets(&self, topic: &str) -> Result<Option<HashMap<i32, i64>>, ProjectionError> {
         Ok(Some(stored_offsets(&self.pool, W::NAME, topic).await?))
     }

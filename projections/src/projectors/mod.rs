@@ -1,5 +1,6 @@
 //! The projectors, one per read-model store, and the factory the binary uses.
 
+pub mod books;
 pub mod checkpoint;
 pub mod mongo;
 pub mod postgres;

@@ -4,11 +4,12 @@
 //! ids and updates are guarded by the aggregate sequence. Kafka offsets are committed by
 //! the runtime after the writes.
 
+use cqrs_es::Aggregate;
 use mongodb::bson::{doc, Bson, Document};
 use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::{Client, Collection};
 use prism_aggregates::finance::journal_entry::{
-    JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+    JournalEntry, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
 
 use crate::decode::ProjectedEvent;
@@ -46,6 +47,10 @@ impl DocumentProjection {
 
 #[async_trait::async_trait]
 impl Projection for DocumentProjection {
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[JournalEntry::TYPE]
+    }
+
     async fn resume_offsets(
         &self,
         _topic: &str,
@@ -61,7 +66,8 @@ impl Projection for DocumentProjection {
             let entries = database.collection::<Document>(ENTRIES);
             let mut postings = Vec::new();
             for event in &group {
-                match &event.event {
+                let Some(journal_entry) = event.event.journal_entry() else { continue };
+                match journal_entry {
                     JournalEntryEvent::JournalEntryPosted(posted) => postings.push(posted_document(posted, event)),
                     JournalEntryEvent::JournalEntryReversed(reversed) => {
                         insert_new(&entries, std::mem::take(&mut postings)).await?;

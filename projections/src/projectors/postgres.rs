@@ -1,28 +1,33 @@
 //! The Postgres ledger projection: journal entries with their lines and running balances
-//! per account and currency, in the tenant's schema. A batch of postings becomes three
-//! set-based statements (entries, lines, balance changes); a reversal is applied in order
-//! with an update guarded by the aggregate sequence. Offsets and applied positions share
-//! the transaction (see [`SqlProjection`]).
+//! per account and currency, in the tenant's schema, plus the books they are read with
+//! (chart of accounts and fiscal calendar, see [`super::books`]). A batch of postings
+//! becomes three set-based statements (entries, lines, balance changes); a reversal is
+//! applied in order with an update guarded by the aggregate sequence. Offsets and applied
+//! positions share the transaction (see [`SqlProjection`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use cqrs_es::Aggregate;
+use prism_aggregates::finance::calendar::FiscalCalendar;
+use prism_aggregates::finance::chart::ChartOfAccounts;
 use prism_aggregates::finance::journal_entry::{
-    JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+    JournalEntry, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::books;
 use super::checkpoint::{SqlProjection, SqlWriter};
-use crate::decode::ProjectedEvent;
+use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::projection::ProjectionError;
 
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "postgres";
 
-/// Writes journal-entry events into the Postgres ledger tables.
+/// Writes journal-entry, chart and calendar events into the Postgres ledger tables.
 pub struct LedgerWriter;
 
 /// The projection built on [`LedgerWriter`].
@@ -32,6 +37,7 @@ pub type LedgerProjection = SqlProjection<LedgerWriter>;
 impl SqlWriter for LedgerWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TENANT];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[JournalEntry::TYPE, ChartOfAccounts::TYPE, FiscalCalendar::TYPE];
 
     async fn write_batch(
         tx: &mut PgConnection,
@@ -40,13 +46,18 @@ impl SqlWriter for LedgerWriter {
     ) -> Result<(), ProjectionError> {
         let mut postings = Vec::new();
         for event in events {
+            let position = event.envelope.global_position;
             match &event.event {
-                JournalEntryEvent::JournalEntryPosted(posted) => postings.push(NewEntry::posted(posted, event)?),
-                JournalEntryEvent::JournalEntryReversed(reversed) => {
+                DomainEvent::JournalEntry(JournalEntryEvent::JournalEntryPosted(posted)) => {
+                    postings.push(NewEntry::posted(posted, event)?);
+                }
+                DomainEvent::JournalEntry(JournalEntryEvent::JournalEntryReversed(reversed)) => {
                     insert_entries(tx, schema, &postings).await?;
                     postings.clear();
                     apply_reversed(tx, schema, reversed, event).await?;
                 }
+                DomainEvent::Chart(chart) => books::apply_chart(tx, schema, chart, position).await?,
+                DomainEvent::Calendar(calendar) => books::apply_calendar(tx, schema, calendar, position).await?,
             }
         }
         insert_entries(tx, schema, &postings).await

@@ -4,7 +4,8 @@
 //! positions share the transaction.
 
 use chrono::{DateTime, Utc};
-use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
+use cqrs_es::Aggregate;
+use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent, PostedLine};
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -26,6 +27,7 @@ pub type PostingsProjection = SqlProjection<PostingsWriter>;
 impl SqlWriter for PostingsWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TIMESERIES];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[JournalEntry::TYPE];
 
     async fn write_batch(
         tx: &mut PgConnection,
@@ -34,7 +36,8 @@ impl SqlWriter for PostingsWriter {
     ) -> Result<(), ProjectionError> {
         let mut rows = Vec::new();
         for event in events {
-            let (entry_id, posted_on, lines) = match &event.event {
+            let Some(journal_entry) = event.event.journal_entry() else { continue };
+            let (entry_id, posted_on, lines) = match journal_entry {
                 JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
                 JournalEntryEvent::JournalEntryReversed(reversed) => {
                     (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)

@@ -1,5 +1,5 @@
-//! Test support: a fresh tenant per test in the real Postgres, read-model rows and
-//! documents seeded directly (the projectors are not under test here), and the query API
+//! Test support: a fresh tenant per test in the real Postgres, read-model rows (ledger,
+//! chart of accounts, fiscal calendar) and documents seeded directly (the projectors are not under test here), and the query API
 //! built in-process on port 0.
 
 #![allow(dead_code, missing_docs)]
@@ -209,6 +209,113 @@ pub async fn seed_entry(pool: &PgPool, tenant: &TenantId, entry: &SeedEntry) {
         .expect("posting inserted");
     }
     tx.commit().await.expect("committed");
+}
+
+/// Marks `original` reversed by `reversal` in `journal_entries`, as the `postgres` projector
+/// does; both must be seeded already (the reversal with the mirror lines).
+pub async fn mark_reversed(pool: &PgPool, tenant: &TenantId, original: &SeedEntry, reversal: &SeedEntry) {
+    let entries = tenant_table(tenant, "journal_entries");
+    sqlx::query(&format!(
+        "UPDATE {entries} SET status = 'reversed', reversed_by_entry_id = $2, reversal_reason = 'entered twice'
+         WHERE entry_id = $1"
+    ))
+    .bind(original.entry_id)
+    .bind(reversal.entry_id)
+    .execute(pool)
+    .await
+    .expect("original marked reversed");
+    sqlx::query(&format!("UPDATE {entries} SET reverses_entry_id = $2 WHERE entry_id = $1"))
+        .bind(reversal.entry_id)
+        .bind(original.entry_id)
+        .execute(pool)
+        .await
+        .expect("reversal linked");
+}
+
+/// An account of the chart to seed; the normal balance follows the type.
+#[derive(Debug, Clone)]
+pub struct SeedAccount {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub account_type: &'static str,
+    pub parent: Option<&'static str>,
+    pub header: bool,
+    pub currency: Option<&'static str>,
+    pub cash: bool,
+    pub status: &'static str,
+}
+
+impl SeedAccount {
+    /// An active, non-header, non-cash account taking any currency, without parent.
+    pub fn new(code: &'static str, name: &'static str, account_type: &'static str) -> Self {
+        Self { code, name, account_type, parent: None, header: false, currency: None, cash: false, status: "active" }
+    }
+}
+
+/// Writes `accounts` into the chart read model.
+pub async fn seed_accounts(pool: &PgPool, tenant: &TenantId, accounts: &[SeedAccount]) {
+    for account in accounts {
+        let normal_balance = if matches!(account.account_type, "asset" | "expense") { "debit" } else { "credit" };
+        sqlx::query(&format!(
+            "INSERT INTO {} (code, name, account_type, normal_balance, parent, header, currency, cash, status, last_position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
+            tenant_table(tenant, "accounts")
+        ))
+        .bind(account.code)
+        .bind(account.name)
+        .bind(account.account_type)
+        .bind(normal_balance)
+        .bind(account.parent)
+        .bind(account.header)
+        .bind(account.currency)
+        .bind(account.cash)
+        .bind(account.status)
+        .execute(pool)
+        .await
+        .expect("account inserted");
+    }
+}
+
+/// One fiscal period to seed: label, number, first day, last day, status, status reason.
+pub type SeedPeriod = (&'static str, i32, &'static str, &'static str, &'static str, Option<&'static str>);
+
+/// Writes a fiscal year and its periods into the calendar read model.
+pub async fn seed_fiscal_year(
+    pool: &PgPool,
+    tenant: &TenantId,
+    year: &str,
+    start: &str,
+    end: &str,
+    periods: &[SeedPeriod],
+) {
+    let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+    sqlx::query(&format!(
+        "INSERT INTO {} (year, start_date, end_date, last_position) VALUES ($1, $2, $3, 1)",
+        tenant_table(tenant, "fiscal_years")
+    ))
+    .bind(year)
+    .bind(day(start))
+    .bind(day(end))
+    .execute(pool)
+    .await
+    .expect("fiscal year inserted");
+    for (period, number, start, end, status, reason) in periods {
+        sqlx::query(&format!(
+            "INSERT INTO {} (period, year, number, start_date, end_date, status, status_reason, last_position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+            tenant_table(tenant, "fiscal_periods")
+        ))
+        .bind(period)
+        .bind(year)
+        .bind(number)
+        .bind(day(start))
+        .bind(day(end))
+        .bind(status)
+        .bind(reason)
+        .execute(pool)
+        .await
+        .expect("fiscal period inserted");
+    }
 }
 
 /// Records that `projector` has applied `position` for `tenant` (Postgres `projection_applied`).

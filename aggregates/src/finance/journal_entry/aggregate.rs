@@ -1,13 +1,16 @@
-//! The journal entry aggregate: [`JournalEntry::decide`] checks every rule and returns
-//! the events, `apply` folds them. Pure — no I/O, no clock, no randomness.
+//! The journal entry aggregate: [`JournalEntry::decide`] checks every rule of the entry
+//! itself and returns the events; `handle` then checks them against the tenant's books
+//! ([`Books::check`]: open period, postable accounts) from the [`BooksSource`] service;
+//! `apply` folds them. Pure — no I/O, no clock, no randomness of its own.
 //!
 //! Rules are checked in a fixed order and the first broken one is reported:
 //! state, tenant, description, source reference, line count, then each line in order
 //! (account, debit/credit presence, amount sign, currency, memo), then per-currency
-//! totals (overflow, then balance, currencies in code order). For a reversal: state,
-//! reason, reversal date.
+//! totals (overflow, then balance, currencies in code order), then the books (period, then
+//! each line's account). For a reversal: state, reason, reversal date, then the books.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use cqrs_es::event_sink::EventSink;
@@ -22,6 +25,7 @@ use super::{
     MAX_DESCRIPTION_CHARS, MAX_LINES, MAX_MEMO_CHARS, MAX_REASON_CHARS, MAX_SOURCE_REFERENCE_CHARS, MIN_LINES,
 };
 use crate::finance::account::AccountCode;
+use crate::finance::books::{Books, BooksSource};
 use crate::money::{Currency, Money};
 use crate::tenant::TenantId;
 
@@ -179,15 +183,20 @@ impl Aggregate for JournalEntry {
     type Command = JournalEntryCommand;
     type Event = JournalEntryEvent;
     type Error = JournalEntryError;
-    type Services = ();
+    type Services = Arc<dyn BooksSource>;
 
     async fn handle(
         &mut self,
         command: Self::Command,
-        _services: &Self::Services,
+        books: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
+        let events = self.decide(command)?;
+        let books: Arc<Books> = books.books().await.map_err(|reason| JournalEntryError::BooksUnavailable { reason })?;
+        for event in &events {
+            books.check(event)?;
+        }
+        for event in events {
             sink.write(event, self).await;
         }
         Ok(())

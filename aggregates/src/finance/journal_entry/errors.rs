@@ -1,7 +1,7 @@
 //! Why a journal entry command was refused: one precise variant per rule, each naming
 //! the JSON path of the input at fault ([`JournalEntryError::field`]), a stable machine
 //! code ([`JournalEntryError::code`]) and its class ([`JournalEntryError::kind`]) so the
-//! HTTP layer maps it once (422 / 404 / 409).
+//! HTTP layer maps it once (422 / 404 / 409) through [`Refusal`].
 
 use std::fmt;
 
@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::finance::account::AccountCodeError;
 use crate::money::{Currency, CurrencyError};
+use crate::refusal::{Refusal, RefusalKind};
 use crate::tenant::TenantIdError;
 
 /// The side of a journal line.
@@ -35,17 +36,6 @@ impl fmt::Display for Side {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// The class of a [`JournalEntryError`], for mapping to a status once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JournalEntryErrorKind {
-    /// The command breaks a rule (HTTP 422).
-    Invalid,
-    /// The entry does not exist yet (HTTP 404).
-    NotFound,
-    /// The entry's state forbids the command (HTTP 409).
-    Conflict,
 }
 
 /// A journal entry command was refused. Line indexes (`line`) are 0-based positions in
@@ -193,16 +183,76 @@ pub enum JournalEntryError {
         /// The original entry date.
         entry_date: NaiveDate,
     },
+
+    /// The entry's date falls in no fiscal year of the calendar.
+    #[error("{date} falls in no fiscal year; open one that covers it first")]
+    NoFiscalYear {
+        /// The command field that carries the date (`entry_date` or `reversal_date`).
+        field: &'static str,
+        /// The date.
+        date: NaiveDate,
+    },
+    /// The entry's date falls in a period that is closed or locked.
+    #[error("{date} falls in fiscal period {period}, which is {status}")]
+    PeriodNotOpen {
+        /// The command field that carries the date (`entry_date` or `reversal_date`).
+        field: &'static str,
+        /// The date.
+        date: NaiveDate,
+        /// The period's label, e.g. `2026-03`.
+        period: String,
+        /// `closed` or `locked`.
+        status: &'static str,
+    },
+    /// A line posts to an account the chart does not have.
+    #[error("lines[{line}].account {code} is not in the chart of accounts")]
+    UnknownAccount {
+        /// 0-based line index.
+        line: usize,
+        /// The account code.
+        code: String,
+    },
+    /// A line posts to a header account, which only groups others.
+    #[error("lines[{line}].account {code} is a header account and takes no postings")]
+    HeaderAccount {
+        /// 0-based line index.
+        line: usize,
+        /// The account code.
+        code: String,
+    },
+    /// A line posts to an archived account.
+    #[error("lines[{line}].account {code} is archived")]
+    ArchivedAccount {
+        /// 0-based line index.
+        line: usize,
+        /// The account code.
+        code: String,
+    },
+    /// A line's currency is not the one its account is restricted to.
+    #[error("lines[{line}].currency is {currency}, but account {code} takes only {account_currency}")]
+    AccountCurrencyMismatch {
+        /// 0-based line index.
+        line: usize,
+        /// The account code.
+        code: String,
+        /// The only currency the account takes.
+        account_currency: Currency,
+        /// The line's currency.
+        currency: Currency,
+    },
+    /// The chart of accounts or fiscal calendar could not be read; nothing was recorded.
+    #[error("the ledger's books could not be read: {reason}")]
+    BooksUnavailable {
+        /// What failed.
+        reason: String,
+    },
 }
 
-impl JournalEntryError {
-    /// JSON path of the command input at fault (`lines[2].debit`, `description`, `lines`),
-    /// or `None` when the refusal stems from the entry's state rather than one input.
-    #[must_use]
-    pub fn field(&self) -> Option<String> {
+impl Refusal for JournalEntryError {
+    fn field(&self) -> Option<String> {
         use JournalEntryError as E;
         let path = match self {
-            E::NotFound | E::AlreadyReversed { .. } => return None,
+            E::NotFound | E::AlreadyReversed { .. } | E::BooksUnavailable { .. } => return None,
             E::AlreadyPosted => "entry_id".to_owned(),
             E::InvalidTenant { .. } => "tenant".to_owned(),
             E::DescriptionBlank | E::DescriptionTooLong { .. } => "description".to_owned(),
@@ -217,13 +267,16 @@ impl JournalEntryError {
             E::MemoTooLong { line, .. } => format!("lines[{line}].memo"),
             E::ReasonBlank | E::ReasonTooLong { .. } => "reason".to_owned(),
             E::ReversalBeforeEntryDate { .. } => "reversal_date".to_owned(),
+            E::NoFiscalYear { field, .. } | E::PeriodNotOpen { field, .. } => (*field).to_owned(),
+            E::UnknownAccount { line, .. } | E::HeaderAccount { line, .. } | E::ArchivedAccount { line, .. } => {
+                format!("lines[{line}].account")
+            }
+            E::AccountCurrencyMismatch { line, .. } => format!("lines[{line}].currency"),
         };
         Some(path)
     }
 
-    /// Stable machine-readable code, e.g. `unbalanced`, `too_few_lines`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         use JournalEntryError as E;
         match self {
             E::AlreadyPosted => "already_posted",
@@ -247,18 +300,22 @@ impl JournalEntryError {
             E::ReasonBlank => "reason_blank",
             E::ReasonTooLong { .. } => "reason_too_long",
             E::ReversalBeforeEntryDate { .. } => "reversal_before_entry_date",
+            E::NoFiscalYear { .. } => "no_fiscal_year",
+            E::PeriodNotOpen { .. } => "period_not_open",
+            E::UnknownAccount { .. } => "unknown_account",
+            E::HeaderAccount { .. } => "header_account",
+            E::ArchivedAccount { .. } => "archived_account",
+            E::AccountCurrencyMismatch { .. } => "account_currency_mismatch",
+            E::BooksUnavailable { .. } => "books_unavailable",
         }
     }
 
-    /// Whether the command broke a rule, addressed a missing entry, or conflicts with state.
-    #[must_use]
-    pub fn kind(&self) -> JournalEntryErrorKind {
+    fn kind(&self) -> RefusalKind {
         match self {
-            JournalEntryError::NotFound => JournalEntryErrorKind::NotFound,
-            JournalEntryError::AlreadyPosted | JournalEntryError::AlreadyReversed { .. } => {
-                JournalEntryErrorKind::Conflict
-            }
-            _ => JournalEntryErrorKind::Invalid,
+            JournalEntryError::NotFound => RefusalKind::NotFound,
+            JournalEntryError::BooksUnavailable { .. } => RefusalKind::Unavailable,
+            JournalEntryError::AlreadyPosted | JournalEntryError::AlreadyReversed { .. } => RefusalKind::Conflict,
+            _ => RefusalKind::Invalid,
         }
     }
 }

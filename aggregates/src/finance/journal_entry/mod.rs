@@ -18,7 +18,7 @@ mod tests;
 
 pub use aggregate::{reversal_entry_id_for, JournalEntry, JournalEntryStatus};
 pub use commands::{JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry};
-pub use errors::{JournalEntryError, JournalEntryErrorKind, Side};
+pub use errors::{JournalEntryError, Side};
 pub use events::{lines_balance, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine};
 
 /// Fewest lines an entry may have.

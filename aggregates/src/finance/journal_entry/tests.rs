@@ -1,18 +1,59 @@
 //! Given–when–then tests for every journal entry rule, property tests for the
 //! balancing invariant, and the contract test that keeps events and Avro schemas in step.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use cqrs_es::test::TestFramework;
 use cqrs_es::{Aggregate, DomainEvent};
 use uuid::Uuid;
 
 use super::*;
-use crate::finance::account::AccountCodeError;
+use crate::finance::account::{AccountCode, AccountCodeError};
+use crate::finance::books::{Books, BooksSource};
+use crate::finance::calendar::{CalendarEvent, FiscalYearOpened, PeriodSpan};
+use crate::finance::chart::{AccountOpened, ChartEvent};
 use crate::money::{Currency, CurrencyError};
+use crate::refusal::{Refusal, RefusalKind};
 use crate::tenant::TenantIdError;
 
+/// Books with every `account` open (as a plain asset account) and one fiscal period from
+/// `from` to `to`.
+fn open_books<'a>(accounts: impl IntoIterator<Item = &'a str>, from: NaiveDate, to: NaiveDate) -> Books {
+    let mut books = Books::default();
+    for code in accounts {
+        books.apply_chart(ChartEvent::AccountOpened(AccountOpened {
+            code: code.to_owned(),
+            name: format!("Account {code}"),
+            account_type: "asset".to_owned(),
+            normal_balance: "debit".to_owned(),
+            parent: None,
+            header: false,
+            currency: None,
+            cash: false,
+        }));
+    }
+    let span = PeriodSpan { period: "T-01".to_owned(), number: 1, start_date: from, end_date: to };
+    books.apply_calendar(CalendarEvent::FiscalYearOpened(FiscalYearOpened {
+        year: "T".to_owned(),
+        start_date: from,
+        end_date: to,
+        periods: vec![span],
+    }));
+    books
+}
+
+/// The accounts the examples post to, open all through 2026.
+fn test_books() -> Books {
+    open_books(["1000", "1200", "1210", "4000", "4010", "6100", "9999"], date(2026, 1, 1), date(2026, 12, 31))
+}
+
+fn framework_with(books: Books) -> TestFramework<JournalEntry> {
+    TestFramework::with(Arc::new(books) as Arc<dyn BooksSource>)
+}
+
 fn framework() -> TestFramework<JournalEntry> {
-    TestFramework::with(())
+    framework_with(test_books())
 }
 
 fn entry_id() -> Uuid {
@@ -584,11 +625,11 @@ mod state_and_wire {
 
     #[test]
     fn errors_map_to_one_of_three_kinds() {
-        assert_eq!(JournalEntryError::NotFound.kind(), JournalEntryErrorKind::NotFound);
-        assert_eq!(JournalEntryError::AlreadyPosted.kind(), JournalEntryErrorKind::Conflict);
+        assert_eq!(JournalEntryError::NotFound.kind(), RefusalKind::NotFound);
+        assert_eq!(JournalEntryError::AlreadyPosted.kind(), RefusalKind::Conflict);
         let reversed_already = JournalEntryError::AlreadyReversed { reversal_entry_id: String::new() };
-        assert_eq!(reversed_already.kind(), JournalEntryErrorKind::Conflict);
-        assert_eq!(JournalEntryError::ReasonBlank.kind(), JournalEntryErrorKind::Invalid);
+        assert_eq!(reversed_already.kind(), RefusalKind::Conflict);
+        assert_eq!(JournalEntryError::ReasonBlank.kind(), RefusalKind::Invalid);
     }
 
     #[test]
@@ -925,6 +966,12 @@ mod properties {
             })
     }
 
+    /// Books in which every valid account of `lines` is open, through years 2000 to 2102.
+    fn books_accepting(lines: &[JournalLineInput]) -> TestFramework<JournalEntry> {
+        let accounts = lines.iter().map(|line| line.account.as_str()).filter(|code| AccountCode::parse(code).is_ok());
+        framework_with(open_books(accounts, date(2000, 1, 1), date(2102, 12, 31)))
+    }
+
     fn assert_well_formed(lines: &[PostedLine]) {
         assert!(lines_balance(lines), "unbalanced: {lines:?}");
         for (i, line) in lines.iter().enumerate() {
@@ -943,7 +990,7 @@ mod properties {
             lines in arb_raw_lines(),
         ) {
             let input_count = lines.len();
-            let result = framework()
+            let result = books_accepting(&lines)
                 .given_no_previous_events()
                 .when(post(lines))
                 .inspect_result();
@@ -960,7 +1007,7 @@ mod properties {
         #[test]
         fn a_generated_balanced_entry_is_always_accepted(post in arb_balanced_post()) {
             let inputs = post.lines.clone();
-            let events = framework()
+            let events = books_accepting(&inputs)
                 .given_no_previous_events()
                 .when(JournalEntryCommand::Post(post))
                 .inspect_result();
@@ -986,13 +1033,14 @@ mod properties {
             days_later in 0_u64..400,
         ) {
             let entry_date = post.entry_date;
-            let posted = framework()
+            let lines = post.lines.clone();
+            let posted = books_accepting(&lines)
                 .given_no_previous_events()
                 .when(JournalEntryCommand::Post(post))
                 .inspect_result()
                 .unwrap();
             let reversal_date = entry_date + chrono::Days::new(days_later);
-            let events = framework()
+            let events = books_accepting(&lines)
                 .given(posted.clone())
                 .when(reverse(reversal_date, "Generated"))
                 .inspect_result()
@@ -1011,5 +1059,186 @@ mod properties {
                 prop_assert_eq!(o.line_no, r.line_no);
             }
         }
+    }
+}
+
+mod books_checks {
+    use super::*;
+    use crate::finance::calendar::{FiscalPeriodClosed, FiscalPeriodLocked};
+    use crate::finance::chart::AccountArchived;
+
+    fn books_with(change: impl FnOnce(&mut Books)) -> TestFramework<JournalEntry> {
+        let mut books = test_books();
+        change(&mut books);
+        framework_with(books)
+    }
+
+    fn open_account(books: &mut Books, code: &str, header: bool, currency: Option<&str>) {
+        books.apply_chart(ChartEvent::AccountOpened(AccountOpened {
+            code: code.to_owned(),
+            name: format!("Account {code}"),
+            account_type: "asset".to_owned(),
+            normal_balance: "debit".to_owned(),
+            parent: None,
+            header,
+            currency: currency.map(str::to_owned),
+            cash: false,
+        }));
+    }
+
+    fn close_period(books: &mut Books) {
+        books.apply_calendar(CalendarEvent::FiscalPeriodClosed(FiscalPeriodClosed { period: "T-01".to_owned() }));
+    }
+
+    /// A source that cannot be read, like a database that is down.
+    struct Unreachable;
+
+    #[async_trait::async_trait]
+    impl BooksSource for Unreachable {
+        async fn books(&self) -> Result<Arc<Books>, String> {
+            Err("connection refused".to_owned())
+        }
+    }
+
+    fn unreachable_books() -> TestFramework<JournalEntry> {
+        TestFramework::with(Arc::new(Unreachable) as Arc<dyn BooksSource>)
+    }
+
+    fn assert_refused_by(
+        framework: TestFramework<JournalEntry>,
+        given: Vec<JournalEntryEvent>,
+        command: JournalEntryCommand,
+        expected: JournalEntryError,
+        field: Option<&str>,
+        code: &str,
+    ) {
+        assert_eq!(expected.field().as_deref(), field, "field of {expected:?}");
+        assert_eq!(expected.code(), code, "code of {expected:?}");
+        framework.given(given).when(command).then_expect_error(expected);
+    }
+
+    #[test]
+    fn posting_to_an_account_not_in_the_chart_is_refused() {
+        let lines = vec![debit("6100", 5, "EUR"), credit("7777", 5, "EUR")];
+        let expected = JournalEntryError::UnknownAccount { line: 1, code: "7777".to_owned() };
+        assert_refused_by(framework(), vec![], post(lines), expected, Some("lines[1].account"), "unknown_account");
+    }
+
+    #[test]
+    fn posting_to_a_header_account_is_refused() {
+        let books = books_with(|books| open_account(books, "61", true, None));
+        let lines = vec![debit("61", 5, "EUR"), credit("1000", 5, "EUR")];
+        let expected = JournalEntryError::HeaderAccount { line: 0, code: "61".to_owned() };
+        assert_refused_by(books, vec![], post(lines), expected, Some("lines[0].account"), "header_account");
+    }
+
+    #[test]
+    fn posting_to_an_archived_account_is_refused() {
+        let books = books_with(|books| {
+            books.apply_chart(ChartEvent::AccountArchived(AccountArchived { code: "1000".to_owned() }));
+        });
+        let expected = JournalEntryError::ArchivedAccount { line: 1, code: "1000".to_owned() };
+        let command = post(balanced_lines());
+        assert_refused_by(books, vec![], command, expected, Some("lines[1].account"), "archived_account");
+    }
+
+    #[test]
+    fn posting_another_currency_to_a_single_currency_account_is_refused() {
+        let books = books_with(|books| open_account(books, "1020", false, Some("USD")));
+        let lines = vec![debit("1020", 5, "EUR"), credit("1000", 5, "EUR")];
+        let expected = JournalEntryError::AccountCurrencyMismatch {
+            line: 0,
+            code: "1020".to_owned(),
+            account_currency: Currency::parse("USD").unwrap(),
+            currency: eur(),
+        };
+        assert_refused_by(books, vec![], post(lines), expected, Some("lines[0].currency"), "account_currency_mismatch");
+    }
+
+    #[test]
+    fn posting_its_own_currency_to_a_single_currency_account_is_accepted() {
+        let books = books_with(|books| open_account(books, "1020", false, Some("EUR")));
+        let lines = vec![debit("1020", 5, "EUR"), credit("1000", 5, "EUR")];
+        assert!(books.given_no_previous_events().when(post(lines)).inspect_result().is_ok());
+    }
+
+    #[test]
+    fn posting_dated_outside_every_fiscal_year_is_refused() {
+        let command =
+            JournalEntryCommand::Post(PostJournalEntry { entry_date: date(2027, 1, 1), ..post_with(balanced_lines()) });
+        let expected = JournalEntryError::NoFiscalYear { field: "entry_date", date: date(2027, 1, 1) };
+        assert_refused_by(framework(), vec![], command, expected, Some("entry_date"), "no_fiscal_year");
+    }
+
+    #[test]
+    fn posting_on_the_last_day_of_the_fiscal_year_is_accepted() {
+        let command = JournalEntryCommand::Post(PostJournalEntry {
+            entry_date: date(2026, 12, 31),
+            ..post_with(balanced_lines())
+        });
+        assert!(framework().given_no_previous_events().when(command).inspect_result().is_ok());
+    }
+
+    #[test]
+    fn posting_into_a_closed_period_is_refused_naming_the_period() {
+        let expected = JournalEntryError::PeriodNotOpen {
+            field: "entry_date",
+            date: date(2026, 3, 31),
+            period: "T-01".to_owned(),
+            status: "closed",
+        };
+        assert_eq!(expected.to_string(), "2026-03-31 falls in fiscal period T-01, which is closed");
+        let books = books_with(close_period);
+        assert_refused_by(books, vec![], post(balanced_lines()), expected, Some("entry_date"), "period_not_open");
+    }
+
+    #[test]
+    fn posting_into_a_locked_period_is_refused() {
+        let books = books_with(|books| {
+            close_period(books);
+            books.apply_calendar(CalendarEvent::FiscalPeriodLocked(FiscalPeriodLocked { period: "T-01".to_owned() }));
+        });
+        let expected = JournalEntryError::PeriodNotOpen {
+            field: "entry_date",
+            date: date(2026, 3, 31),
+            period: "T-01".to_owned(),
+            status: "locked",
+        };
+        assert_refused_by(books, vec![], post(balanced_lines()), expected, Some("entry_date"), "period_not_open");
+    }
+
+    #[test]
+    fn reversing_into_a_closed_period_is_refused() {
+        let expected = JournalEntryError::PeriodNotOpen {
+            field: "reversal_date",
+            date: date(2026, 4, 2),
+            period: "T-01".to_owned(),
+            status: "closed",
+        };
+        let books = books_with(close_period);
+        let command = reverse(date(2026, 4, 2), "Wrong period");
+        assert_refused_by(books, vec![posted()], command, expected, Some("reversal_date"), "period_not_open");
+    }
+
+    #[test]
+    fn unreadable_books_refuse_the_command_as_unavailable() {
+        let expected = JournalEntryError::BooksUnavailable { reason: "connection refused".to_owned() };
+        assert_eq!(expected.kind(), RefusalKind::Unavailable);
+        assert_refused_by(unreachable_books(), vec![], post(balanced_lines()), expected, None, "books_unavailable");
+    }
+
+    #[test]
+    fn the_entry_itself_is_checked_before_the_books_are_read() {
+        let lines = vec![debit("6100", 5, "EUR"), credit("1000", 4, "EUR")];
+        let expected = JournalEntryError::Unbalanced { currency: eur(), debit_total: 5, credit_total: 4 };
+        assert_refused_by(unreachable_books(), vec![], post(lines), expected, Some("lines"), "unbalanced");
+    }
+
+    #[test]
+    fn the_date_is_checked_before_the_accounts() {
+        let lines = vec![debit("7777", 5, "EUR"), credit("1000", 5, "EUR")];
+        let command = JournalEntryCommand::Post(PostJournalEntry { entry_date: date(2030, 1, 1), ..post_with(lines) });
+        let expected = JournalEntryError::NoFiscalYear { field: "entry_date", date: date(2030, 1, 1) };
+        assert_refused_by(framework(), vec![], command, expected, Some("entry_date"), "no_fiscal_year");
     }
 }

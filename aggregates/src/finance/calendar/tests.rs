@@ -1,0 +1,1198 @@
+//! Given–when–then tests for every fiscal-calendar rule, fold tests for the queries the
+//! journal entry relies on, property tests that periods tile their year, and the contract
+//! test that keeps events and Avro schemas in step.
+
+use chrono::NaiveDate;
+use cqrs_es::test::TestFramework;
+use cqrs_es::{Aggregate, DomainEvent};
+
+use super::aggregate::split_year;
+use super::*;
+use crate::refusal::{Refusal, RefusalKind};
+
+fn framework() -> TestFramework<FiscalCalendar> {
+    TestFramework::with(())
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn span(period: &str, number: i32, start_date: NaiveDate, end_date: NaiveDate) -> PeriodSpan {
+    PeriodSpan { period: period.to_owned(), number, start_date, end_date }
+}
+
+/// The 12 calendar months of `y`, labelled `<y>-01`…`<y>-12`.
+fn months_of(y: i32) -> Vec<PeriodSpan> {
+    (1..=12_u32)
+        .map(|m| {
+            let start = date(y, m, 1);
+            let end = if m == 12 { date(y, 12, 31) } else { date(y, m + 1, 1).pred_opt().unwrap() };
+            span(&format!("{y}-{m:02}"), i32::try_from(m).unwrap(), start, end)
+        })
+        .collect()
+}
+
+fn year_opened_payload(y: i32) -> FiscalYearOpened {
+    FiscalYearOpened {
+        year: y.to_string(),
+        start_date: date(y, 1, 1),
+        end_date: date(y, 12, 31),
+        periods: months_of(y),
+    }
+}
+
+/// The event `open_year(start_date: <y>-01-01)` records: a calendar year of months.
+fn year_opened(y: i32) -> CalendarEvent {
+    CalendarEvent::FiscalYearOpened(year_opened_payload(y))
+}
+
+fn closed(period: &str) -> CalendarEvent {
+    CalendarEvent::FiscalPeriodClosed(FiscalPeriodClosed { period: period.to_owned() })
+}
+
+fn reopened(period: &str, reason: &str) -> CalendarEvent {
+    CalendarEvent::FiscalPeriodReopened(FiscalPeriodReopened { period: period.to_owned(), reason: reason.to_owned() })
+}
+
+fn locked(period: &str) -> CalendarEvent {
+    CalendarEvent::FiscalPeriodLocked(FiscalPeriodLocked { period: period.to_owned() })
+}
+
+fn open_input(start_date: NaiveDate) -> OpenFiscalYear {
+    OpenFiscalYear { year: None, start_date, end_date: None, period_length: None }
+}
+
+fn open_year(input: OpenFiscalYear) -> CalendarCommand {
+    CalendarCommand::OpenFiscalYear(input)
+}
+
+fn close(period: &str) -> CalendarCommand {
+    CalendarCommand::ClosePeriod { period: period.to_owned() }
+}
+
+fn reopen(period: &str, reason: &str) -> CalendarCommand {
+    CalendarCommand::ReopenPeriod { period: period.to_owned(), reason: reason.to_owned() }
+}
+
+fn lock(period: &str) -> CalendarCommand {
+    CalendarCommand::LockPeriod { period: period.to_owned() }
+}
+
+fn fold(events: impl IntoIterator<Item = CalendarEvent>) -> FiscalCalendar {
+    let mut calendar = FiscalCalendar::default();
+    for event in events {
+        calendar.apply(event);
+    }
+    calendar
+}
+
+/// Given `given`, when `command`, then `expected` — and the error names `field`, `code` and `kind`.
+fn assert_refused(
+    given: Vec<CalendarEvent>,
+    command: CalendarCommand,
+    expected: CalendarError,
+    field: Option<&str>,
+    code: &str,
+    kind: RefusalKind,
+) {
+    assert_eq!(expected.field().as_deref(), field, "field of {expected:?}");
+    assert_eq!(expected.code(), code, "code of {expected:?}");
+    assert_eq!(expected.kind(), kind, "kind of {expected:?}");
+    framework().given(given).when(command).then_expect_error(expected);
+}
+
+/// The one `FiscalYearOpened` that `command` records given `given`.
+fn opened_year(given: Vec<CalendarEvent>, command: CalendarCommand) -> FiscalYearOpened {
+    let events = match framework().given(given).when(command).inspect_result() {
+        Ok(events) => events,
+        Err(error) => panic!("refused: {error}"),
+    };
+    match events.as_slice() {
+        [CalendarEvent::FiscalYearOpened(opened)] => opened.clone(),
+        other => panic!("expected one FiscalYearOpened, got {other:?}"),
+    }
+}
+
+fn bounds(opened: &FiscalYearOpened) -> Vec<(NaiveDate, NaiveDate)> {
+    opened.periods.iter().map(|p| (p.start_date, p.end_date)).collect()
+}
+
+mod opening_a_year {
+    use super::*;
+
+    #[test]
+    fn a_year_from_its_start_date_alone_is_twelve_calendar_months_labelled_by_its_year() {
+        framework()
+            .given_no_previous_events()
+            .when(open_year(open_input(date(2026, 1, 1))))
+            .then_expect_events(vec![year_opened(2026)]);
+    }
+
+    #[test]
+    fn a_july_to_june_year_ends_the_next_june_and_numbers_periods_from_july() {
+        let opened = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { year: Some("FY2026-27".to_owned()), ..open_input(date(2026, 7, 1)) }),
+        );
+        assert_eq!(opened.year, "FY2026-27");
+        assert_eq!((opened.start_date, opened.end_date), (date(2026, 7, 1), date(2027, 6, 30)));
+        assert_eq!(opened.periods.len(), 12);
+        assert_eq!(opened.periods[0], span("FY2026-27-01", 1, date(2026, 7, 1), date(2026, 7, 31)));
+        assert_eq!(opened.periods[6], span("FY2026-27-07", 7, date(2027, 1, 1), date(2027, 1, 31)));
+        assert_eq!(opened.periods[7], span("FY2026-27-08", 8, date(2027, 2, 1), date(2027, 2, 28)));
+        assert_eq!(opened.periods[11], span("FY2026-27-12", 12, date(2027, 6, 1), date(2027, 6, 30)));
+    }
+
+    #[test]
+    fn the_default_label_is_the_start_dates_year() {
+        let opened = opened_year(vec![], open_year(open_input(date(2025, 4, 1))));
+        assert_eq!(opened.year, "2025");
+        assert_eq!(opened.end_date, date(2026, 3, 31));
+        assert_eq!(opened.periods[11].period, "2025-12");
+        let opened = opened_year(vec![], open_year(open_input(date(987, 1, 1))));
+        assert_eq!(opened.year, "0987");
+    }
+
+    #[test]
+    fn a_quarterly_year_has_four_periods() {
+        let opened = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { period_length: Some("quarter".to_owned()), ..open_input(date(2026, 1, 1)) }),
+        );
+        assert_eq!(
+            opened.periods,
+            vec![
+                span("2026-01", 1, date(2026, 1, 1), date(2026, 3, 31)),
+                span("2026-02", 2, date(2026, 4, 1), date(2026, 6, 30)),
+                span("2026-03", 3, date(2026, 7, 1), date(2026, 9, 30)),
+                span("2026-04", 4, date(2026, 10, 1), date(2026, 12, 31)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_explicit_month_period_length_is_the_default() {
+        let explicit = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { period_length: Some("month".to_owned()), ..open_input(date(2026, 1, 1)) }),
+        );
+        assert_eq!(CalendarEvent::FiscalYearOpened(explicit), year_opened(2026));
+    }
+
+    #[test]
+    fn a_short_year_clips_its_last_period_to_the_end_date() {
+        let opened = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { end_date: Some(date(2026, 3, 15)), ..open_input(date(2026, 1, 1)) }),
+        );
+        assert_eq!(
+            bounds(&opened),
+            [
+                (date(2026, 1, 1), date(2026, 1, 31)),
+                (date(2026, 2, 1), date(2026, 2, 28)),
+                (date(2026, 3, 1), date(2026, 3, 15)),
+            ]
+        );
+        let quarterly = opened_year(
+            vec![],
+            open_year(OpenFiscalYear {
+                end_date: Some(date(2026, 8, 31)),
+                period_length: Some("quarter".to_owned()),
+                ..open_input(date(2026, 1, 1))
+            }),
+        );
+        assert_eq!(
+            bounds(&quarterly),
+            [
+                (date(2026, 1, 1), date(2026, 3, 31)),
+                (date(2026, 4, 1), date(2026, 6, 30)),
+                (date(2026, 7, 1), date(2026, 8, 31)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_one_day_year_has_one_period() {
+        let opened = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { end_date: Some(date(2026, 1, 1)), ..open_input(date(2026, 1, 1)) }),
+        );
+        assert_eq!(opened.periods, [span("2026-01", 1, date(2026, 1, 1), date(2026, 1, 1))]);
+    }
+
+    #[test]
+    fn a_year_starting_mid_month_has_periods_from_that_day_of_each_month() {
+        let opened = opened_year(vec![], open_year(open_input(date(2026, 4, 6))));
+        assert_eq!(opened.end_date, date(2027, 4, 5));
+        assert_eq!(opened.periods[0], span("2026-01", 1, date(2026, 4, 6), date(2026, 5, 5)));
+        assert_eq!(opened.periods[11], span("2026-12", 12, date(2027, 3, 6), date(2027, 4, 5)));
+    }
+
+    #[test]
+    fn a_year_starting_on_the_31st_clamps_period_starts_to_month_ends() {
+        let opened = opened_year(vec![], open_year(open_input(date(2024, 1, 31))));
+        assert_eq!(opened.end_date, date(2025, 1, 30));
+        assert_eq!(
+            bounds(&opened)[..3],
+            [
+                (date(2024, 1, 31), date(2024, 2, 28)),
+                (date(2024, 2, 29), date(2024, 3, 30)),
+                (date(2024, 3, 31), date(2024, 4, 29)),
+            ]
+        );
+        assert_eq!(opened.periods.len(), 12);
+    }
+
+    #[test]
+    fn a_twenty_four_month_year_is_accepted_with_twenty_four_periods() {
+        let opened = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { end_date: Some(date(2027, 12, 31)), ..open_input(date(2026, 1, 1)) }),
+        );
+        assert_eq!(opened.periods.len(), MAX_PERIODS);
+        assert_eq!(opened.periods[23], span("2026-24", 24, date(2027, 12, 1), date(2027, 12, 31)));
+        let quarterly = opened_year(
+            vec![],
+            open_year(OpenFiscalYear {
+                end_date: Some(date(2027, 12, 31)),
+                period_length: Some("quarter".to_owned()),
+                ..open_input(date(2026, 1, 1))
+            }),
+        );
+        assert_eq!(quarterly.periods.len(), 8);
+    }
+
+    #[test]
+    fn a_year_one_day_longer_than_twenty_four_months_is_rejected() {
+        assert_refused(
+            vec![],
+            open_year(OpenFiscalYear { end_date: Some(date(2028, 1, 1)), ..open_input(date(2026, 1, 1)) }),
+            CalendarError::YearTooLong {
+                start_date: date(2026, 1, 1),
+                end_date: date(2028, 1, 1),
+                latest: date(2027, 12, 31),
+            },
+            Some("end_date"),
+            "year_too_long",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn an_end_date_before_the_start_date_is_rejected() {
+        assert_refused(
+            vec![],
+            open_year(OpenFiscalYear { end_date: Some(date(2025, 12, 31)), ..open_input(date(2026, 1, 1)) }),
+            CalendarError::EndBeforeStart { start_date: date(2026, 1, 1), end_date: date(2025, 12, 31) },
+            Some("end_date"),
+            "end_before_start",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn the_period_limit_is_never_reached_through_the_year_length_limit() {
+        // 25 monthly periods need a year longer than 24 months, which is refused first; the
+        // period limit is a second line of defence, checked on the split itself.
+        let spans = split_year(date(2026, 1, 1), date(2028, 1, 31), PeriodLength::Month);
+        assert_eq!(spans.len(), 25);
+        assert_eq!(split_year(date(2026, 1, 1), date(2027, 12, 31), PeriodLength::Month).len(), MAX_PERIODS);
+        let error = CalendarError::TooManyPeriods { count: 25, max: MAX_PERIODS };
+        assert_eq!(error.to_string(), "the year would have 25 periods; at most 24 are allowed");
+        assert_eq!((error.field().as_deref(), error.code()), (Some("period_length"), "too_many_periods"));
+        assert_refused(
+            vec![],
+            open_year(OpenFiscalYear { end_date: Some(date(2028, 1, 31)), ..open_input(date(2026, 1, 1)) }),
+            CalendarError::YearTooLong {
+                start_date: date(2026, 1, 1),
+                end_date: date(2028, 1, 31),
+                latest: date(2027, 12, 31),
+            },
+            Some("end_date"),
+            "year_too_long",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn an_unknown_period_length_is_rejected() {
+        for length in ["", "Month", "week", "quarterly", "year"] {
+            assert_refused(
+                vec![],
+                open_year(OpenFiscalYear { period_length: Some(length.to_owned()), ..open_input(date(2026, 1, 1)) }),
+                CalendarError::InvalidPeriodLength { period_length: length.to_owned() },
+                Some("period_length"),
+                "invalid_period_length",
+                RefusalKind::Invalid,
+            );
+        }
+    }
+
+    #[test]
+    fn an_invalid_year_label_is_rejected() {
+        let too_long = "Y".repeat(MAX_YEAR_LABEL_CHARS + 1);
+        let cases = [
+            ("", YearLabelError::Empty),
+            ("-2026", YearLabelError::MustStartAlphanumeric),
+            ("FY 2026", YearLabelError::InvalidCharacter { found: ' ', position: 2 }),
+            ("2026/27", YearLabelError::InvalidCharacter { found: '/', position: 4 }),
+            ("2026.1", YearLabelError::InvalidCharacter { found: '.', position: 4 }),
+            ("FY2026é", YearLabelError::InvalidCharacter { found: 'é', position: 6 }),
+            (too_long.as_str(), YearLabelError::TooLong { chars: 21, max: 20 }),
+        ];
+        for (year, reason) in cases {
+            assert_refused(
+                vec![],
+                open_year(OpenFiscalYear { year: Some(year.to_owned()), ..open_input(date(2026, 1, 1)) }),
+                CalendarError::InvalidYear { year: year.to_owned(), reason },
+                Some("year"),
+                "invalid_year",
+                RefusalKind::Invalid,
+            );
+        }
+    }
+
+    #[test]
+    fn a_label_at_the_length_limit_is_accepted() {
+        let year = "FY-2026-a".to_owned() + &"9".repeat(MAX_YEAR_LABEL_CHARS - 9);
+        let opened =
+            opened_year(vec![], open_year(OpenFiscalYear { year: Some(year.clone()), ..open_input(date(2026, 1, 1)) }));
+        assert_eq!(opened.periods[0].period, format!("{year}-01"));
+    }
+
+    #[test]
+    fn a_label_already_in_the_calendar_is_a_conflict() {
+        assert_refused(
+            vec![year_opened(2026)],
+            open_year(OpenFiscalYear { year: Some("2026".to_owned()), ..open_input(date(2030, 1, 1)) }),
+            CalendarError::YearExists { year: "2026".to_owned() },
+            Some("year"),
+            "year_exists",
+            RefusalKind::Conflict,
+        );
+    }
+
+    #[test]
+    fn a_year_overlapping_another_is_rejected_naming_it() {
+        let expected = CalendarError::OverlapsYear {
+            year: "2026".to_owned(),
+            start_date: date(2026, 1, 1),
+            end_date: date(2026, 12, 31),
+        };
+        assert_eq!(expected.to_string(), "the year overlaps fiscal year 2026 (2026-01-01 to 2026-12-31)");
+        // starts inside
+        assert_refused(
+            vec![year_opened(2026)],
+            open_year(OpenFiscalYear { year: Some("FY26-27".to_owned()), ..open_input(date(2026, 7, 1)) }),
+            expected.clone(),
+            Some("start_date"),
+            "overlaps_year",
+            RefusalKind::Invalid,
+        );
+        // ends on its first day
+        assert_refused(
+            vec![year_opened(2026)],
+            open_year(open_input(date(2025, 1, 2))),
+            expected.clone(),
+            Some("start_date"),
+            "overlaps_year",
+            RefusalKind::Invalid,
+        );
+        // contains it
+        assert_refused(
+            vec![year_opened(2026)],
+            open_year(OpenFiscalYear { end_date: Some(date(2026, 12, 31)), ..open_input(date(2025, 1, 1)) }),
+            expected,
+            Some("start_date"),
+            "overlaps_year",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn an_overlap_with_several_years_names_the_earliest() {
+        assert_refused(
+            vec![year_opened(2027), year_opened(2026)],
+            open_year(OpenFiscalYear {
+                year: Some("LONG".to_owned()),
+                end_date: Some(date(2027, 6, 30)),
+                ..open_input(date(2026, 7, 1))
+            }),
+            CalendarError::OverlapsYear {
+                year: "2026".to_owned(),
+                start_date: date(2026, 1, 1),
+                end_date: date(2026, 12, 31),
+            },
+            Some("start_date"),
+            "overlaps_year",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn adjacent_years_and_a_gap_between_years_are_accepted() {
+        assert_eq!(opened_year(vec![year_opened(2026)], open_year(open_input(date(2027, 1, 1)))).year, "2027");
+        assert_eq!(opened_year(vec![year_opened(2026)], open_year(open_input(date(2025, 1, 1)))).year, "2025");
+        assert_eq!(opened_year(vec![year_opened(2026)], open_year(open_input(date(2028, 3, 1)))).year, "2028");
+    }
+
+    #[test]
+    fn the_first_broken_rule_is_reported() {
+        // label before end date
+        assert_refused(
+            vec![],
+            open_year(OpenFiscalYear {
+                year: Some("bad label".to_owned()),
+                end_date: Some(date(2000, 1, 1)),
+                ..open_input(date(2026, 1, 1))
+            }),
+            CalendarError::InvalidYear {
+                year: "bad label".to_owned(),
+                reason: YearLabelError::InvalidCharacter { found: ' ', position: 3 },
+            },
+            Some("year"),
+            "invalid_year",
+            RefusalKind::Invalid,
+        );
+        // label unused before overlap and dates
+        assert_refused(
+            vec![year_opened(2026)],
+            open_year(OpenFiscalYear { end_date: Some(date(2000, 1, 1)), ..open_input(date(2026, 1, 1)) }),
+            CalendarError::YearExists { year: "2026".to_owned() },
+            Some("year"),
+            "year_exists",
+            RefusalKind::Conflict,
+        );
+        // end date before period length
+        assert_refused(
+            vec![],
+            open_year(OpenFiscalYear {
+                end_date: Some(date(2025, 1, 1)),
+                period_length: Some("week".to_owned()),
+                ..open_input(date(2026, 1, 1))
+            }),
+            CalendarError::EndBeforeStart { start_date: date(2026, 1, 1), end_date: date(2025, 1, 1) },
+            Some("end_date"),
+            "end_before_start",
+            RefusalKind::Invalid,
+        );
+        // period length before overlap
+        assert_refused(
+            vec![year_opened(2026)],
+            open_year(OpenFiscalYear {
+                year: Some("X".to_owned()),
+                period_length: Some("week".to_owned()),
+                ..open_input(date(2026, 1, 1))
+            }),
+            CalendarError::InvalidPeriodLength { period_length: "week".to_owned() },
+            Some("period_length"),
+            "invalid_period_length",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn years_at_the_end_of_the_calendar_clip_rather_than_overflow() {
+        let start = NaiveDate::MAX.checked_sub_months(chrono::Months::new(3)).unwrap();
+        let opened = opened_year(vec![], open_year(open_input(start)));
+        assert_eq!(opened.end_date, NaiveDate::MAX);
+        assert_eq!(opened.periods.last().unwrap().end_date, NaiveDate::MAX);
+        assert!(opened.periods.len() <= 4);
+    }
+}
+
+mod period_lifecycle {
+    use super::*;
+
+    #[test]
+    fn closing_an_open_period_records_fiscal_period_closed() {
+        framework().given(vec![year_opened(2026)]).when(close("2026-03")).then_expect_events(vec![closed("2026-03")]);
+    }
+
+    #[test]
+    fn closing_an_unknown_period_is_not_found() {
+        assert_refused(
+            vec![year_opened(2026)],
+            close("2026-13"),
+            CalendarError::PeriodNotFound { period: "2026-13".to_owned() },
+            Some("period"),
+            "period_not_found",
+            RefusalKind::NotFound,
+        );
+    }
+
+    #[test]
+    fn closing_a_closed_period_is_a_conflict() {
+        assert_refused(
+            vec![year_opened(2026), closed("2026-03")],
+            close("2026-03"),
+            CalendarError::AlreadyClosed { period: "2026-03".to_owned() },
+            None,
+            "already_closed",
+            RefusalKind::Conflict,
+        );
+    }
+
+    #[test]
+    fn closing_a_locked_period_is_a_conflict() {
+        assert_refused(
+            vec![year_opened(2026), closed("2026-03"), locked("2026-03")],
+            close("2026-03"),
+            CalendarError::PeriodLocked { period: "2026-03".to_owned() },
+            None,
+            "period_locked",
+            RefusalKind::Conflict,
+        );
+    }
+
+    #[test]
+    fn reopening_a_closed_period_records_the_reason() {
+        framework()
+            .given(vec![year_opened(2026), closed("2026-03")])
+            .when(reopen("2026-03", "Late supplier invoice"))
+            .then_expect_events(vec![reopened("2026-03", "Late supplier invoice")]);
+    }
+
+    #[test]
+    fn a_period_can_be_closed_and_reopened_again_and_again() {
+        let given = vec![year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice")];
+        framework().given(given.clone()).when(close("2026-03")).then_expect_events(vec![closed("2026-03")]);
+        let mut given = given;
+        given.push(closed("2026-03"));
+        framework()
+            .given(given)
+            .when(reopen("2026-03", "Again"))
+            .then_expect_events(vec![reopened("2026-03", "Again")]);
+    }
+
+    #[test]
+    fn reopening_an_unknown_period_is_not_found_before_the_reason_is_checked() {
+        assert_refused(
+            vec![year_opened(2026)],
+            reopen("2025-03", ""),
+            CalendarError::PeriodNotFound { period: "2025-03".to_owned() },
+            Some("period"),
+            "period_not_found",
+            RefusalKind::NotFound,
+        );
+    }
+
+    #[test]
+    fn reopening_without_a_reason_is_rejected_before_the_status_is_checked() {
+        for reason in ["", " \n "] {
+            assert_refused(
+                vec![year_opened(2026), closed("2026-03")],
+                reopen("2026-03", reason),
+                CalendarError::ReasonBlank,
+                Some("reason"),
+                "reason_blank",
+                RefusalKind::Invalid,
+            );
+        }
+        assert_refused(
+            vec![year_opened(2026)],
+            reopen("2026-03", " "),
+            CalendarError::ReasonBlank,
+            Some("reason"),
+            "reason_blank",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn a_reason_over_the_limit_is_rejected_and_one_at_the_limit_accepted() {
+        let given = vec![year_opened(2026), closed("2026-03")];
+        let reason = "r".repeat(MAX_REASON_CHARS);
+        framework()
+            .given(given.clone())
+            .when(reopen("2026-03", &reason))
+            .then_expect_events(vec![reopened("2026-03", &reason)]);
+        assert_refused(
+            given,
+            reopen("2026-03", &"ü".repeat(MAX_REASON_CHARS + 1)),
+            CalendarError::ReasonTooLong { chars: 501, max: 500 },
+            Some("reason"),
+            "reason_too_long",
+            RefusalKind::Invalid,
+        );
+    }
+
+    #[test]
+    fn reopening_an_open_period_is_a_conflict() {
+        assert_refused(
+            vec![year_opened(2026)],
+            reopen("2026-03", "Why not"),
+            CalendarError::NotClosed { period: "2026-03".to_owned() },
+            None,
+            "not_closed",
+            RefusalKind::Conflict,
+        );
+    }
+
+    #[test]
+    fn a_locked_period_never_reopens() {
+        let expected = CalendarError::PeriodLocked { period: "2026-03".to_owned() };
+        assert_eq!(expected.to_string(), "period 2026-03 is locked; a locked period never reopens or changes");
+        assert_refused(
+            vec![year_opened(2026), closed("2026-03"), locked("2026-03")],
+            reopen("2026-03", "Auditor asked"),
+            expected,
+            None,
+            "period_locked",
+            RefusalKind::Conflict,
+        );
+    }
+
+    #[test]
+    fn locking_a_closed_period_records_fiscal_period_locked() {
+        framework()
+            .given(vec![year_opened(2026), closed("2026-03")])
+            .when(lock("2026-03"))
+            .then_expect_events(vec![locked("2026-03")]);
+    }
+
+    #[test]
+    fn locking_an_unknown_period_is_not_found() {
+        assert_refused(
+            vec![],
+            lock("2026-03"),
+            CalendarError::PeriodNotFound { period: "2026-03".to_owned() },
+            Some("period"),
+            "period_not_found",
+            RefusalKind::NotFound,
+        );
+    }
+
+    #[test]
+    fn locking_an_open_period_is_a_conflict() {
+        assert_refused(
+            vec![year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice")],
+            lock("2026-03"),
+            CalendarError::StillOpen { period: "2026-03".to_owned() },
+            None,
+            "still_open",
+            RefusalKind::Conflict,
+        );
+    }
+
+    #[test]
+    fn locking_a_locked_period_is_a_conflict() {
+        assert_refused(
+            vec![year_opened(2026), closed("2026-03"), locked("2026-03")],
+            lock("2026-03"),
+            CalendarError::AlreadyLocked { period: "2026-03".to_owned() },
+            None,
+            "already_locked",
+            RefusalKind::Conflict,
+        );
+    }
+}
+
+mod queries {
+    use super::*;
+
+    #[test]
+    fn period_for_finds_the_period_on_its_first_and_last_day() {
+        let calendar = fold([year_opened(2026)]);
+        for expected in months_of(2026) {
+            for day in [expected.start_date, expected.end_date] {
+                let period = calendar.period_for(day).unwrap_or_else(|| panic!("no period for {day}"));
+                assert_eq!(period.period(), expected.period, "{day}");
+            }
+        }
+        assert_eq!(calendar.period_for(date(2026, 2, 28)).unwrap().period(), "2026-02");
+        assert_eq!(calendar.period_for(date(2026, 3, 1)).unwrap().period(), "2026-03");
+        assert!(calendar.period_for(date(2025, 12, 31)).is_none());
+        assert!(calendar.period_for(date(2027, 1, 1)).is_none());
+    }
+
+    #[test]
+    fn period_for_in_a_july_to_june_year() {
+        let opened = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { year: Some("FY27".to_owned()), ..open_input(date(2026, 7, 1)) }),
+        );
+        let calendar = fold([CalendarEvent::FiscalYearOpened(opened)]);
+        let label = |d| calendar.period_for(d).map(|p| p.period().to_owned());
+        assert_eq!(label(date(2026, 6, 30)), None);
+        assert_eq!(label(date(2026, 7, 1)).as_deref(), Some("FY27-01"));
+        assert_eq!(label(date(2026, 12, 31)).as_deref(), Some("FY27-06"));
+        assert_eq!(label(date(2027, 1, 1)).as_deref(), Some("FY27-07"));
+        assert_eq!(label(date(2027, 6, 30)).as_deref(), Some("FY27-12"));
+        assert_eq!(label(date(2027, 7, 1)), None);
+        assert_eq!(calendar.year_of(date(2027, 3, 15)).unwrap().year(), "FY27");
+    }
+
+    #[test]
+    fn period_for_in_a_quarterly_year() {
+        let opened = opened_year(
+            vec![],
+            open_year(OpenFiscalYear { period_length: Some("quarter".to_owned()), ..open_input(date(2026, 1, 1)) }),
+        );
+        let calendar = fold([CalendarEvent::FiscalYearOpened(opened)]);
+        let number = |d| calendar.period_for(d).unwrap().number();
+        assert_eq!(number(date(2026, 3, 31)), 1);
+        assert_eq!(number(date(2026, 4, 1)), 2);
+        assert_eq!(number(date(2026, 12, 31)), 4);
+        assert_eq!(calendar.periods().count(), 4);
+    }
+
+    #[test]
+    fn check_open_accepts_a_date_in_an_open_period_and_returns_it() {
+        let calendar = fold([year_opened(2026)]);
+        let period = calendar.check_open(date(2026, 5, 17)).unwrap();
+        assert_eq!(period.period(), "2026-05");
+        assert_eq!(period.year(), "2026");
+        assert_eq!(period.number(), 5);
+        assert_eq!((period.start_date(), period.end_date()), (date(2026, 5, 1), date(2026, 5, 31)));
+        assert_eq!(period.status(), PeriodStatus::Open);
+    }
+
+    #[test]
+    fn check_open_refuses_a_date_outside_every_year() {
+        assert_eq!(FiscalCalendar::default().check_open(date(2026, 1, 1)).unwrap_err(), PeriodRefusal::NoFiscalYear);
+        let calendar = fold([year_opened(2024), year_opened(2026)]);
+        for day in [date(2023, 12, 31), date(2025, 1, 1), date(2025, 7, 1), date(2025, 12, 31), date(2027, 1, 1)] {
+            assert_eq!(calendar.check_open(day).unwrap_err(), PeriodRefusal::NoFiscalYear, "{day}");
+        }
+    }
+
+    #[test]
+    fn check_open_refuses_a_date_in_a_closed_or_locked_period() {
+        let calendar = fold([year_opened(2026), closed("2026-03"), closed("2026-04"), locked("2026-04")]);
+        assert_eq!(
+            calendar.check_open(date(2026, 3, 31)).unwrap_err(),
+            PeriodRefusal::NotOpen { period: "2026-03".to_owned(), status: PeriodStatus::Closed }
+        );
+        assert_eq!(
+            calendar.check_open(date(2026, 4, 1)).unwrap_err(),
+            PeriodRefusal::NotOpen { period: "2026-04".to_owned(), status: PeriodStatus::Locked }
+        );
+        assert!(calendar.check_open(date(2026, 2, 28)).is_ok());
+        assert!(calendar.check_open(date(2026, 5, 1)).is_ok());
+    }
+
+    #[test]
+    fn check_open_accepts_a_reopened_period() {
+        let calendar = fold([year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice")]);
+        assert!(calendar.check_open(date(2026, 3, 10)).is_ok());
+    }
+
+    #[test]
+    fn period_refusals_have_messages_and_stable_codes() {
+        assert_eq!(PeriodRefusal::NoFiscalYear.to_string(), "no fiscal year covers the date");
+        assert_eq!(PeriodRefusal::NoFiscalYear.code(), "no_fiscal_year");
+        let not_open = PeriodRefusal::NotOpen { period: "2026-03".to_owned(), status: PeriodStatus::Locked };
+        assert_eq!(not_open.to_string(), "period 2026-03 is locked");
+        assert_eq!(not_open.code(), "period_not_open");
+    }
+
+    #[test]
+    fn years_and_periods_are_listed_in_date_order_whatever_the_order_they_were_opened_in() {
+        let calendar = fold([year_opened(2027), year_opened(2025), year_opened(2026)]);
+        let years: Vec<&str> = calendar.years().map(FiscalYear::year).collect();
+        assert_eq!(years, ["2025", "2026", "2027"]);
+        let periods: Vec<&str> = calendar.periods().map(Period::period).collect();
+        assert_eq!(periods.len(), 36);
+        assert_eq!((periods[0], periods[12], periods[35]), ("2025-01", "2026-01", "2027-12"));
+        assert!(calendar.periods().zip(calendar.periods().skip(1)).all(|(a, b)| a.end_date() < b.start_date()));
+        assert_eq!(calendar.period_for(date(2026, 1, 1)).unwrap().period(), "2026-01");
+        assert_eq!(calendar.period_for(date(2025, 12, 31)).unwrap().period(), "2025-12");
+    }
+
+    #[test]
+    fn year_of_and_lookups_by_label() {
+        let calendar = fold([year_opened(2026)]);
+        let year = calendar.year_of(date(2026, 12, 31)).unwrap();
+        assert_eq!((year.year(), year.start_date(), year.end_date()), ("2026", date(2026, 1, 1), date(2026, 12, 31)));
+        assert!(year.contains(date(2026, 6, 1)));
+        assert!(calendar.year_of(date(2027, 1, 1)).is_none());
+        assert_eq!(calendar.year("2026"), Some(year));
+        assert!(calendar.year("2027").is_none());
+        assert_eq!(calendar.period("2026-12").unwrap().start_date(), date(2026, 12, 1));
+        assert!(calendar.period("2026-13").is_none());
+    }
+
+    #[test]
+    fn folding_tracks_each_periods_status() {
+        let mut calendar = fold([year_opened(2026)]);
+        let status = |c: &FiscalCalendar| c.period("2026-03").unwrap().status();
+        assert_eq!(status(&calendar), PeriodStatus::Open);
+        calendar.apply(closed("2026-03"));
+        assert_eq!(status(&calendar), PeriodStatus::Closed);
+        calendar.apply(reopened("2026-03", "Late invoice"));
+        assert_eq!(status(&calendar), PeriodStatus::Open);
+        calendar.apply(closed("2026-03"));
+        calendar.apply(locked("2026-03"));
+        assert_eq!(status(&calendar), PeriodStatus::Locked);
+        assert_eq!(calendar.period("2026-04").unwrap().status(), PeriodStatus::Open);
+    }
+
+    #[test]
+    fn aggregate_state_round_trips_through_serde_for_snapshots() {
+        let calendar = fold([year_opened(2026), year_opened(2025), closed("2025-12"), locked("2025-12")]);
+        let json = serde_json::to_string(&calendar).unwrap();
+        assert_eq!(serde_json::from_str::<FiscalCalendar>(&json).unwrap(), calendar);
+    }
+
+    #[test]
+    fn statuses_and_lengths_have_stable_names() {
+        let names = [PeriodStatus::Open, PeriodStatus::Closed, PeriodStatus::Locked].map(PeriodStatus::as_str);
+        assert_eq!(names, ["open", "closed", "locked"]);
+        assert_eq!(PeriodStatus::Locked.to_string(), "locked");
+        assert_eq!(serde_json::to_value(PeriodStatus::Closed).unwrap(), "closed");
+        assert_eq!(PeriodLength::parse("month"), Some(PeriodLength::Month));
+        assert_eq!(PeriodLength::parse("quarter"), Some(PeriodLength::Quarter));
+        assert_eq!(PeriodLength::parse("Quarter"), None);
+        assert_eq!((PeriodLength::Month.months(), PeriodLength::Quarter.months()), (1, 3));
+        assert_eq!((PeriodLength::Month.as_str(), PeriodLength::Quarter.as_str()), ("month", "quarter"));
+        assert_eq!(PeriodLength::default(), PeriodLength::Month);
+    }
+}
+
+mod state_and_wire {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// One of every error, with its field and kind.
+    fn every_error() -> Vec<(CalendarError, Option<&'static str>, RefusalKind)> {
+        use RefusalKind::{Conflict, Invalid, NotFound};
+        let period = || "2026-03".to_owned();
+        let d = date(2026, 1, 1);
+        vec![
+            (CalendarError::InvalidYear { year: String::new(), reason: YearLabelError::Empty }, Some("year"), Invalid),
+            (CalendarError::YearExists { year: "2026".to_owned() }, Some("year"), Conflict),
+            (CalendarError::EndBeforeStart { start_date: d, end_date: d }, Some("end_date"), Invalid),
+            (CalendarError::YearTooLong { start_date: d, end_date: d, latest: d }, Some("end_date"), Invalid),
+            (CalendarError::InvalidPeriodLength { period_length: "week".to_owned() }, Some("period_length"), Invalid),
+            (CalendarError::TooManyPeriods { count: 25, max: 24 }, Some("period_length"), Invalid),
+            (
+                CalendarError::OverlapsYear { year: "2026".to_owned(), start_date: d, end_date: d },
+                Some("start_date"),
+                Invalid,
+            ),
+            (CalendarError::PeriodNotFound { period: period() }, Some("period"), NotFound),
+            (CalendarError::AlreadyClosed { period: period() }, None, Conflict),
+            (CalendarError::PeriodLocked { period: period() }, None, Conflict),
+            (CalendarError::ReasonBlank, Some("reason"), Invalid),
+            (CalendarError::ReasonTooLong { chars: 501, max: 500 }, Some("reason"), Invalid),
+            (CalendarError::NotClosed { period: period() }, None, Conflict),
+            (CalendarError::StillOpen { period: period() }, None, Conflict),
+            (CalendarError::AlreadyLocked { period: period() }, None, Conflict),
+        ]
+    }
+
+    #[test]
+    fn every_error_has_a_unique_snake_case_code_a_field_and_a_kind() {
+        let errors = every_error();
+        let codes: BTreeSet<&str> = errors.iter().map(|(error, _, _)| error.code()).collect();
+        assert_eq!(codes.len(), errors.len(), "codes are unique");
+        for (error, field, kind) in &errors {
+            let code = error.code();
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
+            assert_eq!(error.field().as_deref(), *field, "{code}");
+            assert_eq!(error.kind(), *kind, "{code}");
+        }
+    }
+
+    #[test]
+    fn error_messages_name_the_values() {
+        let error = CalendarError::YearTooLong {
+            start_date: date(2026, 1, 1),
+            end_date: date(2028, 1, 1),
+            latest: date(2027, 12, 31),
+        };
+        assert_eq!(
+            error.to_string(),
+            "end_date 2028-01-01 is too late: a fiscal year starting 2026-01-01 ends 2027-12-31 at the latest"
+        );
+        let error = CalendarError::InvalidYear {
+            year: "FY 26".to_owned(),
+            reason: YearLabelError::InvalidCharacter { found: ' ', position: 2 },
+        };
+        assert_eq!(
+            error.to_string(),
+            "year \"FY 26\" is invalid: year label contains ' ' at position 2; only A-Z, a-z, 0-9 and - are allowed"
+        );
+        assert_eq!(
+            CalendarError::StillOpen { period: "2026-03".to_owned() }.to_string(),
+            "period 2026-03 is still open; close it before locking it"
+        );
+    }
+
+    #[test]
+    fn commands_deserialize_from_api_json_with_optional_fields_omitted() {
+        let json = serde_json::json!({"OpenFiscalYear": {"start_date": "2026-07-01"}});
+        assert_eq!(serde_json::from_value::<CalendarCommand>(json).unwrap(), open_year(open_input(date(2026, 7, 1))));
+        let json = serde_json::json!({"ReopenPeriod": {"period": "2026-03", "reason": "Late invoice"}});
+        assert_eq!(serde_json::from_value::<CalendarCommand>(json).unwrap(), reopen("2026-03", "Late invoice"));
+    }
+
+    #[test]
+    fn a_command_with_a_misspelled_field_is_refused_by_serde() {
+        let json = serde_json::json!({"start_date": "2026-07-01", "period": "month"});
+        assert!(serde_json::from_value::<OpenFiscalYear>(json).is_err());
+        let json = serde_json::json!({"LockPeriod": {"period": "2026-03", "force": true}});
+        assert!(serde_json::from_value::<CalendarCommand>(json).is_err());
+    }
+
+    fn one_of_each_event() -> Vec<CalendarEvent> {
+        vec![year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice"), locked("2026-03")]
+    }
+
+    #[test]
+    fn events_are_externally_tagged_and_round_trip() {
+        for event in one_of_each_event() {
+            let json = serde_json::to_value(&event).unwrap();
+            let object = json.as_object().unwrap();
+            assert_eq!(object.len(), 1);
+            assert!(object.contains_key(&event.event_type()));
+            let back: CalendarEvent = serde_json::from_value(json).unwrap();
+            assert_eq!(back, event);
+        }
+        let json = serde_json::to_value(year_opened(2026)).unwrap();
+        assert_eq!(json["FiscalYearOpened"]["periods"][1]["end_date"], "2026-02-28");
+    }
+
+    #[test]
+    fn event_types_versions_and_aggregate_type_are_stable() {
+        let types: Vec<String> = one_of_each_event().iter().map(DomainEvent::event_type).collect();
+        assert_eq!(types, ["FiscalYearOpened", "FiscalPeriodClosed", "FiscalPeriodReopened", "FiscalPeriodLocked"]);
+        assert!(one_of_each_event().iter().all(|e| e.event_version() == "1"));
+        assert_eq!(FiscalCalendar::TYPE, "finance.fiscal_calendar");
+        assert_eq!(CALENDAR_ID, "calendar");
+    }
+}
+
+mod avro_contract {
+    //! The serde JSON of each event must have exactly the fields of its Avro schema,
+    //! with compatible types, so the wire contract and the Rust types cannot drift.
+
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+
+    const YEAR_OPENED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalYearOpened.avsc");
+    const CLOSED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodClosed.avsc");
+    const REOPENED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodReopened.avsc");
+    const LOCKED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodLocked.avsc");
+
+    fn assert_doc(node: &Value, path: &str) {
+        let doc = node["doc"].as_str().unwrap_or_default();
+        assert!(!doc.trim().is_empty(), "{path}: missing doc");
+    }
+
+    fn check_record(record: &Value, value: &Value, path: &str) {
+        assert_eq!(record["type"], "record", "{path}");
+        assert_eq!(record["namespace"], "prism.finance", "{path}");
+        assert_doc(record, path);
+        let fields = record["fields"].as_array().unwrap();
+        let object = value.as_object().unwrap_or_else(|| panic!("{path}: expected a JSON object, got {value}"));
+        let field_names: BTreeSet<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+        let json_keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
+        assert_eq!(json_keys, field_names, "{path}: serde keys vs Avro fields");
+        for field in fields {
+            let name = field["name"].as_str().unwrap();
+            let field_path = format!("{path}.{name}");
+            assert_doc(field, &field_path);
+            check_value(&field["type"], &object[name], &field_path);
+        }
+    }
+
+    fn check_value(ty: &Value, value: &Value, path: &str) {
+        match ty {
+            Value::String(name) => match name.as_str() {
+                "string" => assert!(value.is_string(), "{path}: {value} is not a string"),
+                "int" => {
+                    assert!(value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()), "{path}: {value} is not an int");
+                }
+                other => panic!("{path}: unexpected Avro type {other}"),
+            },
+            Value::Object(node) => match node["type"].as_str() {
+                Some("int") => {
+                    assert_eq!(node["logicalType"], "date", "{path}");
+                    let text = value.as_str().unwrap_or_default();
+                    assert!(text.parse::<NaiveDate>().is_ok(), "{path}: {value} is not a date");
+                }
+                Some("array") => {
+                    let items = value.as_array().unwrap_or_else(|| panic!("{path}: not array"));
+                    assert!(!items.is_empty(), "{path}: sample must have items");
+                    for (i, item) in items.iter().enumerate() {
+                        check_value(&node["items"], item, &format!("{path}[{i}]"));
+                    }
+                }
+                Some("record") => check_record(ty, value, path),
+                other => panic!("{path}: unexpected Avro type {other:?}"),
+            },
+            other => panic!("{path}: unexpected Avro type {other}"),
+        }
+    }
+
+    fn check_event(avsc: &str, event: &CalendarEvent) {
+        let schema: Value = serde_json::from_str(avsc).unwrap();
+        let event_type = event.event_type();
+        assert_eq!(schema["name"], event_type.as_str());
+        let json = serde_json::to_value(event).unwrap();
+        check_record(&schema, &json[event_type.as_str()], &event_type);
+    }
+
+    #[test]
+    fn fiscal_year_opened_json_matches_its_avro_schema_with_a_nested_period_span_record() {
+        check_event(YEAR_OPENED_AVSC, &year_opened(2026));
+        let schema: Value = serde_json::from_str(YEAR_OPENED_AVSC).unwrap();
+        let periods = schema["fields"].as_array().unwrap().iter().find(|f| f["name"] == "periods").unwrap();
+        assert_eq!(periods["type"]["items"]["name"], "PeriodSpan");
+    }
+
+    #[test]
+    fn period_events_json_match_their_avro_schemas() {
+        check_event(CLOSED_AVSC, &closed("2026-03"));
+        check_event(REOPENED_AVSC, &reopened("2026-03", "Late invoice"));
+        check_event(LOCKED_AVSC, &locked("2026-03"));
+    }
+
+    #[test]
+    fn every_event_decide_records_matches_its_schema() {
+        let quarterly = open_year(OpenFiscalYear {
+            year: Some("FY27".to_owned()),
+            period_length: Some("quarter".to_owned()),
+            ..open_input(date(2027, 1, 1))
+        });
+        let given = vec![year_opened(2026), closed("2026-03"), closed("2026-04")];
+        let commands = [
+            (YEAR_OPENED_AVSC, quarterly),
+            (CLOSED_AVSC, close("2026-05")),
+            (REOPENED_AVSC, reopen("2026-03", "Late invoice")),
+            (LOCKED_AVSC, lock("2026-04")),
+        ];
+        for (avsc, command) in commands {
+            for event in framework().given(given.clone()).when(command).inspect_result().unwrap() {
+                check_event(avsc, &event);
+            }
+        }
+    }
+}
+
+mod properties {
+    use chrono::{Datelike, Months};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn arb_date() -> impl Strategy<Value = NaiveDate> {
+        (1990_i32..2110, 1_u32..=12, 1_u32..=31).prop_map(|(y, m, d)| {
+            // clamp to the month's last day so 29–31 are exercised
+            (0..4).find_map(|back| NaiveDate::from_ymd_opt(y, m, d - back)).unwrap()
+        })
+    }
+
+    fn arb_length() -> impl Strategy<Value = PeriodLength> {
+        prop_oneof![Just(PeriodLength::Month), Just(PeriodLength::Quarter)]
+    }
+
+    /// A year from `start`: the default 12 months, or an end date anywhere up to the limit.
+    fn arb_open() -> impl Strategy<Value = (NaiveDate, Option<u32>, PeriodLength)> {
+        (arb_date(), proptest::option::of(0_u32..=730), arb_length())
+    }
+
+    fn command(start: NaiveDate, extra_days: Option<u32>, length: PeriodLength) -> (OpenFiscalYear, NaiveDate) {
+        let latest = start.checked_add_months(Months::new(MAX_YEAR_MONTHS)).unwrap().pred_opt().unwrap();
+        let end = match extra_days {
+            None => start.checked_add_months(Months::new(DEFAULT_YEAR_MONTHS)).unwrap().pred_opt().unwrap(),
+            Some(days) => (start + chrono::Days::new(u64::from(days))).min(latest),
+        };
+        let input = OpenFiscalYear {
+            year: None,
+            start_date: start,
+            end_date: extra_days.map(|_| end),
+            period_length: Some(length.as_str().to_owned()),
+        };
+        (input, end)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn periods_tile_the_year_exactly_in_order_without_gaps_or_overlaps(
+            (start, extra_days, length) in arb_open(),
+        ) {
+            let (input, end) = command(start, extra_days, length);
+            let opened = opened_year(vec![], open_year(input));
+            prop_assert_eq!(opened.start_date, start);
+            prop_assert_eq!(opened.end_date, end);
+            prop_assert_eq!(opened.year.clone(), format!("{:04}", start.year()));
+            let periods = &opened.periods;
+            prop_assert!(!periods.is_empty() && periods.len() <= MAX_PERIODS);
+            prop_assert_eq!(periods[0].start_date, start);
+            prop_assert_eq!(periods[periods.len() - 1].end_date, end);
+            for (i, period) in periods.iter().enumerate() {
+                let number = i32::try_from(i + 1).unwrap();
+                prop_assert_eq!(period.number, number);
+                prop_assert_eq!(&period.period, &format!("{}-{number:02}", opened.year));
+                prop_assert!(period.start_date <= period.end_date);
+                let k = u32::try_from(i).unwrap() * length.months();
+                prop_assert_eq!(period.start_date, start.checked_add_months(Months::new(k)).unwrap());
+            }
+            for pair in periods.windows(2) {
+                prop_assert_eq!(pair[0].end_date.succ_opt().unwrap(), pair[1].start_date);
+            }
+            if extra_days.is_none() {
+                prop_assert_eq!(periods.len(), 12 / usize::try_from(length.months()).unwrap());
+            }
+        }
+
+        #[test]
+        fn every_day_of_an_opened_year_falls_in_exactly_its_one_period(
+            (start, extra_days, length) in arb_open(),
+            offset in 0_u64..800,
+        ) {
+            let (input, end) = command(start, extra_days, length);
+            let calendar = fold([CalendarEvent::FiscalYearOpened(opened_year(vec![], open_year(input)))]);
+            let day = start + chrono::Days::new(offset);
+            let containing: Vec<&Period> = calendar.periods().filter(|p| p.contains(day)).collect();
+            if day <= end {
+                prop_assert_eq!(containing.len(), 1);
+                prop_assert_eq!(calendar.period_for(day), Some(containing[0]));
+                prop_assert!(calendar.check_open(day).is_ok());
+                prop_assert!(calendar.year_of(day).is_some());
+            } else {
+                prop_assert!(containing.is_empty());
+                prop_assert_eq!(calendar.period_for(day), None);
+                prop_assert_eq!(calendar.check_open(day).unwrap_err(), PeriodRefusal::NoFiscalYear);
+            }
+        }
+
+        #[test]
+        fn years_opened_in_any_order_never_overlap(
+            opens in proptest::collection::vec(arb_open(), 1..8),
+        ) {
+            let mut calendar = FiscalCalendar::default();
+            for (n, (start, extra_days, length)) in opens.into_iter().enumerate() {
+                let (mut input, _) = command(start, extra_days, length);
+                input.year = Some(format!("Y{n}"));
+                if let Ok(events) = calendar.decide(open_year(input)) {
+                    for event in events {
+                        calendar.apply(event);
+                    }
+                }
+            }
+            let years: Vec<&FiscalYear> = calendar.years().collect();
+            for pair in years.windows(2) {
+                prop_assert!(pair[0].end_date() < pair[1].start_date(), "{:?}", pair);
+            }
+            let periods: Vec<&Period> = calendar.periods().collect();
+            for pair in periods.windows(2) {
+                prop_assert!(pair[0].end_date() < pair[1].start_date(), "{:?}", pair);
+            }
+            for period in periods {
+                prop_assert_eq!(calendar.period_for(period.start_date()), Some(period));
+                prop_assert_eq!(calendar.period_for(period.end_date()), Some(period));
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The one query behind every report: `journal_lines` of entries dated in a range, summed
+//! per account and currency and joined with the chart (`accounts`) for name and type. The
+//! sums are `numeric` in Postgres and read back as text into `i64`, so an account whose net
+//! leaves `i64` is refused as [`ReadError::Overflow`] rather than wrapped or rounded.
+
+use chrono::NaiveDate;
+use prism_aggregates::money::Currency;
+use prism_aggregates::tenant::TenantId;
+use sqlx::postgres::PgRow;
+use sqlx::{FromRow, PgPool, Postgres, QueryBuilder, Row};
+
+use crate::error::{absent_if_unprovisioned, ReadError};
+use crate::stores::tenant_table;
+
+/// Which lines a report sums.
+#[derive(Debug, Clone, Copy)]
+pub struct LedgerScope {
+    /// First entry date, inclusive; from the first entry when `None`.
+    pub from: Option<NaiveDate>,
+    /// Last entry date, inclusive.
+    pub to: NaiveDate,
+    /// Only this currency; every currency when `None`.
+    pub currency: Option<Currency>,
+    /// Only accounts of these chart types (dropping accounts not in the chart); every
+    /// account, charted or not, when `None`.
+    pub account_types: Option<&'static [&'static str]>,
+}
+
+/// One account's net movement in one currency over a scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountNet {
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Account code.
+    pub code: String,
+    /// Name from the chart; `None` when the account is not in the chart.
+    pub name: Option<String>,
+    /// Type from the chart (`asset` … `expense`); `None` when the account is not in the chart.
+    pub account_type: Option<String>,
+    /// Debits minus credits, in minor units.
+    pub net_debit_minor: i64,
+}
+
+/// Every account with lines in `scope`, by currency then code (byte order).
+///
+/// # Errors
+/// When the database refuses, or [`ReadError::Overflow`] when a net leaves `i64`.
+pub async fn account_nets(pool: &PgPool, tenant: &TenantId, scope: LedgerScope) -> Result<Vec<AccountNet>, ReadError> {
+    let mut query = QueryBuilder::<Postgres>::new(format!(
+        "SELECT l.currency, l.account AS code, a.name, a.account_type, \
+                (sum(l.debit_minor) - sum(l.credit_minor))::text AS net_debit_minor \
+         FROM {lines} l JOIN {entries} e ON e.entry_id = l.entry_id \
+         LEFT JOIN {accounts} a ON a.code = l.account \
+         WHERE e.entry_date <= ",
+        lines = tenant_table(tenant, "journal_lines"),
+        entries = tenant_table(tenant, "journal_entries"),
+        accounts = tenant_table(tenant, "accounts"),
+    ));
+    query.push_bind(scope.to);
+    if let Some(from) = scope.from {
+        query.push(" AND e.entry_date >= ").push_bind(from);
+    }
+    if let Some(currency) = scope.currency {
+        query.push(" AND l.currency = ").push_bind(currency.as_str());
+    }
+    if let Some(types) = scope.account_types {
+        query.push(" AND a.account_type = ANY(").push_bind(types).push(")");
+    }
+    query.push(
+        " GROUP BY l.currency, l.account, a.name, a.account_type \
+          ORDER BY l.currency COLLATE \"C\", l.account COLLATE \"C\"",
+    );
+    let rows = query.build_query_as::<NetRow>().fetch_all(pool).await;
+    absent_if_unprovisioned(rows, Vec::new())?.into_iter().map(NetRow::into_net).collect()
+}
+
+/// Splits nets ordered by currency into one `(currency, nets)` group per currency; when
+/// `requested` is given, exactly that currency's group, empty when it has no nets.
+#[must_use]
+pub fn by_currency(nets: Vec<AccountNet>, requested: Option<Currency>) -> Vec<(String, Vec<AccountNet>)> {
+    let mut groups: Vec<(String, Vec<AccountNet>)> = Vec::new();
+    for net in nets {
+        match groups.last_mut() {
+            Some((currency, group)) if *currency == net.currency => group.push(net),
+            _ => groups.push((net.currency.clone(), vec![net])),
+        }
+    }
+    if let (Some(requested), true) = (requested, groups.is_empty()) {
+        groups.push((requested.as_str().to_owned(), Vec::new()));
+    }
+    groups
+}
+
+/// A grouped row, the net still as Postgres' `numeric` text.
+struct NetRow {
+    currency: String,
+    code: String,
+    name: Option<String>,
+    account_type: Option<String>,
+    net_debit_minor: String,
+}
+
+impl NetRow {
+    fn into_net(self) -> Result<AccountNet, ReadError> {
+        let net_debit_minor =
+            self.net_debit_minor.parse::<i64>().map_err(|_| ReadError::Overflow("an account's net balance"))?;
+        Ok(AccountNet {
+            currency: self.currency,
+            code: self.code,
+            name: self.name,
+            account_type: self.account_type,
+            net_debit_minor,
+        })
+    }
+}
+
+impl FromRow<'_, PgRow> for NetRow {
+    fn from_row(row: &PgRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            currency: row.try_get("currency")?,
+            code: row.try_get("code")?,
+            name: row.try_get("name")?,
+            account_type: row.try_get("account_type")?,
+            net_debit_minor: row.try_get("net_debit_minor")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(currency: &str, code: &str) -> AccountNet {
+        AccountNet {
+            currency: currency.to_owned(),
+            code: code.to_owned(),
+            name: None,
+            account_type: None,
+            net_debit_minor: 1,
+        }
+    }
+
+    #[test]
+    fn nets_are_grouped_per_currency_in_order() {
+        let groups = by_currency(vec![net("EUR", "1000"), net("EUR", "4000"), net("USD", "1000")], None);
+        let shape: Vec<(&str, usize)> = groups.iter().map(|(c, nets)| (c.as_str(), nets.len())).collect();
+        assert_eq!(shape, [("EUR", 2), ("USD", 1)]);
+    }
+
+    #[test]
+    fn a_requested_currency_without_lines_is_an_empty_group() {
+        let chf = Currency::parse("CHF").unwrap();
+        assert_eq!(by_currency(Vec::new(), Some(chf)), [("CHF".to_owned(), Vec::new())]);
+        assert!(by_currency(Vec::new(), None).is_empty());
+    }
+}

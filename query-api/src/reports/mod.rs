@@ -1,0 +1,61 @@
+//! Financial statements computed from the Postgres ledger read model joined with the chart
+//! of accounts: the trial balance, the income statement and the balance sheet. Each report
+//! is one set-based query ([`ledger::account_nets`]: lines summed per account and currency
+//! over entry dates) shaped per currency in Rust with checked `i64` arithmetic; amounts are
+//! integer minor units and currencies are never mixed. A reversal is an entry of its own with
+//! mirror lines, so plain sums by entry date are correct whatever the entries' status.
+//!
+//! Every report answers JSON, or CSV with `Accept: text/csv` (columns in each module's doc).
+//! Without `currency`, a report has one section per currency that has lines in its range,
+//! by code; with `currency`, exactly that one section, empty when there are no lines.
+
+pub mod balance_sheet;
+pub mod income_statement;
+pub mod ledger;
+pub mod trial_balance;
+
+use serde::Serialize;
+
+use crate::error::ReadError;
+
+/// One account's amount on a statement, signed so that the section's normal balance is
+/// positive (a contra account shows negative).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementLine {
+    /// Account code.
+    pub code: String,
+    /// Account name from the chart; `null` for an account not in the chart.
+    pub name: Option<String>,
+    /// The amount in minor units.
+    pub amount_minor: i64,
+}
+
+/// The checked sum of `amounts`.
+///
+/// # Errors
+/// [`ReadError::Overflow`] naming `what` when the sum leaves `i64`.
+pub fn checked_sum(amounts: impl IntoIterator<Item = i64>, what: &'static str) -> Result<i64, ReadError> {
+    amounts.into_iter().try_fold(0_i64, |total, amount| total.checked_add(amount).ok_or(ReadError::Overflow(what)))
+}
+
+/// `-amount`, checked.
+///
+/// # Errors
+/// [`ReadError::Overflow`] naming `what` for `i64::MIN`.
+pub fn checked_neg(amount: i64, what: &'static str) -> Result<i64, ReadError> {
+    amount.checked_neg().ok_or(ReadError::Overflow(what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_and_negations_that_leave_i64_are_refused() {
+        assert_eq!(checked_sum([1, 2, -4], "total").unwrap(), -1);
+        assert_eq!(checked_sum([], "total").unwrap(), 0);
+        assert!(matches!(checked_sum([i64::MAX, 1], "total"), Err(ReadError::Overflow("total"))));
+        assert_eq!(checked_neg(5, "amount").unwrap(), -5);
+        assert!(matches!(checked_neg(i64::MIN, "amount"), Err(ReadError::Overflow("amount"))));
+    }
+}

@@ -1,0 +1,134 @@
+//! The books end to end: a tenant's chart of accounts and fiscal calendar decide which
+//! postings the ledger accepts. Closed and locked periods, archived, header and unknown
+//! accounts are refused with a problem naming the field and period, and write nothing; the
+//! chart and calendar read back through the query API as they were changed.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+use prism_projections::config::ProjectorKind;
+use prism_tests::ledger::entry;
+use prism_tests::system::{Answer, System, SystemOptions};
+use serde_json::{json, Value};
+
+const ENTRIES: &str = "/v1/journal-entries";
+
+fn dated(date: &str, debit: &str, credit: &str) -> Value {
+    let mut body = entry(debit, credit, 1_000);
+    body["date"] = json!(date);
+    body
+}
+
+fn assert_problem(answer: &Answer, status: u16, code: &str, field: Option<&str>) {
+    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
+    assert_eq!(answer.body["type"], format!("urn:prism:problem:{code}"), "{}", answer.body);
+    assert_eq!(answer.body["field"].as_str(), field, "{}", answer.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_and_locked_periods_refuse_postings_and_only_a_closed_one_reopens() {
+    let system =
+        System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    assert_eq!(system.post(&tenant, ENTRIES, &dated("2026-03-15", "6100", "1000")).await.status, 201);
+
+    let closed = system.post(&tenant, "/v1/fiscal-periods/2026-03/close", &Value::Null).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    assert_eq!(closed.body["status"], "closed");
+    let before = system.journal_event_count(&tenant).await;
+    let refused = system.post(&tenant, ENTRIES, &dated("2026-03-20", "6100", "1000")).await;
+    assert_problem(&refused, 422, "period-not-open", Some("date"));
+    assert!(refused.body["detail"].as_str().unwrap().contains("2026-03"), "{}", refused.body);
+    assert_eq!(system.journal_event_count(&tenant).await, before, "a refused posting writes nothing");
+    assert_eq!(system.post(&tenant, ENTRIES, &dated("2026-04-01", "6100", "1000")).await.status, 201);
+
+    let no_reason = system.post(&tenant, "/v1/fiscal-periods/2026-03/reopen", &json!({"reason": " "})).await;
+    assert_problem(&no_reason, 422, "reason-blank", Some("reason"));
+    let reopened =
+        system.post(&tenant, "/v1/fiscal-periods/2026-03/reopen", &json!({"reason": "late supplier invoice"})).await;
+    assert_eq!(reopened.status, 200, "{}", reopened.body);
+    assert_eq!(system.post(&tenant, ENTRIES, &dated("2026-03-20", "6100", "1000")).await.status, 201);
+
+    assert_eq!(system.post(&tenant, "/v1/fiscal-periods/2026-03/close", &Value::Null).await.status, 200);
+    let locked = system.post(&tenant, "/v1/fiscal-periods/2026-03/lock", &Value::Null).await;
+    assert_eq!(locked.status, 200, "{}", locked.body);
+    let never = system.post(&tenant, "/v1/fiscal-periods/2026-03/reopen", &json!({"reason": "audit fix"})).await;
+    assert_eq!(never.status, 409, "{}", never.body);
+    let into_locked = system.post(&tenant, ENTRIES, &dated("2026-03-31", "6100", "1000")).await;
+    assert_problem(&into_locked, 422, "period-not-open", Some("date"));
+    assert!(into_locked.body["detail"].as_str().unwrap().contains("locked"), "{}", into_locked.body);
+    let unknown = system.post(&tenant, "/v1/fiscal-periods/2031-01/close", &Value::Null).await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+
+    let years = system.get(&tenant, "/v1/fiscal-years", locked.body["position"].as_i64()).await;
+    assert_eq!(years.status, 200, "{}", years.body);
+    let periods = years.body["items"][0]["periods"].as_array().unwrap();
+    assert_eq!(periods.len(), 12);
+    let march = periods.iter().find(|p| p["period"] == "2026-03").unwrap();
+    assert_eq!(march["status"], "locked", "{march}");
+    assert_eq!(periods[3]["status"], "open");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_chart_decides_which_accounts_take_postings() {
+    let system =
+        System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+
+    let again = system.post(&tenant, "/v1/chart-of-accounts/default", &Value::Null).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    let header = system.post(&tenant, ENTRIES, &entry("6", "1000", 5)).await;
+    assert_problem(&header, 422, "header-account", Some("lines[0].account"));
+
+    let software = json!({"code": "6310", "name": "Software subscriptions", "account_type": "expense", "parent": "6"});
+    let opened = system.post(&tenant, "/v1/accounts", &software).await;
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    assert_eq!(opened.headers["location"], "/v1/accounts/6310");
+    assert_eq!(system.post(&tenant, ENTRIES, &entry("6310", "1000", 5)).await.status, 201);
+    assert_problem(&system.post(&tenant, "/v1/accounts", &software).await, 409, "account-exists", Some("code"));
+    let wrong_parent = json!({"code": "6320", "name": "Licences", "account_type": "income", "parent": "6"});
+    let refused = system.post(&tenant, "/v1/accounts", &wrong_parent).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.body["field"], "parent");
+    let bad_type = json!({"code": "6330", "name": "Other", "account_type": "revenue"});
+    assert_eq!(system.post(&tenant, "/v1/accounts", &bad_type).await.body["field"], "account_type");
+
+    assert_eq!(system.post(&tenant, "/v1/accounts/6310/archive", &Value::Null).await.status, 200);
+    let archived = system.post(&tenant, ENTRIES, &entry("6310", "1000", 5)).await;
+    assert_problem(&archived, 422, "archived-account", Some("lines[0].account"));
+    assert_eq!(system.post(&tenant, "/v1/accounts/6310/reactivate", &Value::Null).await.status, 200);
+    let renamed = system.post(&tenant, "/v1/accounts/6310/rename", &json!({"name": "Software"})).await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    assert_eq!(system.post(&tenant, ENTRIES, &entry("6310", "1000", 5)).await.status, 201);
+
+    let chart = system.get(&tenant, "/v1/accounts", renamed.body["position"].as_i64()).await;
+    assert_eq!(chart.status, 200, "{}", chart.body);
+    let accounts = chart.body["items"].as_array().unwrap();
+    let software = accounts.iter().find(|a| a["code"] == "6310").unwrap();
+    assert_eq!(software["name"], "Software");
+    assert_eq!(software["parent"], "6");
+    assert_eq!(software["account_type"], "expense");
+    assert_eq!(software["normal_balance"], "debit");
+    assert_eq!(software["status"], "active");
+    let bank = accounts.iter().find(|a| a["code"] == "1000").unwrap();
+    assert_eq!(bank["cash"], true);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fiscal_years_may_not_overlap() {
+    let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    let overlapping = json!({"year": "FY26-27", "start_date": "2026-07-01"});
+    let refused = system.post(&tenant, "/v1/fiscal-years", &overlapping).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.body["field"], "start_date");
+    let next = system
+        .post(&tenant, "/v1/fiscal-years", &json!({"start_date": "2027-01-01", "period_length": "quarter"}))
+        .await;
+    assert_eq!(next.status, 201, "{}", next.body);
+    assert_eq!(next.body["year"], "2027");
+    assert_eq!(next.body["periods"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        next.body["periods"][1],
+        json!({"period": "2027-02", "start_date": "2027-04-01", "end_date": "2027-06-30"})
+    );
+}
