@@ -5,6 +5,8 @@
 //! (`handle`) and fold events into state (`apply`); the command API, the relay and
 //! the projectors wire them to Postgres and Kafka.
 
+#[cfg(test)]
+pub(crate) mod avro_contract;
 pub mod finance;
 pub mod money;
 pub mod refusal;

@@ -134,7 +134,7 @@ async fn one(
     entries: usize,
     limit: Duration,
 ) -> Result<ProjectorCatchUpReport, BoxError> {
-    let group = system.projector_config(kind).group();
+    let group = system.consumer_args().group(kind.name());
     let watcher = group_reader(&system.kafka_brokers, &group)?;
     let total: i64 = end.iter().sum();
     let starting = Instant::now();

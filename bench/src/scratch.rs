@@ -45,7 +45,7 @@ pub async fn remove(system: System) {
         topic_prefix: system.topic_prefix.clone(),
         groups: [ProjectorKind::Postgres, ProjectorKind::Mongo, ProjectorKind::Timescale]
             .into_iter()
-            .map(|kind| system.projector_config(kind).group())
+            .map(|kind| system.consumer_args().group(kind.name()))
             .collect(),
         registry_url: system.env.registry_url.clone(),
     };

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::post;
 use axum::Router;
-use prism_aggregates::finance::calendar::FiscalCalendar;
-use prism_aggregates::finance::chart::ChartOfAccounts;
+use cqrs_es::Aggregate;
+use prism_aggregates::finance::books::BooksSource;
+use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
+use prism_aggregates::finance::payment::Payment;
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
 use prism_platform::tenancy::TenantProvisioner;
@@ -19,8 +21,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
-use crate::event_store::{TenantEventStores, TENANT_SETS};
-use crate::{calendar, chart, journal_entries, tenants};
+use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
+use crate::payments::PaymentLookups;
+use crate::{calendar, chart, invoices, journal_entries, payments, tax_rates, tenants};
 
 /// Shared state of the command routes.
 #[derive(Clone, FromRef)]
@@ -35,6 +38,12 @@ pub struct AppState {
     pub chart: chart::Stores,
     /// Fiscal-calendar event stores.
     pub calendar: calendar::Stores,
+    /// Tax-rate event stores.
+    pub tax_rates: tax_rates::Stores,
+    /// Invoice event stores.
+    pub invoices: invoices::Stores,
+    /// Payment event stores.
+    pub payments: payments::Stores,
     /// Every tenant's books as the command side sees them.
     pub books: Arc<BooksCache>,
 }
@@ -54,28 +63,7 @@ impl CommandApi {
         let pool = db::connect(&config.database).await?;
         db::migrate(&pool, "shared", db::SHARED).await?;
         let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
-        let books = Arc::new(BooksCache::new(pool.clone()));
-        let books_for_entries = books.clone();
-        let state = AppState {
-            journal_entries: Arc::new(TenantEventStores::<JournalEntry>::new(
-                pool.clone(),
-                provisioner.clone(),
-                Box::new(move |tenant| books_for_entries.source_for(tenant)),
-            )),
-            chart: Arc::new(TenantEventStores::<ChartOfAccounts>::new(
-                pool.clone(),
-                provisioner.clone(),
-                Box::new(|_| ()),
-            )),
-            calendar: Arc::new(TenantEventStores::<FiscalCalendar>::new(
-                pool.clone(),
-                provisioner.clone(),
-                Box::new(|_| ()),
-            )),
-            books,
-            pool,
-            provisioner,
-        };
+        let state = state(pool, provisioner);
         let router = router(state, config.http.body_limit_bytes);
         let listener = TcpListener::bind(&config.http.addr).await?;
         Ok(Self { listener, router })
@@ -98,6 +86,50 @@ impl CommandApi {
     }
 }
 
+/// The event stores of every aggregate, each with the services its commands need.
+fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
+    let books = Arc::new(BooksCache::new(pool.clone()));
+    let factory = EventStoresFactory { pool: pool.clone(), provisioner: provisioner.clone() };
+    let stores = &factory;
+    let invoices: invoices::Stores = stores.build(books_source::<Invoice>(&books));
+    let lookups: ServicesFactory<Payment> = {
+        let (books, invoices) = (books.clone(), invoices.clone());
+        Box::new(move |tenant| Arc::new(PaymentLookups::new(tenant, books.clone(), invoices.clone())))
+    };
+    AppState {
+        journal_entries: stores.build(books_source::<JournalEntry>(&books)),
+        chart: stores.build(Box::new(|_| ())),
+        calendar: stores.build(Box::new(|_| ())),
+        tax_rates: stores.build(Box::new(|_| ())),
+        payments: stores.build(lookups),
+        invoices,
+        books,
+        pool,
+        provisioner,
+    }
+}
+
+/// Builds event stores over one pool and provisioner.
+struct EventStoresFactory {
+    pool: PgPool,
+    provisioner: Arc<TenantProvisioner>,
+}
+
+impl EventStoresFactory {
+    fn build<A: Aggregate + 'static>(&self, services: ServicesFactory<A>) -> Arc<TenantEventStores<A>> {
+        Arc::new(TenantEventStores::new(self.pool.clone(), self.provisioner.clone(), services))
+    }
+}
+
+/// Services that are a tenant's books.
+fn books_source<A>(books: &Arc<BooksCache>) -> ServicesFactory<A>
+where
+    A: Aggregate<Services = Arc<dyn BooksSource>>,
+{
+    let books = books.clone();
+    Box::new(move |tenant| books.source_for(tenant))
+}
+
 fn router(state: AppState, body_limit_bytes: usize) -> Router {
     Router::new()
         .route("/v1/tenants", post(tenants::provision))
@@ -112,6 +144,13 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/fiscal-periods/{period}/close", post(calendar::close))
         .route("/v1/fiscal-periods/{period}/reopen", post(calendar::reopen))
         .route("/v1/fiscal-periods/{period}/lock", post(calendar::lock))
+        .route("/v1/tax-rates", post(tax_rates::define))
+        .route("/v1/tax-rates/{code}/change", post(tax_rates::change))
+        .route("/v1/tax-rates/{code}/retire", post(tax_rates::retire))
+        .route("/v1/invoices", post(invoices::draft))
+        .route("/v1/invoices/{id}/issue", post(invoices::issue))
+        .route("/v1/invoices/{id}/void", post(invoices::void))
+        .route("/v1/payments", post(payments::process))
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))

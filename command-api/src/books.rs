@@ -1,7 +1,7 @@
-//! The command side's view of each tenant's books (chart of accounts and fiscal calendar),
-//! folded from their events in the tenant's event store — never from a read model. Each
-//! tenant's books are cached with the versions they were folded to; every journal-entry
-//! command reads only the events recorded since (one indexed query, usually empty), so the
+//! The command side's view of each tenant's books (chart of accounts, fiscal calendar, tax
+//! rates), folded from their events in the tenant's event store — never from a read model.
+//! Each tenant's books are cached with the versions they were folded to; every command that
+//! needs them reads only the events recorded since (one indexed query, usually empty), so the
 //! books it is checked against are current as of that command.
 //!
 //! One aggregate's events become visible in sequence order (the next sequence is only
@@ -10,24 +10,27 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use cqrs_es::Aggregate;
-use prism_aggregates::finance::books::{Books, BooksSource};
-use prism_aggregates::finance::calendar::{FiscalCalendar, CALENDAR_ID};
-use prism_aggregates::finance::chart::{ChartOfAccounts, CHART_ID};
+use prism_aggregates::finance::books::{Books, BooksSource, BOOKS_AGGREGATES};
 use prism_aggregates::tenant::TenantId;
 use prism_platform::db::quote_ident;
 use prism_platform::tenancy::schema_of;
 use sqlx::PgPool;
 
-/// Books folded up to known versions of the chart and calendar aggregates.
-#[derive(Debug, Default)]
+/// Books folded up to known versions of each of the [`BOOKS_AGGREGATES`], in that order.
+#[derive(Debug, Default, Clone)]
 struct Folded {
     books: Arc<Books>,
-    chart_version: i64,
-    calendar_version: i64,
+    versions: [i64; BOOKS_AGGREGATES.len()],
 }
 
-/// Every tenant's books, shared by the journal-entry commands of all tenants.
+impl Folded {
+    /// Whether this fold has seen everything `other` has.
+    fn covers(&self, other: &Folded) -> bool {
+        self.versions.iter().zip(&other.versions).all(|(mine, theirs)| mine >= theirs)
+    }
+}
+
+/// Every tenant's books, shared by the commands of all tenants.
 #[derive(Debug)]
 pub struct BooksCache {
     pool: PgPool,
@@ -41,7 +44,7 @@ impl BooksCache {
         Self { pool, tenants: Mutex::new(HashMap::new()) }
     }
 
-    /// The source of `tenant`'s books, as a journal entry's service.
+    /// The source of `tenant`'s books, as an aggregate's service.
     #[must_use]
     pub fn source_for(self: &Arc<Self>, tenant: &TenantId) -> Arc<dyn BooksSource> {
         Arc::new(TenantBooks { tenant: tenant.clone(), cache: self.clone() })
@@ -57,19 +60,12 @@ impl BooksCache {
         if newer.is_empty() {
             return Ok(cached.books.clone());
         }
-        let mut folded = Folded {
-            books: cached.books.clone(),
-            chart_version: cached.chart_version,
-            calendar_version: cached.calendar_version,
-        };
+        let mut folded = Folded::clone(&cached);
         let books = Arc::make_mut(&mut folded.books);
         for (aggregate_type, sequence, payload) in newer {
-            if aggregate_type == ChartOfAccounts::TYPE {
-                books.apply_chart(serde_json::from_value(payload).map_err(|e| e.to_string())?);
-                folded.chart_version = sequence;
-            } else {
-                books.apply_calendar(serde_json::from_value(payload).map_err(|e| e.to_string())?);
-                folded.calendar_version = sequence;
+            books.apply_stored(&aggregate_type, payload)?;
+            if let Some(index) = BOOKS_AGGREGATES.iter().position(|(t, _)| *t == aggregate_type) {
+                folded.versions[index] = sequence;
             }
         }
         let books = folded.books.clone();
@@ -84,10 +80,7 @@ impl BooksCache {
     /// Keeps `folded` unless a concurrent command already cached something at least as new.
     fn store(&self, tenant: &TenantId, folded: Folded) {
         let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
-        let newer = tenants.get(tenant).is_none_or(|current| {
-            folded.chart_version >= current.chart_version && folded.calendar_version >= current.calendar_version
-        });
-        if newer {
+        if tenants.get(tenant).is_none_or(|current| folded.covers(current)) {
             tenants.insert(tenant.clone(), Arc::new(folded));
         }
     }
@@ -98,19 +91,18 @@ impl BooksCache {
         folded: &Folded,
     ) -> Result<Vec<(String, i64, serde_json::Value)>, sqlx::Error> {
         let sql = format!(
-            "SELECT aggregate_type, sequence, payload FROM {}.events
-              WHERE (aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3)
-                 OR (aggregate_type = $4 AND aggregate_id = $5 AND sequence > $6)
-              ORDER BY aggregate_type, sequence",
+            "SELECT e.aggregate_type, e.sequence, e.payload
+               FROM {}.events AS e
+               JOIN UNNEST($1::text[], $2::text[], $3::int8[]) AS known (aggregate_type, aggregate_id, version)
+                 ON e.aggregate_type = known.aggregate_type AND e.aggregate_id = known.aggregate_id
+                AND e.sequence > known.version
+              ORDER BY e.aggregate_type, e.sequence",
             quote_ident(&schema_of(tenant))
         );
         sqlx::query_as(&sql)
-            .bind(ChartOfAccounts::TYPE)
-            .bind(CHART_ID)
-            .bind(folded.chart_version)
-            .bind(FiscalCalendar::TYPE)
-            .bind(CALENDAR_ID)
-            .bind(folded.calendar_version)
+            .bind(BOOKS_AGGREGATES.iter().map(|(aggregate_type, _)| *aggregate_type).collect::<Vec<_>>())
+            .bind(BOOKS_AGGREGATES.iter().map(|(_, id)| *id).collect::<Vec<_>>())
+            .bind(folded.versions.to_vec())
             .fetch_all(&self.pool)
             .await
     }

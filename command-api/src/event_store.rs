@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, CqrsFramework, EventStore};
 use postgres_es::{PostgresCqrs, PostgresEventRepository};
 use prism_aggregates::tenant::TenantId;
 use prism_platform::db::{self, quote_ident};
@@ -48,7 +48,8 @@ where
         Self { pool, provisioner, services, frameworks: Mutex::new(HashMap::new()) }
     }
 
-    /// Executes `command` on aggregate `id` of `tenant`; on success, where its events landed.
+    /// Executes `command` on aggregate `id` of `tenant`; on success, where its events landed
+    /// (where the aggregate's last event is, when the command was accepted without any).
     ///
     /// # Errors
     /// The aggregate's refusal, an optimistic-lock conflict, or a database failure.
@@ -84,18 +85,36 @@ where
     ) -> Result<Committed, sqlx::Error> {
         let sql = format!(
             "SELECT sequence, global_position FROM {}.events
-              WHERE aggregate_type = $1 AND aggregate_id = $2 AND metadata->>'{}' = $3
-              ORDER BY sequence DESC LIMIT 1",
+              WHERE aggregate_type = $1 AND aggregate_id = $2
+              ORDER BY metadata->>'{}' = $3 DESC, sequence DESC LIMIT 1",
             quote_ident(&schema_of(tenant)),
             metadata_keys::CAUSATION_ID
         );
-        let (version, position): (i64, i64) = sqlx::query_as(&sql)
+        let found: Option<(i64, i64)> = sqlx::query_as(&sql)
             .bind(A::TYPE)
             .bind(id)
             .bind(context.command_id.to_string())
-            .fetch_one(&self.pool)
+            .fetch_optional(&self.pool)
             .await?;
+        let (version, position) = found.unwrap_or_default();
         Ok(Committed { version, position })
+    }
+
+    /// The current state of aggregate `id` of `tenant` (the default state when it has no events).
+    ///
+    /// # Errors
+    /// When the event store cannot be read or holds an event that does not decode.
+    pub async fn load(&self, tenant: &TenantId, id: &str) -> Result<A, AggregateError<A::Error>> {
+        self.provisioner.ensure(tenant).await.map_err(unexpected)?;
+        let store = PersistedEventStore::<_, A>::new_event_store(self.repository(tenant));
+        let mut context = store.load_aggregate(id).await?;
+        Ok(std::mem::take(context.aggregate()))
+    }
+
+    fn repository(&self, tenant: &TenantId) -> PostgresEventRepository {
+        let schema = quote_ident(&schema_of(tenant));
+        PostgresEventRepository::new(self.pool.clone())
+            .with_tables(&format!("{schema}.events"), &format!("{schema}.snapshots"))
     }
 
     async fn framework(&self, tenant: &TenantId) -> Result<Arc<PostgresCqrs<A>>, AggregateError<A::Error>> {
@@ -103,12 +122,9 @@ where
             return Ok(existing.clone());
         }
         self.provisioner.ensure(tenant).await.map_err(unexpected)?;
-        let schema = quote_ident(&schema_of(tenant));
-        let repository = PostgresEventRepository::new(self.pool.clone())
-            .with_tables(&format!("{schema}.events"), &format!("{schema}.snapshots"));
         let services = (self.services)(tenant);
-        let framework =
-            Arc::new(CqrsFramework::new(PersistedEventStore::new_event_store(repository), vec![], services));
+        let store = PersistedEventStore::new_event_store(self.repository(tenant));
+        let framework = Arc::new(CqrsFramework::new(store, vec![], services));
         let mut frameworks = self.frameworks.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(frameworks.entry(tenant.clone()).or_insert(framework).clone())
     }

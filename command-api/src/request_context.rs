@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use prism_platform::envelope::metadata_keys;
+use prism_platform::envelope::{metadata_keys, EventEnvelope};
 use prism_platform::problem::Problem;
 use uuid::Uuid;
 
@@ -32,6 +32,19 @@ impl RequestContext {
             (metadata_keys::CORRELATION_ID.to_owned(), self.correlation_id.clone()),
             (metadata_keys::TRACEPARENT.to_owned(), self.traceparent.clone()),
         ])
+    }
+}
+
+impl RequestContext {
+    /// The context of a command a process manager issues in reaction to `event`: the event is
+    /// its cause (and its command id), its correlation and trace carry on.
+    #[must_use]
+    pub fn reacting_to(event: &EventEnvelope) -> Self {
+        Self {
+            command_id: event.event_id,
+            correlation_id: event.correlation_id.clone().unwrap_or_else(|| event.event_id.to_string()),
+            traceparent: event.traceparent.clone().unwrap_or_else(new_traceparent),
+        }
     }
 }
 

@@ -93,6 +93,62 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.finance.FiscalPeriodLocked",
         schema: include_str!("../../schemas/avro/finance/FiscalPeriodLocked.avsc"),
     },
+    EventContract {
+        event_type: "PaymentProcessed",
+        aggregate_type: "finance.payment",
+        topic_suffix: "finance.payment.v1",
+        record_name: "prism.finance.PaymentProcessed",
+        schema: include_str!("../../schemas/avro/finance/PaymentProcessed.avsc"),
+    },
+    EventContract {
+        event_type: "TaxRateDefined",
+        aggregate_type: "finance.tax_rates",
+        topic_suffix: "finance.tax-rates.v1",
+        record_name: "prism.finance.TaxRateDefined",
+        schema: include_str!("../../schemas/avro/finance/TaxRateDefined.avsc"),
+    },
+    EventContract {
+        event_type: "TaxRateChanged",
+        aggregate_type: "finance.tax_rates",
+        topic_suffix: "finance.tax-rates.v1",
+        record_name: "prism.finance.TaxRateChanged",
+        schema: include_str!("../../schemas/avro/finance/TaxRateChanged.avsc"),
+    },
+    EventContract {
+        event_type: "TaxRateRetired",
+        aggregate_type: "finance.tax_rates",
+        topic_suffix: "finance.tax-rates.v1",
+        record_name: "prism.finance.TaxRateRetired",
+        schema: include_str!("../../schemas/avro/finance/TaxRateRetired.avsc"),
+    },
+    EventContract {
+        event_type: "InvoiceDrafted",
+        aggregate_type: "finance.invoice",
+        topic_suffix: "finance.invoice.v1",
+        record_name: "prism.finance.InvoiceDrafted",
+        schema: include_str!("../../schemas/avro/finance/InvoiceDrafted.avsc"),
+    },
+    EventContract {
+        event_type: "InvoiceGenerated",
+        aggregate_type: "finance.invoice",
+        topic_suffix: "finance.invoice.v1",
+        record_name: "prism.finance.InvoiceGenerated",
+        schema: include_str!("../../schemas/avro/finance/InvoiceGenerated.avsc"),
+    },
+    EventContract {
+        event_type: "InvoicePaymentApplied",
+        aggregate_type: "finance.invoice",
+        topic_suffix: "finance.invoice.v1",
+        record_name: "prism.finance.InvoicePaymentApplied",
+        schema: include_str!("../../schemas/avro/finance/InvoicePaymentApplied.avsc"),
+    },
+    EventContract {
+        event_type: "InvoiceVoided",
+        aggregate_type: "finance.invoice",
+        topic_suffix: "finance.invoice.v1",
+        record_name: "prism.finance.InvoiceVoided",
+        schema: include_str!("../../schemas/avro/finance/InvoiceVoided.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).

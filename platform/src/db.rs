@@ -34,6 +34,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0001_event_store", include_str!("../../migrations/tenant/0001_event_store.sql")),
         ("0002_ledger_read_model", include_str!("../../migrations/tenant/0002_ledger_read_model.sql")),
         ("0003_chart_and_calendar", include_str!("../../migrations/tenant/0003_chart_and_calendar.sql")),
+        ("0004_invoices_and_payments", include_str!("../../migrations/tenant/0004_invoices_and_payments.sql")),
     ],
 };
 

@@ -1,6 +1,8 @@
 //! Configuration of a projector process, read once at start.
 
-use clap::{Parser, ValueEnum};
+use std::time::Duration;
+
+use clap::{Args, Parser, ValueEnum};
 use prism_platform::config::{DatabaseArgs, KafkaArgs, RegistryArgs};
 
 /// Which read-model store a projector process feeds.
@@ -42,6 +44,21 @@ pub struct ProjectorConfig {
     /// MongoDB (or FerretDB) URL.
     #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:27117/")]
     pub mongodb_url: String,
+    /// How it consumes.
+    #[command(flatten)]
+    pub consumer: ConsumerArgs,
+    /// Address of the projector's `/health` and `/metrics` endpoint; none when absent.
+    #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
+    pub http_addr: Option<String>,
+    /// Log filter.
+    #[arg(long, env = "PRISM_LOG", default_value = "info")]
+    pub log: String,
+}
+
+/// How a Kafka-fed process (projector or process manager) consumes: where from, in which
+/// group, and how hard it tries before dead-lettering a record.
+#[derive(Debug, Clone, Args)]
+pub struct ConsumerArgs {
     /// Kafka settings.
     #[command(flatten)]
     pub kafka: KafkaArgs,
@@ -60,20 +77,18 @@ pub struct ProjectorConfig {
     /// First retry pause, doubled per attempt, in milliseconds.
     #[arg(long, env = "PRISM_PROJECTOR_RETRY_BACKOFF_MS", default_value_t = 100)]
     pub retry_backoff_ms: u64,
-    /// Address of the projector's `/health` and `/metrics` endpoint; none when absent.
-    #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
-    pub http_addr: Option<String>,
-    /// Log filter.
-    #[arg(long, env = "PRISM_LOG", default_value = "info")]
-    pub log: String,
 }
 
-impl ProjectorConfig {
-    /// The consumer group of this projector.
+impl ConsumerArgs {
+    /// The consumer group of the consumer named `name`.
     #[must_use]
-    pub fn group(&self) -> String {
-        self.consumer_group
-            .clone()
-            .unwrap_or_else(|| format!("{}-projector-{}", self.kafka.topic_prefix, self.projector.name()))
+    pub fn group(&self, name: &str) -> String {
+        self.consumer_group.clone().unwrap_or_else(|| format!("{}-projector-{name}", self.kafka.topic_prefix))
+    }
+
+    /// The first retry pause.
+    #[must_use]
+    pub fn retry_backoff(&self) -> Duration {
+        Duration::from_millis(self.retry_backoff_ms)
     }
 }

@@ -4,7 +4,10 @@
 use cqrs_es::Aggregate;
 use prism_aggregates::finance::calendar::{CalendarEvent, FiscalCalendar};
 use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
+use prism_aggregates::finance::invoice::{Invoice, InvoiceEvent};
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
+use prism_aggregates::finance::payment::{Payment, PaymentEvent};
+use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
 use prism_platform::avro::AvroCodec;
 use prism_platform::envelope::EventEnvelope;
 use rdkafka::message::{BorrowedMessage, Message};
@@ -33,6 +36,12 @@ pub enum DomainEvent {
     Chart(ChartEvent),
     /// A fiscal-calendar event.
     Calendar(CalendarEvent),
+    /// A tax-rate event.
+    TaxRates(TaxRatesEvent),
+    /// An invoice's event.
+    Invoice(InvoiceEvent),
+    /// A payment's event.
+    Payment(PaymentEvent),
 }
 
 impl DomainEvent {
@@ -55,6 +64,9 @@ impl DomainEvent {
             JournalEntry::TYPE => DomainEvent::JournalEntry(serde_json::from_value(tagged)?),
             ChartOfAccounts::TYPE => DomainEvent::Chart(serde_json::from_value(tagged)?),
             FiscalCalendar::TYPE => DomainEvent::Calendar(serde_json::from_value(tagged)?),
+            TaxRates::TYPE => DomainEvent::TaxRates(serde_json::from_value(tagged)?),
+            Invoice::TYPE => DomainEvent::Invoice(serde_json::from_value(tagged)?),
+            Payment::TYPE => DomainEvent::Payment(serde_json::from_value(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

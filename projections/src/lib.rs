@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod decode;
+pub mod posting;
 pub mod projection;
 pub mod projectors;
 pub mod runtime;

@@ -16,7 +16,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::ProjectorConfig;
+use crate::config::ConsumerArgs;
 use crate::decode::{decode, ProjectedEvent};
 use crate::projection::{Projection, ProjectionError, SourcePosition};
 use crate::transient::is_transient;
@@ -48,18 +48,22 @@ pub struct ProjectorRuntime {
 }
 
 impl ProjectorRuntime {
-    /// Creates the topics if needed and assigns every partition at its resume offset.
+    /// Creates the topics if needed and assigns every partition at its resume offset; `name`
+    /// names the consumer in its group, dead-letter topic, metrics and logs.
     ///
     /// # Errors
     /// When Kafka or the store cannot be reached.
-    pub async fn build(config: &ProjectorConfig, projection: Arc<dyn Projection>) -> Result<Self, ProjectionError> {
-        let name = config.projector.name();
+    pub async fn build(
+        name: &'static str,
+        config: &ConsumerArgs,
+        projection: Arc<dyn Projection>,
+    ) -> Result<Self, ProjectionError> {
         let topics = followed_topics(&config.kafka.topic_prefix, projection.aggregate_types());
         let dead_letter_topic = topic_name(&config.kafka.topic_prefix, &format!("dlq.{name}"));
         let mut all_topics = topics.clone();
         all_topics.push(dead_letter_topic.clone());
         kafka::ensure_topics(&config.kafka, &all_topics).await?;
-        let consumer = kafka::manual_consumer(&config.kafka, &config.group())?;
+        let consumer = kafka::manual_consumer(&config.kafka, &config.group(name))?;
         let mut assignment = TopicPartitionList::new();
         for topic in &topics {
             let resume = projection.resume_offsets(topic).await?;
@@ -82,7 +86,7 @@ impl ProjectorRuntime {
             codec: AvroCodec::new(&config.registry.url),
             attempts_max: config.apply_attempts_max.max(1),
             batch_max_events: config.batch_max_events.max(1),
-            backoff: Duration::from_millis(config.retry_backoff_ms),
+            backoff: config.retry_backoff(),
         })
     }
 

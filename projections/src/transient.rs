@@ -9,9 +9,18 @@ use prism_platform::avro::AvroError;
 
 use crate::decode::DecodeError;
 
+/// A failure its source knows will pass (a dependency briefly unavailable), for projections
+/// whose errors are not of a type the runtime recognises.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Transient(pub String);
+
 /// Whether retrying `error` later can succeed without anyone changing anything.
 #[must_use]
 pub fn is_transient(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.downcast_ref::<Transient>().is_some() {
+        return true;
+    }
     if let Some(error) = error.downcast_ref::<sqlx::Error>() {
         return matches!(
             error,
@@ -48,5 +57,7 @@ mod tests {
         assert!(!is_transient(constraint.as_ref()));
         let empty: Box<dyn std::error::Error + Send + Sync> = Box::new(DecodeError::Empty);
         assert!(!is_transient(empty.as_ref()));
+        let declared: Box<dyn std::error::Error + Send + Sync> = Box::new(Transient("database down".to_owned()));
+        assert!(is_transient(declared.as_ref()));
     }
 }

@@ -13,7 +13,7 @@ use crate::config::QueryApiConfig;
 use crate::state::{AppState, Limits};
 use crate::stores::Stores;
 use crate::tenants::KnownTenants;
-use crate::{accounts, documents, fiscal_years, journal_entries, reports};
+use crate::{accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, tax_rates};
 
 /// A built, not yet running, query API.
 #[derive(Debug)]
@@ -73,6 +73,12 @@ fn router(state: AppState) -> Router {
         .route("/v1/reports/trial-balance", get(reports::trial_balance::get))
         .route("/v1/reports/income-statement", get(reports::income_statement::get))
         .route("/v1/reports/balance-sheet", get(reports::balance_sheet::get))
+        .route("/v1/reports/aging", get(reports::aging::get))
+        .route("/v1/reports/cash-flow", get(reports::cash_flow::get))
+        .route("/v1/invoices", get(invoices::list))
+        .route("/v1/invoices/{id}", get(invoices::get))
+        .route("/v1/payments/{id}", get(payments::get))
+        .route("/v1/tax-rates", get(tax_rates::list))
         .merge(operational_routes())
         .fallback(unknown_route)
         .with_state(state)

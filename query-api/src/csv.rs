@@ -57,6 +57,12 @@ impl CsvWriter {
     }
 }
 
+/// An optional value as a CSV field: its text, or empty when absent.
+#[must_use]
+pub fn optional<T: ToString>(value: Option<&T>) -> String {
+    value.map_or_else(String::new, ToString::to_string)
+}
+
 /// Appends `field`, quoted when it holds a separator, a quote or a line break.
 fn push_field(text: &mut String, field: &str) {
     if field.contains([',', '"', '\r', '\n']) {

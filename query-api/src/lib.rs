@@ -1,9 +1,10 @@
 //! Prism's read side over HTTP: an axum API answering tenant-scoped queries from the read
 //! models the projectors build — journal entries, balances, the chart of accounts, the fiscal
-//! calendar and the financial statements computed from them in Postgres, bucketed postings
-//! in the time-series database, entry documents with their status history in MongoDB — and
-//! honouring the `X-Prism-Min-Position` consistency token by waiting, bounded, for the
-//! projector that feeds each endpoint.
+//! calendar, invoices, payments and tax codes, and the financial statements and aging and
+//! cash-flow reports computed from them in Postgres, bucketed postings in the time-series
+//! database, entry documents with their status history in MongoDB — and honouring the
+//! `X-Prism-Min-Position` consistency token by waiting, bounded, for the projector that feeds
+//! each endpoint.
 
 pub mod accounts;
 pub mod app;
@@ -13,10 +14,13 @@ pub mod csv;
 pub mod documents;
 pub mod error;
 pub mod fiscal_years;
+pub mod invoices;
 pub mod journal_entries;
 pub mod negotiate;
 pub mod params;
+pub mod payments;
 pub mod reports;
 pub mod state;
 pub mod stores;
+pub mod tax_rates;
 pub mod tenants;

@@ -117,6 +117,53 @@ pub fn limit(value: Option<&str>, default: u32, max: u32) -> Result<u32, InputEr
     }
 }
 
+/// Reads an optional parameter that must be one of `allowed`, returned as the allowed
+/// spelling.
+///
+/// # Errors
+/// 422 naming `field` when the value is not one of `allowed`.
+pub fn one_of(
+    field: &'static str,
+    value: Option<&str>,
+    allowed: &'static [&'static str],
+) -> Result<Option<&'static str>, InputError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    allowed
+        .iter()
+        .copied()
+        .find(|candidate| *candidate == text)
+        .map(Some)
+        .ok_or_else(|| invalid(field, format!("{field} must be one of {}, got {text:?}", allowed.join(", "))))
+}
+
+/// Parses an optional boolean parameter (`true` or `false`); `false` when absent.
+///
+/// # Errors
+/// 422 naming `field` when the value is neither.
+pub fn flag(field: &'static str, value: Option<&str>) -> Result<bool, InputError> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(invalid(field, format!("{field} must be true or false, got {other:?}"))),
+    }
+}
+
+/// Parses the UUID naming a `what` (`invoice`, `payment`) in the path.
+///
+/// # Errors
+/// 404 when it is not a UUID: no `what` can have that id.
+pub fn path_uuid(what: &str, raw: &str) -> Result<Uuid, InputError> {
+    Uuid::parse_str(raw).map_err(|_| no_such(what, raw))
+}
+
+/// The 404 error for a `what` with id `id` that does not exist.
+#[must_use]
+pub fn no_such(what: &str, id: &str) -> InputError {
+    InputError::NotFound(format!("no {what} {id}"))
+}
+
 /// Parses a journal-entry id from the path.
 ///
 /// # Errors
@@ -145,4 +192,31 @@ pub fn path_account(raw: &str) -> Result<AccountCode, InputError> {
 /// 422 naming `field` when it is not a valid code.
 pub fn query_account(field: &'static str, raw: &str) -> Result<AccountCode, InputError> {
     AccountCode::parse(raw).map_err(|e| invalid(field, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_of_returns_the_allowed_spelling_or_names_the_field() {
+        const KINDS: &[&str] = &["a", "b"];
+        assert_eq!(one_of("kind", None, KINDS).unwrap(), None);
+        assert_eq!(one_of("kind", Some("b"), KINDS).unwrap(), Some("b"));
+        assert_eq!(one_of("kind", Some("B"), KINDS), Err(invalid("kind", "kind must be one of a, b, got \"B\"")));
+    }
+
+    #[test]
+    fn a_flag_is_true_false_or_absent() {
+        assert_eq!((flag("detail", None), flag("detail", Some("false"))), (Ok(false), Ok(false)));
+        assert_eq!(flag("detail", Some("true")), Ok(true));
+        assert!(matches!(flag("detail", Some("1")), Err(InputError::Invalid { field: "detail", .. })));
+    }
+
+    #[test]
+    fn a_path_id_that_is_not_a_uuid_names_nothing() {
+        let id = Uuid::new_v4();
+        assert_eq!(path_uuid("invoice", &id.to_string()), Ok(id));
+        assert_eq!(path_uuid("invoice", "INV-1"), Err(InputError::NotFound("no invoice INV-1".to_owned())));
+    }
 }

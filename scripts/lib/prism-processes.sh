@@ -9,6 +9,7 @@ relay               prism-relay       $PRISM_RELAY_PORT
 projector-postgres  prism-projector   $PRISM_PROJECTOR_POSTGRES_PORT --projector postgres
 projector-mongo     prism-projector   $PRISM_PROJECTOR_MONGO_PORT --projector mongo
 projector-timescale prism-projector   $PRISM_PROJECTOR_TIMESCALE_PORT --projector timescale
+payment-allocations prism-process-manager $PRISM_PROCESS_PAYMENTS_PORT --process payment-allocations
 query-api           prism-query-api   $PRISM_QUERY_PORT
 "
 

@@ -2,13 +2,15 @@
 //! prefix (so its own topics, subjects and consumer groups), command API and query API on
 //! port 0, the relay and the chosen projectors as tasks. Dropping it stops everything.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use prism_command_api::app::CommandApi;
 use prism_command_api::config::{CommandApiConfig, RelayConfig};
 use prism_command_api::relay::Relay;
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RegistryArgs};
-use prism_projections::config::{ProjectorConfig, ProjectorKind};
+use prism_process_managers::payment_allocations::{self, PaymentAllocations};
+use prism_projections::config::{ConsumerArgs, ProjectorConfig, ProjectorKind};
 use prism_projections::runtime::ProjectorRuntime;
 use prism_query_api::app::QueryApi;
 use prism_query_api::config::QueryApiConfig;
@@ -171,14 +173,22 @@ impl System {
             database: self.database(),
             timeseries_database_url: None,
             mongodb_url: self.env.mongodb_url.clone(),
+            consumer: self.consumer_args(),
+            http_addr: None,
+            log: String::new(),
+        }
+    }
+
+    /// How this system's in-process consumers consume: small retries, batches of 500.
+    #[must_use]
+    pub fn consumer_args(&self) -> ConsumerArgs {
+        ConsumerArgs {
             kafka: self.kafka(),
             registry: RegistryArgs { url: self.env.registry_url.clone() },
             consumer_group: None,
             apply_attempts_max: 3,
             batch_max_events: 500,
             retry_backoff_ms: 50,
-            http_addr: None,
-            log: String::new(),
         }
     }
 
@@ -189,7 +199,20 @@ impl System {
     pub async fn start_projector(&self, kind: ProjectorKind) {
         let config = self.projector_config(kind);
         let projection = prism_projections::projectors::build(&config).await.expect("projection connects");
-        let runtime = ProjectorRuntime::build(&config, projection).await.expect("projector starts");
+        let runtime =
+            ProjectorRuntime::build(kind.name(), &config.consumer, projection).await.expect("projector starts");
+        tokio::spawn(runtime.run(self.shutdown.clone()));
+    }
+
+    /// Starts the payment-allocation process manager in-process.
+    ///
+    /// # Panics
+    /// When it cannot start.
+    pub async fn start_payment_allocations(&self) {
+        let process = Arc::new(PaymentAllocations::new(self.pool.clone()));
+        let runtime = ProjectorRuntime::build(payment_allocations::NAME, &self.consumer_args(), process)
+            .await
+            .expect("process manager starts");
         tokio::spawn(runtime.run(self.shutdown.clone()));
     }
 

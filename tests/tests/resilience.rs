@@ -25,9 +25,9 @@ fn spawn_projector(system: &System, kind: ProjectorKind) -> Child {
     Command::new(system.env.bin_dir.join("prism-projector"))
         .args(["--projector", kind.name()])
         .env("PRISM_DATABASE_URL", &config.database.url)
-        .env("PRISM_KAFKA_BROKERS", &config.kafka.brokers)
-        .env("PRISM_TOPIC_PREFIX", &config.kafka.topic_prefix)
-        .env("PRISM_SCHEMA_REGISTRY_URL", &config.registry.url)
+        .env("PRISM_KAFKA_BROKERS", &config.consumer.kafka.brokers)
+        .env("PRISM_TOPIC_PREFIX", &config.consumer.kafka.topic_prefix)
+        .env("PRISM_SCHEMA_REGISTRY_URL", &config.consumer.registry.url)
         .env("PRISM_MONGODB_URL", &config.mongodb_url)
         .env("PRISM_LOG", "warn")
         // Small batches, so that a kill lands between (and inside) many transactions.

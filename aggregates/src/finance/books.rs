@@ -1,26 +1,34 @@
-//! The books a journal entry is checked against: the tenant's chart of accounts and fiscal
-//! calendar, folded from their own events. A journal entry's structure is decided by the
-//! entry alone; whether its accounts take postings and its date falls in an open period is
-//! decided here, against the books as [`BooksSource`] provides them when the command runs.
+//! The books every posting is checked against: the tenant's chart of accounts, fiscal
+//! calendar and tax rates, folded from their own events. A journal entry's (or invoice's) structure is
+//! decided by the aggregate alone; whether its accounts take postings and its date falls in an
+//! open period is decided here, against the books as [`BooksSource`] provides them when the
+//! command runs.
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use cqrs_es::Aggregate;
 
-use super::calendar::{CalendarEvent, FiscalCalendar, PeriodRefusal};
-use super::chart::{AccountRefusal, ChartEvent, ChartOfAccounts};
-use super::journal_entry::{JournalEntryError, JournalEntryEvent, PostedLine};
+use super::calendar::{CalendarEvent, FiscalCalendar, PeriodRefusal, CALENDAR_ID};
+use super::chart::{AccountRefusal, ChartEvent, ChartOfAccounts, CHART_ID};
+use super::journal_entry::PostedLine;
+use super::tax::{TaxRates, TaxRatesEvent, TAX_RATES_ID};
 use crate::money::Currency;
 
-/// The chart of accounts and fiscal calendar of one tenant.
+/// The chart of accounts, fiscal calendar and tax rates of one tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Books {
     /// The chart of accounts.
     pub chart: ChartOfAccounts,
     /// The fiscal calendar.
     pub calendar: FiscalCalendar,
+    /// The tax rates.
+    pub tax_rates: TaxRates,
 }
+
+/// The aggregates the books are folded from: `(aggregate type, aggregate id)`, one each per tenant.
+pub const BOOKS_AGGREGATES: [(&str, &str); 3] =
+    [(ChartOfAccounts::TYPE, CHART_ID), (FiscalCalendar::TYPE, CALENDAR_ID), (TaxRates::TYPE, TAX_RATES_ID)];
 
 /// Where the command side gets a tenant's current books from.
 #[async_trait::async_trait]
@@ -51,43 +59,79 @@ impl Books {
         self.calendar.apply(event);
     }
 
-    /// Checks an event a journal entry is about to record: its date falls in an open period
-    /// and every line posts to an active, non-header account that takes the line's currency.
+    /// Folds a tax-rate event into the books.
+    pub fn apply_tax_rates(&mut self, event: TaxRatesEvent) {
+        self.tax_rates.apply(event);
+    }
+
+    /// Folds an event as the event store keeps it: the externally tagged JSON `payload` of an
+    /// event of one of the [`BOOKS_AGGREGATES`] of type `aggregate_type`.
+    ///
+    /// # Errors
+    /// When the aggregate type is not one of the books' or the payload does not decode.
+    pub fn apply_stored(&mut self, aggregate_type: &str, payload: serde_json::Value) -> Result<(), String> {
+        let decoded = match aggregate_type {
+            ChartOfAccounts::TYPE => serde_json::from_value(payload).map(|event| self.apply_chart(event)),
+            FiscalCalendar::TYPE => serde_json::from_value(payload).map(|event| self.apply_calendar(event)),
+            TaxRates::TYPE => serde_json::from_value(payload).map(|event| self.apply_tax_rates(event)),
+            other => return Err(format!("{other} is not part of the books")),
+        };
+        decoded.map_err(|error| format!("{aggregate_type} event: {error}"))
+    }
+
+    /// Checks a posting the ledger is about to receive: `date` falls in an open period and
+    /// every line posts to an active, non-header account that takes the line's currency.
     ///
     /// # Errors
     /// The first rule broken: the date first, then the lines in order.
-    pub fn check(&self, event: &JournalEntryEvent) -> Result<(), JournalEntryError> {
-        let (date, field, lines) = match event {
-            JournalEntryEvent::JournalEntryPosted(posted) => (posted.entry_date, "entry_date", &posted.lines),
-            JournalEntryEvent::JournalEntryReversed(reversed) => {
-                (reversed.reversal_date, "reversal_date", &reversed.lines)
-            }
-        };
-        self.check_date(date, field)?;
-        lines.iter().enumerate().try_for_each(|(line, posted)| self.check_line(line, posted))
-    }
-
-    fn check_date(&self, date: NaiveDate, field: &'static str) -> Result<(), JournalEntryError> {
+    pub fn check_posting(&self, date: NaiveDate, lines: &[PostedLine]) -> Result<(), PostingRefusal> {
         match self.calendar.check_open(date) {
-            Ok(_) => Ok(()),
-            Err(PeriodRefusal::NoFiscalYear) => Err(JournalEntryError::NoFiscalYear { field, date }),
+            Ok(_) => {}
+            Err(PeriodRefusal::NoFiscalYear) => return Err(PostingRefusal::NoFiscalYear { date }),
             Err(PeriodRefusal::NotOpen { period, status }) => {
-                Err(JournalEntryError::PeriodNotOpen { field, date, period, status: status.as_str() })
+                return Err(PostingRefusal::PeriodNotOpen { date, period, status: status.as_str() })
             }
         }
+        for (line, posted) in lines.iter().enumerate() {
+            // A posted line's currency was validated when the line was decided.
+            let Ok(currency) = Currency::parse(&posted.currency) else { continue };
+            self.chart.check_postable(&posted.account, currency).map_err(|refusal| PostingRefusal::Account {
+                line,
+                code: posted.account.clone(),
+                currency,
+                refusal,
+            })?;
+        }
+        Ok(())
     }
+}
 
-    fn check_line(&self, line: usize, posted: &PostedLine) -> Result<(), JournalEntryError> {
-        let code = posted.account.clone();
-        // A posted line's currency was validated when the line was decided.
-        let Ok(currency) = Currency::parse(&posted.currency) else { return Ok(()) };
-        self.chart.check_postable(&posted.account, currency).map_err(|refusal| match refusal {
-            AccountRefusal::Unknown => JournalEntryError::UnknownAccount { line, code },
-            AccountRefusal::Header => JournalEntryError::HeaderAccount { line, code },
-            AccountRefusal::Archived => JournalEntryError::ArchivedAccount { line, code },
-            AccountRefusal::CurrencyMismatch { account_currency } => {
-                JournalEntryError::AccountCurrencyMismatch { line, code, account_currency, currency }
-            }
-        })
-    }
+/// Why the books refuse a posting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostingRefusal {
+    /// The date falls in no fiscal year.
+    NoFiscalYear {
+        /// The posting date.
+        date: NaiveDate,
+    },
+    /// The date falls in a closed or locked period.
+    PeriodNotOpen {
+        /// The posting date.
+        date: NaiveDate,
+        /// The period's label.
+        period: String,
+        /// `closed` or `locked`.
+        status: &'static str,
+    },
+    /// A line's account does not take it.
+    Account {
+        /// 0-based index of the line.
+        line: usize,
+        /// The line's account code.
+        code: String,
+        /// The line's currency.
+        currency: Currency,
+        /// Why the account does not take it.
+        refusal: AccountRefusal,
+    },
 }

@@ -15,5 +15,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         tracing::info!(addr = %bound, "projector health and metrics listening");
     }
     let projection = prism_projections::projectors::build(&config).await?;
-    ProjectorRuntime::build(&config, projection).await?.run(shutdown).await
+    ProjectorRuntime::build(config.projector.name(), &config.consumer, projection).await?.run(shutdown).await
 }

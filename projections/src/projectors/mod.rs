@@ -2,6 +2,7 @@
 
 pub mod books;
 pub mod checkpoint;
+pub mod documents;
 pub mod mongo;
 pub mod postgres;
 pub mod timescale;

@@ -1,33 +1,36 @@
 //! The Postgres ledger projection: journal entries with their lines and running balances
-//! per account and currency, in the tenant's schema, plus the books they are read with
-//! (chart of accounts and fiscal calendar, see [`super::books`]). A batch of postings
-//! becomes three set-based statements (entries, lines, balance changes); a reversal is
-//! applied in order with an update guarded by the aggregate sequence. Offsets and applied
-//! positions share the transaction (see [`SqlProjection`]).
+//! per account and currency, in the tenant's schema — every entry [`ledger_posting`] finds,
+//! typed in or posted by an invoice or payment — plus the books they are read with (chart of
+//! accounts and fiscal calendar, see [`super::books`]) and the documents behind receivables
+//! and payables (see [`super::documents`]). A batch of postings becomes three set-based
+//! statements (entries, lines, balance changes); a reversal is applied in order with an update
+//! guarded by the original's status. Offsets and applied positions share the transaction (see
+//! [`SqlProjection`]).
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::Aggregate;
 use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::chart::ChartOfAccounts;
-use prism_aggregates::finance::journal_entry::{
-    JournalEntry, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
-};
+use prism_aggregates::finance::invoice::Invoice;
+use prism_aggregates::finance::journal_entry::{JournalEntry, PostedLine};
+use prism_aggregates::finance::payment::Payment;
+use prism_aggregates::finance::tax::TaxRates;
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::books;
 use super::checkpoint::{SqlProjection, SqlWriter};
+use super::{books, documents};
 use crate::decode::{DomainEvent, ProjectedEvent};
+use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
 
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "postgres";
 
-/// Writes journal-entry, chart and calendar events into the Postgres ledger tables.
+/// Writes every finance event into the Postgres ledger tables.
 pub struct LedgerWriter;
 
 /// The projection built on [`LedgerWriter`].
@@ -37,7 +40,14 @@ pub type LedgerProjection = SqlProjection<LedgerWriter>;
 impl SqlWriter for LedgerWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TENANT];
-    const AGGREGATE_TYPES: &'static [&'static str] = &[JournalEntry::TYPE, ChartOfAccounts::TYPE, FiscalCalendar::TYPE];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[
+        JournalEntry::TYPE,
+        ChartOfAccounts::TYPE,
+        FiscalCalendar::TYPE,
+        TaxRates::TYPE,
+        Invoice::TYPE,
+        Payment::TYPE,
+    ];
 
     async fn write_batch(
         tx: &mut PgConnection,
@@ -48,16 +58,23 @@ impl SqlWriter for LedgerWriter {
         for event in events {
             let position = event.envelope.global_position;
             match &event.event {
-                DomainEvent::JournalEntry(JournalEntryEvent::JournalEntryPosted(posted)) => {
-                    postings.push(NewEntry::posted(posted, event)?);
-                }
-                DomainEvent::JournalEntry(JournalEntryEvent::JournalEntryReversed(reversed)) => {
-                    insert_entries(tx, schema, &postings).await?;
-                    postings.clear();
-                    apply_reversed(tx, schema, reversed, event).await?;
-                }
+                DomainEvent::JournalEntry(_) => {}
                 DomainEvent::Chart(chart) => books::apply_chart(tx, schema, chart, position).await?,
                 DomainEvent::Calendar(calendar) => books::apply_calendar(tx, schema, calendar, position).await?,
+                DomainEvent::TaxRates(rates) => documents::apply_tax_rates(tx, schema, rates, position).await?,
+                DomainEvent::Invoice(invoice) => documents::apply_invoice(tx, schema, invoice, position).await?,
+                DomainEvent::Payment(payment) => documents::apply_payment(tx, schema, payment, position).await?,
+            }
+            let Some(posting) = ledger_posting(&event.event) else { continue };
+            let entry = NewEntry::from_posting(&posting, event)?;
+            match posting.reverses_entry_id {
+                None => postings.push(entry),
+                Some(original) => {
+                    insert_entries(tx, schema, &postings).await?;
+                    postings.clear();
+                    let original = Uuid::parse_str(&original)?;
+                    apply_reversal(tx, schema, original, entry, posting.reversal_reason).await?;
+                }
             }
         }
         insert_entries(tx, schema, &postings).await
@@ -68,7 +85,7 @@ impl SqlWriter for LedgerWriter {
 struct NewEntry<'a> {
     entry_id: Uuid,
     entry_date: NaiveDate,
-    description: Cow<'a, str>,
+    description: String,
     source_reference: Option<&'a str>,
     reverses_entry_id: Option<Uuid>,
     lines: &'a [PostedLine],
@@ -76,72 +93,66 @@ struct NewEntry<'a> {
 }
 
 impl<'a> NewEntry<'a> {
-    fn posted(posted: &'a JournalEntryPosted, event: &'a ProjectedEvent) -> Result<Self, ProjectionError> {
+    fn from_posting(posting: &LedgerPosting<'a>, event: &'a ProjectedEvent) -> Result<Self, ProjectionError> {
+        let reverses_entry_id = posting.reverses_entry_id.as_deref().map(Uuid::parse_str).transpose()?;
         Ok(Self {
-            entry_id: Uuid::parse_str(&posted.entry_id)?,
-            entry_date: posted.entry_date,
-            description: Cow::Borrowed(&posted.description),
-            source_reference: posted.source_reference.as_deref(),
-            reverses_entry_id: None,
-            lines: &posted.lines,
+            entry_id: Uuid::parse_str(posting.entry_id)?,
+            entry_date: posting.entry_date,
+            description: posting.description.to_string(),
+            source_reference: posting.source_reference,
+            reverses_entry_id,
+            lines: posting.lines,
             event,
         })
     }
 }
 
-async fn apply_reversed(
+/// Marks `original` reversed by `reversal` and inserts the reversal. Guarded by status, so a
+/// redelivered reversal changes nothing and one whose original is missing is an error.
+async fn apply_reversal(
     tx: &mut PgConnection,
     schema: &str,
-    reversed: &JournalEntryReversed,
-    event: &ProjectedEvent,
+    original: Uuid,
+    reversal: NewEntry<'_>,
+    reason: Option<&str>,
 ) -> Result<(), ProjectionError> {
-    let original = Uuid::parse_str(&reversed.entry_id)?;
-    let reversal = Uuid::parse_str(&reversed.reversal_entry_id)?;
-    let sequence = event.envelope.sequence;
     let updated = sqlx::query(&format!(
         "UPDATE {schema}.journal_entries
-            SET status = 'reversed', reversed_by_entry_id = $2, reversal_reason = $3, last_sequence = $4, last_position = $5
-          WHERE entry_id = $1 AND last_sequence = $4 - 1"
+            SET status = 'reversed', reversed_by_entry_id = $2, reversal_reason = $3, last_position = $4,
+                last_sequence = $5
+          WHERE entry_id = $1 AND status = 'posted'"
     ))
     .bind(original)
-    .bind(reversal)
-    .bind(&reversed.reason)
-    .bind(sequence)
-    .bind(event.envelope.global_position)
+    .bind(reversal.entry_id)
+    .bind(reason)
+    .bind(reversal.event.envelope.global_position)
+    .bind(reversal.event.envelope.sequence)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if updated == 0 {
-        return ensure_already_applied(tx, schema, original, sequence).await;
+        return ensure_already_reversed(tx, schema, original, reversal.entry_id).await;
     }
-    let mirror = NewEntry {
-        entry_id: reversal,
-        entry_date: reversed.reversal_date,
-        description: Cow::Owned(format!("Reversal of {original}: {}", reversed.reason)),
-        source_reference: None,
-        reverses_entry_id: Some(original),
-        lines: &reversed.lines,
-        event,
-    };
-    insert_entries(tx, schema, std::slice::from_ref(&mirror)).await
+    insert_entries(tx, schema, std::slice::from_ref(&reversal)).await
 }
 
-/// A guarded update matched nothing: fine if the event was applied before, a defect if an
-/// earlier event of the aggregate is missing.
-async fn ensure_already_applied(
+/// A guarded reversal matched nothing: fine if this reversal was applied before, a defect if
+/// the original entry is missing (its posting has not been applied).
+async fn ensure_already_reversed(
     tx: &mut PgConnection,
     schema: &str,
-    entry_id: Uuid,
-    sequence: i64,
+    original: Uuid,
+    reversal: Uuid,
 ) -> Result<(), ProjectionError> {
-    let last: Option<i64> =
-        sqlx::query_scalar(&format!("SELECT last_sequence FROM {schema}.journal_entries WHERE entry_id = $1"))
-            .bind(entry_id)
+    let reversed_by: Option<Option<Uuid>> =
+        sqlx::query_scalar(&format!("SELECT reversed_by_entry_id FROM {schema}.journal_entries WHERE entry_id = $1"))
+            .bind(original)
             .fetch_optional(tx)
             .await?;
-    match last {
-        Some(last) if last >= sequence => Ok(()),
-        _ => Err(format!("entry {entry_id}: event {sequence} arrived before event {}", sequence - 1).into()),
+    match reversed_by {
+        Some(Some(by)) if by == reversal => Ok(()),
+        Some(_) => Err(format!("entry {original} cannot be reversed by {reversal}: it is not posted").into()),
+        None => Err(format!("entry {original}: its reversal {reversal} arrived before it").into()),
     }
 }
 
@@ -162,7 +173,7 @@ async fn insert_entries(tx: &mut PgConnection, schema: &str, entries: &[NewEntry
     ))
     .bind(entries.iter().map(|e| e.entry_id).collect::<Vec<_>>())
     .bind(entries.iter().map(|e| e.entry_date).collect::<Vec<_>>())
-    .bind(entries.iter().map(|e| e.description.as_ref()).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.description.as_str()).collect::<Vec<_>>())
     .bind(entries.iter().map(|e| e.source_reference).collect::<Vec<_>>())
     .bind(entries.iter().map(|e| e.reverses_entry_id).collect::<Vec<_>>())
     .bind(entries.iter().map(|e| e.event.envelope.sequence).collect::<Vec<_>>())

@@ -1,17 +1,21 @@
-//! The time-series postings projection: one row per journal line at the entry's date, in
+//! The time-series postings projection: one row per journal line at the entry's date (every
+//! entry [`ledger_posting`] finds: typed in, or posted by an invoice or payment), in
 //! the tenant schema of the time-series database (a hypertable where TimescaleDB exists).
 //! Rows are keyed by entry and line; a batch is one set-based insert, and offsets and applied
 //! positions share the transaction.
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
-use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent, PostedLine};
+use prism_aggregates::finance::invoice::Invoice;
+use prism_aggregates::finance::journal_entry::{JournalEntry, PostedLine};
+use prism_aggregates::finance::payment::Payment;
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
 use crate::decode::ProjectedEvent;
+use crate::posting::ledger_posting;
 use crate::projection::ProjectionError;
 
 /// Name of this projector (checkpoints, applied positions).
@@ -27,7 +31,7 @@ pub type PostingsProjection = SqlProjection<PostingsWriter>;
 impl SqlWriter for PostingsWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TIMESERIES];
-    const AGGREGATE_TYPES: &'static [&'static str] = &[JournalEntry::TYPE];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[JournalEntry::TYPE, Invoice::TYPE, Payment::TYPE];
 
     async fn write_batch(
         tx: &mut PgConnection,
@@ -36,16 +40,10 @@ impl SqlWriter for PostingsWriter {
     ) -> Result<(), ProjectionError> {
         let mut rows = Vec::new();
         for event in events {
-            let Some(journal_entry) = event.event.journal_entry() else { continue };
-            let (entry_id, posted_on, lines) = match journal_entry {
-                JournalEntryEvent::JournalEntryPosted(posted) => (&posted.entry_id, posted.entry_date, &posted.lines),
-                JournalEntryEvent::JournalEntryReversed(reversed) => {
-                    (&reversed.reversal_entry_id, reversed.reversal_date, &reversed.lines)
-                }
-            };
-            let entry_id = Uuid::parse_str(entry_id)?;
-            let posted_on = posted_on.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-            rows.extend(lines.iter().map(|line| Posting {
+            let Some(posting) = ledger_posting(&event.event) else { continue };
+            let entry_id = Uuid::parse_str(posting.entry_id)?;
+            let posted_on = posting.entry_date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            rows.extend(posting.lines.iter().map(|line| Posting {
                 posted_on,
                 entry_id,
                 line,

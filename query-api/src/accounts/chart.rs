@@ -11,8 +11,7 @@ use axum::response::Response;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
-use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgPool, Postgres, QueryBuilder, Row};
+use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
 
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
@@ -38,8 +37,8 @@ pub struct ChartView {
     pub items: Vec<AccountView>,
 }
 
-/// One account of the chart.
-#[derive(Debug, Serialize)]
+/// One account of the chart; read from the `accounts` row of the same column names.
+#[derive(Debug, Serialize, FromRow)]
 pub struct AccountView {
     /// Account code.
     pub code: String,
@@ -97,22 +96,6 @@ async fn read_chart(pool: &PgPool, tenant: &TenantId, status: Option<&str>) -> R
     query.push(" ORDER BY code COLLATE \"C\"");
     let rows = query.build_query_as::<AccountView>().fetch_all(pool).await;
     absent_if_unprovisioned(rows, Vec::new())
-}
-
-impl FromRow<'_, PgRow> for AccountView {
-    fn from_row(row: &PgRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            code: row.try_get("code")?,
-            name: row.try_get("name")?,
-            account_type: row.try_get("account_type")?,
-            normal_balance: row.try_get("normal_balance")?,
-            parent: row.try_get("parent")?,
-            header: row.try_get("header")?,
-            currency: row.try_get("currency")?,
-            cash: row.try_get("cash")?,
-            status: row.try_get("status")?,
-        })
-    }
 }
 
 impl ToCsv for ChartView {

@@ -17,32 +17,22 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use prism_platform::problem::Problem;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::ledger::{self, AccountNet, LedgerScope};
-use super::{checked_neg, checked_sum, StatementLine};
+use super::ledger::{self, AccountNet};
+use super::{checked_neg, checked_sum, AsOfParams, StatementLine};
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
 use crate::error::ReadError;
 use crate::negotiate::Format;
-use crate::params::{self, InputError, QueryParams};
+use crate::params::QueryParams;
 use crate::state::AppState;
 use crate::tenants::KnownTenant;
 
 /// Name of the current-earnings record in CSV.
 pub const CURRENT_EARNINGS: &str = "current earnings";
-
-/// Query parameters of the balance sheet; unknown ones are refused.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BalanceSheetParams {
-    /// Last entry date included (`YYYY-MM-DD`); today (UTC) when absent.
-    pub as_of: Option<String>,
-    /// Only this ISO 4217 currency.
-    pub currency: Option<String>,
-}
 
 /// The balance sheet.
 #[derive(Debug, Serialize)]
@@ -87,25 +77,12 @@ pub async fn get(
     KnownTenant(tenant): KnownTenant,
     token: MinPosition,
     format: Format,
-    QueryParams(query): QueryParams<BalanceSheetParams>,
+    QueryParams(query): QueryParams<AsOfParams>,
 ) -> Result<Response, Problem> {
-    let scope = scope(&query)?;
+    let scope = query.scope()?;
     state.await_postgres(&tenant, token).await?;
-    let nets = ledger::account_nets(&state.stores.postgres, &tenant, scope).await?;
-    let currencies = ledger::by_currency(nets, scope.currency)
-        .into_iter()
-        .map(|(currency, nets)| section(currency, nets))
-        .collect::<Result<_, ReadError>>()?;
+    let currencies = ledger::currency_sections(&state.stores.postgres, &tenant, scope, section).await?;
     Ok(format.respond(&BalanceSheetView { as_of: scope.to, currencies }))
-}
-
-fn scope(query: &BalanceSheetParams) -> Result<LedgerScope, InputError> {
-    Ok(LedgerScope {
-        from: None,
-        to: params::optional_date("as_of", query.as_of.as_deref())?.unwrap_or_else(|| Utc::now().date_naive()),
-        currency: params::optional_currency("currency", query.currency.as_deref())?,
-        account_types: None,
-    })
 }
 
 /// Classifies the nets by account type and totals them.

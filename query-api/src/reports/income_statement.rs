@@ -79,11 +79,7 @@ pub async fn get(
 ) -> Result<Response, Problem> {
     let (from, scope) = scope(&query)?;
     state.await_postgres(&tenant, token).await?;
-    let nets = ledger::account_nets(&state.stores.postgres, &tenant, scope).await?;
-    let currencies = ledger::by_currency(nets, scope.currency)
-        .into_iter()
-        .map(|(currency, nets)| section(currency, nets))
-        .collect::<Result<_, ReadError>>()?;
+    let currencies = ledger::currency_sections(&state.stores.postgres, &tenant, scope, section).await?;
     Ok(format.respond(&IncomeStatementView { from, to: scope.to, currencies }))
 }
 

@@ -6,8 +6,7 @@
 use chrono::NaiveDate;
 use prism_aggregates::money::Currency;
 use prism_aggregates::tenant::TenantId;
-use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgPool, Postgres, QueryBuilder, Row};
+use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
 
 use crate::error::{absent_if_unprovisioned, ReadError};
 use crate::stores::tenant_table;
@@ -74,6 +73,21 @@ pub async fn account_nets(pool: &PgPool, tenant: &TenantId, scope: LedgerScope) 
     absent_if_unprovisioned(rows, Vec::new())?.into_iter().map(NetRow::into_net).collect()
 }
 
+/// Every account with lines in `scope` (see [`account_nets`]), shaped by `section` into one
+/// report section per currency (see [`by_currency`]).
+///
+/// # Errors
+/// As [`account_nets`], or the first error `section` returns.
+pub async fn currency_sections<T>(
+    pool: &PgPool,
+    tenant: &TenantId,
+    scope: LedgerScope,
+    section: impl Fn(String, Vec<AccountNet>) -> Result<T, ReadError>,
+) -> Result<Vec<T>, ReadError> {
+    let nets = account_nets(pool, tenant, scope).await?;
+    by_currency(nets, scope.currency).into_iter().map(|(currency, nets)| section(currency, nets)).collect()
+}
+
 /// Splits nets ordered by currency into one `(currency, nets)` group per currency; when
 /// `requested` is given, exactly that currency's group, empty when it has no nets.
 #[must_use]
@@ -92,6 +106,7 @@ pub fn by_currency(nets: Vec<AccountNet>, requested: Option<Currency>) -> Vec<(S
 }
 
 /// A grouped row, the net still as Postgres' `numeric` text.
+#[derive(FromRow)]
 struct NetRow {
     currency: String,
     code: String,
@@ -110,18 +125,6 @@ impl NetRow {
             name: self.name,
             account_type: self.account_type,
             net_debit_minor,
-        })
-    }
-}
-
-impl FromRow<'_, PgRow> for NetRow {
-    fn from_row(row: &PgRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            currency: row.try_get("currency")?,
-            code: row.try_get("code")?,
-            name: row.try_get("name")?,
-            account_type: row.try_get("account_type")?,
-            net_debit_minor: row.try_get("net_debit_minor")?,
         })
     }
 }

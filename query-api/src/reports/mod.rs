@@ -5,18 +5,28 @@
 //! integer minor units and currencies are never mixed. A reversal is an entry of its own with
 //! mirror lines, so plain sums by entry date are correct whatever the entries' status.
 //!
+//! Two reports read more than the account nets, each in one query of its own: the
+//! [`aging`] of receivables or payables, rebuilt as of a date from the invoice read model,
+//! and the [`cash_flow`] statement, explaining the movement on cash accounts by the accounts
+//! on the other side of each cash entry.
+//!
 //! Every report answers JSON, or CSV with `Accept: text/csv` (columns in each module's doc).
 //! Without `currency`, a report has one section per currency that has lines in its range,
 //! by code; with `currency`, exactly that one section, empty when there are no lines.
 
+pub mod aging;
 pub mod balance_sheet;
+pub mod cash_flow;
 pub mod income_statement;
 pub mod ledger;
 pub mod trial_balance;
 
-use serde::Serialize;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
 
+use self::ledger::LedgerScope;
 use crate::error::ReadError;
+use crate::params::{self, InputError};
 
 /// One account's amount on a statement, signed so that the section's normal balance is
 /// positive (a contra account shows negative).
@@ -28,6 +38,32 @@ pub struct StatementLine {
     pub name: Option<String>,
     /// The amount in minor units.
     pub amount_minor: i64,
+}
+
+/// Query parameters of a report as of a date (the trial balance, the balance sheet); unknown
+/// ones are refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsOfParams {
+    /// Last entry date included (`YYYY-MM-DD`); today (UTC) when absent.
+    pub as_of: Option<String>,
+    /// Only this ISO 4217 currency.
+    pub currency: Option<String>,
+}
+
+impl AsOfParams {
+    /// The lines of every account dated up to and including `as_of`, in `currency` when given.
+    ///
+    /// # Errors
+    /// 422 naming `as_of` or `currency` when it does not parse.
+    pub fn scope(&self) -> Result<LedgerScope, InputError> {
+        Ok(LedgerScope {
+            from: None,
+            to: params::optional_date("as_of", self.as_of.as_deref())?.unwrap_or_else(|| Utc::now().date_naive()),
+            currency: params::optional_currency("currency", self.currency.as_deref())?,
+            account_types: None,
+        })
+    }
 }
 
 /// The checked sum of `amounts`.

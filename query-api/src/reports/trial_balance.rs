@@ -12,29 +12,19 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use prism_platform::problem::Problem;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::ledger::{self, AccountNet, LedgerScope};
-use super::{checked_neg, checked_sum};
+use super::ledger::{self, AccountNet};
+use super::{checked_neg, checked_sum, AsOfParams};
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
 use crate::error::ReadError;
 use crate::negotiate::Format;
-use crate::params::{self, InputError, QueryParams};
+use crate::params::QueryParams;
 use crate::state::AppState;
 use crate::tenants::KnownTenant;
-
-/// Query parameters of the trial balance; unknown ones are refused.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrialBalanceParams {
-    /// Last entry date included (`YYYY-MM-DD`); today (UTC) when absent.
-    pub as_of: Option<String>,
-    /// Only this ISO 4217 currency.
-    pub currency: Option<String>,
-}
 
 /// The trial balance.
 #[derive(Debug, Serialize)]
@@ -82,25 +72,12 @@ pub async fn get(
     KnownTenant(tenant): KnownTenant,
     token: MinPosition,
     format: Format,
-    QueryParams(query): QueryParams<TrialBalanceParams>,
+    QueryParams(query): QueryParams<AsOfParams>,
 ) -> Result<Response, Problem> {
-    let scope = scope(&query)?;
+    let scope = query.scope()?;
     state.await_postgres(&tenant, token).await?;
-    let nets = ledger::account_nets(&state.stores.postgres, &tenant, scope).await?;
-    let currencies = ledger::by_currency(nets, scope.currency)
-        .into_iter()
-        .map(|(currency, nets)| section(currency, nets))
-        .collect::<Result<_, ReadError>>()?;
+    let currencies = ledger::currency_sections(&state.stores.postgres, &tenant, scope, section).await?;
     Ok(format.respond(&TrialBalanceView { as_of: scope.to, currencies }))
-}
-
-fn scope(query: &TrialBalanceParams) -> Result<LedgerScope, InputError> {
-    Ok(LedgerScope {
-        from: None,
-        to: params::optional_date("as_of", query.as_of.as_deref())?.unwrap_or_else(|| Utc::now().date_naive()),
-        currency: params::optional_currency("currency", query.currency.as_deref())?,
-        account_types: None,
-    })
 }
 
 /// Puts each net in its column and totals them.

@@ -1,6 +1,7 @@
 //! Test support: a fresh tenant per test in the real Postgres, read-model rows (ledger,
-//! chart of accounts, fiscal calendar) and documents seeded directly (the projectors are not under test here), and the query API
-//! built in-process on port 0.
+//! chart of accounts, fiscal calendar, invoices, payments, tax codes) and documents seeded
+//! directly (the projectors are not under test here), and the query API built in-process on
+//! port 0.
 
 #![allow(dead_code, missing_docs)]
 
@@ -368,4 +369,276 @@ pub fn assert_problem(answer: &Answer, status: u16, code: &str) {
     assert_eq!(answer.status.as_u16(), status, "{answer:?}");
     assert_eq!(answer.content_type, "application/problem+json", "{answer:?}");
     assert_eq!(answer.body["type"], format!("urn:prism:problem:{code}"), "{answer:?}");
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+/// One invoice line to seed: description, quantity in thousandths, unit price, account, tax
+/// code, tax rate in basis points. An issued invoice's line gets net = quantity × price and
+/// tax = net × rate (both exact in the tests); a draft's stay `NULL`.
+pub type SeedInvoiceLine = (&'static str, i64, i64, &'static str, Option<&'static str>, i32);
+
+/// An invoice to seed as the `postgres` projector keeps it; build with [`SeedInvoice::draft`]
+/// and the `issued` / `voided` / `in_currency` / `with_line` steps.
+#[derive(Debug, Clone)]
+pub struct SeedInvoice {
+    pub invoice_id: Uuid,
+    pub kind: &'static str,
+    pub number: &'static str,
+    pub counterparty_id: &'static str,
+    pub counterparty_name: &'static str,
+    pub currency: &'static str,
+    pub control_account: &'static str,
+    pub credits_invoice_id: Option<Uuid>,
+    pub issue_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub net_total_minor: Option<i64>,
+    pub tax_total_minor: Option<i64>,
+    pub void_date: Option<NaiveDate>,
+    pub lines: Vec<SeedInvoiceLine>,
+}
+
+impl SeedInvoice {
+    /// A EUR draft without lines; the control account is 1100 for customer documents and
+    /// 2000 for vendor documents.
+    pub fn draft(
+        kind: &'static str,
+        number: &'static str,
+        counterparty_id: &'static str,
+        counterparty_name: &'static str,
+    ) -> Self {
+        Self {
+            invoice_id: Uuid::new_v4(),
+            kind,
+            number,
+            counterparty_id,
+            counterparty_name,
+            currency: "EUR",
+            control_account: if kind.starts_with("customer") { "1100" } else { "2000" },
+            credits_invoice_id: None,
+            issue_date: None,
+            due_date: None,
+            net_total_minor: None,
+            tax_total_minor: None,
+            void_date: None,
+            lines: Vec::new(),
+        }
+    }
+
+    /// Issued on `issue_date`, due on `due_date`, with these totals (gross = net + tax).
+    pub fn issued(self, issue_date: &str, due_date: &str, net_minor: i64, tax_minor: i64) -> Self {
+        Self {
+            issue_date: Some(day(issue_date)),
+            due_date: Some(day(due_date)),
+            net_total_minor: Some(net_minor),
+            tax_total_minor: Some(tax_minor),
+            ..self
+        }
+    }
+
+    /// Voided on `void_date`.
+    pub fn voided(self, void_date: &str) -> Self {
+        Self { void_date: Some(day(void_date)), ..self }
+    }
+
+    /// In `currency` instead of EUR.
+    pub fn in_currency(self, currency: &'static str) -> Self {
+        Self { currency, ..self }
+    }
+
+    /// With one more line.
+    pub fn with_line(mut self, line: SeedInvoiceLine) -> Self {
+        self.lines.push(line);
+        self
+    }
+
+    pub fn gross_total_minor(&self) -> Option<i64> {
+        Some(self.net_total_minor? + self.tax_total_minor?)
+    }
+}
+
+/// Writes `invoice` with its lines: status `draft` without an issue date, `void` with a void
+/// date, else `issued` with everything open (see [`seed_payment`] for payments).
+pub async fn seed_invoice(pool: &PgPool, tenant: &TenantId, invoice: &SeedInvoice) {
+    let status = match (invoice.issue_date, invoice.void_date) {
+        (None, _) => "draft",
+        (Some(_), Some(_)) => "void",
+        (Some(_), None) => "issued",
+    };
+    let gross = invoice.gross_total_minor();
+    let open = if status == "issued" { gross.unwrap_or(0) } else { 0 };
+    sqlx::query(&format!(
+        "INSERT INTO {} (invoice_id, kind, number, counterparty_id, counterparty_name, currency, control_account,
+                         credits_invoice_id, status, issue_date, due_date, net_total_minor, tax_total_minor,
+                         gross_total_minor, paid_minor, open_minor, void_date, void_reason, last_position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, $17, 1)",
+        tenant_table(tenant, "invoices")
+    ))
+    .bind(invoice.invoice_id)
+    .bind(invoice.kind)
+    .bind(invoice.number)
+    .bind(invoice.counterparty_id)
+    .bind(invoice.counterparty_name)
+    .bind(invoice.currency)
+    .bind(invoice.control_account)
+    .bind(invoice.credits_invoice_id)
+    .bind(status)
+    .bind(invoice.issue_date)
+    .bind(invoice.due_date)
+    .bind(invoice.net_total_minor)
+    .bind(invoice.tax_total_minor)
+    .bind(gross)
+    .bind(open)
+    .bind(invoice.void_date)
+    .bind(invoice.void_date.map(|_| "issued in error"))
+    .execute(pool)
+    .await
+    .expect("invoice inserted");
+    let issued = invoice.issue_date.is_some();
+    for (index, (description, quantity_milli, unit_price_minor, account, tax_code, rate_bp)) in
+        invoice.lines.iter().enumerate()
+    {
+        let net = quantity_milli * unit_price_minor / 1000;
+        let tax = net * i64::from(*rate_bp) / 10_000;
+        sqlx::query(&format!(
+            "INSERT INTO {} (invoice_id, line_no, description, quantity_milli, unit_price_minor, net_minor, account,
+                             tax_code, tax_rate_bp, tax_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            tenant_table(tenant, "invoice_lines")
+        ))
+        .bind(invoice.invoice_id)
+        .bind(i32::try_from(index + 1).expect("few lines"))
+        .bind(description)
+        .bind(quantity_milli)
+        .bind(unit_price_minor)
+        .bind(issued.then_some(net))
+        .bind(account)
+        .bind(tax_code)
+        .bind(issued.then_some(*rate_bp))
+        .bind(issued.then_some(tax))
+        .execute(pool)
+        .await
+        .expect("invoice line inserted");
+    }
+}
+
+/// A payment to seed; build with [`SeedPayment::received`] or [`SeedPayment::made`].
+#[derive(Debug, Clone)]
+pub struct SeedPayment {
+    pub payment_id: Uuid,
+    pub direction: &'static str,
+    pub counterparty_id: &'static str,
+    pub payment_date: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: &'static str,
+    pub reference: Option<&'static str>,
+    /// Invoice and amount allocated to it.
+    pub allocations: Vec<(Uuid, i64)>,
+}
+
+impl SeedPayment {
+    /// A EUR payment received from a customer on `date`.
+    pub fn received(counterparty_id: &'static str, date: &str, amount_minor: i64, allocations: &[(Uuid, i64)]) -> Self {
+        Self {
+            payment_id: Uuid::new_v4(),
+            direction: "received",
+            counterparty_id,
+            payment_date: day(date),
+            amount_minor,
+            currency: "EUR",
+            reference: None,
+            allocations: allocations.to_vec(),
+        }
+    }
+
+    /// A EUR payment made to a vendor on `date`.
+    pub fn made(counterparty_id: &'static str, date: &str, amount_minor: i64, allocations: &[(Uuid, i64)]) -> Self {
+        Self { direction: "made", ..Self::received(counterparty_id, date, amount_minor, allocations) }
+    }
+}
+
+/// Writes what the `postgres` projector would for a processed payment and the invoice
+/// payments it applies: the payment with its allocations, one `invoice_payments` row per
+/// allocation, and each invoice's paid and open amounts and status moved.
+pub async fn seed_payment(pool: &PgPool, tenant: &TenantId, payment: &SeedPayment) {
+    let allocated: i64 = payment.allocations.iter().map(|(_, amount)| amount).sum();
+    let (bank_account, control_account) =
+        if payment.direction == "received" { ("1000", "1100") } else { ("1000", "2000") };
+    sqlx::query(&format!(
+        "INSERT INTO {} (payment_id, direction, counterparty_id, payment_date, amount_minor, currency, bank_account,
+                         control_account, reference, unallocated_minor, last_position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)",
+        tenant_table(tenant, "payments")
+    ))
+    .bind(payment.payment_id)
+    .bind(payment.direction)
+    .bind(payment.counterparty_id)
+    .bind(payment.payment_date)
+    .bind(payment.amount_minor)
+    .bind(payment.currency)
+    .bind(bank_account)
+    .bind(control_account)
+    .bind(payment.reference)
+    .bind(payment.amount_minor - allocated)
+    .execute(pool)
+    .await
+    .expect("payment inserted");
+    for (invoice_id, amount) in &payment.allocations {
+        sqlx::query(&format!(
+            "INSERT INTO {} (payment_id, invoice_id, amount_minor) VALUES ($1, $2, $3)",
+            tenant_table(tenant, "payment_allocations")
+        ))
+        .bind(payment.payment_id)
+        .bind(invoice_id)
+        .bind(amount)
+        .execute(pool)
+        .await
+        .expect("allocation inserted");
+        sqlx::query(&format!(
+            "INSERT INTO {} (invoice_id, payment_id, amount_minor, payment_date) VALUES ($1, $2, $3, $4)",
+            tenant_table(tenant, "invoice_payments")
+        ))
+        .bind(invoice_id)
+        .bind(payment.payment_id)
+        .bind(amount)
+        .bind(payment.payment_date)
+        .execute(pool)
+        .await
+        .expect("invoice payment inserted");
+        sqlx::query(&format!(
+            "UPDATE {} SET paid_minor = paid_minor + $2, open_minor = open_minor - $2,
+                    status = CASE WHEN open_minor - $2 = 0 THEN 'paid' ELSE 'partially_paid' END
+              WHERE invoice_id = $1",
+            tenant_table(tenant, "invoices")
+        ))
+        .bind(invoice_id)
+        .bind(amount)
+        .execute(pool)
+        .await
+        .expect("invoice paid");
+    }
+}
+
+/// One tax code to seed: code, name, rate in basis points, effective from, status.
+pub type SeedTaxRate = (&'static str, &'static str, i32, Option<&'static str>, &'static str);
+
+/// Writes tax codes into the `tax_rates` read model (sales tax to 2100, purchase tax to 1400).
+pub async fn seed_tax_rates(pool: &PgPool, tenant: &TenantId, rates: &[SeedTaxRate]) {
+    for (code, name, rate_bp, effective_from, status) in rates {
+        sqlx::query(&format!(
+            "INSERT INTO {} (code, name, rate_bp, effective_from, sales_account, purchase_account, status, last_position)
+             VALUES ($1, $2, $3, $4, '2100', '1400', $5, 1)",
+            tenant_table(tenant, "tax_rates")
+        ))
+        .bind(code)
+        .bind(name)
+        .bind(rate_bp)
+        .bind(effective_from.map(day))
+        .bind(status)
+        .execute(pool)
+        .await
+        .expect("tax rate inserted");
+    }
 }

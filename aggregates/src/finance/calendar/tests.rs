@@ -970,89 +970,25 @@ mod avro_contract {
     //! The serde JSON of each event must have exactly the fields of its Avro schema,
     //! with compatible types, so the wire contract and the Rust types cannot drift.
 
-    use std::collections::BTreeSet;
-
-    use serde_json::Value;
-
     use super::*;
+    use crate::avro_contract::{assert_event_matches_schema, field_type};
 
     const YEAR_OPENED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalYearOpened.avsc");
     const CLOSED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodClosed.avsc");
     const REOPENED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodReopened.avsc");
     const LOCKED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodLocked.avsc");
 
-    fn assert_doc(node: &Value, path: &str) {
-        let doc = node["doc"].as_str().unwrap_or_default();
-        assert!(!doc.trim().is_empty(), "{path}: missing doc");
-    }
-
-    fn check_record(record: &Value, value: &Value, path: &str) {
-        assert_eq!(record["type"], "record", "{path}");
-        assert_eq!(record["namespace"], "prism.finance", "{path}");
-        assert_doc(record, path);
-        let fields = record["fields"].as_array().unwrap();
-        let object = value.as_object().unwrap_or_else(|| panic!("{path}: expected a JSON object, got {value}"));
-        let field_names: BTreeSet<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
-        let json_keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
-        assert_eq!(json_keys, field_names, "{path}: serde keys vs Avro fields");
-        for field in fields {
-            let name = field["name"].as_str().unwrap();
-            let field_path = format!("{path}.{name}");
-            assert_doc(field, &field_path);
-            check_value(&field["type"], &object[name], &field_path);
-        }
-    }
-
-    fn check_value(ty: &Value, value: &Value, path: &str) {
-        match ty {
-            Value::String(name) => match name.as_str() {
-                "string" => assert!(value.is_string(), "{path}: {value} is not a string"),
-                "int" => {
-                    assert!(value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()), "{path}: {value} is not an int");
-                }
-                other => panic!("{path}: unexpected Avro type {other}"),
-            },
-            Value::Object(node) => match node["type"].as_str() {
-                Some("int") => {
-                    assert_eq!(node["logicalType"], "date", "{path}");
-                    let text = value.as_str().unwrap_or_default();
-                    assert!(text.parse::<NaiveDate>().is_ok(), "{path}: {value} is not a date");
-                }
-                Some("array") => {
-                    let items = value.as_array().unwrap_or_else(|| panic!("{path}: not array"));
-                    assert!(!items.is_empty(), "{path}: sample must have items");
-                    for (i, item) in items.iter().enumerate() {
-                        check_value(&node["items"], item, &format!("{path}[{i}]"));
-                    }
-                }
-                Some("record") => check_record(ty, value, path),
-                other => panic!("{path}: unexpected Avro type {other:?}"),
-            },
-            other => panic!("{path}: unexpected Avro type {other}"),
-        }
-    }
-
-    fn check_event(avsc: &str, event: &CalendarEvent) {
-        let schema: Value = serde_json::from_str(avsc).unwrap();
-        let event_type = event.event_type();
-        assert_eq!(schema["name"], event_type.as_str());
-        let json = serde_json::to_value(event).unwrap();
-        check_record(&schema, &json[event_type.as_str()], &event_type);
-    }
-
     #[test]
     fn fiscal_year_opened_json_matches_its_avro_schema_with_a_nested_period_span_record() {
-        check_event(YEAR_OPENED_AVSC, &year_opened(2026));
-        let schema: Value = serde_json::from_str(YEAR_OPENED_AVSC).unwrap();
-        let periods = schema["fields"].as_array().unwrap().iter().find(|f| f["name"] == "periods").unwrap();
-        assert_eq!(periods["type"]["items"]["name"], "PeriodSpan");
+        assert_event_matches_schema(YEAR_OPENED_AVSC, &year_opened(2026));
+        assert_eq!(field_type(YEAR_OPENED_AVSC, "periods")["items"]["name"], "PeriodSpan");
     }
 
     #[test]
     fn period_events_json_match_their_avro_schemas() {
-        check_event(CLOSED_AVSC, &closed("2026-03"));
-        check_event(REOPENED_AVSC, &reopened("2026-03", "Late invoice"));
-        check_event(LOCKED_AVSC, &locked("2026-03"));
+        assert_event_matches_schema(CLOSED_AVSC, &closed("2026-03"));
+        assert_event_matches_schema(REOPENED_AVSC, &reopened("2026-03", "Late invoice"));
+        assert_event_matches_schema(LOCKED_AVSC, &locked("2026-03"));
     }
 
     #[test]
@@ -1071,7 +1007,7 @@ mod avro_contract {
         ];
         for (avsc, command) in commands {
             for event in framework().given(given.clone()).when(command).inspect_result().unwrap() {
-                check_event(avsc, &event);
+                assert_event_matches_schema(avsc, &event);
             }
         }
     }

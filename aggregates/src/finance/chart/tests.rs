@@ -1245,68 +1245,17 @@ mod avro_contract {
     //! The serde JSON of each event must have exactly the fields of its Avro schema,
     //! with compatible types, so the wire contract and the Rust types cannot drift.
 
-    use std::collections::BTreeSet;
-
-    use serde_json::Value;
-
     use super::*;
+    use crate::avro_contract::assert_event_matches_schema;
 
     const OPENED_AVSC: &str = include_str!("../../../../schemas/avro/finance/AccountOpened.avsc");
     const RENAMED_AVSC: &str = include_str!("../../../../schemas/avro/finance/AccountRenamed.avsc");
     const ARCHIVED_AVSC: &str = include_str!("../../../../schemas/avro/finance/AccountArchived.avsc");
     const REACTIVATED_AVSC: &str = include_str!("../../../../schemas/avro/finance/AccountReactivated.avsc");
 
-    fn assert_doc(node: &Value, path: &str) {
-        let doc = node["doc"].as_str().unwrap_or_default();
-        assert!(!doc.trim().is_empty(), "{path}: missing doc");
-    }
-
-    fn check_record(record: &Value, value: &Value, path: &str) {
-        assert_eq!(record["type"], "record", "{path}");
-        assert_eq!(record["namespace"], "prism.finance", "{path}");
-        assert_doc(record, path);
-        let fields = record["fields"].as_array().unwrap();
-        let object = value.as_object().unwrap_or_else(|| panic!("{path}: expected a JSON object, got {value}"));
-        let field_names: BTreeSet<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
-        let json_keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
-        assert_eq!(json_keys, field_names, "{path}: serde keys vs Avro fields");
-        for field in fields {
-            let name = field["name"].as_str().unwrap();
-            let field_path = format!("{path}.{name}");
-            assert_doc(field, &field_path);
-            if field["type"].is_array() {
-                assert_eq!(field.get("default"), Some(&Value::Null), "{field_path}");
-            }
-            check_value(&field["type"], &object[name], &field_path);
-        }
-    }
-
-    fn check_value(ty: &Value, value: &Value, path: &str) {
-        match ty {
-            Value::String(name) => match name.as_str() {
-                "string" => assert!(value.is_string(), "{path}: {value} is not a string"),
-                "boolean" => assert!(value.is_boolean(), "{path}: {value} is not a boolean"),
-                other => panic!("{path}: unexpected Avro type {other}"),
-            },
-            Value::Array(_) => {
-                assert_eq!(ty, &serde_json::json!(["null", "string"]), "{path}");
-                assert!(value.is_null() || value.is_string(), "{path}: {value}");
-            }
-            other => panic!("{path}: unexpected Avro type {other}"),
-        }
-    }
-
-    fn check_event(avsc: &str, event: &ChartEvent) {
-        let schema: Value = serde_json::from_str(avsc).unwrap();
-        let event_type = event.event_type();
-        assert_eq!(schema["name"], event_type.as_str());
-        let json = serde_json::to_value(event).unwrap();
-        check_record(&schema, &json[event_type.as_str()], &event_type);
-    }
-
     #[test]
     fn account_opened_json_matches_its_avro_schema() {
-        check_event(OPENED_AVSC, &opened("1000", "Bank", AccountType::Asset));
+        assert_event_matches_schema(OPENED_AVSC, &opened("1000", "Bank", AccountType::Asset));
         let full = AccountOpened {
             parent: Some("11".to_owned()),
             header: false,
@@ -1314,14 +1263,14 @@ mod avro_contract {
             cash: true,
             ..opened_payload("1020", "Bank USD", AccountType::Asset)
         };
-        check_event(OPENED_AVSC, &ChartEvent::AccountOpened(full));
+        assert_event_matches_schema(OPENED_AVSC, &ChartEvent::AccountOpened(full));
     }
 
     #[test]
     fn account_renamed_archived_and_reactivated_json_match_their_avro_schemas() {
-        check_event(RENAMED_AVSC, &renamed("1000", "Main bank"));
-        check_event(ARCHIVED_AVSC, &archived("1000"));
-        check_event(REACTIVATED_AVSC, &reactivated("1000"));
+        assert_event_matches_schema(RENAMED_AVSC, &renamed("1000", "Main bank"));
+        assert_event_matches_schema(ARCHIVED_AVSC, &archived("1000"));
+        assert_event_matches_schema(REACTIVATED_AVSC, &reactivated("1000"));
     }
 
     #[test]
@@ -1336,7 +1285,7 @@ mod avro_contract {
         ];
         for (avsc, command) in commands {
             for event in assert_accepted(given.clone(), command) {
-                check_event(avsc, &event);
+                assert_event_matches_schema(avsc, &event);
             }
         }
     }

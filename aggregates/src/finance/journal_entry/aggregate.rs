@@ -1,6 +1,6 @@
 //! The journal entry aggregate: [`JournalEntry::decide`] checks every rule of the entry
 //! itself and returns the events; `handle` then checks them against the tenant's books
-//! ([`Books::check`]: open period, postable accounts) from the [`BooksSource`] service;
+//! ([`Books::check_posting`]: open period, postable accounts) from the [`BooksSource`] service;
 //! `apply` folds them. Pure — no I/O, no clock, no randomness of its own.
 //!
 //! Rules are checked in a fixed order and the first broken one is reported:
@@ -25,7 +25,8 @@ use super::{
     MAX_DESCRIPTION_CHARS, MAX_LINES, MAX_MEMO_CHARS, MAX_REASON_CHARS, MAX_SOURCE_REFERENCE_CHARS, MIN_LINES,
 };
 use crate::finance::account::AccountCode;
-use crate::finance::books::{Books, BooksSource};
+use crate::finance::books::{Books, BooksSource, PostingRefusal};
+use crate::finance::chart::AccountRefusal;
 use crate::money::{Currency, Money};
 use crate::tenant::TenantId;
 
@@ -194,7 +195,7 @@ impl Aggregate for JournalEntry {
         let events = self.decide(command)?;
         let books: Arc<Books> = books.books().await.map_err(|reason| JournalEntryError::BooksUnavailable { reason })?;
         for event in &events {
-            books.check(event)?;
+            check_books(&books, event)?;
         }
         for event in events {
             sink.write(event, self).await;
@@ -224,6 +225,28 @@ impl Aggregate for JournalEntry {
             }
         }
     }
+}
+
+/// Checks an event against the books: its date and every line.
+fn check_books(books: &Books, event: &JournalEntryEvent) -> Result<(), JournalEntryError> {
+    let (date, field, lines) = match event {
+        JournalEntryEvent::JournalEntryPosted(posted) => (posted.entry_date, "entry_date", &posted.lines),
+        JournalEntryEvent::JournalEntryReversed(reversed) => (reversed.reversal_date, "reversal_date", &reversed.lines),
+    };
+    books.check_posting(date, lines).map_err(|refusal| match refusal {
+        PostingRefusal::NoFiscalYear { date } => JournalEntryError::NoFiscalYear { field, date },
+        PostingRefusal::PeriodNotOpen { date, period, status } => {
+            JournalEntryError::PeriodNotOpen { field, date, period, status }
+        }
+        PostingRefusal::Account { line, code, currency, refusal } => match refusal {
+            AccountRefusal::Unknown => JournalEntryError::UnknownAccount { line, code },
+            AccountRefusal::Header => JournalEntryError::HeaderAccount { line, code },
+            AccountRefusal::Archived => JournalEntryError::ArchivedAccount { line, code },
+            AccountRefusal::CurrencyMismatch { account_currency } => {
+                JournalEntryError::AccountCurrencyMismatch { line, code, account_currency, currency }
+            }
+        },
+    })
 }
 
 /// A line that passed every per-line rule.

@@ -725,111 +725,32 @@ mod avro_contract {
     //! The serde JSON of each event must have exactly the fields of its Avro schema,
     //! with compatible types, so the wire contract and the Rust types cannot drift.
 
-    use std::collections::BTreeSet;
-
-    use serde_json::Value;
-
     use super::*;
+    use crate::avro_contract::{assert_event_matches_schema, field_type};
 
     const POSTED_AVSC: &str = include_str!("../../../../schemas/avro/finance/JournalEntryPosted.avsc");
     const REVERSED_AVSC: &str = include_str!("../../../../schemas/avro/finance/JournalEntryReversed.avsc");
 
-    fn schema(text: &str) -> Value {
-        serde_json::from_str(text).unwrap()
-    }
-
-    fn assert_doc(node: &Value, path: &str) {
-        let doc = node["doc"].as_str().unwrap_or_default();
-        assert!(!doc.trim().is_empty(), "{path}: missing doc");
-    }
-
-    fn check_record(record: &Value, value: &Value, path: &str) {
-        assert_eq!(record["type"], "record", "{path}");
-        assert_eq!(record["namespace"], "prism.finance", "{path}");
-        assert_doc(record, path);
-        let fields = record["fields"].as_array().unwrap();
-        let object = value.as_object().unwrap_or_else(|| panic!("{path}: expected a JSON object, got {value}"));
-        let field_names: BTreeSet<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
-        let json_keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
-        assert_eq!(json_keys, field_names, "{path}: serde keys vs Avro fields");
-        for field in fields {
-            let name = field["name"].as_str().unwrap();
-            let field_path = format!("{path}.{name}");
-            assert_doc(field, &field_path);
-            if field["type"].is_array() {
-                assert_eq!(field.get("default"), Some(&Value::Null), "{field_path}");
-            }
-            check_value(&field["type"], &object[name], &field_path);
-        }
-    }
-
-    fn check_value(ty: &Value, value: &Value, path: &str) {
-        match ty {
-            Value::String(name) => match name.as_str() {
-                "string" => assert!(value.is_string(), "{path}: {value} is not a string"),
-                "long" => assert!(value.is_i64(), "{path}: {value} is not a long"),
-                "int" => {
-                    assert!(value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()), "{path}: {value} is not an int");
-                }
-                other => panic!("{path}: unexpected Avro type {other}"),
-            },
-            Value::Array(_) => {
-                assert_eq!(ty, &serde_json::json!(["null", "string"]), "{path}");
-                assert!(value.is_null() || value.is_string(), "{path}: {value}");
-            }
-            Value::Object(node) => match node["type"].as_str() {
-                Some("int") => {
-                    assert_eq!(node["logicalType"], "date", "{path}");
-                    let text = value.as_str().unwrap_or_default();
-                    assert!(text.parse::<NaiveDate>().is_ok(), "{path}: {value} is not a date");
-                }
-                Some("array") => {
-                    let items = value.as_array().unwrap_or_else(|| panic!("{path}: not array"));
-                    assert!(!items.is_empty(), "{path}: sample must have items");
-                    for (i, item) in items.iter().enumerate() {
-                        check_value(&node["items"], item, &format!("{path}[{i}]"));
-                    }
-                }
-                Some("record") => check_record(ty, value, path),
-                other => panic!("{path}: unexpected Avro type {other:?}"),
-            },
-            other => panic!("{path}: unexpected Avro type {other}"),
-        }
-    }
-
-    fn check_event(avsc: &str, event: &JournalEntryEvent) {
-        let schema = schema(avsc);
-        let event_type = event.event_type();
-        assert_eq!(schema["name"], event_type.as_str());
-        let json = serde_json::to_value(event).unwrap();
-        check_record(&schema, &json[event_type.as_str()], &event_type);
-    }
-
     #[test]
     fn journal_entry_posted_json_matches_its_avro_schema() {
-        check_event(POSTED_AVSC, &posted());
+        assert_event_matches_schema(POSTED_AVSC, &posted());
         let mut without_reference = posted_payload();
         without_reference.source_reference = None;
-        check_event(POSTED_AVSC, &JournalEntryEvent::JournalEntryPosted(without_reference));
+        assert_event_matches_schema(POSTED_AVSC, &JournalEntryEvent::JournalEntryPosted(without_reference));
     }
 
     #[test]
     fn journal_entry_reversed_json_matches_its_avro_schema() {
         let events =
             framework().given(vec![posted()]).when(reverse(date(2026, 4, 2), "Wrong period")).inspect_result().unwrap();
-        check_event(REVERSED_AVSC, &events[0]);
+        assert_event_matches_schema(REVERSED_AVSC, &events[0]);
     }
 
     #[test]
     fn both_schemas_define_the_same_posted_line_record() {
-        let line_of = |text: &str| {
-            let schema = schema(text);
-            let lines = schema["fields"].as_array().unwrap().iter().find(|f| f["name"] == "lines").unwrap().clone();
-            lines["type"]["items"].clone()
-        };
-        let posted_line = line_of(POSTED_AVSC);
+        let posted_line = field_type(POSTED_AVSC, "lines")["items"].clone();
         assert_eq!(posted_line["name"], "PostedLine");
-        assert_eq!(posted_line, line_of(REVERSED_AVSC));
+        assert_eq!(posted_line, field_type(REVERSED_AVSC, "lines")["items"]);
     }
 }
 
