@@ -9,6 +9,8 @@ use axum::routing::post;
 use axum::Router;
 use cqrs_es::Aggregate;
 use prism_aggregates::finance::books::BooksSource;
+use prism_aggregates::finance::budget::Budgets;
+use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
@@ -22,8 +24,9 @@ use tokio_util::sync::CancellationToken;
 use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
+use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
-use crate::{calendar, chart, invoices, journal_entries, payments, tax_rates, tenants};
+use crate::{budgets, calendar, chart, invoices, journal_entries, payments, tax_rates, tenants};
 
 /// Shared state of the command routes.
 #[derive(Clone, FromRef)]
@@ -40,6 +43,8 @@ pub struct AppState {
     pub calendar: calendar::Stores,
     /// Tax-rate event stores.
     pub tax_rates: tax_rates::Stores,
+    /// Budget event stores.
+    pub budgets: budgets::Stores,
     /// Invoice event stores.
     pub invoices: invoices::Stores,
     /// Payment event stores.
@@ -96,11 +101,16 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         let (books, invoices) = (books.clone(), invoices.clone());
         Box::new(move |tenant| Arc::new(PaymentLookups::new(tenant, books.clone(), invoices.clone())))
     };
+    let ledger: ServicesFactory<FiscalCalendar> = {
+        let (pool, books) = (pool.clone(), books.clone());
+        Box::new(move |tenant| Arc::new(EventStoreLedger::new(tenant, pool.clone(), books.clone())))
+    };
     AppState {
         journal_entries: stores.build(books_source::<JournalEntry>(&books)),
         chart: stores.build(Box::new(|_| ())),
-        calendar: stores.build(Box::new(|_| ())),
+        calendar: stores.build(ledger),
         tax_rates: stores.build(Box::new(|_| ())),
+        budgets: stores.build(books_source::<Budgets>(&books)),
         payments: stores.build(lookups),
         invoices,
         books,
@@ -141,12 +151,14 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/accounts/{code}/archive", post(chart::archive))
         .route("/v1/accounts/{code}/reactivate", post(chart::reactivate))
         .route("/v1/fiscal-years", post(calendar::open_year))
+        .route("/v1/fiscal-years/{year}/close", post(calendar::close_year))
         .route("/v1/fiscal-periods/{period}/close", post(calendar::close))
         .route("/v1/fiscal-periods/{period}/reopen", post(calendar::reopen))
         .route("/v1/fiscal-periods/{period}/lock", post(calendar::lock))
         .route("/v1/tax-rates", post(tax_rates::define))
         .route("/v1/tax-rates/{code}/change", post(tax_rates::change))
         .route("/v1/tax-rates/{code}/retire", post(tax_rates::retire))
+        .route("/v1/budgets/{budget}/amounts", post(budgets::set_amounts))
         .route("/v1/invoices", post(invoices::draft))
         .route("/v1/invoices/{id}/issue", post(invoices::issue))
         .route("/v1/invoices/{id}/void", post(invoices::void))

@@ -4,15 +4,17 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
 use prism_aggregates::finance::calendar::{CalendarCommand, FiscalCalendar, OpenFiscalYear, CALENDAR_ID};
 use prism_aggregates::tenant::TenantId;
-use prism_platform::http::{JsonBody, Tenant};
+use prism_platform::http::{parse_json, JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::books::BooksCache;
 use crate::dispatch::{accepted, check_if_match, execute};
@@ -99,6 +101,55 @@ pub async fn open_year(
         position: committed.position,
     };
     Ok(accepted(StatusCode::CREATED, body, "/v1/fiscal-years", committed))
+}
+
+/// Body of `POST /v1/fiscal-years/{year}/close`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseYearRequest {
+    /// The equity account that receives the year's result; `3200` when absent.
+    #[serde(default)]
+    pub retained_earnings_account: Option<String>,
+}
+
+/// Answer to `POST /v1/fiscal-years/{year}/close`.
+#[derive(Debug, Serialize)]
+pub struct YearClosedView {
+    /// The year.
+    pub year: String,
+    /// The closing journal entry (absent when there was nothing to close).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_id: Option<Uuid>,
+    /// The calendar's version after the command.
+    pub version: i64,
+    /// Global position of the event: send as `X-Prism-Min-Position` to read your write.
+    pub position: i64,
+}
+
+/// `POST /v1/fiscal-years/{year}/close`, with an optional [`CloseYearRequest`] body (absent,
+/// empty or `null` for the defaults): once every
+/// period of the year is closed, posts the closing entry that moves income and expense balances
+/// to retained earnings.
+#[tracing::instrument(skip_all, fields(tenant = %tenant, year = %year))]
+pub async fn close_year(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    Path(year): Path<String>,
+    headers: HeaderMap,
+    context: RequestContext,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let request = if body.is_empty() { None } else { parse_json::<Option<CloseYearRequest>>(&body)? };
+    let request = request.unwrap_or_default();
+    let command = CalendarCommand::CloseFiscalYear {
+        year: year.clone(),
+        retained_earnings_account: request.retained_earnings_account,
+    };
+    let committed = run(&stores, &tenant, &headers, command, &context).await?;
+    let calendar = stores.load(&tenant, CALENDAR_ID).await.map_err(|e| Problem::internal(&e))?;
+    let entry_id = calendar.year(&year).and_then(|y| y.closing_entry_id()).and_then(|id| Uuid::parse_str(id).ok());
+    let body = YearClosedView { year, entry_id, version: committed.version, position: committed.position };
+    Ok(accepted(StatusCode::OK, body, "/v1/fiscal-years", committed))
 }
 
 /// `POST /v1/fiscal-periods/{period}/close`.

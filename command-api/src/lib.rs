@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod books;
+pub mod budgets;
 pub mod calendar;
 pub mod chart;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod event_store;
 pub mod invoices;
 pub mod journal_entries;
+pub mod ledger_totals;
 pub mod payments;
 pub mod relay;
 pub mod request_context;

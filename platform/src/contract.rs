@@ -94,6 +94,13 @@ pub const EVENTS: &[EventContract] = &[
         schema: include_str!("../../schemas/avro/finance/FiscalPeriodLocked.avsc"),
     },
     EventContract {
+        event_type: "FiscalYearClosed",
+        aggregate_type: "finance.fiscal_calendar",
+        topic_suffix: "finance.fiscal-calendar.v1",
+        record_name: "prism.finance.FiscalYearClosed",
+        schema: include_str!("../../schemas/avro/finance/FiscalYearClosed.avsc"),
+    },
+    EventContract {
         event_type: "PaymentProcessed",
         aggregate_type: "finance.payment",
         topic_suffix: "finance.payment.v1",
@@ -148,6 +155,13 @@ pub const EVENTS: &[EventContract] = &[
         topic_suffix: "finance.invoice.v1",
         record_name: "prism.finance.InvoiceVoided",
         schema: include_str!("../../schemas/avro/finance/InvoiceVoided.avsc"),
+    },
+    EventContract {
+        event_type: "BudgetAmountSet",
+        aggregate_type: "finance.budgets",
+        topic_suffix: "finance.budgets.v1",
+        record_name: "prism.finance.BudgetAmountSet",
+        schema: include_str!("../../schemas/avro/finance/BudgetAmountSet.avsc"),
     },
 ];
 
@@ -230,7 +244,15 @@ mod tests {
         assert_eq!(Catalogue::topic_suffixes("finance.fiscal_calendar"), vec!["finance.fiscal-calendar.v1"]);
         let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
         assert_eq!(count("finance.chart_of_accounts"), 4);
-        assert_eq!(count("finance.fiscal_calendar"), 4);
+        assert_eq!(count("finance.fiscal_calendar"), 5);
         assert_eq!(topic_name("prism", "finance.chart-of-accounts.v1"), "prism.finance.chart-of-accounts.v1");
+    }
+
+    #[test]
+    fn budget_events_have_a_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("finance.budgets"), vec!["finance.budgets.v1"]);
+        let budgets: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "finance.budgets").map(|c| c.event_type).collect();
+        assert_eq!(budgets, ["BudgetAmountSet"]);
     }
 }

@@ -35,13 +35,18 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0002_ledger_read_model", include_str!("../../migrations/tenant/0002_ledger_read_model.sql")),
         ("0003_chart_and_calendar", include_str!("../../migrations/tenant/0003_chart_and_calendar.sql")),
         ("0004_invoices_and_payments", include_str!("../../migrations/tenant/0004_invoices_and_payments.sql")),
+        ("0005_budgets", include_str!("../../migrations/tenant/0005_budgets.sql")),
+        ("0006_fiscal_year_close", include_str!("../../migrations/tenant/0006_fiscal_year_close.sql")),
     ],
 };
 
 /// Time-series read models of one tenant.
 pub const TIMESERIES: MigrationSet = MigrationSet {
     name: "timeseries",
-    steps: &[("0001_postings", include_str!("../../migrations/timeseries/0001_postings.sql"))],
+    steps: &[
+        ("0001_postings", include_str!("../../migrations/timeseries/0001_postings.sql")),
+        ("0002_daily_account_totals", include_str!("../../migrations/timeseries/0002_daily_account_totals.sql")),
+    ],
 };
 
 /// Opens a pool to the configured database.

@@ -2,6 +2,7 @@
 //! via the registry, then the domain event type of the aggregate the envelope names.
 
 use cqrs_es::Aggregate;
+use prism_aggregates::finance::budget::{Budgets, BudgetsEvent};
 use prism_aggregates::finance::calendar::{CalendarEvent, FiscalCalendar};
 use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
 use prism_aggregates::finance::invoice::{Invoice, InvoiceEvent};
@@ -38,6 +39,8 @@ pub enum DomainEvent {
     Calendar(CalendarEvent),
     /// A tax-rate event.
     TaxRates(TaxRatesEvent),
+    /// A budgets event.
+    Budgets(BudgetsEvent),
     /// An invoice's event.
     Invoice(InvoiceEvent),
     /// A payment's event.
@@ -65,6 +68,7 @@ impl DomainEvent {
             ChartOfAccounts::TYPE => DomainEvent::Chart(serde_json::from_value(tagged)?),
             FiscalCalendar::TYPE => DomainEvent::Calendar(serde_json::from_value(tagged)?),
             TaxRates::TYPE => DomainEvent::TaxRates(serde_json::from_value(tagged)?),
+            Budgets::TYPE => DomainEvent::Budgets(serde_json::from_value(tagged)?),
             Invoice::TYPE => DomainEvent::Invoice(serde_json::from_value(tagged)?),
             Payment::TYPE => DomainEvent::Payment(serde_json::from_value(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),

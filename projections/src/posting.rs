@@ -1,11 +1,12 @@
 //! Which events post to the ledger, and the journal entry each one posts: journal entries
-//! themselves, and the business documents that carry their own posting (an issued or voided
-//! invoice, a processed payment). The ledger read models take every entry from here, so an
+//! themselves, the business documents that carry their own posting (an issued or voided
+//! invoice, a processed payment), and a fiscal year's closing entry. The ledger read models take every entry from here, so an
 //! invoice's posting is projected exactly like a journal entry typed in by hand.
 
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
+use prism_aggregates::finance::calendar::CalendarEvent;
 use prism_aggregates::finance::invoice::{issue_entry_id_for, InvoiceEvent};
 use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
 use prism_aggregates::finance::payment::PaymentEvent;
@@ -29,6 +30,8 @@ pub struct LedgerPosting<'a> {
     pub reversal_reason: Option<&'a str>,
     /// The balanced lines.
     pub lines: &'a [PostedLine],
+    /// Whether it is a fiscal year's closing entry (part of the ledger, not of a period's result).
+    pub closing: bool,
 }
 
 /// The journal entry `event` posts, if it posts one.
@@ -43,6 +46,7 @@ pub fn ledger_posting(event: &DomainEvent) -> Option<LedgerPosting<'_>> {
             reverses_entry_id: None,
             reversal_reason: None,
             lines: &posted.lines,
+            closing: false,
         }),
         DomainEvent::JournalEntry(JournalEntryEvent::JournalEntryReversed(reversed)) => Some(LedgerPosting {
             entry_id: &reversed.reversal_entry_id,
@@ -52,6 +56,7 @@ pub fn ledger_posting(event: &DomainEvent) -> Option<LedgerPosting<'_>> {
             reverses_entry_id: Some(Cow::Borrowed(&reversed.entry_id)),
             reversal_reason: Some(&reversed.reason),
             lines: &reversed.lines,
+            closing: false,
         }),
         DomainEvent::Invoice(InvoiceEvent::InvoiceGenerated(issued)) => Some(LedgerPosting {
             entry_id: &issued.entry_id,
@@ -66,6 +71,7 @@ pub fn ledger_posting(event: &DomainEvent) -> Option<LedgerPosting<'_>> {
             reverses_entry_id: None,
             reversal_reason: None,
             lines: &issued.posting,
+            closing: false,
         }),
         DomainEvent::Invoice(InvoiceEvent::InvoiceVoided(voided)) => Some(LedgerPosting {
             entry_id: &voided.entry_id,
@@ -75,7 +81,20 @@ pub fn ledger_posting(event: &DomainEvent) -> Option<LedgerPosting<'_>> {
             reverses_entry_id: Some(Cow::Owned(issue_entry_id_for(&voided.invoice_id).to_string())),
             reversal_reason: Some(&voided.reason),
             lines: &voided.posting,
+            closing: false,
         }),
+        DomainEvent::Calendar(CalendarEvent::FiscalYearClosed(closed)) if !closed.lines.is_empty() => {
+            Some(LedgerPosting {
+                entry_id: &closed.entry_id,
+                entry_date: closed.closing_date,
+                description: Cow::Owned(format!("Year-end close of fiscal year {}", closed.year)),
+                source_reference: None,
+                reverses_entry_id: None,
+                reversal_reason: None,
+                lines: &closed.lines,
+                closing: true,
+            })
+        }
         DomainEvent::Payment(PaymentEvent::PaymentProcessed(payment)) => Some(LedgerPosting {
             entry_id: &payment.entry_id,
             entry_date: payment.payment_date,
@@ -88,6 +107,7 @@ pub fn ledger_posting(event: &DomainEvent) -> Option<LedgerPosting<'_>> {
             reverses_entry_id: None,
             reversal_reason: None,
             lines: &payment.posting,
+            closing: false,
         }),
         _ => None,
     }

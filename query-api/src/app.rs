@@ -13,7 +13,9 @@ use crate::config::QueryApiConfig;
 use crate::state::{AppState, Limits};
 use crate::stores::Stores;
 use crate::tenants::KnownTenants;
-use crate::{accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, tax_rates};
+use crate::{
+    accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, revenue_expense, tax_rates,
+};
 
 /// A built, not yet running, query API.
 #[derive(Debug)]
@@ -75,10 +77,13 @@ fn router(state: AppState) -> Router {
         .route("/v1/reports/balance-sheet", get(reports::balance_sheet::get))
         .route("/v1/reports/aging", get(reports::aging::get))
         .route("/v1/reports/cash-flow", get(reports::cash_flow::get))
+        .route("/v1/reports/budget-vs-actual", get(reports::budget_vs_actual::get))
+        .route("/v1/reports/revenue-expense", get(revenue_expense::get))
         .route("/v1/invoices", get(invoices::list))
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/payments/{id}", get(payments::get))
         .route("/v1/tax-rates", get(tax_rates::list))
+        .route("/v1/budgets", get(crate::budgets::list))
         .merge(operational_routes())
         .fallback(unknown_route)
         .with_state(state)

@@ -15,6 +15,7 @@ use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
+use uuid::Uuid;
 
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
@@ -46,6 +47,10 @@ pub struct FiscalYearView {
     pub start_date: NaiveDate,
     /// Last day of the year (inclusive).
     pub end_date: NaiveDate,
+    /// Whether the year was closed (its result moved to retained earnings).
+    pub closed: bool,
+    /// The closing journal entry, once closed with something to close.
+    pub closing_entry_id: Option<Uuid>,
     /// Periods by number.
     pub periods: Vec<FiscalPeriodView>,
 }
@@ -83,7 +88,7 @@ pub async fn list(
 
 async fn read_calendar(pool: &PgPool, tenant: &TenantId) -> Result<Vec<FiscalYearView>, ReadError> {
     let sql = format!(
-        "SELECT y.year, y.start_date AS year_start_date, y.end_date AS year_end_date, \
+        "SELECT y.year, y.start_date AS year_start_date, y.end_date AS year_end_date, y.closed, y.closing_entry_id, \
                 p.period, p.number, p.start_date, p.end_date, p.status, p.status_reason \
          FROM {years} y LEFT JOIN {periods} p ON p.year = y.year \
          ORDER BY y.start_date, y.year COLLATE \"C\", p.number",
@@ -99,6 +104,8 @@ async fn read_calendar(pool: &PgPool, tenant: &TenantId) -> Result<Vec<FiscalYea
                 year,
                 start_date: row.try_get("year_start_date")?,
                 end_date: row.try_get("year_end_date")?,
+                closed: row.try_get("closed")?,
+                closing_entry_id: row.try_get("closing_entry_id")?,
                 periods: Vec::new(),
             });
         }

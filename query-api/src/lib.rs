@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod budgets;
 pub mod config;
 pub mod consistency;
 pub mod csv;
@@ -20,6 +21,7 @@ pub mod negotiate;
 pub mod params;
 pub mod payments;
 pub mod reports;
+pub mod revenue_expense;
 pub mod state;
 pub mod stores;
 pub mod tax_rates;

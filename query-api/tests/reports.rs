@@ -544,14 +544,14 @@ async fn fiscal_years_are_listed_by_start_date_with_their_periods_by_number() {
     assert_eq!(
         answer.body,
         json!({"items": [
-            {"year": "2025", "start_date": "2025-01-01", "end_date": "2025-12-31", "periods": [
+            {"year": "2025", "start_date": "2025-01-01", "end_date": "2025-12-31", "closed": false, "closing_entry_id": null, "periods": [
                 {"period": "2025-01", "number": 1, "start_date": "2025-01-01", "end_date": "2025-12-31", "status": "closed", "status_reason": null},
             ]},
-            {"year": "2026", "start_date": "2026-01-01", "end_date": "2026-12-31", "periods": [
+            {"year": "2026", "start_date": "2026-01-01", "end_date": "2026-12-31", "closed": false, "closing_entry_id": null, "periods": [
                 {"period": "2026-01", "number": 1, "start_date": "2026-01-01", "end_date": "2026-01-31", "status": "locked", "status_reason": null},
                 {"period": "2026-02", "number": 2, "start_date": "2026-02-01", "end_date": "2026-02-28", "status": "open", "status_reason": "reopened: late invoice"},
             ]},
-            {"year": "2027", "start_date": "2027-01-01", "end_date": "2027-12-31", "periods": []},
+            {"year": "2027", "start_date": "2027-01-01", "end_date": "2027-12-31", "closed": false, "closing_entry_id": null, "periods": []},
         ]})
     );
     assert_eq!(

@@ -132,3 +132,65 @@ async fn fiscal_years_may_not_overlap() {
         json!({"period": "2027-02", "start_date": "2027-04-01", "end_date": "2027-06-30"})
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_a_year_moves_its_result_to_retained_earnings() {
+    let system =
+        System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    for (date, debit, credit, amount) in [
+        ("2026-02-01", "1000", "4000", 500_000),
+        ("2026-06-30", "6100", "1000", 120_000),
+        ("2026-07-01", "1000", "3000", 1),
+    ] {
+        let mut body = entry(debit, credit, amount);
+        body["date"] = json!(date);
+        assert_eq!(system.post(&tenant, ENTRIES, &body).await.status, 201);
+    }
+    let early = system.post(&tenant, "/v1/fiscal-years/2026/close", &Value::Null).await;
+    assert_problem(&early, 409, "periods-still-open", None);
+    for month in 1..=12 {
+        let closed = system.post(&tenant, &format!("/v1/fiscal-periods/2026-{month:02}/close"), &Value::Null).await;
+        assert_eq!(closed.status, 200, "{}", closed.body);
+    }
+    let closed = system.post(&tenant, "/v1/fiscal-years/2026/close", &Value::Null).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let entry_id = closed.body["entry_id"].as_str().unwrap().to_owned();
+    let position = closed.body["position"].as_i64();
+    assert_problem(&system.post(&tenant, "/v1/fiscal-years/2026/close", &Value::Null).await, 409, "year-closed", None);
+    let reopen = system.post(&tenant, "/v1/fiscal-periods/2026-12/reopen", &json!({"reason": "late invoice"})).await;
+    assert_problem(&reopen, 409, "year-closed", None);
+
+    let closing = system.get(&tenant, &format!("/v1/journal-entries/{entry_id}"), position).await;
+    assert_eq!(closing.status, 200, "{}", closing.body);
+    let lines: Vec<(String, i64, i64)> = closing.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap().to_owned(),
+                l["debit_minor"].as_i64().unwrap(),
+                l["credit_minor"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [("4000".to_owned(), 500_000, 0), ("6100".to_owned(), 0, 120_000), ("3200".to_owned(), 0, 380_000)]
+    );
+    let sheet = system.get(&tenant, "/v1/reports/balance-sheet?as_of=2026-12-31&currency=EUR", position).await;
+    let eur = &sheet.body["currencies"][0];
+    assert_eq!(eur["current_earnings_minor"], 0, "{}", sheet.body);
+    let retained = eur["equity"].as_array().unwrap().iter().find(|l| l["code"] == "3200").unwrap();
+    assert_eq!(retained["amount_minor"], 380_000);
+    assert_eq!(eur["balanced"], true);
+    let result = system.get(&tenant, "/v1/reports/income-statement?from=2026-01-01&to=2026-12-31", position).await;
+    assert_eq!(
+        result.body["currencies"][0]["net_income_minor"], 380_000,
+        "the closing entry is not part of the result"
+    );
+    let years = system.get(&tenant, "/v1/fiscal-years", position).await;
+    assert_eq!(years.body["items"][0]["closed"], true);
+    assert_eq!(years.body["items"][0]["closing_entry_id"], entry_id.as_str());
+}

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod books;
+pub mod budget;
 pub mod calendar;
 pub mod chart;
 pub mod invoice;

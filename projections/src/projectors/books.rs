@@ -3,9 +3,10 @@
 //! or a keyed update, so applying one twice changes nothing; the checkpoint in the same
 //! transaction (see [`super::checkpoint::SqlProjection`]) keeps them exactly-once anyway.
 
-use prism_aggregates::finance::calendar::{CalendarEvent, FiscalYearOpened};
+use prism_aggregates::finance::calendar::{CalendarEvent, FiscalYearClosed, FiscalYearOpened};
 use prism_aggregates::finance::chart::{AccountOpened, ChartEvent};
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::projection::ProjectionError;
 
@@ -95,6 +96,7 @@ pub async fn apply_calendar(
         CalendarEvent::FiscalPeriodClosed(closed) => (&closed.period, "closed", None),
         CalendarEvent::FiscalPeriodReopened(reopened) => (&reopened.period, "open", Some(&reopened.reason)),
         CalendarEvent::FiscalPeriodLocked(locked) => (&locked.period, "locked", None),
+        CalendarEvent::FiscalYearClosed(closed) => return close_year(tx, schema, closed, position).await,
     };
     sqlx::query(&format!(
         "UPDATE {schema}.fiscal_periods SET status = $2, status_reason = $3, last_position = $4
@@ -103,6 +105,24 @@ pub async fn apply_calendar(
     .bind(period)
     .bind(status)
     .bind(reason)
+    .bind(position)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+async fn close_year(
+    tx: &mut PgConnection,
+    schema: &str,
+    closed: &FiscalYearClosed,
+    position: i64,
+) -> Result<(), ProjectionError> {
+    sqlx::query(&format!(
+        "UPDATE {schema}.fiscal_years SET closed = true, closing_entry_id = $2, last_position = $3
+          WHERE year = $1 AND last_position < $3"
+    ))
+    .bind(&closed.year)
+    .bind(Uuid::parse_str(&closed.entry_id)?)
     .bind(position)
     .execute(tx)
     .await?;

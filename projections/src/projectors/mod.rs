@@ -1,6 +1,7 @@
 //! The projectors, one per read-model store, and the factory the binary uses.
 
 pub mod books;
+pub mod budgets;
 pub mod checkpoint;
 pub mod documents;
 pub mod mongo;

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::Aggregate;
+use prism_aggregates::finance::budget::Budgets;
 use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::chart::ChartOfAccounts;
 use prism_aggregates::finance::invoice::Invoice;
@@ -22,7 +23,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, documents};
+use super::{books, budgets, documents};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -45,6 +46,7 @@ impl SqlWriter for LedgerWriter {
         ChartOfAccounts::TYPE,
         FiscalCalendar::TYPE,
         TaxRates::TYPE,
+        Budgets::TYPE,
         Invoice::TYPE,
         Payment::TYPE,
     ];
@@ -62,6 +64,7 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::Chart(chart) => books::apply_chart(tx, schema, chart, position).await?,
                 DomainEvent::Calendar(calendar) => books::apply_calendar(tx, schema, calendar, position).await?,
                 DomainEvent::TaxRates(rates) => documents::apply_tax_rates(tx, schema, rates, position).await?,
+                DomainEvent::Budgets(budgets) => budgets::apply_budgets(tx, schema, budgets, position).await?,
                 DomainEvent::Invoice(invoice) => documents::apply_invoice(tx, schema, invoice, position).await?,
                 DomainEvent::Payment(payment) => documents::apply_payment(tx, schema, payment, position).await?,
             }
@@ -88,6 +91,7 @@ struct NewEntry<'a> {
     description: String,
     source_reference: Option<&'a str>,
     reverses_entry_id: Option<Uuid>,
+    closing: bool,
     lines: &'a [PostedLine],
     event: &'a ProjectedEvent,
 }
@@ -101,6 +105,7 @@ impl<'a> NewEntry<'a> {
             description: posting.description.to_string(),
             source_reference: posting.source_reference,
             reverses_entry_id,
+            closing: posting.closing,
             lines: posting.lines,
             event,
         })
@@ -164,10 +169,10 @@ async fn insert_entries(tx: &mut PgConnection, schema: &str, entries: &[NewEntry
     }
     let inserted: HashSet<Uuid> = sqlx::query_scalar(&format!(
         "INSERT INTO {schema}.journal_entries
-             (entry_id, entry_date, description, source_reference, status, reverses_entry_id, last_sequence, last_position, recorded_at)
-         SELECT entry_id, entry_date, description, source_reference, 'posted', reverses_entry_id, last_sequence, last_position, recorded_at
-           FROM UNNEST($1::uuid[], $2::date[], $3::text[], $4::text[], $5::uuid[], $6::int8[], $7::int8[], $8::timestamptz[])
-                AS t (entry_id, entry_date, description, source_reference, reverses_entry_id, last_sequence, last_position, recorded_at)
+             (entry_id, entry_date, description, source_reference, status, reverses_entry_id, last_sequence, last_position, recorded_at, closing)
+         SELECT entry_id, entry_date, description, source_reference, 'posted', reverses_entry_id, last_sequence, last_position, recorded_at, closing
+           FROM UNNEST($1::uuid[], $2::date[], $3::text[], $4::text[], $5::uuid[], $6::int8[], $7::int8[], $8::timestamptz[], $9::bool[])
+                AS t (entry_id, entry_date, description, source_reference, reverses_entry_id, last_sequence, last_position, recorded_at, closing)
          ON CONFLICT (entry_id) DO NOTHING
          RETURNING entry_id"
     ))
@@ -179,6 +184,7 @@ async fn insert_entries(tx: &mut PgConnection, schema: &str, entries: &[NewEntry
     .bind(entries.iter().map(|e| e.event.envelope.sequence).collect::<Vec<_>>())
     .bind(entries.iter().map(|e| e.event.envelope.global_position).collect::<Vec<_>>())
     .bind(entries.iter().map(|e| e.event.envelope.occurred_at).collect::<Vec<DateTime<Utc>>>())
+    .bind(entries.iter().map(|e| e.closing).collect::<Vec<_>>())
     .fetch_all(&mut *tx)
     .await?
     .into_iter()

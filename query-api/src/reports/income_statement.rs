@@ -88,7 +88,9 @@ fn scope(query: &IncomeStatementParams) -> Result<(NaiveDate, LedgerScope), Inpu
     let to = params::required_date("to", query.to.as_deref())?;
     params::ordered(Some(from), Some(to))?;
     let currency = params::optional_currency("currency", query.currency.as_deref())?;
-    Ok((from, LedgerScope { from: Some(from), to, currency, account_types: Some(INCOME_AND_EXPENSE) }))
+    let scope =
+        LedgerScope { from: Some(from), to, currency, account_types: Some(INCOME_AND_EXPENSE), closing_entries: false };
+    Ok((from, scope))
 }
 
 /// Splits the nets into income and expense lines and totals them.

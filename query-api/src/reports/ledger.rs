@@ -23,6 +23,8 @@ pub struct LedgerScope {
     /// Only accounts of these chart types (dropping accounts not in the chart); every
     /// account, charted or not, when `None`.
     pub account_types: Option<&'static [&'static str]>,
+    /// Whether year-end closing entries count (not for the result of a period, which they close).
+    pub closing_entries: bool,
 }
 
 /// One account's net movement in one currency over a scope.
@@ -64,6 +66,9 @@ pub async fn account_nets(pool: &PgPool, tenant: &TenantId, scope: LedgerScope) 
     }
     if let Some(types) = scope.account_types {
         query.push(" AND a.account_type = ANY(").push_bind(types).push(")");
+    }
+    if !scope.closing_entries {
+        query.push(" AND NOT e.closing");
     }
     query.push(
         " GROUP BY l.currency, l.account, a.name, a.account_type \

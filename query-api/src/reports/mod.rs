@@ -16,6 +16,7 @@
 
 pub mod aging;
 pub mod balance_sheet;
+pub mod budget_vs_actual;
 pub mod cash_flow;
 pub mod income_statement;
 pub mod ledger;
@@ -62,6 +63,7 @@ impl AsOfParams {
             to: params::optional_date("as_of", self.as_of.as_deref())?.unwrap_or_else(|| Utc::now().date_naive()),
             currency: params::optional_currency("currency", self.currency.as_deref())?,
             account_types: None,
+            closing_entries: true,
         })
     }
 }

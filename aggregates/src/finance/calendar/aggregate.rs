@@ -1,5 +1,7 @@
 //! The fiscal calendar aggregate: [`FiscalCalendar::decide`] checks every rule and returns
-//! the events, `apply` folds them. Pure — no I/O, no clock, no randomness.
+//! the events, `apply` folds them. Pure — no I/O, no clock, no randomness. Closing a year also
+//! needs the ledger's totals, so `handle` decides it with the [`LedgerTotals`] service (see
+//! [`super::year_end`]).
 //!
 //! Rules are checked in a fixed order and the first broken one is reported. Opening a year:
 //! year label, label unused, end date (not before the start, not too late), period length,
@@ -7,6 +9,7 @@
 //! period known, the reason (reopening only), then the period's status.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
 use cqrs_es::event_sink::EventSink;
@@ -18,6 +21,7 @@ use super::errors::{CalendarError, PeriodRefusal, YearLabelError};
 use super::events::{
     CalendarEvent, FiscalPeriodClosed, FiscalPeriodLocked, FiscalPeriodReopened, FiscalYearOpened, PeriodSpan,
 };
+use super::year_end::LedgerTotals;
 use super::{DEFAULT_YEAR_MONTHS, MAX_PERIODS, MAX_REASON_CHARS, MAX_YEAR_LABEL_CHARS, MAX_YEAR_MONTHS};
 
 /// Where a period is in its life: open → closed → locked, and closed → open again on reopening.
@@ -96,6 +100,10 @@ pub struct FiscalYear {
     year: String,
     start_date: NaiveDate,
     end_date: NaiveDate,
+    #[serde(default)]
+    closed: bool,
+    #[serde(default)]
+    closing_entry_id: Option<String>,
 }
 
 impl FiscalYear {
@@ -115,6 +123,18 @@ impl FiscalYear {
     #[must_use]
     pub fn end_date(&self) -> NaiveDate {
         self.end_date
+    }
+
+    /// Whether the year was closed (its result moved to retained earnings).
+    #[must_use]
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// The closing entry, once the year was closed with something to close.
+    #[must_use]
+    pub fn closing_entry_id(&self) -> Option<&str> {
+        self.closing_entry_id.as_deref()
     }
 
     /// Whether `date` falls in the year.
@@ -250,6 +270,11 @@ impl FiscalCalendar {
                 CalendarEvent::FiscalPeriodReopened(self.decide_reopen(period, reason)?)
             }
             CalendarCommand::LockPeriod { period } => CalendarEvent::FiscalPeriodLocked(self.decide_lock(period)?),
+            CalendarCommand::CloseFiscalYear { year, .. } => {
+                self.closable_year(&year)?;
+                let reason = "closing a year needs the ledger's totals: it is decided by handle".to_owned();
+                return Err(CalendarError::LedgerUnavailable { reason });
+            }
         };
         Ok(vec![event])
     }
@@ -301,7 +326,11 @@ impl FiscalCalendar {
     }
 
     fn decide_reopen(&self, period: String, reason: String) -> Result<FiscalPeriodReopened, CalendarError> {
-        let status = self.known(&period)?.status;
+        let known = self.known(&period)?;
+        let status = known.status;
+        if self.year(&known.year).is_some_and(FiscalYear::is_closed) {
+            return Err(CalendarError::YearClosed { year: known.year.clone() });
+        }
         if reason.trim().is_empty() {
             return Err(CalendarError::ReasonBlank);
         }
@@ -344,15 +373,22 @@ impl Aggregate for FiscalCalendar {
     type Command = CalendarCommand;
     type Event = CalendarEvent;
     type Error = CalendarError;
-    type Services = ();
+    type Services = Arc<dyn LedgerTotals>;
 
     async fn handle(
         &mut self,
         command: Self::Command,
-        _services: &Self::Services,
+        ledger: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
+        let events = match command {
+            CalendarCommand::CloseFiscalYear { year, retained_earnings_account } => {
+                let closed = self.decide_close_year(year, retained_earnings_account, ledger.as_ref()).await?;
+                vec![CalendarEvent::FiscalYearClosed(closed)]
+            }
+            other => self.decide(other)?,
+        };
+        for event in events {
             sink.write(event, self).await;
         }
         Ok(())
@@ -365,7 +401,13 @@ impl Aggregate for FiscalCalendar {
                 let at = self.years.partition_point(|y| y.start_date < opened.start_date);
                 self.years.insert(
                     at,
-                    FiscalYear { year: opened.year.clone(), start_date: opened.start_date, end_date: opened.end_date },
+                    FiscalYear {
+                        year: opened.year.clone(),
+                        start_date: opened.start_date,
+                        end_date: opened.end_date,
+                        closed: false,
+                        closing_entry_id: None,
+                    },
                 );
                 let at = self.periods.partition_point(|p| p.start_date < opened.start_date);
                 let periods = opened.periods.into_iter().map(|span| Period {
@@ -386,6 +428,14 @@ impl Aggregate for FiscalCalendar {
             }
             CalendarEvent::FiscalPeriodLocked(locked) => {
                 self.set_status(&locked.period, PeriodStatus::Closed, PeriodStatus::Locked);
+            }
+            CalendarEvent::FiscalYearClosed(closed) => {
+                let found = self.years.iter_mut().find(|y| y.year == closed.year);
+                debug_assert!(found.is_some(), "closed unknown year {}", closed.year);
+                if let Some(year) = found {
+                    year.closed = true;
+                    year.closing_entry_id = (!closed.lines.is_empty()).then_some(closed.entry_id);
+                }
             }
         }
     }

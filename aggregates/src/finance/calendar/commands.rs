@@ -27,6 +27,14 @@ pub enum CalendarCommand {
         /// Label of a closed period of the calendar.
         period: String,
     },
+    /// Close a fiscal year whose periods are all closed: post the closing entry that moves its
+    /// income and expense balances to retained earnings.
+    CloseFiscalYear {
+        /// Label of the year.
+        year: String,
+        /// The equity account that receives the result; `3200` Retained earnings when absent.
+        retained_earnings_account: Option<String>,
+    },
 }
 
 /// Open a fiscal year.

@@ -11,6 +11,7 @@
 
 use chrono::NaiveDate;
 
+use crate::finance::account::AccountCodeError;
 use crate::refusal::{Refusal, RefusalKind};
 
 use super::PeriodStatus;
@@ -148,6 +149,44 @@ pub enum CalendarError {
         /// The period.
         period: String,
     },
+    /// Closing a year the calendar does not have.
+    #[error("fiscal year {year} is not in the calendar")]
+    YearNotFound {
+        /// The label given.
+        year: String,
+    },
+    /// Closing a year that is already closed, or reopening a period of one.
+    #[error("fiscal year {year} is closed")]
+    YearClosed {
+        /// The year.
+        year: String,
+    },
+    /// Closing a year some of whose periods still take postings.
+    #[error("fiscal year {year} still has open periods: {}; close them first", periods.join(", "))]
+    PeriodsStillOpen {
+        /// The year.
+        year: String,
+        /// Its open periods.
+        periods: Vec<String>,
+    },
+    /// The retained-earnings account is not a valid code.
+    #[error("retained_earnings_account is invalid: {reason}")]
+    InvalidRetainedEarningsAccount {
+        /// Which account-code rule failed.
+        reason: AccountCodeError,
+    },
+    /// The retained-earnings account is not an active equity account of the chart.
+    #[error("retained_earnings_account {code} must be an active, non-header equity account of the chart")]
+    RetainedEarningsNotEquity {
+        /// The account code.
+        code: String,
+    },
+    /// The ledger's totals could not be read; nothing was recorded.
+    #[error("the ledger could not be read: {reason}")]
+    LedgerUnavailable {
+        /// What failed.
+        reason: String,
+    },
 }
 
 impl Refusal for CalendarError {
@@ -160,6 +199,11 @@ impl Refusal for CalendarError {
             E::OverlapsYear { .. } => "start_date",
             E::PeriodNotFound { .. } => "period",
             E::ReasonBlank | E::ReasonTooLong { .. } => "reason",
+            E::YearNotFound { .. } => "year",
+            E::InvalidRetainedEarningsAccount { .. } | E::RetainedEarningsNotEquity { .. } => {
+                "retained_earnings_account"
+            }
+            E::YearClosed { .. } | E::PeriodsStillOpen { .. } | E::LedgerUnavailable { .. } => return None,
             E::AlreadyClosed { .. }
             | E::PeriodLocked { .. }
             | E::NotClosed { .. }
@@ -187,13 +231,22 @@ impl Refusal for CalendarError {
             E::NotClosed { .. } => "not_closed",
             E::StillOpen { .. } => "still_open",
             E::AlreadyLocked { .. } => "already_locked",
+            E::YearNotFound { .. } => "year_not_found",
+            E::YearClosed { .. } => "year_closed",
+            E::PeriodsStillOpen { .. } => "periods_still_open",
+            E::InvalidRetainedEarningsAccount { .. } => "invalid_retained_earnings_account",
+            E::RetainedEarningsNotEquity { .. } => "retained_earnings_not_equity",
+            E::LedgerUnavailable { .. } => "ledger_unavailable",
         }
     }
 
     fn kind(&self) -> RefusalKind {
         use CalendarError as E;
         match self {
-            E::PeriodNotFound { .. } => RefusalKind::NotFound,
+            E::PeriodNotFound { .. } | E::YearNotFound { .. } => RefusalKind::NotFound,
+            E::LedgerUnavailable { .. } => RefusalKind::Unavailable,
+            E::YearClosed { .. } | E::PeriodsStillOpen { .. } => RefusalKind::Conflict,
+            E::InvalidRetainedEarningsAccount { .. } | E::RetainedEarningsNotEquity { .. } => RefusalKind::Invalid,
             E::YearExists { .. }
             | E::AlreadyClosed { .. }
             | E::PeriodLocked { .. }

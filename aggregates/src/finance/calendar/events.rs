@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use crate::finance::journal_entry::PostedLine;
+
 /// One period of a fiscal year as opened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodSpan {
@@ -55,6 +57,24 @@ pub struct FiscalPeriodLocked {
     pub period: String,
 }
 
+/// A fiscal year was closed: its income and expense balances moved to retained earnings by the
+/// closing entry `entry_id` (`lines`, dated `closing_date`, the year's last day). Its periods
+/// never reopen. No lines when there was nothing to close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiscalYearClosed {
+    /// Year label.
+    pub year: String,
+    /// Accounting date of the closing entry: the year's last day.
+    pub closing_date: NaiveDate,
+    /// The equity account that received the year's result.
+    pub retained_earnings_account: String,
+    /// Id of the closing journal entry (a UUID derived from the year label).
+    pub entry_id: String,
+    /// The closing entry's balanced lines: one per income or expense account and currency with
+    /// a balance, zeroing it, and one per currency to retained earnings.
+    pub lines: Vec<PostedLine>,
+}
+
 /// Everything that can happen to a fiscal calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CalendarEvent {
@@ -66,6 +86,8 @@ pub enum CalendarEvent {
     FiscalPeriodReopened(FiscalPeriodReopened),
     /// See [`FiscalPeriodLocked`].
     FiscalPeriodLocked(FiscalPeriodLocked),
+    /// See [`FiscalYearClosed`].
+    FiscalYearClosed(FiscalYearClosed),
 }
 
 impl CalendarEvent {
@@ -80,6 +102,7 @@ impl DomainEvent for CalendarEvent {
             CalendarEvent::FiscalPeriodClosed(_) => "FiscalPeriodClosed",
             CalendarEvent::FiscalPeriodReopened(_) => "FiscalPeriodReopened",
             CalendarEvent::FiscalPeriodLocked(_) => "FiscalPeriodLocked",
+            CalendarEvent::FiscalYearClosed(_) => "FiscalYearClosed",
         }
         .to_owned()
     }

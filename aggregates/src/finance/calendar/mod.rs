@@ -4,7 +4,9 @@
 //! There is one calendar per tenant, the aggregate [`CALENDAR_ID`]. Years never overlap and
 //! their periods tile them exactly, so a date falls in at most one period
 //! ([`FiscalCalendar::period_for`]). A period goes open → closed → locked; a closed period
-//! may be reopened with a reason, a locked one never changes again.
+//! may be reopened with a reason, a locked one never changes again. Once all its periods are
+//! closed, a year can be closed: the closing entry moves its result to retained earnings and
+//! its periods never reopen.
 //! [`FiscalCalendar::check_open`] is the question the journal entry asks of it.
 //!
 //! Every limit below is enforced in [`FiscalCalendar::decide`] and tested at the limit.
@@ -13,6 +15,7 @@ mod aggregate;
 mod commands;
 mod errors;
 mod events;
+mod year_end;
 
 #[cfg(test)]
 mod tests;
@@ -21,8 +24,10 @@ pub use aggregate::{FiscalCalendar, FiscalYear, Period, PeriodLength, PeriodStat
 pub use commands::{CalendarCommand, OpenFiscalYear};
 pub use errors::{CalendarError, PeriodRefusal, YearLabelError};
 pub use events::{
-    CalendarEvent, FiscalPeriodClosed, FiscalPeriodLocked, FiscalPeriodReopened, FiscalYearOpened, PeriodSpan,
+    CalendarEvent, FiscalPeriodClosed, FiscalPeriodLocked, FiscalPeriodReopened, FiscalYearClosed, FiscalYearOpened,
+    PeriodSpan,
 };
+pub use year_end::{closing_entry_id_for, AccountTotal, LedgerTotals};
 
 /// Id of the one fiscal-calendar aggregate of a tenant.
 pub const CALENDAR_ID: &str = "calendar";

@@ -2,16 +2,42 @@
 //! journal entry relies on, property tests that periods tile their year, and the contract
 //! test that keeps events and Avro schemas in step.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use cqrs_es::test::TestFramework;
 use cqrs_es::{Aggregate, DomainEvent};
 
 use super::aggregate::split_year;
 use super::*;
+use crate::finance::books::Books;
+use crate::finance::chart::{ChartCommand, ChartOfAccounts};
+use crate::finance::journal_entry::{lines_balance, PostedLine};
 use crate::refusal::{Refusal, RefusalKind};
 
+/// A ledger with fixed books and totals, as the year-end close sees it.
+struct FixedLedger {
+    books: Books,
+    totals: Vec<AccountTotal>,
+}
+
+#[async_trait::async_trait]
+impl LedgerTotals for FixedLedger {
+    async fn books(&self) -> Result<Arc<Books>, String> {
+        Ok(Arc::new(self.books.clone()))
+    }
+
+    async fn totals(&self, _from: NaiveDate, _to: NaiveDate) -> Result<Vec<AccountTotal>, String> {
+        Ok(self.totals.clone())
+    }
+}
+
+fn framework_with(books: Books, totals: Vec<AccountTotal>) -> TestFramework<FiscalCalendar> {
+    TestFramework::with(Arc::new(FixedLedger { books, totals }) as Arc<dyn LedgerTotals>)
+}
+
 fn framework() -> TestFramework<FiscalCalendar> {
-    TestFramework::with(())
+    framework_with(Books::default(), vec![])
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -53,6 +79,25 @@ fn closed(period: &str) -> CalendarEvent {
 
 fn reopened(period: &str, reason: &str) -> CalendarEvent {
     CalendarEvent::FiscalPeriodReopened(FiscalPeriodReopened { period: period.to_owned(), reason: reason.to_owned() })
+}
+
+/// A closing of 2026 with one income line to retained earnings.
+fn year_closed() -> CalendarEvent {
+    let line = |line_no, account: &str, debit_minor, credit_minor| PostedLine {
+        line_no,
+        account: account.to_owned(),
+        debit_minor,
+        credit_minor,
+        currency: "EUR".to_owned(),
+        memo: Some("Year-end close".to_owned()),
+    };
+    CalendarEvent::FiscalYearClosed(FiscalYearClosed {
+        year: "2026".to_owned(),
+        closing_date: date(2026, 12, 31),
+        retained_earnings_account: "3200".to_owned(),
+        entry_id: closing_entry_id_for("2026").to_string(),
+        lines: vec![line(1, "4000", 500, 0), line(2, "3200", 0, 500)],
+    })
 }
 
 fn locked(period: &str) -> CalendarEvent {
@@ -939,7 +984,13 @@ mod state_and_wire {
     }
 
     fn one_of_each_event() -> Vec<CalendarEvent> {
-        vec![year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice"), locked("2026-03")]
+        vec![
+            year_opened(2026),
+            closed("2026-03"),
+            reopened("2026-03", "Late invoice"),
+            locked("2026-03"),
+            year_closed(),
+        ]
     }
 
     #[test]
@@ -959,7 +1010,16 @@ mod state_and_wire {
     #[test]
     fn event_types_versions_and_aggregate_type_are_stable() {
         let types: Vec<String> = one_of_each_event().iter().map(DomainEvent::event_type).collect();
-        assert_eq!(types, ["FiscalYearOpened", "FiscalPeriodClosed", "FiscalPeriodReopened", "FiscalPeriodLocked"]);
+        assert_eq!(
+            types,
+            [
+                "FiscalYearOpened",
+                "FiscalPeriodClosed",
+                "FiscalPeriodReopened",
+                "FiscalPeriodLocked",
+                "FiscalYearClosed"
+            ]
+        );
         assert!(one_of_each_event().iter().all(|e| e.event_version() == "1"));
         assert_eq!(FiscalCalendar::TYPE, "finance.fiscal_calendar");
         assert_eq!(CALENDAR_ID, "calendar");
@@ -977,6 +1037,7 @@ mod avro_contract {
     const CLOSED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodClosed.avsc");
     const REOPENED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodReopened.avsc");
     const LOCKED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalPeriodLocked.avsc");
+    const YEAR_CLOSED_AVSC: &str = include_str!("../../../../schemas/avro/finance/FiscalYearClosed.avsc");
 
     #[test]
     fn fiscal_year_opened_json_matches_its_avro_schema_with_a_nested_period_span_record() {
@@ -989,6 +1050,7 @@ mod avro_contract {
         assert_event_matches_schema(CLOSED_AVSC, &closed("2026-03"));
         assert_event_matches_schema(REOPENED_AVSC, &reopened("2026-03", "Late invoice"));
         assert_event_matches_schema(LOCKED_AVSC, &locked("2026-03"));
+        assert_event_matches_schema(YEAR_CLOSED_AVSC, &year_closed());
     }
 
     #[test]
@@ -1130,5 +1192,156 @@ mod properties {
                 prop_assert_eq!(calendar.period_for(period.end_date()), Some(period));
             }
         }
+    }
+}
+
+mod year_end_close {
+    use super::*;
+
+    /// Books with the default chart (3200 Retained earnings, 4000 Sales, 6100 Rent, …).
+    fn default_books() -> Books {
+        let mut books = Books::default();
+        for event in ChartOfAccounts::default().decide(ChartCommand::LoadDefaultChart).unwrap() {
+            books.apply_chart(event);
+        }
+        books
+    }
+
+    fn total(account: &str, currency: &str, debit_minor: i64, credit_minor: i64) -> AccountTotal {
+        AccountTotal { account: account.to_owned(), currency: currency.to_owned(), debit_minor, credit_minor }
+    }
+
+    fn all_closed(y: i32) -> Vec<CalendarEvent> {
+        let mut events = vec![year_opened(y)];
+        events.extend((1..=12).map(|m| closed(&format!("{y}-{m:02}"))));
+        events
+    }
+
+    fn close_year(year: &str) -> CalendarCommand {
+        CalendarCommand::CloseFiscalYear { year: year.to_owned(), retained_earnings_account: None }
+    }
+
+    fn posted(line_no: i32, account: &str, currency: &str, debit_minor: i64, credit_minor: i64) -> PostedLine {
+        PostedLine {
+            line_no,
+            account: account.to_owned(),
+            debit_minor,
+            credit_minor,
+            currency: currency.to_owned(),
+            memo: Some("Year-end close".to_owned()),
+        }
+    }
+
+    #[test]
+    fn closing_moves_income_and_expense_to_retained_earnings_per_currency() {
+        let totals = vec![
+            total("1000", "EUR", 900_000, 100_000), // balance sheet: not closed
+            total("4000", "EUR", 10_000, 510_000),  // income 500,000 credit balance
+            total("6100", "EUR", 120_000, 0),       // expense
+            total("6900", "EUR", 5_000, 5_000),     // nets to zero: no line
+            total("4000", "USD", 0, 7_000),
+        ];
+        let expected = FiscalYearClosed {
+            year: "2026".to_owned(),
+            closing_date: date(2026, 12, 31),
+            retained_earnings_account: "3200".to_owned(),
+            entry_id: closing_entry_id_for("2026").to_string(),
+            lines: vec![
+                posted(1, "4000", "EUR", 500_000, 0),
+                posted(2, "6100", "EUR", 0, 120_000),
+                posted(3, "4000", "USD", 7_000, 0),
+                posted(4, "3200", "EUR", 0, 380_000),
+                posted(5, "3200", "USD", 0, 7_000),
+            ],
+        };
+        assert!(lines_balance(&expected.lines));
+        framework_with(default_books(), totals)
+            .given(all_closed(2026))
+            .when(close_year("2026"))
+            .then_expect_events(vec![CalendarEvent::FiscalYearClosed(expected)]);
+    }
+
+    #[test]
+    fn a_loss_is_debited_to_retained_earnings() {
+        let totals = vec![total("4000", "EUR", 0, 100), total("6100", "EUR", 250, 0)];
+        let events = framework_with(default_books(), totals)
+            .given(all_closed(2026))
+            .when(close_year("2026"))
+            .inspect_result()
+            .unwrap();
+        let [CalendarEvent::FiscalYearClosed(closed)] = events.as_slice() else { panic!("{events:?}") };
+        assert_eq!(closed.lines.last().unwrap(), &posted(3, "3200", "EUR", 150, 0));
+    }
+
+    #[test]
+    fn a_year_with_nothing_to_close_closes_without_lines() {
+        let events =
+            framework_with(default_books(), vec![]).given(all_closed(2026)).when(close_year("2026")).inspect_result();
+        let events = events.unwrap();
+        let [CalendarEvent::FiscalYearClosed(closed)] = events.as_slice() else { panic!("{events:?}") };
+        assert!(closed.lines.is_empty());
+    }
+
+    #[test]
+    fn a_year_with_open_periods_cannot_be_closed() {
+        let mut given = all_closed(2026);
+        given.push(reopened("2026-12", "late invoice"));
+        let expected = CalendarError::PeriodsStillOpen { year: "2026".to_owned(), periods: vec!["2026-12".to_owned()] };
+        assert_eq!(expected.code(), "periods_still_open");
+        assert_eq!(expected.kind(), RefusalKind::Conflict);
+        framework_with(default_books(), vec![]).given(given).when(close_year("2026")).then_expect_error(expected);
+    }
+
+    #[test]
+    fn an_unknown_or_closed_year_is_refused() {
+        framework()
+            .given(all_closed(2026))
+            .when(close_year("2030"))
+            .then_expect_error(CalendarError::YearNotFound { year: "2030".to_owned() });
+        let mut given = all_closed(2026);
+        given.push(CalendarEvent::FiscalYearClosed(FiscalYearClosed {
+            year: "2026".to_owned(),
+            closing_date: date(2026, 12, 31),
+            retained_earnings_account: "3200".to_owned(),
+            entry_id: closing_entry_id_for("2026").to_string(),
+            lines: vec![],
+        }));
+        framework()
+            .given(given.clone())
+            .when(close_year("2026"))
+            .then_expect_error(CalendarError::YearClosed { year: "2026".to_owned() });
+        let expected = CalendarError::YearClosed { year: "2026".to_owned() };
+        framework().given(given).when(reopen("2026-03", "fix")).then_expect_error(expected);
+    }
+
+    #[test]
+    fn retained_earnings_must_be_an_active_equity_account() {
+        let command = CalendarCommand::CloseFiscalYear {
+            year: "2026".to_owned(),
+            retained_earnings_account: Some("4000".to_owned()),
+        };
+        let expected = CalendarError::RetainedEarningsNotEquity { code: "4000".to_owned() };
+        assert_eq!(expected.field().as_deref(), Some("retained_earnings_account"));
+        framework_with(default_books(), vec![]).given(all_closed(2026)).when(command).then_expect_error(expected);
+    }
+
+    #[test]
+    fn an_unreadable_ledger_refuses_as_unavailable() {
+        struct Down;
+        #[async_trait::async_trait]
+        impl LedgerTotals for Down {
+            async fn books(&self) -> Result<Arc<Books>, String> {
+                Err("down".to_owned())
+            }
+            async fn totals(&self, _: NaiveDate, _: NaiveDate) -> Result<Vec<AccountTotal>, String> {
+                Err("down".to_owned())
+            }
+        }
+        let expected = CalendarError::LedgerUnavailable { reason: "down".to_owned() };
+        assert_eq!(expected.kind(), RefusalKind::Unavailable);
+        TestFramework::<FiscalCalendar>::with(Arc::new(Down) as Arc<dyn LedgerTotals>)
+            .given(all_closed(2026))
+            .when(close_year("2026"))
+            .then_expect_error(expected);
     }
 }
