@@ -11,3 +11,5 @@ pub mod finance;
 pub mod money;
 pub mod refusal;
 pub mod tenant;
+#[cfg(test)]
+pub(crate) mod test_support;

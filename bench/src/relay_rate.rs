@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use prism_tests::system::{new_tenant, System};
+use prism_tests::system::System;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::ClientConfig;
 use serde::Serialize;
@@ -63,7 +63,7 @@ pub async fn run(args: &RelayArgs) -> Result<RelayReport, BoxError> {
 
 async fn measure(system: &System, args: &RelayArgs) -> Result<RelayReport, BoxError> {
     let client = crate::http_client(1)?;
-    let tenant = new_tenant();
+    let tenant = system.ledger_tenant().await;
     load::post_single(&client, &system.command_url, &tenant).await?; // provisions tenant and topic
     wait_until_empty(system, &tenant, Instant::now() + Duration::from_secs(args.max_seconds)).await?;
     let offsets_before = end_offsets(system)?;

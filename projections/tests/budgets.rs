@@ -4,27 +4,15 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use chrono::Utc;
+mod common;
+
+use common::{envelope, pool, projected, tenant};
 use cqrs_es::DomainEvent as _;
 use prism_aggregates::finance::budget::{BudgetAmountSet, BudgetsEvent};
-use prism_platform::envelope::EventEnvelope;
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
 use prism_projections::projectors::postgres::LedgerProjection;
 use sqlx::PgPool;
-use uuid::Uuid;
-
-fn tenant() -> String {
-    format!("b_{}", &Uuid::new_v4().simple().to_string()[..12])
-}
-
-async fn pool() -> PgPool {
-    let url = std::env::var("PRISM_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://prism:prism@127.0.0.1:25432/prism".to_owned());
-    let pool = prism_platform::db::connect_url(&url, 4).await.unwrap();
-    prism_platform::db::migrate(&pool, "shared", prism_platform::db::SHARED).await.unwrap();
-    pool
-}
 
 /// The budgets' event number `sequence` (also its global position and offset): `account` of
 /// `2026-plan` in 2026-03, EUR, set to `amount_minor`.
@@ -36,26 +24,8 @@ fn amount_set(tenant: &str, sequence: i64, account: &str, amount_minor: i64) -> 
         currency: "EUR".to_owned(),
         amount_minor,
     });
-    ProjectedEvent {
-        envelope: EventEnvelope {
-            event_id: Uuid::new_v4(),
-            event_type: event.event_type(),
-            event_version: event.event_version(),
-            aggregate_type: "finance.budgets".to_owned(),
-            aggregate_id: "budgets".to_owned(),
-            sequence,
-            tenant: tenant.to_owned(),
-            global_position: sequence,
-            occurred_at: Utc::now(),
-            correlation_id: None,
-            causation_id: None,
-            traceparent: None,
-        },
-        event: DomainEvent::Budgets(event),
-        topic: format!("budgets-{tenant}"),
-        partition: 0,
-        offset: sequence,
-    }
+    let envelope = envelope(tenant, "finance.budgets", "budgets", event.event_type(), sequence);
+    projected(envelope, DomainEvent::Budgets(event), format!("budgets-{tenant}"), sequence)
 }
 
 /// `(account, amount, last position)` of every row, by account.
@@ -70,7 +40,7 @@ async fn rows(pool: &PgPool, tenant: &str) -> Vec<(String, i64, i64)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn amounts_are_set_replaced_and_cleared_in_order() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("b"));
     let projection = LedgerProjection::new(pool.clone());
 
     projection.apply(&amount_set(&tenant, 1, "6100", 50_000)).await.unwrap();
@@ -84,7 +54,7 @@ async fn amounts_are_set_replaced_and_cleared_in_order() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn redelivered_events_change_nothing_even_after_a_clear() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("b"));
     let projection = LedgerProjection::new(pool.clone());
     let history = [
         amount_set(&tenant, 1, "6100", 50_000),
@@ -109,7 +79,7 @@ async fn redelivered_events_change_nothing_even_after_a_clear() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_batch_applies_each_amount_in_order() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("b"));
     let batch = [
         amount_set(&tenant, 1, "6100", 50_000),
         amount_set(&tenant, 2, "4000", 200_000),

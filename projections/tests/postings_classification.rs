@@ -5,51 +5,18 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use chrono::{NaiveDate, Utc};
+mod common;
+
+use chrono::NaiveDate;
+use common::{envelope, pool, projected, tenant};
 use cqrs_es::{Aggregate, DomainEvent as _};
 use prism_aggregates::finance::chart::{AccountOpened, AccountRenamed, ChartEvent, ChartOfAccounts};
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent, JournalEntryPosted, PostedLine};
-use prism_platform::envelope::EventEnvelope;
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
 use prism_projections::projectors::timescale::PostingsProjection;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn tenant() -> String {
-    format!("c_{}", &Uuid::new_v4().simple().to_string()[..12])
-}
-
-async fn pool() -> PgPool {
-    let url = std::env::var("PRISM_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://prism:prism@127.0.0.1:25432/prism".to_owned());
-    let pool = prism_platform::db::connect_url(&url, 4).await.unwrap();
-    prism_platform::db::migrate(&pool, "shared", prism_platform::db::SHARED).await.unwrap();
-    pool
-}
-
-fn envelope(
-    tenant: &str,
-    aggregate_type: &str,
-    aggregate_id: &str,
-    event_type: String,
-    position: i64,
-) -> EventEnvelope {
-    EventEnvelope {
-        event_id: Uuid::new_v4(),
-        event_type,
-        event_version: "1".to_owned(),
-        aggregate_type: aggregate_type.to_owned(),
-        aggregate_id: aggregate_id.to_owned(),
-        sequence: position,
-        tenant: tenant.to_owned(),
-        global_position: position,
-        occurred_at: Utc::now(),
-        correlation_id: None,
-        causation_id: None,
-        traceparent: None,
-    }
-}
 
 /// A journal entry dated `date` with `(account, debit, credit)` lines in EUR, at `position`.
 fn posted(tenant: &str, date: &str, position: i64, lines: &[(&str, i64, i64)]) -> ProjectedEvent {
@@ -74,23 +41,13 @@ fn posted(tenant: &str, date: &str, position: i64, lines: &[(&str, i64, i64)]) -
         source_reference: None,
         lines,
     });
-    ProjectedEvent {
-        envelope: envelope(tenant, JournalEntry::TYPE, &entry_id, event.event_type(), position),
-        event: DomainEvent::JournalEntry(event),
-        topic: format!("journal-{tenant}"),
-        partition: 0,
-        offset: position,
-    }
+    let envelope = envelope(tenant, JournalEntry::TYPE, &entry_id, event.event_type(), position);
+    projected(envelope, DomainEvent::JournalEntry(event), format!("journal-{tenant}"), position)
 }
 
 fn chart_event(tenant: &str, position: i64, event: ChartEvent) -> ProjectedEvent {
-    ProjectedEvent {
-        envelope: envelope(tenant, ChartOfAccounts::TYPE, tenant, event.event_type(), position),
-        event: DomainEvent::Chart(event),
-        topic: format!("chart-{tenant}"),
-        partition: 0,
-        offset: position,
-    }
+    let envelope = envelope(tenant, ChartOfAccounts::TYPE, tenant, event.event_type(), position);
+    projected(envelope, DomainEvent::Chart(event), format!("chart-{tenant}"), position)
 }
 
 /// `AccountOpened` for `code` of `account_type`, at `position`.
@@ -128,7 +85,7 @@ fn stamp(account: &str, account_type: Option<&str>) -> (String, Option<String>) 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_posting_that_arrives_before_its_account_is_stamped_when_the_account_opens() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("c"));
     let projection = PostingsProjection::new(pool.clone());
     projection.apply(&opened(&tenant, 1, "1000", "asset")).await.unwrap();
     projection.apply(&posted(&tenant, "2026-03-02", 2, &[("1000", 500, 0), ("4000", 0, 500)])).await.unwrap();
@@ -155,7 +112,7 @@ async fn a_posting_that_arrives_before_its_account_is_stamped_when_the_account_o
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_batch_with_the_posting_before_its_account_stamps_it() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("c"));
     let batch = [
         posted(&tenant, "2026-03-02", 1, &[("6100", 700, 0), ("1000", 0, 700)]),
         opened(&tenant, 2, "6100", "expense"),
@@ -169,7 +126,7 @@ async fn one_batch_with_the_posting_before_its_account_stamps_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn redelivered_chart_events_change_nothing_and_other_chart_events_are_ignored() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("c"));
     let projection = PostingsProjection::new(pool.clone());
     let account = opened(&tenant, 1, "4000", "income");
     let entry = posted(&tenant, "2026-03-02", 2, &[("1000", 900, 0), ("4000", 0, 900)]);

@@ -4,12 +4,15 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use chrono::{NaiveDate, Utc};
+mod common;
+
+use chrono::NaiveDate;
+use common::{env, envelope, pool, projected, tenant};
+use cqrs_es::DomainEvent as _;
 use mongodb::bson::{doc, Document};
 use prism_aggregates::finance::journal_entry::{
     reversal_entry_id_for, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
-use prism_platform::envelope::EventEnvelope;
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
 use prism_projections::projectors::mongo::{database_name, DocumentProjection, ENTRIES};
@@ -17,14 +20,6 @@ use prism_projections::projectors::postgres::LedgerProjection;
 use prism_projections::projectors::timescale::PostingsProjection;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn env(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
-
-fn tenant() -> String {
-    format!("r_{}", &Uuid::new_v4().simple().to_string()[..12])
-}
 
 fn line(line_no: i32, account: &str, debit: i64, credit: i64) -> PostedLine {
     PostedLine {
@@ -37,31 +32,10 @@ fn line(line_no: i32, account: &str, debit: i64, credit: i64) -> PostedLine {
     }
 }
 
-fn projected(tenant: &str, entry_id: Uuid, sequence: i64, offset: i64, event: JournalEntryEvent) -> ProjectedEvent {
-    ProjectedEvent {
-        envelope: EventEnvelope {
-            event_id: Uuid::new_v4(),
-            event_type: match &event {
-                JournalEntryEvent::JournalEntryPosted(_) => JournalEntryEvent::POSTED,
-                JournalEntryEvent::JournalEntryReversed(_) => JournalEntryEvent::REVERSED,
-            }
-            .to_owned(),
-            event_version: "1".to_owned(),
-            aggregate_type: "finance.journal_entry".to_owned(),
-            aggregate_id: entry_id.to_string(),
-            sequence,
-            tenant: tenant.to_owned(),
-            global_position: sequence,
-            occurred_at: Utc::now(),
-            correlation_id: None,
-            causation_id: None,
-            traceparent: None,
-        },
-        event: DomainEvent::JournalEntry(event),
-        topic: format!("redelivery-{tenant}"),
-        partition: 0,
-        offset,
-    }
+/// `event` of journal entry `entry_id`, its number `sequence`, at `offset` of the test topic.
+fn entry_event(tenant: &str, entry_id: Uuid, sequence: i64, offset: i64, event: JournalEntryEvent) -> ProjectedEvent {
+    let envelope = envelope(tenant, "finance.journal_entry", &entry_id.to_string(), event.event_type(), sequence);
+    projected(envelope, DomainEvent::JournalEntry(event), format!("redelivery-{tenant}"), offset)
 }
 
 /// A posted entry and its reversal, as the aggregate would emit them.
@@ -83,14 +57,7 @@ fn history(tenant: &str) -> (ProjectedEvent, ProjectedEvent) {
         reason: "drill".to_owned(),
         lines: lines.iter().map(PostedLine::mirrored).collect(),
     });
-    (projected(tenant, entry_id, 1, 0, posted), projected(tenant, entry_id, 2, 1, reversed))
-}
-
-async fn pool() -> PgPool {
-    let url = env("PRISM_DATABASE_URL", "postgres://prism:prism@127.0.0.1:25432/prism");
-    let pool = prism_platform::db::connect_url(&url, 4).await.unwrap();
-    prism_platform::db::migrate(&pool, "shared", prism_platform::db::SHARED).await.unwrap();
-    pool
+    (entry_event(tenant, entry_id, 1, 0, posted), entry_event(tenant, entry_id, 2, 1, reversed))
 }
 
 async fn ledger_state(pool: &PgPool, tenant: &str) -> (i64, i64, Vec<(String, i64, i64)>) {
@@ -108,7 +75,7 @@ async fn ledger_state(pool: &PgPool, tenant: &str) -> (i64, i64, Vec<(String, i6
 
 #[tokio::test(flavor = "multi_thread")]
 async fn redelivered_events_change_nothing_in_the_postgres_ledger() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("r"));
     let projection = LedgerProjection::new(pool.clone());
     let (posted, reversed) = history(&tenant);
     projection.apply(&posted).await.unwrap();
@@ -123,7 +90,7 @@ async fn redelivered_events_change_nothing_in_the_postgres_ledger() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reversal_arriving_before_its_posting_is_refused_by_the_postgres_ledger() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("r"));
     let projection = LedgerProjection::new(pool.clone());
     let (_, reversed) = history(&tenant);
     assert!(projection.apply(&reversed).await.is_err());
@@ -132,7 +99,7 @@ async fn a_reversal_arriving_before_its_posting_is_refused_by_the_postgres_ledge
 
 #[tokio::test(flavor = "multi_thread")]
 async fn redelivered_events_change_nothing_in_the_postings_series() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("r"));
     let projection = PostingsProjection::new(pool.clone());
     let (posted, reversed) = history(&tenant);
     for event in [&posted, &reversed, &posted, &reversed] {
@@ -147,7 +114,7 @@ async fn redelivered_events_change_nothing_in_the_postings_series() {
 async fn redelivered_events_change_nothing_in_the_mongo_document() {
     let url = env("PRISM_MONGODB_URL", "mongodb://127.0.0.1:27117/");
     let projection = DocumentProjection::connect(&url).await.unwrap();
-    let tenant = tenant();
+    let tenant = tenant("r");
     let (posted, reversed) = history(&tenant);
     let entries = mongodb::Client::with_uri_str(&url)
         .await
@@ -172,7 +139,7 @@ async fn redelivered_events_change_nothing_in_the_mongo_document() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_lines_on_one_account_both_reach_its_balance() {
-    let (pool, tenant) = (pool().await, tenant());
+    let (pool, tenant) = (pool().await, tenant("r"));
     let entry_id = Uuid::new_v4();
     let posted = JournalEntryEvent::JournalEntryPosted(JournalEntryPosted {
         entry_id: entry_id.to_string(),
@@ -182,7 +149,7 @@ async fn two_lines_on_one_account_both_reach_its_balance() {
         source_reference: None,
         lines: vec![line(1, "1000", 500, 0), line(2, "1000", 0, 200), line(3, "3000", 0, 300)],
     });
-    LedgerProjection::new(pool.clone()).apply(&projected(&tenant, entry_id, 1, 0, posted)).await.unwrap();
+    LedgerProjection::new(pool.clone()).apply(&entry_event(&tenant, entry_id, 1, 0, posted)).await.unwrap();
     let (entries, lines, balances) = ledger_state(&pool, &tenant).await;
     assert_eq!((entries, lines), (1, 3));
     assert_eq!(balances, vec![("1000".to_owned(), 500, 200), ("3000".to_owned(), 0, 300)]);
@@ -190,7 +157,7 @@ async fn two_lines_on_one_account_both_reach_its_balance() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_batch_with_postings_reversals_repeats_and_two_tenants_applies_each_event_once() {
-    let (pool, first, second) = (pool().await, tenant(), tenant());
+    let (pool, first, second) = (pool().await, tenant("r"), tenant("r"));
     let (posted, reversed) = history(&first);
     let (other_posted, _) = history(&second);
     let (mut later_posted, _) = history(&first);
@@ -211,7 +178,7 @@ async fn one_batch_with_postings_reversals_repeats_and_two_tenants_applies_each_
 #[tokio::test(flavor = "multi_thread")]
 async fn one_mongo_batch_with_postings_reversals_and_repeats_writes_each_document_once() {
     let url = env("PRISM_MONGODB_URL", "mongodb://127.0.0.1:27117/");
-    let tenant = tenant();
+    let tenant = tenant("r");
     let (posted, reversed) = history(&tenant);
     let (mut later_posted, _) = history(&tenant);
     later_posted.envelope.global_position = 3;

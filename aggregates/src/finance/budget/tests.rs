@@ -4,67 +4,34 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use cqrs_es::test::TestFramework;
 use cqrs_es::{Aggregate, DomainEvent};
 
 use super::*;
 use crate::finance::account::AccountCodeError;
 use crate::finance::books::{Books, BooksSource};
-use crate::finance::calendar::{CalendarEvent, FiscalPeriodClosed, FiscalYearOpened, PeriodSpan};
-use crate::finance::chart::{AccountArchived, AccountOpened, ChartEvent};
+use crate::finance::chart::AccountOpened;
 use crate::money::{Currency, CurrencyError};
 use crate::refusal::{Refusal, RefusalKind};
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn open_account(books: &mut Books, code: &str, account_type: &str, header: bool, currency: Option<&str>) {
-    let normal_balance = if matches!(account_type, "asset" | "expense") { "debit" } else { "credit" };
-    books.apply_chart(ChartEvent::AccountOpened(AccountOpened {
-        code: code.to_owned(),
-        name: format!("Account {code}"),
-        account_type: account_type.to_owned(),
-        normal_balance: normal_balance.to_owned(),
-        parent: None,
-        header,
-        currency: currency.map(str::to_owned),
-        cash: false,
-    }));
-}
+use crate::test_support::{
+    account, archive_account, assert_accepted, assert_error_table, assert_refused_as, close_period, fold,
+    invalid_currencies, open_account, open_calendar_year, Unreachable,
+};
 
 /// The books of the examples: income `4000`, expenses `6100` and `6200` under the header `6`,
 /// `1020` a bank account in USD only, `6900` archived; fiscal year 2026 in monthly periods
 /// `2026-01` … `2026-12`, `2026-01` closed.
 fn test_books() -> Books {
     let mut books = Books::default();
-    open_account(&mut books, "4000", "income", false, None);
-    open_account(&mut books, "6", "expense", true, None);
-    open_account(&mut books, "6100", "expense", false, None);
-    open_account(&mut books, "6200", "expense", false, None);
-    open_account(&mut books, "6900", "expense", false, None);
-    open_account(&mut books, "1020", "asset", false, Some("USD"));
-    books.apply_chart(ChartEvent::AccountArchived(AccountArchived { code: "6900".to_owned() }));
-    let periods = (1..=12_u32)
-        .map(|month| {
-            let start = date(2026, month, 1);
-            let end = if month == 12 { date(2026, 12, 31) } else { date(2026, month + 1, 1).pred_opt().unwrap() };
-            PeriodSpan {
-                period: format!("2026-{month:02}"),
-                number: month.try_into().unwrap(),
-                start_date: start,
-                end_date: end,
-            }
-        })
-        .collect();
-    books.apply_calendar(CalendarEvent::FiscalYearOpened(FiscalYearOpened {
-        year: "2026".to_owned(),
-        start_date: date(2026, 1, 1),
-        end_date: date(2026, 12, 31),
-        periods,
-    }));
-    books.apply_calendar(CalendarEvent::FiscalPeriodClosed(FiscalPeriodClosed { period: "2026-01".to_owned() }));
+    open_account(&mut books, account("4000", "income"));
+    open_account(&mut books, AccountOpened { header: true, ..account("6", "expense") });
+    open_account(&mut books, account("6100", "expense"));
+    open_account(&mut books, account("6200", "expense"));
+    open_account(&mut books, account("6900", "expense"));
+    open_account(&mut books, AccountOpened { currency: Some("USD".to_owned()), ..account("1020", "asset") });
+    archive_account(&mut books, "6900");
+    open_calendar_year(&mut books, 2026);
+    close_period(&mut books, "2026-01");
     books
 }
 
@@ -72,7 +39,7 @@ fn test_books() -> Books {
 fn many_accounts_books() -> Books {
     let mut books = test_books();
     for code in 7000..7200 {
-        open_account(&mut books, &code.to_string(), "expense", false, None);
+        open_account(&mut books, account(&code.to_string(), "expense"));
     }
     books
 }
@@ -88,16 +55,6 @@ fn framework_with(source: Arc<dyn BooksSource>) -> TestFramework<Budgets> {
 
 fn framework() -> TestFramework<Budgets> {
     framework_with(Arc::new(test_books()))
-}
-
-/// A source that cannot be read, like a database that is down.
-struct Unreachable;
-
-#[async_trait::async_trait]
-impl BooksSource for Unreachable {
-    async fn books(&self) -> Result<Arc<Books>, String> {
-        Err("connection refused".to_owned())
-    }
 }
 
 fn amount(account: &str, period: &str, amount_minor: i64) -> BudgetAmountInput {
@@ -132,36 +89,6 @@ fn plan(account: &str, period: &str, amount_minor: i64) -> BudgetsEvent {
     amount_set("2026-plan", account, period, "EUR", amount_minor)
 }
 
-fn fold(events: impl IntoIterator<Item = BudgetsEvent>) -> Budgets {
-    let mut budgets = Budgets::default();
-    for event in events {
-        budgets.apply(event);
-    }
-    budgets
-}
-
-/// Given `given`, when `command`, then `expected` — and the error names `field`, `code` and `kind`.
-fn assert_refused(
-    given: Vec<BudgetsEvent>,
-    command: BudgetsCommand,
-    expected: BudgetsError,
-    field: Option<&str>,
-    code: &str,
-    kind: RefusalKind,
-) {
-    assert_eq!(expected.field().as_deref(), field, "field of {expected:?}");
-    assert_eq!(expected.code(), code, "code of {expected:?}");
-    assert_eq!(expected.kind(), kind, "kind of {expected:?}");
-    framework().given(given).when(command).then_expect_error(expected);
-}
-
-fn assert_accepted(given: Vec<BudgetsEvent>, command: BudgetsCommand) -> Vec<BudgetsEvent> {
-    match framework().given(given).when(command).inspect_result() {
-        Ok(events) => events,
-        Err(error) => panic!("refused: {error}"),
-    }
-}
-
 mod setting {
     use super::*;
 
@@ -189,7 +116,7 @@ mod setting {
             amount("6100", "2026-03", 60_000),
             amount("6100", "2026-04", 0),
         ]);
-        assert_eq!(assert_accepted(given, command), vec![plan("6100", "2026-03", 60_000)]);
+        assert_eq!(assert_accepted(framework(), given, command), vec![plan("6100", "2026-03", 60_000)]);
     }
 
     #[test]
@@ -202,15 +129,19 @@ mod setting {
 
     #[test]
     fn an_amount_of_zero_clears_a_set_amount() {
-        let events = assert_accepted(vec![plan("6100", "2026-03", 50_000)], set(vec![amount("6100", "2026-03", 0)]));
+        let events = assert_accepted(
+            framework(),
+            vec![plan("6100", "2026-03", 50_000)],
+            set(vec![amount("6100", "2026-03", 0)]),
+        );
         assert_eq!(events, vec![plan("6100", "2026-03", 0)]);
-        let budgets = fold([plan("6100", "2026-03", 50_000)].into_iter().chain(events));
+        let budgets: Budgets = fold([plan("6100", "2026-03", 50_000)].into_iter().chain(events));
         assert!(budgets.is_empty());
     }
 
     #[test]
     fn zero_for_an_amount_never_set_records_nothing() {
-        assert_eq!(assert_accepted(vec![], set(vec![amount("6100", "2026-03", 0)])), vec![]);
+        assert_eq!(assert_accepted(framework(), vec![], set(vec![amount("6100", "2026-03", 0)])), vec![]);
     }
 
     #[test]
@@ -218,12 +149,12 @@ mod setting {
         let given = vec![plan("6100", "2026-03", 50_000)];
         let other_budget = set_in("2026-forecast", "EUR", vec![amount("6100", "2026-03", 50_000)]);
         assert_eq!(
-            assert_accepted(given.clone(), other_budget),
+            assert_accepted(framework(), given.clone(), other_budget),
             vec![amount_set("2026-forecast", "6100", "2026-03", "EUR", 50_000)]
         );
         let other_currency = set_in("2026-plan", "USD", vec![amount("6100", "2026-03", 50_000)]);
         assert_eq!(
-            assert_accepted(given, other_currency),
+            assert_accepted(framework(), given, other_currency),
             vec![amount_set("2026-plan", "6100", "2026-03", "USD", 50_000)]
         );
     }
@@ -231,7 +162,7 @@ mod setting {
     #[test]
     fn the_largest_amount_is_accepted() {
         assert_eq!(
-            assert_accepted(vec![], set(vec![amount("4000", "2026-12", i64::MAX)])),
+            assert_accepted(framework(), vec![], set(vec![amount("4000", "2026-12", i64::MAX)])),
             vec![plan("4000", "2026-12", i64::MAX)]
         );
     }
@@ -239,7 +170,7 @@ mod setting {
     #[test]
     fn the_same_account_in_other_periods_and_other_accounts_in_one_period_are_no_repetition() {
         let amounts = vec![amount("6100", "2026-02", 1), amount("6100", "2026-03", 2), amount("6200", "2026-03", 3)];
-        assert_eq!(assert_accepted(vec![], set(amounts)).len(), 3);
+        assert_eq!(assert_accepted(framework(), vec![], set(amounts)).len(), 3);
     }
 
     #[test]
@@ -260,14 +191,15 @@ mod budget_names {
     fn names_of_letters_digits_dots_underscores_and_dashes_up_to_the_limit_are_accepted() {
         let longest = "b".repeat(MAX_BUDGET_NAME_CHARS);
         for name in ["B", "7", "2026-plan", "FY26.rev_2", "-draft", ".x", longest.as_str()] {
-            let events = assert_accepted(vec![], set_in(name, "EUR", vec![amount("6100", "2026-03", 1)]));
+            let events = assert_accepted(framework(), vec![], set_in(name, "EUR", vec![amount("6100", "2026-03", 1)]));
             assert_eq!(events, vec![amount_set(name, "6100", "2026-03", "EUR", 1)], "{name}");
         }
     }
 
     #[test]
     fn an_empty_name_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set_in("", "EUR", vec![amount("6100", "2026-03", 1)]),
             BudgetsError::InvalidBudgetName { budget: String::new(), reason: BudgetNameError::Empty },
@@ -280,7 +212,8 @@ mod budget_names {
     #[test]
     fn a_name_one_over_the_limit_is_rejected() {
         let name = "b".repeat(MAX_BUDGET_NAME_CHARS + 1);
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set_in(&name, "EUR", vec![amount("6100", "2026-03", 1)]),
             BudgetsError::InvalidBudgetName {
@@ -298,7 +231,8 @@ mod budget_names {
         for (name, found, position) in
             [("2026 plan", ' ', 4), ("plan/2026", '/', 4), ("Plän", 'ä', 2), ("plan%", '%', 4)]
         {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 set_in(name, "EUR", vec![amount("6100", "2026-03", 1)]),
                 BudgetsError::InvalidBudgetName {
@@ -318,13 +252,9 @@ mod currency_and_amount_count {
 
     #[test]
     fn a_currency_that_is_not_iso_4217_with_a_minor_unit_is_rejected() {
-        let cases = [
-            ("eur", CurrencyError::Malformed { code: "eur".to_owned() }),
-            ("ABC", CurrencyError::Unknown { code: "ABC".to_owned() }),
-            ("XAU", CurrencyError::NoMinorUnit { code: "XAU".to_owned() }),
-        ];
-        for (currency, reason) in cases {
-            assert_refused(
+        for (currency, reason) in invalid_currencies() {
+            assert_refused_as(
+                framework(),
                 vec![],
                 set_in("2026-plan", currency, vec![amount("6100", "2026-03", 1)]),
                 BudgetsError::InvalidCurrency { reason },
@@ -337,7 +267,8 @@ mod currency_and_amount_count {
 
     #[test]
     fn a_command_without_amounts_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![]),
             BudgetsError::NoAmounts,
@@ -349,7 +280,8 @@ mod currency_and_amount_count {
 
     #[test]
     fn one_amount_more_than_a_command_may_set_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(many_amounts(MAX_AMOUNTS_PER_COMMAND + 1)),
             BudgetsError::TooManyAmounts { count: 2_001, max: 2_000 },
@@ -378,7 +310,8 @@ mod each_amount {
 
     #[test]
     fn an_invalid_account_code_is_rejected_naming_the_amount() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("6100", "2026-03", 1), amount("61 00", "2026-03", 1)]),
             BudgetsError::InvalidAccount {
@@ -389,7 +322,8 @@ mod each_amount {
             "invalid_account",
             RefusalKind::Invalid,
         );
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("", "2026-03", 1)]),
             BudgetsError::InvalidAccount { index: 0, reason: AccountCodeError::Empty },
@@ -402,7 +336,8 @@ mod each_amount {
     #[test]
     fn a_blank_period_is_rejected() {
         for period in ["", " \t"] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 set(vec![amount("6100", "2026-03", 1), amount("6100", period, 1)]),
                 BudgetsError::PeriodBlank { index: 1 },
@@ -416,7 +351,8 @@ mod each_amount {
     #[test]
     fn a_negative_amount_is_rejected() {
         for amount_minor in [-1, i64::MIN] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 set(vec![amount("6100", "2026-03", amount_minor)]),
                 BudgetsError::NegativeAmount { index: 0, amount_minor },
@@ -429,7 +365,8 @@ mod each_amount {
 
     #[test]
     fn an_account_and_period_given_twice_are_rejected_at_the_repetition() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("6100", "2026-03", 1), amount("4000", "2026-03", 2), amount("6100", "2026-03", 1)]),
             BudgetsError::DuplicateAmount {
@@ -461,7 +398,8 @@ mod books_checks {
 
     #[test]
     fn an_account_not_in_the_chart_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("6100", "2026-03", 1), amount("7777", "2026-03", 1)]),
             BudgetsError::UnknownAccount { index: 1, code: "7777".to_owned() },
@@ -473,7 +411,8 @@ mod books_checks {
 
     #[test]
     fn a_header_account_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("6", "2026-03", 1)]),
             BudgetsError::HeaderAccount { index: 0, code: "6".to_owned() },
@@ -485,7 +424,8 @@ mod books_checks {
 
     #[test]
     fn an_account_fixed_to_another_currency_is_rejected_and_its_own_currency_accepted() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("1020", "2026-03", 1)]),
             BudgetsError::AccountCurrencyMismatch {
@@ -498,13 +438,14 @@ mod books_checks {
             "account_currency_mismatch",
             RefusalKind::Invalid,
         );
-        let events = assert_accepted(vec![], set_in("capex", "USD", vec![amount("1020", "2026-03", 1)]));
+        let events = assert_accepted(framework(), vec![], set_in("capex", "USD", vec![amount("1020", "2026-03", 1)]));
         assert_eq!(events, vec![amount_set("capex", "1020", "2026-03", "USD", 1)]);
     }
 
     #[test]
     fn a_period_not_in_the_calendar_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("6100", "2026-12", 1), amount("6100", "2027-01", 1)]),
             BudgetsError::UnknownPeriod { index: 1, period: "2027-01".to_owned() },
@@ -516,7 +457,8 @@ mod books_checks {
 
     #[test]
     fn archived_accounts_and_closed_periods_may_be_budgeted() {
-        let events = assert_accepted(vec![], set(vec![amount("6900", "2026-02", 1), amount("6100", "2026-01", 2)]));
+        let events =
+            assert_accepted(framework(), vec![], set(vec![amount("6900", "2026-02", 1), amount("6100", "2026-01", 2)]));
         assert_eq!(events, vec![plan("6900", "2026-02", 1), plan("6100", "2026-01", 2)]);
     }
 
@@ -536,7 +478,8 @@ mod books_checks {
 
     #[test]
     fn the_books_are_checked_even_for_amounts_that_would_not_change() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             set(vec![amount("7777", "2026-03", 0)]),
             BudgetsError::UnknownAccount { index: 0, code: "7777".to_owned() },
@@ -611,7 +554,7 @@ mod queries {
 
     #[test]
     fn folding_events_keeps_the_last_non_zero_amount_of_each_cell() {
-        let budgets = fold([
+        let budgets: Budgets = fold([
             plan("6100", "2026-03", 50_000),
             plan("6100", "2026-03", 55_000),
             plan("4000", "2026-03", 200_000),
@@ -645,8 +588,6 @@ mod queries {
 }
 
 mod state_and_wire {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     /// One of every error, with its field and kind.
@@ -698,15 +639,7 @@ mod state_and_wire {
 
     #[test]
     fn every_error_has_a_unique_snake_case_code_a_field_and_a_kind() {
-        let errors = every_error();
-        let codes: BTreeSet<&str> = errors.iter().map(|(error, _, _)| error.code()).collect();
-        assert_eq!(codes.len(), errors.len(), "codes are unique");
-        for (error, field, kind) in &errors {
-            let code = error.code();
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
-            assert_eq!(error.field().as_deref(), *field, "{code}");
-            assert_eq!(error.kind(), *kind, "{code}");
-        }
+        assert_error_table(&every_error());
     }
 
     #[test]
@@ -795,7 +728,7 @@ mod state_and_wire {
 
     #[test]
     fn aggregate_state_round_trips_through_serde_for_snapshots() {
-        let budgets = fold([
+        let budgets: Budgets = fold([
             plan("6100", "2026-03", 50_000),
             plan("4000", "2026-03", 200_000),
             amount_set("capex", "1020", "2026-05", "USD", 9),
@@ -829,7 +762,7 @@ mod avro_contract {
     fn every_event_decide_records_matches_its_schema() {
         let given = vec![plan("6100", "2026-03", 50_000)];
         let command = set(vec![amount("6100", "2026-03", 0), amount("4000", "2026-03", 200_000)]);
-        let events = assert_accepted(given, command);
+        let events = assert_accepted(framework(), given, command);
         assert_eq!(events.len(), 2);
         for event in events {
             assert_event_matches_schema(SET_AVSC, &event);

@@ -14,6 +14,9 @@ use crate::finance::books::Books;
 use crate::finance::chart::{ChartCommand, ChartOfAccounts};
 use crate::finance::journal_entry::{lines_balance, PostedLine};
 use crate::refusal::{Refusal, RefusalKind};
+use crate::test_support::{
+    assert_accepted, assert_error_table, assert_refused_as, calendar_year_opened, date, fold, months_of, posted_line,
+};
 
 /// A ledger with fixed books and totals, as the year-end close sees it.
 struct FixedLedger {
@@ -40,37 +43,13 @@ fn framework() -> TestFramework<FiscalCalendar> {
     framework_with(Books::default(), vec![])
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
 fn span(period: &str, number: i32, start_date: NaiveDate, end_date: NaiveDate) -> PeriodSpan {
     PeriodSpan { period: period.to_owned(), number, start_date, end_date }
 }
 
-/// The 12 calendar months of `y`, labelled `<y>-01`…`<y>-12`.
-fn months_of(y: i32) -> Vec<PeriodSpan> {
-    (1..=12_u32)
-        .map(|m| {
-            let start = date(y, m, 1);
-            let end = if m == 12 { date(y, 12, 31) } else { date(y, m + 1, 1).pred_opt().unwrap() };
-            span(&format!("{y}-{m:02}"), i32::try_from(m).unwrap(), start, end)
-        })
-        .collect()
-}
-
-fn year_opened_payload(y: i32) -> FiscalYearOpened {
-    FiscalYearOpened {
-        year: y.to_string(),
-        start_date: date(y, 1, 1),
-        end_date: date(y, 12, 31),
-        periods: months_of(y),
-    }
-}
-
 /// The event `open_year(start_date: <y>-01-01)` records: a calendar year of months.
 fn year_opened(y: i32) -> CalendarEvent {
-    CalendarEvent::FiscalYearOpened(year_opened_payload(y))
+    CalendarEvent::FiscalYearOpened(calendar_year_opened(y))
 }
 
 fn closed(period: &str) -> CalendarEvent {
@@ -84,12 +63,8 @@ fn reopened(period: &str, reason: &str) -> CalendarEvent {
 /// A closing of 2026 with one income line to retained earnings.
 fn year_closed() -> CalendarEvent {
     let line = |line_no, account: &str, debit_minor, credit_minor| PostedLine {
-        line_no,
-        account: account.to_owned(),
-        debit_minor,
-        credit_minor,
-        currency: "EUR".to_owned(),
         memo: Some("Year-end close".to_owned()),
+        ..posted_line(line_no, account, debit_minor, credit_minor)
     };
     CalendarEvent::FiscalYearClosed(FiscalYearClosed {
         year: "2026".to_owned(),
@@ -124,36 +99,9 @@ fn lock(period: &str) -> CalendarCommand {
     CalendarCommand::LockPeriod { period: period.to_owned() }
 }
 
-fn fold(events: impl IntoIterator<Item = CalendarEvent>) -> FiscalCalendar {
-    let mut calendar = FiscalCalendar::default();
-    for event in events {
-        calendar.apply(event);
-    }
-    calendar
-}
-
-/// Given `given`, when `command`, then `expected` — and the error names `field`, `code` and `kind`.
-fn assert_refused(
-    given: Vec<CalendarEvent>,
-    command: CalendarCommand,
-    expected: CalendarError,
-    field: Option<&str>,
-    code: &str,
-    kind: RefusalKind,
-) {
-    assert_eq!(expected.field().as_deref(), field, "field of {expected:?}");
-    assert_eq!(expected.code(), code, "code of {expected:?}");
-    assert_eq!(expected.kind(), kind, "kind of {expected:?}");
-    framework().given(given).when(command).then_expect_error(expected);
-}
-
 /// The one `FiscalYearOpened` that `command` records given `given`.
 fn opened_year(given: Vec<CalendarEvent>, command: CalendarCommand) -> FiscalYearOpened {
-    let events = match framework().given(given).when(command).inspect_result() {
-        Ok(events) => events,
-        Err(error) => panic!("refused: {error}"),
-    };
-    match events.as_slice() {
+    match assert_accepted(framework(), given, command).as_slice() {
         [CalendarEvent::FiscalYearOpened(opened)] => opened.clone(),
         other => panic!("expected one FiscalYearOpened, got {other:?}"),
     }
@@ -310,7 +258,8 @@ mod opening_a_year {
 
     #[test]
     fn a_year_one_day_longer_than_twenty_four_months_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             open_year(OpenFiscalYear { end_date: Some(date(2028, 1, 1)), ..open_input(date(2026, 1, 1)) }),
             CalendarError::YearTooLong {
@@ -326,7 +275,8 @@ mod opening_a_year {
 
     #[test]
     fn an_end_date_before_the_start_date_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             open_year(OpenFiscalYear { end_date: Some(date(2025, 12, 31)), ..open_input(date(2026, 1, 1)) }),
             CalendarError::EndBeforeStart { start_date: date(2026, 1, 1), end_date: date(2025, 12, 31) },
@@ -346,7 +296,8 @@ mod opening_a_year {
         let error = CalendarError::TooManyPeriods { count: 25, max: MAX_PERIODS };
         assert_eq!(error.to_string(), "the year would have 25 periods; at most 24 are allowed");
         assert_eq!((error.field().as_deref(), error.code()), (Some("period_length"), "too_many_periods"));
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             open_year(OpenFiscalYear { end_date: Some(date(2028, 1, 31)), ..open_input(date(2026, 1, 1)) }),
             CalendarError::YearTooLong {
@@ -363,7 +314,8 @@ mod opening_a_year {
     #[test]
     fn an_unknown_period_length_is_rejected() {
         for length in ["", "Month", "week", "quarterly", "year"] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 open_year(OpenFiscalYear { period_length: Some(length.to_owned()), ..open_input(date(2026, 1, 1)) }),
                 CalendarError::InvalidPeriodLength { period_length: length.to_owned() },
@@ -387,7 +339,8 @@ mod opening_a_year {
             (too_long.as_str(), YearLabelError::TooLong { chars: 21, max: 20 }),
         ];
         for (year, reason) in cases {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 open_year(OpenFiscalYear { year: Some(year.to_owned()), ..open_input(date(2026, 1, 1)) }),
                 CalendarError::InvalidYear { year: year.to_owned(), reason },
@@ -408,7 +361,8 @@ mod opening_a_year {
 
     #[test]
     fn a_label_already_in_the_calendar_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             open_year(OpenFiscalYear { year: Some("2026".to_owned()), ..open_input(date(2030, 1, 1)) }),
             CalendarError::YearExists { year: "2026".to_owned() },
@@ -427,7 +381,8 @@ mod opening_a_year {
         };
         assert_eq!(expected.to_string(), "the year overlaps fiscal year 2026 (2026-01-01 to 2026-12-31)");
         // starts inside
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             open_year(OpenFiscalYear { year: Some("FY26-27".to_owned()), ..open_input(date(2026, 7, 1)) }),
             expected.clone(),
@@ -436,7 +391,8 @@ mod opening_a_year {
             RefusalKind::Invalid,
         );
         // ends on its first day
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             open_year(open_input(date(2025, 1, 2))),
             expected.clone(),
@@ -445,7 +401,8 @@ mod opening_a_year {
             RefusalKind::Invalid,
         );
         // contains it
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             open_year(OpenFiscalYear { end_date: Some(date(2026, 12, 31)), ..open_input(date(2025, 1, 1)) }),
             expected,
@@ -457,7 +414,8 @@ mod opening_a_year {
 
     #[test]
     fn an_overlap_with_several_years_names_the_earliest() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2027), year_opened(2026)],
             open_year(OpenFiscalYear {
                 year: Some("LONG".to_owned()),
@@ -485,7 +443,8 @@ mod opening_a_year {
     #[test]
     fn the_first_broken_rule_is_reported() {
         // label before end date
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             open_year(OpenFiscalYear {
                 year: Some("bad label".to_owned()),
@@ -501,7 +460,8 @@ mod opening_a_year {
             RefusalKind::Invalid,
         );
         // label unused before overlap and dates
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             open_year(OpenFiscalYear { end_date: Some(date(2000, 1, 1)), ..open_input(date(2026, 1, 1)) }),
             CalendarError::YearExists { year: "2026".to_owned() },
@@ -510,7 +470,8 @@ mod opening_a_year {
             RefusalKind::Conflict,
         );
         // end date before period length
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             open_year(OpenFiscalYear {
                 end_date: Some(date(2025, 1, 1)),
@@ -523,7 +484,8 @@ mod opening_a_year {
             RefusalKind::Invalid,
         );
         // period length before overlap
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             open_year(OpenFiscalYear {
                 year: Some("X".to_owned()),
@@ -557,7 +519,8 @@ mod period_lifecycle {
 
     #[test]
     fn closing_an_unknown_period_is_not_found() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             close("2026-13"),
             CalendarError::PeriodNotFound { period: "2026-13".to_owned() },
@@ -569,7 +532,8 @@ mod period_lifecycle {
 
     #[test]
     fn closing_a_closed_period_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026), closed("2026-03")],
             close("2026-03"),
             CalendarError::AlreadyClosed { period: "2026-03".to_owned() },
@@ -581,7 +545,8 @@ mod period_lifecycle {
 
     #[test]
     fn closing_a_locked_period_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026), closed("2026-03"), locked("2026-03")],
             close("2026-03"),
             CalendarError::PeriodLocked { period: "2026-03".to_owned() },
@@ -613,7 +578,8 @@ mod period_lifecycle {
 
     #[test]
     fn reopening_an_unknown_period_is_not_found_before_the_reason_is_checked() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             reopen("2025-03", ""),
             CalendarError::PeriodNotFound { period: "2025-03".to_owned() },
@@ -626,7 +592,8 @@ mod period_lifecycle {
     #[test]
     fn reopening_without_a_reason_is_rejected_before_the_status_is_checked() {
         for reason in ["", " \n "] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![year_opened(2026), closed("2026-03")],
                 reopen("2026-03", reason),
                 CalendarError::ReasonBlank,
@@ -635,7 +602,8 @@ mod period_lifecycle {
                 RefusalKind::Invalid,
             );
         }
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             reopen("2026-03", " "),
             CalendarError::ReasonBlank,
@@ -653,7 +621,8 @@ mod period_lifecycle {
             .given(given.clone())
             .when(reopen("2026-03", &reason))
             .then_expect_events(vec![reopened("2026-03", &reason)]);
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given,
             reopen("2026-03", &"ü".repeat(MAX_REASON_CHARS + 1)),
             CalendarError::ReasonTooLong { chars: 501, max: 500 },
@@ -665,7 +634,8 @@ mod period_lifecycle {
 
     #[test]
     fn reopening_an_open_period_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026)],
             reopen("2026-03", "Why not"),
             CalendarError::NotClosed { period: "2026-03".to_owned() },
@@ -679,7 +649,8 @@ mod period_lifecycle {
     fn a_locked_period_never_reopens() {
         let expected = CalendarError::PeriodLocked { period: "2026-03".to_owned() };
         assert_eq!(expected.to_string(), "period 2026-03 is locked; a locked period never reopens or changes");
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026), closed("2026-03"), locked("2026-03")],
             reopen("2026-03", "Auditor asked"),
             expected,
@@ -699,7 +670,8 @@ mod period_lifecycle {
 
     #[test]
     fn locking_an_unknown_period_is_not_found() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             lock("2026-03"),
             CalendarError::PeriodNotFound { period: "2026-03".to_owned() },
@@ -711,7 +683,8 @@ mod period_lifecycle {
 
     #[test]
     fn locking_an_open_period_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice")],
             lock("2026-03"),
             CalendarError::StillOpen { period: "2026-03".to_owned() },
@@ -723,7 +696,8 @@ mod period_lifecycle {
 
     #[test]
     fn locking_a_locked_period_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![year_opened(2026), closed("2026-03"), locked("2026-03")],
             lock("2026-03"),
             CalendarError::AlreadyLocked { period: "2026-03".to_owned() },
@@ -739,7 +713,7 @@ mod queries {
 
     #[test]
     fn period_for_finds_the_period_on_its_first_and_last_day() {
-        let calendar = fold([year_opened(2026)]);
+        let calendar: FiscalCalendar = fold([year_opened(2026)]);
         for expected in months_of(2026) {
             for day in [expected.start_date, expected.end_date] {
                 let period = calendar.period_for(day).unwrap_or_else(|| panic!("no period for {day}"));
@@ -758,7 +732,7 @@ mod queries {
             vec![],
             open_year(OpenFiscalYear { year: Some("FY27".to_owned()), ..open_input(date(2026, 7, 1)) }),
         );
-        let calendar = fold([CalendarEvent::FiscalYearOpened(opened)]);
+        let calendar: FiscalCalendar = fold([CalendarEvent::FiscalYearOpened(opened)]);
         let label = |d| calendar.period_for(d).map(|p| p.period().to_owned());
         assert_eq!(label(date(2026, 6, 30)), None);
         assert_eq!(label(date(2026, 7, 1)).as_deref(), Some("FY27-01"));
@@ -775,7 +749,7 @@ mod queries {
             vec![],
             open_year(OpenFiscalYear { period_length: Some("quarter".to_owned()), ..open_input(date(2026, 1, 1)) }),
         );
-        let calendar = fold([CalendarEvent::FiscalYearOpened(opened)]);
+        let calendar: FiscalCalendar = fold([CalendarEvent::FiscalYearOpened(opened)]);
         let number = |d| calendar.period_for(d).unwrap().number();
         assert_eq!(number(date(2026, 3, 31)), 1);
         assert_eq!(number(date(2026, 4, 1)), 2);
@@ -785,7 +759,7 @@ mod queries {
 
     #[test]
     fn check_open_accepts_a_date_in_an_open_period_and_returns_it() {
-        let calendar = fold([year_opened(2026)]);
+        let calendar: FiscalCalendar = fold([year_opened(2026)]);
         let period = calendar.check_open(date(2026, 5, 17)).unwrap();
         assert_eq!(period.period(), "2026-05");
         assert_eq!(period.year(), "2026");
@@ -797,7 +771,7 @@ mod queries {
     #[test]
     fn check_open_refuses_a_date_outside_every_year() {
         assert_eq!(FiscalCalendar::default().check_open(date(2026, 1, 1)).unwrap_err(), PeriodRefusal::NoFiscalYear);
-        let calendar = fold([year_opened(2024), year_opened(2026)]);
+        let calendar: FiscalCalendar = fold([year_opened(2024), year_opened(2026)]);
         for day in [date(2023, 12, 31), date(2025, 1, 1), date(2025, 7, 1), date(2025, 12, 31), date(2027, 1, 1)] {
             assert_eq!(calendar.check_open(day).unwrap_err(), PeriodRefusal::NoFiscalYear, "{day}");
         }
@@ -805,7 +779,8 @@ mod queries {
 
     #[test]
     fn check_open_refuses_a_date_in_a_closed_or_locked_period() {
-        let calendar = fold([year_opened(2026), closed("2026-03"), closed("2026-04"), locked("2026-04")]);
+        let calendar: FiscalCalendar =
+            fold([year_opened(2026), closed("2026-03"), closed("2026-04"), locked("2026-04")]);
         assert_eq!(
             calendar.check_open(date(2026, 3, 31)).unwrap_err(),
             PeriodRefusal::NotOpen { period: "2026-03".to_owned(), status: PeriodStatus::Closed }
@@ -820,7 +795,8 @@ mod queries {
 
     #[test]
     fn check_open_accepts_a_reopened_period() {
-        let calendar = fold([year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice")]);
+        let calendar: FiscalCalendar =
+            fold([year_opened(2026), closed("2026-03"), reopened("2026-03", "Late invoice")]);
         assert!(calendar.check_open(date(2026, 3, 10)).is_ok());
     }
 
@@ -835,7 +811,7 @@ mod queries {
 
     #[test]
     fn years_and_periods_are_listed_in_date_order_whatever_the_order_they_were_opened_in() {
-        let calendar = fold([year_opened(2027), year_opened(2025), year_opened(2026)]);
+        let calendar: FiscalCalendar = fold([year_opened(2027), year_opened(2025), year_opened(2026)]);
         let years: Vec<&str> = calendar.years().map(FiscalYear::year).collect();
         assert_eq!(years, ["2025", "2026", "2027"]);
         let periods: Vec<&str> = calendar.periods().map(Period::period).collect();
@@ -848,7 +824,7 @@ mod queries {
 
     #[test]
     fn year_of_and_lookups_by_label() {
-        let calendar = fold([year_opened(2026)]);
+        let calendar: FiscalCalendar = fold([year_opened(2026)]);
         let year = calendar.year_of(date(2026, 12, 31)).unwrap();
         assert_eq!((year.year(), year.start_date(), year.end_date()), ("2026", date(2026, 1, 1), date(2026, 12, 31)));
         assert!(year.contains(date(2026, 6, 1)));
@@ -861,7 +837,7 @@ mod queries {
 
     #[test]
     fn folding_tracks_each_periods_status() {
-        let mut calendar = fold([year_opened(2026)]);
+        let mut calendar: FiscalCalendar = fold([year_opened(2026)]);
         let status = |c: &FiscalCalendar| c.period("2026-03").unwrap().status();
         assert_eq!(status(&calendar), PeriodStatus::Open);
         calendar.apply(closed("2026-03"));
@@ -876,7 +852,8 @@ mod queries {
 
     #[test]
     fn aggregate_state_round_trips_through_serde_for_snapshots() {
-        let calendar = fold([year_opened(2026), year_opened(2025), closed("2025-12"), locked("2025-12")]);
+        let calendar: FiscalCalendar =
+            fold([year_opened(2026), year_opened(2025), closed("2025-12"), locked("2025-12")]);
         let json = serde_json::to_string(&calendar).unwrap();
         assert_eq!(serde_json::from_str::<FiscalCalendar>(&json).unwrap(), calendar);
     }
@@ -897,8 +874,6 @@ mod queries {
 }
 
 mod state_and_wire {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     /// One of every error, with its field and kind.
@@ -931,15 +906,7 @@ mod state_and_wire {
 
     #[test]
     fn every_error_has_a_unique_snake_case_code_a_field_and_a_kind() {
-        let errors = every_error();
-        let codes: BTreeSet<&str> = errors.iter().map(|(error, _, _)| error.code()).collect();
-        assert_eq!(codes.len(), errors.len(), "codes are unique");
-        for (error, field, kind) in &errors {
-            let code = error.code();
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
-            assert_eq!(error.field().as_deref(), *field, "{code}");
-            assert_eq!(error.kind(), *kind, "{code}");
-        }
+        assert_error_table(&every_error());
     }
 
     #[test]
@@ -1150,7 +1117,8 @@ mod properties {
             offset in 0_u64..800,
         ) {
             let (input, end) = command(start, extra_days, length);
-            let calendar = fold([CalendarEvent::FiscalYearOpened(opened_year(vec![], open_year(input)))]);
+            let opened = opened_year(vec![], open_year(input));
+            let calendar: FiscalCalendar = fold([CalendarEvent::FiscalYearOpened(opened)]);
             let day = start + chrono::Days::new(offset);
             let containing: Vec<&Period> = calendar.periods().filter(|p| p.contains(day)).collect();
             if day <= end {
@@ -1223,12 +1191,9 @@ mod year_end_close {
 
     fn posted(line_no: i32, account: &str, currency: &str, debit_minor: i64, credit_minor: i64) -> PostedLine {
         PostedLine {
-            line_no,
-            account: account.to_owned(),
-            debit_minor,
-            credit_minor,
             currency: currency.to_owned(),
             memo: Some("Year-end close".to_owned()),
+            ..posted_line(line_no, account, debit_minor, credit_minor)
         }
     }
 

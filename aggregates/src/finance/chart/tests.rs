@@ -8,19 +8,12 @@ use cqrs_es::{Aggregate, DomainEvent};
 use super::*;
 use crate::finance::account::AccountCodeError;
 use crate::finance::journal_entry::Side;
-use crate::money::{Currency, CurrencyError};
-use crate::refusal::{Refusal, RefusalKind};
+use crate::money::CurrencyError;
+use crate::refusal::RefusalKind;
+use crate::test_support::{assert_accepted, assert_error_table, assert_refused_as, eur, fold, invalid_currencies, usd};
 
 fn framework() -> TestFramework<ChartOfAccounts> {
     TestFramework::with(())
-}
-
-fn eur() -> Currency {
-    Currency::parse("EUR").unwrap()
-}
-
-fn usd() -> Currency {
-    Currency::parse("USD").unwrap()
 }
 
 /// The `AccountOpened` of a posting account without parent, currency or cash flag.
@@ -109,36 +102,6 @@ fn reactivate(code: &str) -> ChartCommand {
     ChartCommand::ReactivateAccount { code: code.to_owned() }
 }
 
-fn fold(events: impl IntoIterator<Item = ChartEvent>) -> ChartOfAccounts {
-    let mut chart = ChartOfAccounts::default();
-    for event in events {
-        chart.apply(event);
-    }
-    chart
-}
-
-/// Given `given`, when `command`, then `expected` — and the error names `field`, `code` and `kind`.
-fn assert_refused(
-    given: Vec<ChartEvent>,
-    command: ChartCommand,
-    expected: ChartError,
-    field: Option<&str>,
-    code: &str,
-    kind: RefusalKind,
-) {
-    assert_eq!(expected.field().as_deref(), field, "field of {expected:?}");
-    assert_eq!(expected.code(), code, "code of {expected:?}");
-    assert_eq!(expected.kind(), kind, "kind of {expected:?}");
-    framework().given(given).when(command).then_expect_error(expected);
-}
-
-fn assert_accepted(given: Vec<ChartEvent>, command: ChartCommand) -> Vec<ChartEvent> {
-    match framework().given(given).when(command).inspect_result() {
-        Ok(events) => events,
-        Err(error) => panic!("refused: {error}"),
-    }
-}
-
 mod opening {
     use super::*;
 
@@ -160,7 +123,7 @@ mod opening {
             ("expense", "debit"),
         ];
         for (account_type, normal_balance) in expected {
-            let events = assert_accepted(vec![], open(open_input("9000", "Some account", account_type)));
+            let events = assert_accepted(framework(), vec![], open(open_input("9000", "Some account", account_type)));
             let [ChartEvent::AccountOpened(opened)] = events.as_slice() else {
                 panic!("expected one AccountOpened, got {events:?}");
             };
@@ -210,7 +173,8 @@ mod opening {
             ("123456789012345678901", AccountCodeError::TooLong { chars: 21, max: 20 }),
         ];
         for (code, reason) in cases {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 open(open_input(code, "Bank", "asset")),
                 ChartError::InvalidCode { reason },
@@ -224,12 +188,13 @@ mod opening {
     #[test]
     fn a_code_at_the_length_limit_is_accepted() {
         let code = "A".repeat(crate::finance::account::ACCOUNT_CODE_MAX_CHARS);
-        assert_accepted(vec![], open(open_input(&code, "Long code", "asset")));
+        assert_accepted(framework(), vec![], open(open_input(&code, "Long code", "asset")));
     }
 
     #[test]
     fn a_code_already_in_the_chart_is_a_conflict_even_when_archived() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             open(open_input("1000", "Another bank", "asset")),
             ChartError::AccountExists { code: "1000".to_owned() },
@@ -239,7 +204,8 @@ mod opening {
         );
         let mut given = small_chart();
         given.push(archived("2000"));
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given,
             open(open_input("2000", "Trade payables", "liability")),
             ChartError::AccountExists { code: "2000".to_owned() },
@@ -251,13 +217,18 @@ mod opening {
 
     #[test]
     fn codes_are_case_sensitive() {
-        assert_accepted(vec![opened("cash", "Cash", AccountType::Asset)], open(open_input("CASH", "Cash", "asset")));
+        assert_accepted(
+            framework(),
+            vec![opened("cash", "Cash", AccountType::Asset)],
+            open(open_input("CASH", "Cash", "asset")),
+        );
     }
 
     #[test]
     fn a_blank_name_is_rejected() {
         for name in ["", "  \t"] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 open(open_input("1000", name, "asset")),
                 ChartError::NameBlank,
@@ -271,8 +242,9 @@ mod opening {
     #[test]
     fn a_name_over_the_limit_is_rejected_and_one_at_the_limit_accepted() {
         // multi-byte characters: the limit counts characters, not bytes
-        assert_accepted(vec![], open(open_input("1000", &"é".repeat(MAX_NAME_CHARS), "asset")));
-        assert_refused(
+        assert_accepted(framework(), vec![], open(open_input("1000", &"é".repeat(MAX_NAME_CHARS), "asset")));
+        assert_refused_as(
+            framework(),
             vec![],
             open(open_input("1000", &"é".repeat(MAX_NAME_CHARS + 1), "asset")),
             ChartError::NameTooLong { chars: 201, max: 200 },
@@ -285,7 +257,8 @@ mod opening {
     #[test]
     fn an_unknown_account_type_is_rejected() {
         for account_type in ["", "Asset", "ASSET", "revenue", "assets", " asset"] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 open(open_input("1000", "Bank", account_type)),
                 ChartError::InvalidAccountType { account_type: account_type.to_owned() },
@@ -302,7 +275,8 @@ mod opening {
 
     #[test]
     fn a_parent_not_in_the_chart_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             under("12", "1200", "asset"),
             ChartError::ParentNotFound { parent: "12".to_owned() },
@@ -314,7 +288,8 @@ mod opening {
 
     #[test]
     fn a_posting_account_as_parent_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             under("1000", "1001", "asset"),
             ChartError::ParentNotHeader { parent: "1000".to_owned() },
@@ -326,7 +301,8 @@ mod opening {
 
     #[test]
     fn a_parent_of_another_type_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             under("11", "2100", "liability"),
             ChartError::ParentTypeMismatch {
@@ -344,7 +320,8 @@ mod opening {
     fn an_archived_parent_is_rejected() {
         let mut given = small_chart();
         given.push(archived("2"));
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given,
             under("2", "2100", "liability"),
             ChartError::ParentArchived { parent: "2".to_owned() },
@@ -359,7 +336,8 @@ mod opening {
         let mut given = small_chart();
         given.push(archived("1000"));
         // 1000 is archived, not a header and an asset: "not a header" comes first.
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given.clone(),
             under("1000", "2100", "liability"),
             ChartError::ParentNotHeader { parent: "1000".to_owned() },
@@ -369,7 +347,8 @@ mod opening {
         );
         given.extend([archived("1010"), archived("11")]);
         // 11 is an archived asset header: the type mismatch comes before archived.
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given,
             under("11", "2100", "liability"),
             ChartError::ParentTypeMismatch {
@@ -385,14 +364,11 @@ mod opening {
 
     #[test]
     fn an_invalid_currency_is_rejected() {
-        let cases = [
-            ("eur", CurrencyError::Malformed { code: "eur".to_owned() }),
-            ("ABC", CurrencyError::Unknown { code: "ABC".to_owned() }),
-            ("XAU", CurrencyError::NoMinorUnit { code: "XAU".to_owned() }),
-            ("", CurrencyError::Malformed { code: String::new() }),
-        ];
+        let blank = ("", CurrencyError::Malformed { code: String::new() });
+        let cases = invalid_currencies().into_iter().chain([blank]);
         for (currency, reason) in cases {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 open(OpenAccount { currency: Some(currency.to_owned()), ..open_input("1000", "Bank", "asset") }),
                 ChartError::InvalidCurrency { reason },
@@ -411,7 +387,8 @@ mod opening {
             ("income", AccountType::Income),
             ("expense", AccountType::Expense),
         ] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 open(OpenAccount { cash: true, ..open_input("9000", "Cash?", account_type) }),
                 ChartError::CashNotAsset { account_type: parsed },
@@ -428,13 +405,15 @@ mod opening {
 
     #[test]
     fn the_last_account_the_chart_may_hold_is_accepted() {
-        let events = assert_accepted(full_chart(MAX_ACCOUNTS - 1), open(open_input("B1", "Last one", "asset")));
+        let events =
+            assert_accepted(framework(), full_chart(MAX_ACCOUNTS - 1), open(open_input("B1", "Last one", "asset")));
         assert_eq!(events.len(), 1);
     }
 
     #[test]
     fn an_account_beyond_the_limit_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             full_chart(MAX_ACCOUNTS),
             open(open_input("B1", "One too many", "asset")),
             ChartError::ChartFull { max: 10_000 },
@@ -447,7 +426,8 @@ mod opening {
     #[test]
     fn the_first_broken_rule_is_reported() {
         // code before everything
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             open(OpenAccount { parent: Some("zz".to_owned()), ..open_input("", "", "nope") }),
             ChartError::InvalidCode { reason: AccountCodeError::Empty },
@@ -456,7 +436,8 @@ mod opening {
             RefusalKind::Invalid,
         );
         // code already in the chart before the name
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             open(open_input("1000", "", "asset")),
             ChartError::AccountExists { code: "1000".to_owned() },
@@ -465,7 +446,8 @@ mod opening {
             RefusalKind::Conflict,
         );
         // name before the account type
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             open(open_input("1000", " ", "nope")),
             ChartError::NameBlank,
@@ -474,7 +456,8 @@ mod opening {
             RefusalKind::Invalid,
         );
         // account type before the parent
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             open(OpenAccount { parent: Some("zz".to_owned()), ..open_input("9000", "X", "nope") }),
             ChartError::InvalidAccountType { account_type: "nope".to_owned() },
@@ -483,7 +466,8 @@ mod opening {
             RefusalKind::Invalid,
         );
         // parent before the currency
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             open(OpenAccount {
                 parent: Some("zz".to_owned()),
@@ -496,7 +480,8 @@ mod opening {
             RefusalKind::Invalid,
         );
         // currency before cash
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             open(OpenAccount { currency: Some("eur".to_owned()), cash: true, ..open_input("9000", "X", "expense") }),
             ChartError::InvalidCurrency { reason: CurrencyError::Malformed { code: "eur".to_owned() } },
@@ -505,7 +490,8 @@ mod opening {
             RefusalKind::Invalid,
         );
         // cash before the size of the chart
-        assert_refused(
+        assert_refused_as(
+            framework(),
             full_chart(MAX_ACCOUNTS),
             open(OpenAccount { cash: true, ..open_input("9000", "X", "expense") }),
             ChartError::CashNotAsset { account_type: AccountType::Expense },
@@ -531,13 +517,14 @@ mod renaming {
     fn renaming_an_archived_account_or_a_header_is_accepted() {
         let mut given = small_chart();
         given.push(archived("2000"));
-        assert_accepted(given.clone(), rename("2000", "Trade payables"));
-        assert_accepted(given, rename("11", "Short-term assets"));
+        assert_accepted(framework(), given.clone(), rename("2000", "Trade payables"));
+        assert_accepted(framework(), given, rename("11", "Short-term assets"));
     }
 
     #[test]
     fn renaming_an_unknown_account_is_not_found() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             rename("9999", ""),
             ChartError::AccountNotFound { code: "9999".to_owned() },
@@ -549,7 +536,8 @@ mod renaming {
 
     #[test]
     fn renaming_to_a_blank_name_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             rename("1000", "   "),
             ChartError::NameBlank,
@@ -561,8 +549,9 @@ mod renaming {
 
     #[test]
     fn renaming_to_a_name_over_the_limit_is_rejected_and_one_at_the_limit_accepted() {
-        assert_accepted(small_chart(), rename("1000", &"n".repeat(MAX_NAME_CHARS)));
-        assert_refused(
+        assert_accepted(framework(), small_chart(), rename("1000", &"n".repeat(MAX_NAME_CHARS)));
+        assert_refused_as(
+            framework(),
             small_chart(),
             rename("1000", &"n".repeat(MAX_NAME_CHARS + 1)),
             ChartError::NameTooLong { chars: 201, max: 200 },
@@ -574,7 +563,8 @@ mod renaming {
 
     #[test]
     fn renaming_to_the_current_name_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             rename("1000", "Bank account"),
             ChartError::NameUnchanged { code: "1000".to_owned(), name: "Bank account".to_owned() },
@@ -584,7 +574,8 @@ mod renaming {
         );
         let mut given = small_chart();
         given.push(renamed("1000", "Main bank"));
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given.clone(),
             rename("1000", "Main bank"),
             ChartError::NameUnchanged { code: "1000".to_owned(), name: "Main bank".to_owned() },
@@ -592,7 +583,7 @@ mod renaming {
             "name_unchanged",
             RefusalKind::Invalid,
         );
-        assert_accepted(given, rename("1000", "Bank account"));
+        assert_accepted(framework(), given, rename("1000", "Bank account"));
     }
 }
 
@@ -611,7 +602,8 @@ mod archiving {
 
     #[test]
     fn archiving_an_unknown_account_is_not_found() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             archive("12"),
             ChartError::AccountNotFound { code: "12".to_owned() },
@@ -625,7 +617,8 @@ mod archiving {
     fn archiving_an_archived_account_is_a_conflict() {
         let mut given = small_chart();
         given.push(archived("1000"));
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given,
             archive("1000"),
             ChartError::AlreadyArchived { code: "1000".to_owned() },
@@ -645,9 +638,18 @@ mod archiving {
             children: vec!["1000".to_owned(), "1010".to_owned()],
         };
         assert_eq!(expected.to_string(), "account 11 has active children 1000, 1010; archive them first");
-        assert_refused(given, archive("11"), expected, None, "has_active_children", RefusalKind::Conflict);
+        assert_refused_as(
+            framework(),
+            given,
+            archive("11"),
+            expected,
+            None,
+            "has_active_children",
+            RefusalKind::Conflict,
+        );
         // Only direct children count: 1's active child is 11.
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             archive("1"),
             ChartError::HasActiveChildren { code: "1".to_owned(), children: vec!["11".to_owned()] },
@@ -677,7 +679,8 @@ mod reactivating {
 
     #[test]
     fn reactivating_an_unknown_account_is_not_found() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             reactivate("12"),
             ChartError::AccountNotFound { code: "12".to_owned() },
@@ -689,7 +692,8 @@ mod reactivating {
 
     #[test]
     fn reactivating_an_active_account_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             small_chart(),
             reactivate("1000"),
             ChartError::NotArchived { code: "1000".to_owned() },
@@ -699,7 +703,8 @@ mod reactivating {
         );
         let mut given = small_chart();
         given.extend([archived("1000"), reactivated("1000")]);
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given,
             reactivate("1000"),
             ChartError::NotArchived { code: "1000".to_owned() },
@@ -715,7 +720,8 @@ mod reactivating {
         given.extend([archived("1000"), archived("1010"), archived("11")]);
         let expected = ChartError::ParentStillArchived { code: "1000".to_owned(), parent: "11".to_owned() };
         assert_eq!(expected.to_string(), "account 1000 rolls up into 11, which is archived; reactivate 11 first");
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given.clone(),
             reactivate("1000"),
             expected,
@@ -777,7 +783,7 @@ mod default_chart {
     };
 
     fn default_events() -> Vec<ChartEvent> {
-        assert_accepted(vec![], ChartCommand::LoadDefaultChart)
+        assert_accepted(framework(), vec![], ChartCommand::LoadDefaultChart)
     }
 
     #[test]
@@ -827,7 +833,7 @@ mod default_chart {
     #[test]
     fn the_default_accounts_take_postings_as_the_rest_of_the_system_expects() {
         use default_accounts as a;
-        let chart = fold(default_events());
+        let chart: ChartOfAccounts = fold(default_events());
         let expected = [
             (a::BANK, AccountType::Asset, true),
             (a::PETTY_CASH, AccountType::Asset, true),
@@ -878,7 +884,8 @@ mod default_chart {
 
     #[test]
     fn loading_the_default_chart_into_a_chart_with_accounts_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![opened("1000", "Bank", AccountType::Asset)],
             ChartCommand::LoadDefaultChart,
             ChartError::ChartNotEmpty { accounts: 1 },
@@ -886,7 +893,8 @@ mod default_chart {
             "chart_not_empty",
             RefusalKind::Conflict,
         );
-        assert_refused(
+        assert_refused_as(
+            framework(),
             default_events(),
             ChartCommand::LoadDefaultChart,
             ChartError::ChartNotEmpty { accounts: 35 },
@@ -898,7 +906,8 @@ mod default_chart {
 
     #[test]
     fn a_chart_with_only_archived_accounts_is_not_empty() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![opened("1000", "Bank", AccountType::Asset), archived("1000")],
             ChartCommand::LoadDefaultChart,
             ChartError::ChartNotEmpty { accounts: 1 },
@@ -916,7 +925,7 @@ mod default_chart {
             cash: true,
             ..open_input("1020", "Bank account USD", "asset")
         });
-        assert_accepted(default_events(), command);
+        assert_accepted(framework(), default_events(), command);
     }
 }
 
@@ -925,28 +934,28 @@ mod queries {
 
     #[test]
     fn check_postable_accepts_an_active_posting_account_in_any_currency() {
-        let chart = fold(small_chart());
+        let chart: ChartOfAccounts = fold(small_chart());
         assert_eq!(chart.check_postable("1000", eur()), Ok(()));
         assert_eq!(chart.check_postable("2000", usd()), Ok(()));
     }
 
     #[test]
     fn check_postable_refuses_an_unknown_account() {
-        let chart = fold(small_chart());
+        let chart: ChartOfAccounts = fold(small_chart());
         assert_eq!(chart.check_postable("9999", eur()), Err(AccountRefusal::Unknown));
         assert_eq!(ChartOfAccounts::default().check_postable("1000", eur()), Err(AccountRefusal::Unknown));
     }
 
     #[test]
     fn check_postable_refuses_a_header() {
-        let chart = fold(small_chart());
+        let chart: ChartOfAccounts = fold(small_chart());
         assert_eq!(chart.check_postable("11", eur()), Err(AccountRefusal::Header));
         assert_eq!(chart.check_postable("2", eur()), Err(AccountRefusal::Header));
     }
 
     #[test]
     fn check_postable_refuses_an_archived_account_until_reactivated() {
-        let mut chart = fold(small_chart());
+        let mut chart: ChartOfAccounts = fold(small_chart());
         chart.apply(archived("1000"));
         assert_eq!(chart.check_postable("1000", eur()), Err(AccountRefusal::Archived));
         chart.apply(reactivated("1000"));
@@ -959,7 +968,7 @@ mod queries {
             currency: Some("USD".to_owned()),
             ..opened_payload("1020", "Bank USD", AccountType::Asset)
         });
-        let chart = fold([usd_bank]);
+        let chart: ChartOfAccounts = fold([usd_bank]);
         assert_eq!(chart.check_postable("1020", usd()), Ok(()));
         assert_eq!(
             chart.check_postable("1020", eur()),
@@ -978,7 +987,7 @@ mod queries {
             currency: Some("USD".to_owned()),
             ..opened_payload("1020", "Bank USD", AccountType::Asset)
         });
-        let chart = fold([usd_header, archived("1"), usd_account, archived("1020")]);
+        let chart: ChartOfAccounts = fold([usd_header, archived("1"), usd_account, archived("1020")]);
         assert_eq!(chart.check_postable("1", eur()), Err(AccountRefusal::Header));
         assert_eq!(chart.check_postable("1020", eur()), Err(AccountRefusal::Archived));
     }
@@ -1011,7 +1020,7 @@ mod queries {
         });
         let mut events = small_chart();
         events.extend([usd_bank, renamed("1020", "US dollar account"), archived("1020")]);
-        let chart = fold(events);
+        let chart: ChartOfAccounts = fold(events);
         let account = chart.account("1020").unwrap();
         assert_eq!(account.code().as_str(), "1020");
         assert_eq!(account.name(), "US dollar account");
@@ -1036,7 +1045,7 @@ mod queries {
         assert!(empty.is_empty());
         assert_eq!(empty.len(), 0);
         assert_eq!(empty.accounts().count(), 0);
-        let chart = fold(small_chart());
+        let chart: ChartOfAccounts = fold(small_chart());
         assert!(!chart.is_empty());
         assert_eq!(chart.len(), 6);
         let codes: Vec<&str> = chart.accounts().map(|a| a.code().as_str()).collect();
@@ -1050,7 +1059,8 @@ mod queries {
     #[test]
     fn a_fold_keeps_the_last_of_two_openings_of_one_code() {
         // `decide` never opens a code twice; hand-built books may.
-        let chart = fold([opened("1000", "First", AccountType::Asset), opened("1000", "Second", AccountType::Expense)]);
+        let chart: ChartOfAccounts =
+            fold([opened("1000", "First", AccountType::Asset), opened("1000", "Second", AccountType::Expense)]);
         assert_eq!(chart.len(), 1);
         assert_eq!(chart.account("1000").unwrap().name(), "Second");
     }
@@ -1063,7 +1073,7 @@ mod queries {
             ..opened_payload("1030", "Yen", AccountType::Asset)
         }));
         events.push(archived("1010"));
-        let chart = fold(events);
+        let chart: ChartOfAccounts = fold(events);
         let json = serde_json::to_string(&chart).unwrap();
         assert_eq!(serde_json::from_str::<ChartOfAccounts>(&json).unwrap(), chart);
     }
@@ -1101,8 +1111,6 @@ mod account_type {
 }
 
 mod state_and_wire {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     /// One of every error, with its field and kind.
@@ -1146,15 +1154,7 @@ mod state_and_wire {
 
     #[test]
     fn every_error_has_a_unique_snake_case_code_a_field_and_a_kind() {
-        let errors = every_error();
-        let codes: BTreeSet<&str> = errors.iter().map(|(error, _, _)| error.code()).collect();
-        assert_eq!(codes.len(), errors.len(), "codes are unique");
-        for (error, field, kind) in &errors {
-            let code = error.code();
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
-            assert_eq!(error.field().as_deref(), *field, "{code}");
-            assert_eq!(error.kind(), *kind, "{code}");
-        }
+        assert_error_table(&every_error());
     }
 
     #[test]
@@ -1284,7 +1284,7 @@ mod avro_contract {
             (REACTIVATED_AVSC, reactivate("2000")),
         ];
         for (avsc, command) in commands {
-            for event in assert_accepted(given.clone(), command) {
+            for event in assert_accepted(framework(), given.clone(), command) {
                 assert_event_matches_schema(avsc, &event);
             }
         }

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use cqrs_es::test::TestFramework;
 use cqrs_es::{Aggregate, DomainEvent};
 use uuid::Uuid;
@@ -14,23 +13,17 @@ use uuid::Uuid;
 use super::*;
 use crate::finance::account::AccountCodeError;
 use crate::finance::books::Books;
-use crate::finance::calendar::{CalendarEvent, FiscalPeriodClosed, FiscalPeriodLocked, FiscalYearOpened, PeriodSpan};
-use crate::finance::chart::{default_accounts, AccountArchived, AccountOpened, ChartEvent};
+use crate::finance::chart::{default_accounts, AccountOpened};
 use crate::finance::invoice::{InvoiceKind, InvoiceStanding, InvoiceStatus};
-use crate::finance::journal_entry::{lines_balance, PostedLine};
-use crate::money::{Currency, CurrencyError};
+use crate::finance::journal_entry::lines_balance;
 use crate::refusal::{Refusal, RefusalKind};
+use crate::test_support::{
+    account, archive_account, assert_refused, close_period, date, eur, invalid_currencies, lock_period, open_account,
+    open_single_period_year, posted_line, usd,
+};
 
 const CUSTOMER: &str = "C-100";
 const VENDOR: &str = "V-200";
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn eur() -> Currency {
-    Currency::parse("EUR").unwrap()
-}
 
 fn payment_id() -> Uuid {
     Uuid::parse_str("0190f3a2-7c4e-7b1d-9a6e-3f2b1c0d4e5f").unwrap()
@@ -41,37 +34,16 @@ fn invoice(n: u32) -> String {
     format!("0190f3a2-0000-7000-8000-{n:012}")
 }
 
-/// Opens a posting account (or header) in `books`.
-fn open_account(books: &mut Books, code: &str, account_type: &str, cash: bool) {
-    books.apply_chart(ChartEvent::AccountOpened(AccountOpened {
-        code: code.to_owned(),
-        name: format!("Account {code}"),
-        account_type: account_type.to_owned(),
-        normal_balance: if account_type == "asset" { "debit" } else { "credit" }.to_owned(),
-        parent: None,
-        header: false,
-        currency: None,
-        cash,
-    }));
-}
-
 /// Bank (`1000`) and petty cash (`1010`) as cash accounts, receivables (`1100`), inventory
 /// (`1200`, not cash) and payables (`2000`), and one open period through 2026.
 fn test_books() -> Books {
     let mut books = Books::default();
-    open_account(&mut books, default_accounts::BANK, "asset", true);
-    open_account(&mut books, default_accounts::PETTY_CASH, "asset", true);
-    open_account(&mut books, default_accounts::ACCOUNTS_RECEIVABLE, "asset", false);
-    open_account(&mut books, default_accounts::INVENTORY, "asset", false);
-    open_account(&mut books, default_accounts::ACCOUNTS_PAYABLE, "liability", false);
-    let (from, to) = (date(2026, 1, 1), date(2026, 12, 31));
-    let span = PeriodSpan { period: "T-01".to_owned(), number: 1, start_date: from, end_date: to };
-    books.apply_calendar(CalendarEvent::FiscalYearOpened(FiscalYearOpened {
-        year: "T".to_owned(),
-        start_date: from,
-        end_date: to,
-        periods: vec![span],
-    }));
+    open_account(&mut books, AccountOpened { cash: true, ..account(default_accounts::BANK, "asset") });
+    open_account(&mut books, AccountOpened { cash: true, ..account(default_accounts::PETTY_CASH, "asset") });
+    open_account(&mut books, account(default_accounts::ACCOUNTS_RECEIVABLE, "asset"));
+    open_account(&mut books, account(default_accounts::INVENTORY, "asset"));
+    open_account(&mut books, account(default_accounts::ACCOUNTS_PAYABLE, "liability"));
+    open_single_period_year(&mut books, date(2026, 1, 1), date(2026, 12, 31));
     books
 }
 
@@ -225,17 +197,6 @@ fn process(input: ProcessPayment) -> PaymentCommand {
     PaymentCommand::Process(input)
 }
 
-fn line(line_no: i32, account: &str, debit_minor: i64, credit_minor: i64) -> PostedLine {
-    PostedLine {
-        line_no,
-        account: account.to_owned(),
-        debit_minor,
-        credit_minor,
-        currency: "EUR".to_owned(),
-        memo: None,
-    }
-}
-
 fn entry_id() -> String {
     payment_entry_id_for(&payment_id().to_string()).to_string()
 }
@@ -258,7 +219,7 @@ fn received_payload() -> PaymentProcessed {
         ],
         unallocated_minor: 100,
         entry_id: entry_id(),
-        posting: vec![line(1, "1000", 1_000, 0), line(2, "1100", 0, 1_000)],
+        posting: vec![posted_line(1, "1000", 1_000, 0), posted_line(2, "1100", 0, 1_000)],
     }
 }
 
@@ -281,7 +242,7 @@ fn made_payload() -> PaymentProcessed {
         allocations: vec![Allocation { invoice_id: invoice(11), amount_minor: 900 }],
         unallocated_minor: 0,
         entry_id: entry_id(),
-        posting: vec![line(1, "2000", 900, 0), line(2, "1000", 0, 900)],
+        posting: vec![posted_line(1, "2000", 900, 0), posted_line(2, "1000", 0, 900)],
     }
 }
 
@@ -294,29 +255,15 @@ fn accepted(framework: TestFramework<Payment>, command: PaymentCommand) -> Payme
     }
 }
 
-/// `expected` names `field` and `code`, and `framework`, given `given`, refuses `command` with it.
-fn assert_refused_by(
-    framework: TestFramework<Payment>,
-    given: Vec<PaymentEvent>,
-    command: PaymentCommand,
-    expected: PaymentError,
-    field: Option<&str>,
-    code: &str,
-) {
-    assert_eq!(expected.field().as_deref(), field, "field of {expected:?}");
-    assert_eq!(expected.code(), code, "code of {expected:?}");
-    framework.given(given).when(command).then_expect_error(expected);
-}
-
 /// Refused on the command's own structure — so with services that panic when called.
 fn assert_malformed(input: ProcessPayment, expected: PaymentError, field: &str, code: &str) {
     assert_eq!(expected.kind(), RefusalKind::Invalid, "kind of {expected:?}");
-    assert_refused_by(framework_with(Untouchable), vec![], process(input), expected, Some(field), code);
+    assert_refused(framework_with(Untouchable), vec![], process(input), expected, Some(field), code);
 }
 
 /// Refused by the standard test services.
-fn assert_refused(input: ProcessPayment, expected: PaymentError, field: &str, code: &str) {
-    assert_refused_by(framework(), vec![], process(input), expected, Some(field), code);
+fn assert_processing_refused(input: ProcessPayment, expected: PaymentError, field: &str, code: &str) {
+    assert_refused(framework(), vec![], process(input), expected, Some(field), code);
 }
 
 mod processing {
@@ -340,7 +287,7 @@ mod processing {
         let input = ProcessPayment { allocations: vec![alloc(&invoice(2), 1)], ..received_input() };
         let processed = accepted(framework(), process(input));
         assert_eq!(processed.unallocated_minor, 999);
-        assert_eq!(processed.posting, vec![line(1, "1000", 1_000, 0), line(2, "1100", 0, 1_000)]);
+        assert_eq!(processed.posting, vec![posted_line(1, "1000", 1_000, 0), posted_line(2, "1100", 0, 1_000)]);
     }
 
     #[test]
@@ -388,11 +335,11 @@ mod processing {
         };
         let processed = accepted(framework(), process(input));
         assert_eq!((processed.bank_account.as_str(), processed.control_account.as_str()), ("1010", "1200"));
-        assert_eq!(processed.posting, vec![line(1, "1010", 1_000, 0), line(2, "1200", 0, 1_000)]);
+        assert_eq!(processed.posting, vec![posted_line(1, "1010", 1_000, 0), posted_line(2, "1200", 0, 1_000)]);
         let input = ProcessPayment { bank_account: Some("1010".to_owned()), ..made_input() };
         assert_eq!(
             accepted(framework(), process(input)).posting,
-            vec![line(1, "2000", 900, 0), line(2, "1010", 0, 900)]
+            vec![posted_line(1, "2000", 900, 0), posted_line(2, "1010", 0, 900)]
         );
     }
 
@@ -436,14 +383,14 @@ mod processing {
         let expected = PaymentError::AlreadyProcessed;
         assert_eq!(expected.kind(), RefusalKind::Conflict);
         let command = process(received_input());
-        assert_refused_by(framework(), vec![received()], command, expected, Some("payment_id"), "already_processed");
+        assert_refused(framework(), vec![received()], command, expected, Some("payment_id"), "already_processed");
     }
 
     #[test]
     fn an_already_processed_payment_is_refused_before_anything_is_read() {
         let command = process(ProcessPayment { direction: "sideways".to_owned(), ..received_input() });
         let expected = PaymentError::AlreadyProcessed;
-        assert_refused_by(
+        assert_refused(
             framework_with(Untouchable),
             vec![received()],
             command,
@@ -512,12 +459,7 @@ mod structure {
 
     #[test]
     fn an_invalid_currency_is_rejected() {
-        let cases = [
-            ("eur", CurrencyError::Malformed { code: "eur".to_owned() }),
-            ("ABC", CurrencyError::Unknown { code: "ABC".to_owned() }),
-            ("XAU", CurrencyError::NoMinorUnit { code: "XAU".to_owned() }),
-        ];
-        for (currency, reason) in cases {
+        for (currency, reason) in invalid_currencies() {
             assert_malformed(
                 ProcessPayment { currency: currency.to_owned(), ..received_input() },
                 PaymentError::InvalidCurrency { reason },
@@ -693,7 +635,7 @@ mod invoices {
     fn allocating_to_an_invoice_that_does_not_exist_is_rejected() {
         let expected = PaymentError::InvoiceNotFound { index: 0, invoice_id: invoice(99) };
         assert_eq!(expected.kind(), RefusalKind::Invalid);
-        assert_refused(paying(99, 1), expected, "allocations[0].invoice_id", "invoice_not_found");
+        assert_processing_refused(paying(99, 1), expected, "allocations[0].invoice_id", "invoice_not_found");
     }
 
     #[test]
@@ -701,7 +643,7 @@ mod invoices {
         let framework = invoices_with([standing(5, InvoiceKind::CustomerInvoice, InvoiceStatus::Draft, 600)]);
         let expected = PaymentError::InvoiceNotIssued { index: 0, invoice_id: invoice(5) };
         let field = Some("allocations[0].invoice_id");
-        assert_refused_by(framework, vec![], process(paying(5, 1)), expected, field, "invoice_not_issued");
+        assert_refused(framework, vec![], process(paying(5, 1)), expected, field, "invoice_not_issued");
     }
 
     #[test]
@@ -710,7 +652,7 @@ mod invoices {
         let expected = PaymentError::InvoiceVoid { index: 0, invoice_id: invoice(5) };
         assert!(expected.to_string().contains("paying a void invoice"), "{expected}");
         let field = Some("allocations[0].invoice_id");
-        assert_refused_by(framework, vec![], process(paying(5, 1)), expected, field, "invoice_void");
+        assert_refused(framework, vec![], process(paying(5, 1)), expected, field, "invoice_void");
     }
 
     #[test]
@@ -718,7 +660,7 @@ mod invoices {
         let framework = invoices_with([standing(5, InvoiceKind::CustomerInvoice, InvoiceStatus::Paid, 0)]);
         let expected = PaymentError::InvoiceAlreadyPaid { index: 0, invoice_id: invoice(5) };
         let field = Some("allocations[0].invoice_id");
-        assert_refused_by(framework, vec![], process(paying(5, 1)), expected, field, "invoice_already_paid");
+        assert_refused(framework, vec![], process(paying(5, 1)), expected, field, "invoice_already_paid");
     }
 
     #[test]
@@ -735,14 +677,14 @@ mod invoices {
             invoice_id: invoice(5),
             kind: InvoiceKind::CustomerCreditNote,
         };
-        assert_refused_by(framework(), vec![], process(paying(5, 1)), expected, field, "credit_note_not_payable");
+        assert_refused(framework(), vec![], process(paying(5, 1)), expected, field, "credit_note_not_payable");
         let command = process(ProcessPayment { allocations: vec![alloc(&invoice(6), 1)], ..made_input() });
         let expected = PaymentError::CreditNoteNotPayable {
             index: 0,
             invoice_id: invoice(6),
             kind: InvoiceKind::VendorCreditNote,
         };
-        assert_refused_by(framework(), vec![], command, expected, field, "credit_note_not_payable");
+        assert_refused(framework(), vec![], command, expected, field, "credit_note_not_payable");
     }
 
     #[test]
@@ -761,7 +703,7 @@ mod invoices {
                 invoice(11)
             )
         );
-        assert_refused(input, expected, "allocations[0].invoice_id", "invoice_kind_mismatch");
+        assert_processing_refused(input, expected, "allocations[0].invoice_id", "invoice_kind_mismatch");
     }
 
     #[test]
@@ -777,7 +719,7 @@ mod invoices {
             kind: InvoiceKind::CustomerInvoice,
             direction: PaymentDirection::Made,
         };
-        assert_refused(input, expected, "allocations[0].invoice_id", "invoice_kind_mismatch");
+        assert_processing_refused(input, expected, "allocations[0].invoice_id", "invoice_kind_mismatch");
     }
 
     #[test]
@@ -789,7 +731,7 @@ mod invoices {
             invoice_counterparty_id: CUSTOMER.to_owned(),
             counterparty_id: "C-999".to_owned(),
         };
-        assert_refused(input, expected, "allocations[0].invoice_id", "counterparty_mismatch");
+        assert_processing_refused(input, expected, "allocations[0].invoice_id", "counterparty_mismatch");
     }
 
     #[test]
@@ -805,7 +747,7 @@ mod invoices {
             currency: eur(),
         };
         let field = Some("allocations[0].invoice_id");
-        assert_refused_by(invoices_with([usd]), vec![], process(paying(5, 1)), expected, field, "currency_mismatch");
+        assert_refused(invoices_with([usd]), vec![], process(paying(5, 1)), expected, field, "currency_mismatch");
     }
 
     #[test]
@@ -817,7 +759,7 @@ mod invoices {
         };
         let expected =
             PaymentError::ExceedsOpenAmount { index: 1, invoice_id: invoice(2), open_minor: 400, amount_minor: 401 };
-        assert_refused(input, expected, "allocations[1].amount_minor", "exceeds_open_amount");
+        assert_processing_refused(input, expected, "allocations[1].amount_minor", "exceeds_open_amount");
     }
 
     #[test]
@@ -827,7 +769,7 @@ mod invoices {
             ..received_input()
         };
         let expected = PaymentError::InvoiceNotFound { index: 1, invoice_id: invoice(99) };
-        assert_refused(input, expected, "allocations[1].invoice_id", "invoice_not_found");
+        assert_processing_refused(input, expected, "allocations[1].invoice_id", "invoice_not_found");
     }
 
     #[test]
@@ -835,7 +777,7 @@ mod invoices {
         let expected = PaymentError::InvoicesUnavailable { reason: "connection refused".to_owned() };
         assert_eq!(expected.kind(), RefusalKind::Unavailable);
         let framework = framework_with(Down { books: false, invoices: true });
-        assert_refused_by(framework, vec![], process(received_input()), expected, None, "invoices_unavailable");
+        assert_refused(framework, vec![], process(received_input()), expected, None, "invoices_unavailable");
     }
 
     /// Answers every invoice question with nothing at all.
@@ -855,14 +797,7 @@ mod invoices {
     #[test]
     fn an_invoice_service_that_answers_the_wrong_count_is_unavailable() {
         let expected = PaymentError::InvoicesUnavailable { reason: "asked for 2 invoices, got 0 answers".to_owned() };
-        assert_refused_by(
-            framework_with(Mute),
-            vec![],
-            process(received_input()),
-            expected,
-            None,
-            "invoices_unavailable",
-        );
+        assert_refused(framework_with(Mute), vec![], process(received_input()), expected, None, "invoices_unavailable");
     }
 
     #[test]
@@ -870,20 +805,12 @@ mod invoices {
         let framework = framework_with(Down { books: true, invoices: false });
         let expected = PaymentError::InvoiceNotFound { index: 0, invoice_id: invoice(99) };
         let field = Some("allocations[0].invoice_id");
-        assert_refused_by(framework, vec![], process(paying(99, 1)), expected, field, "invoice_not_found");
+        assert_refused(framework, vec![], process(paying(99, 1)), expected, field, "invoice_not_found");
     }
 }
 
 mod books_checks {
     use super::*;
-
-    fn close_period(books: &mut Books) {
-        books.apply_calendar(CalendarEvent::FiscalPeriodClosed(FiscalPeriodClosed { period: "T-01".to_owned() }));
-    }
-
-    fn archive(books: &mut Books, code: &str) {
-        books.apply_chart(ChartEvent::AccountArchived(AccountArchived { code: code.to_owned() }));
-    }
 
     fn assert_books_refuse(
         framework: TestFramework<Payment>,
@@ -892,7 +819,7 @@ mod books_checks {
         field: &str,
         code: &str,
     ) {
-        assert_refused_by(framework, vec![], process(input), expected, Some(field), code);
+        assert_refused(framework, vec![], process(input), expected, Some(field), code);
     }
 
     #[test]
@@ -907,14 +834,20 @@ mod books_checks {
         let expected =
             PaymentError::PeriodNotOpen { date: date(2026, 3, 31), period: "T-01".to_owned(), status: "closed" };
         assert_eq!(expected.to_string(), "2026-03-31 falls in fiscal period T-01, which is closed");
-        assert_books_refuse(books_with(close_period), received_input(), expected, "payment_date", "period_not_open");
+        assert_books_refuse(
+            books_with(|books| close_period(books, "T-01")),
+            received_input(),
+            expected,
+            "payment_date",
+            "period_not_open",
+        );
     }
 
     #[test]
     fn a_payment_into_a_locked_period_is_refused() {
         let books = books_with(|books| {
-            close_period(books);
-            books.apply_calendar(CalendarEvent::FiscalPeriodLocked(FiscalPeriodLocked { period: "T-01".to_owned() }));
+            close_period(books, "T-01");
+            lock_period(books, "T-01");
         });
         let expected =
             PaymentError::PeriodNotOpen { date: date(2026, 3, 31), period: "T-01".to_owned(), status: "locked" };
@@ -953,7 +886,7 @@ mod books_checks {
     #[test]
     fn a_default_control_account_missing_from_the_chart_is_refused() {
         let mut books = Books::default();
-        open_account(&mut books, "1000", "asset", true);
+        open_account(&mut books, AccountOpened { cash: true, ..account("1000", "asset") });
         books.calendar = test_books().calendar;
         let expected = PaymentError::UnknownAccount { field: "control_account", code: "2000".to_owned() };
         let framework = framework_with(Fixed::new(books, test_invoices()));
@@ -963,16 +896,10 @@ mod books_checks {
     #[test]
     fn a_header_account_is_refused() {
         let books = books_with(|books| {
-            books.apply_chart(ChartEvent::AccountOpened(AccountOpened {
-                code: "11".to_owned(),
-                name: "Receivables".to_owned(),
-                account_type: "asset".to_owned(),
-                normal_balance: "debit".to_owned(),
-                parent: None,
-                header: true,
-                currency: None,
-                cash: false,
-            }));
+            open_account(
+                books,
+                AccountOpened { name: "Receivables".to_owned(), header: true, ..account("11", "asset") },
+            );
         });
         let input = ProcessPayment { control_account: Some("11".to_owned()), ..received_input() };
         let expected = PaymentError::HeaderAccount { field: "control_account", code: "11".to_owned() };
@@ -981,7 +908,7 @@ mod books_checks {
 
     #[test]
     fn an_archived_bank_account_is_refused() {
-        let books = books_with(|books| archive(books, "1000"));
+        let books = books_with(|books| archive_account(books, "1000"));
         let expected = PaymentError::ArchivedAccount { field: "bank_account", code: "1000".to_owned() };
         assert_books_refuse(books, made_input(), expected, "bank_account", "archived_account");
     }
@@ -989,22 +916,21 @@ mod books_checks {
     #[test]
     fn an_account_restricted_to_another_currency_is_refused() {
         let books = books_with(|books| {
-            books.apply_chart(ChartEvent::AccountOpened(AccountOpened {
-                code: "1020".to_owned(),
-                name: "Bank USD".to_owned(),
-                account_type: "asset".to_owned(),
-                normal_balance: "debit".to_owned(),
-                parent: None,
-                header: false,
-                currency: Some("USD".to_owned()),
-                cash: true,
-            }));
+            open_account(
+                books,
+                AccountOpened {
+                    name: "Bank USD".to_owned(),
+                    currency: Some("USD".to_owned()),
+                    cash: true,
+                    ..account("1020", "asset")
+                },
+            );
         });
         let input = ProcessPayment { bank_account: Some("1020".to_owned()), ..received_input() };
         let expected = PaymentError::AccountCurrencyMismatch {
             field: "bank_account",
             code: "1020".to_owned(),
-            account_currency: Currency::parse("USD").unwrap(),
+            account_currency: usd(),
             currency: eur(),
         };
         assert_books_refuse(books, input, expected, "bank_account", "account_currency_mismatch");
@@ -1026,7 +952,7 @@ mod books_checks {
         let expected = PaymentError::BooksUnavailable { reason: "connection refused".to_owned() };
         assert_eq!(expected.kind(), RefusalKind::Unavailable);
         let framework = framework_with(Down { books: true, invoices: false });
-        assert_refused_by(framework, vec![], process(received_input()), expected, None, "books_unavailable");
+        assert_refused(framework, vec![], process(received_input()), expected, None, "books_unavailable");
     }
 }
 
@@ -1212,7 +1138,8 @@ mod properties {
             let processed = accepted(invoices_with(standings), process(input));
             prop_assert!(lines_balance(&processed.posting));
             let (debited, credited) = if made { ("2000", "1000") } else { ("1000", "1100") };
-            prop_assert_eq!(&processed.posting, &vec![line(1, debited, amount, 0), line(2, credited, 0, amount)]);
+            let posting = vec![posted_line(1, debited, amount, 0), posted_line(2, credited, 0, amount)];
+            prop_assert_eq!(&processed.posting, &posting);
             prop_assert_eq!(processed.unallocated_minor, amount - allocated);
             prop_assert!(processed.unallocated_minor >= 0);
             let recorded: Vec<(String, i64)> =

@@ -8,14 +8,11 @@ use cqrs_es::{Aggregate, DomainEvent};
 
 use super::*;
 use crate::finance::account::AccountCodeError;
-use crate::refusal::{Refusal, RefusalKind};
+use crate::refusal::RefusalKind;
+use crate::test_support::{assert_accepted, assert_error_table, assert_refused_as, date, fold};
 
 fn framework() -> TestFramework<TaxRates> {
     TestFramework::with(())
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 fn defined_payload(code: &str, rate_bp: i32) -> TaxRateDefined {
@@ -63,36 +60,6 @@ fn retire(code: &str) -> TaxRatesCommand {
     TaxRatesCommand::RetireTaxRate { code: code.to_owned() }
 }
 
-fn fold(events: impl IntoIterator<Item = TaxRatesEvent>) -> TaxRates {
-    let mut rates = TaxRates::default();
-    for event in events {
-        rates.apply(event);
-    }
-    rates
-}
-
-/// Given `given`, when `command`, then `expected` — and the error names `field`, `code` and `kind`.
-fn assert_refused(
-    given: Vec<TaxRatesEvent>,
-    command: TaxRatesCommand,
-    expected: TaxRatesError,
-    field: Option<&str>,
-    code: &str,
-    kind: RefusalKind,
-) {
-    assert_eq!(expected.field().as_deref(), field, "field of {expected:?}");
-    assert_eq!(expected.code(), code, "code of {expected:?}");
-    assert_eq!(expected.kind(), kind, "kind of {expected:?}");
-    framework().given(given).when(command).then_expect_error(expected);
-}
-
-fn assert_accepted(given: Vec<TaxRatesEvent>, command: TaxRatesCommand) -> Vec<TaxRatesEvent> {
-    match framework().given(given).when(command).inspect_result() {
-        Ok(events) => events,
-        Err(error) => panic!("refused: {error}"),
-    }
-}
-
 mod defining {
     use super::*;
 
@@ -107,14 +74,15 @@ mod defining {
     #[test]
     fn codes_of_letters_digits_dashes_and_underscores_up_to_the_limit_are_accepted() {
         for code in ["V", "7", "VAT_20", "gst-5", "Z0", &"C".repeat(MAX_CODE_CHARS)] {
-            let events = assert_accepted(vec![], define(define_input(code, 0)));
+            let events = assert_accepted(framework(), vec![], define(define_input(code, 0)));
             assert_eq!(events, vec![defined(code, 0)], "{code}");
         }
     }
 
     #[test]
     fn an_empty_code_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             define(define_input("", 2000)),
             TaxRatesError::InvalidCode { code: String::new(), reason: TaxCodeError::Empty },
@@ -127,7 +95,8 @@ mod defining {
     #[test]
     fn a_code_one_over_the_limit_is_rejected() {
         let code = "C".repeat(MAX_CODE_CHARS + 1);
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             define(define_input(&code, 2000)),
             TaxRatesError::InvalidCode { code: code.clone(), reason: TaxCodeError::TooLong { chars: 21, max: 20 } },
@@ -140,7 +109,8 @@ mod defining {
     #[test]
     fn a_code_must_start_with_a_letter_or_digit() {
         for code in ["-VAT", "_VAT", " VAT"] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 define(define_input(code, 2000)),
                 TaxRatesError::InvalidCode { code: code.to_owned(), reason: TaxCodeError::MustStartAlphanumeric },
@@ -154,7 +124,8 @@ mod defining {
     #[test]
     fn a_code_with_other_characters_is_rejected() {
         for (code, found, position) in [("VAT 20", ' ', 3), ("VAT.20", '.', 3), ("MwSt19%", '%', 6), ("Tä", 'ä', 1)] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 define(define_input(code, 2000)),
                 TaxRatesError::InvalidCode {
@@ -171,7 +142,8 @@ mod defining {
     #[test]
     fn defining_a_code_twice_is_a_conflict_even_once_retired() {
         for given in [vec![defined("VAT20", 2000)], vec![defined("VAT20", 2000), retired("VAT20")]] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 given,
                 define(define_input("VAT20", 1900)),
                 TaxRatesError::TaxRateExists { code: "VAT20".to_owned() },
@@ -184,14 +156,15 @@ mod defining {
 
     #[test]
     fn codes_are_case_sensitive() {
-        let events = assert_accepted(vec![defined("VAT20", 2000)], define(define_input("vat20", 2000)));
+        let events = assert_accepted(framework(), vec![defined("VAT20", 2000)], define(define_input("vat20", 2000)));
         assert_eq!(events, vec![defined("vat20", 2000)]);
     }
 
     #[test]
     fn a_blank_name_is_rejected() {
         for name in ["", "  \t"] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 define(DefineTaxRate { name: name.to_owned(), ..define_input("VAT20", 2000) }),
                 TaxRatesError::NameBlank,
@@ -206,8 +179,9 @@ mod defining {
     fn a_name_at_the_limit_is_accepted_and_one_over_rejected() {
         // multi-byte characters: the limit counts characters, not bytes
         let named = |chars: usize| define(DefineTaxRate { name: "é".repeat(chars), ..define_input("VAT20", 2000) });
-        assert_accepted(vec![], named(MAX_NAME_CHARS));
-        assert_refused(
+        assert_accepted(framework(), vec![], named(MAX_NAME_CHARS));
+        assert_refused_as(
+            framework(),
             vec![],
             named(MAX_NAME_CHARS + 1),
             TaxRatesError::NameTooLong { chars: 201, max: 200 },
@@ -220,7 +194,7 @@ mod defining {
     #[test]
     fn rates_from_zero_to_one_hundred_percent_are_accepted() {
         for rate_bp in [0, 1, 700, 2000, MAX_RATE_BP] {
-            let events = assert_accepted(vec![], define(define_input("T", rate_bp)));
+            let events = assert_accepted(framework(), vec![], define(define_input("T", rate_bp)));
             assert_eq!(events, vec![defined("T", i32::try_from(rate_bp).unwrap())]);
         }
     }
@@ -228,7 +202,8 @@ mod defining {
     #[test]
     fn a_negative_rate_or_one_over_one_hundred_percent_is_rejected() {
         for rate_bp in [-1, MAX_RATE_BP + 1, i64::MIN, i64::MAX, i64::from(i32::MAX) + 1] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 vec![],
                 define(define_input("T", rate_bp)),
                 TaxRatesError::RateOutOfRange { rate_bp, max: 10_000 },
@@ -241,7 +216,8 @@ mod defining {
 
     #[test]
     fn an_invalid_sales_account_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             define(DefineTaxRate { sales_account: "21 00".to_owned(), ..define_input("T", 2000) }),
             TaxRatesError::InvalidSalesAccount {
@@ -255,7 +231,8 @@ mod defining {
 
     #[test]
     fn an_invalid_purchase_account_is_rejected() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             define(DefineTaxRate { purchase_account: String::new(), ..define_input("T", 2000) }),
             TaxRatesError::InvalidPurchaseAccount { reason: AccountCodeError::Empty },
@@ -272,7 +249,7 @@ mod defining {
             purchase_account: "8888".to_owned(),
             ..define_input("T", 2000)
         };
-        assert_accepted(vec![], define(input));
+        assert_accepted(framework(), vec![], define(input));
     }
 
     #[test]
@@ -284,7 +261,8 @@ mod defining {
             sales_account: String::new(),
             purchase_account: String::new(),
         };
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             define(input.clone()),
             TaxRatesError::NameBlank,
@@ -292,7 +270,8 @@ mod defining {
             "name_blank",
             RefusalKind::Invalid,
         );
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             define(DefineTaxRate { name: "VAT".to_owned(), ..input }),
             TaxRatesError::RateOutOfRange { rate_bp: -1, max: 10_000 },
@@ -308,7 +287,7 @@ mod defining {
 
     #[test]
     fn the_last_rate_up_to_the_limit_is_accepted() {
-        let events = assert_accepted(full(MAX_TAX_RATES - 1), define(define_input("LAST", 2000)));
+        let events = assert_accepted(framework(), full(MAX_TAX_RATES - 1), define(define_input("LAST", 2000)));
         assert_eq!(events, vec![defined("LAST", 2000)]);
     }
 
@@ -316,7 +295,8 @@ mod defining {
     fn a_rate_beyond_the_limit_is_rejected_counting_retired_ones() {
         let mut given = full(MAX_TAX_RATES);
         given.push(retired("T0"));
-        assert_refused(
+        assert_refused_as(
+            framework(),
             given,
             define(define_input("ONE-MORE", 2000)),
             TaxRatesError::TooManyTaxRates { max: 1_000 },
@@ -341,14 +321,14 @@ mod changing {
     #[test]
     fn a_first_change_may_take_effect_on_any_date() {
         for effective_from in [NaiveDate::MIN, date(1990, 1, 1), NaiveDate::MAX] {
-            assert_accepted(vec![defined("VAT20", 2000)], change("VAT20", 0, effective_from));
+            assert_accepted(framework(), vec![defined("VAT20", 2000)], change("VAT20", 0, effective_from));
         }
     }
 
     #[test]
     fn a_change_the_day_after_the_latest_is_accepted() {
         let given = vec![defined("VAT20", 2000), changed("VAT20", 1900, date(2026, 7, 1))];
-        let events = assert_accepted(given, change("VAT20", 2000, date(2026, 7, 2)));
+        let events = assert_accepted(framework(), given, change("VAT20", 2000, date(2026, 7, 2)));
         assert_eq!(events, vec![changed("VAT20", 2000, date(2026, 7, 2))]);
     }
 
@@ -360,7 +340,8 @@ mod changing {
             changed("VAT20", 1600, date(2026, 7, 1)),
         ];
         for effective_from in [date(2026, 7, 1), date(2026, 6, 30), date(2025, 1, 1)] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 given.clone(),
                 change("VAT20", 2100, effective_from),
                 TaxRatesError::NotAfterLatestChange { effective_from, latest: date(2026, 7, 1) },
@@ -373,7 +354,8 @@ mod changing {
 
     #[test]
     fn changing_an_unknown_rate_is_not_found() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![defined("VAT20", 2000)],
             change("VAT19", 1900, date(2026, 7, 1)),
             TaxRatesError::TaxRateNotFound { code: "VAT19".to_owned() },
@@ -385,7 +367,8 @@ mod changing {
 
     #[test]
     fn changing_a_retired_rate_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![defined("VAT20", 2000), retired("VAT20")],
             change("VAT20", 1900, date(2026, 7, 1)),
             TaxRatesError::Retired { code: "VAT20".to_owned() },
@@ -398,10 +381,11 @@ mod changing {
     #[test]
     fn a_change_out_of_range_is_rejected_at_the_limits() {
         let given = vec![defined("VAT20", 2000)];
-        assert_accepted(given.clone(), change("VAT20", MAX_RATE_BP, date(2026, 7, 1)));
-        assert_accepted(given.clone(), change("VAT20", 0, date(2026, 7, 1)));
+        assert_accepted(framework(), given.clone(), change("VAT20", MAX_RATE_BP, date(2026, 7, 1)));
+        assert_accepted(framework(), given.clone(), change("VAT20", 0, date(2026, 7, 1)));
         for rate_bp in [-1, MAX_RATE_BP + 1] {
-            assert_refused(
+            assert_refused_as(
+                framework(),
                 given.clone(),
                 change("VAT20", rate_bp, date(2026, 7, 1)),
                 TaxRatesError::RateOutOfRange { rate_bp, max: MAX_RATE_BP },
@@ -414,7 +398,8 @@ mod changing {
 
     #[test]
     fn the_state_is_checked_before_the_inputs() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![defined("VAT20", 2000), retired("VAT20")],
             change("VAT20", -5, date(2026, 7, 1)),
             TaxRatesError::Retired { code: "VAT20".to_owned() },
@@ -422,7 +407,8 @@ mod changing {
             "tax_rate_retired",
             RefusalKind::Conflict,
         );
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![defined("VAT20", 2000), changed("VAT20", 1900, date(2026, 7, 1))],
             change("VAT20", -5, date(2026, 1, 1)),
             TaxRatesError::RateOutOfRange { rate_bp: -5, max: MAX_RATE_BP },
@@ -446,12 +432,17 @@ mod retiring {
 
     #[test]
     fn retiring_a_changed_rate_is_accepted() {
-        assert_accepted(vec![defined("VAT20", 2000), changed("VAT20", 1900, date(2026, 7, 1))], retire("VAT20"));
+        assert_accepted(
+            framework(),
+            vec![defined("VAT20", 2000), changed("VAT20", 1900, date(2026, 7, 1))],
+            retire("VAT20"),
+        );
     }
 
     #[test]
     fn retiring_an_unknown_rate_is_not_found() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![],
             retire("VAT20"),
             TaxRatesError::TaxRateNotFound { code: "VAT20".to_owned() },
@@ -463,7 +454,8 @@ mod retiring {
 
     #[test]
     fn retiring_a_rate_twice_is_a_conflict() {
-        assert_refused(
+        assert_refused_as(
+            framework(),
             vec![defined("VAT20", 2000), retired("VAT20")],
             retire("VAT20"),
             TaxRatesError::AlreadyRetired { code: "VAT20".to_owned() },
@@ -560,15 +552,14 @@ mod queries {
 
     #[test]
     fn rates_list_in_code_order_retired_ones_included() {
-        let rates = fold([defined("VAT5", 500), defined("GST", 1000), defined("VAT20", 2000), retired("GST")]);
+        let rates: TaxRates =
+            fold([defined("VAT5", 500), defined("GST", 1000), defined("VAT20", 2000), retired("GST")]);
         let codes: Vec<&str> = rates.rates().map(TaxRate::code).collect();
         assert_eq!(codes, ["GST", "VAT20", "VAT5"]);
     }
 }
 
 mod state_and_wire {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     /// One of every error, with its field and kind.
@@ -601,15 +592,7 @@ mod state_and_wire {
 
     #[test]
     fn every_error_has_a_unique_snake_case_code_a_field_and_a_kind() {
-        let errors = every_error();
-        let codes: BTreeSet<&str> = errors.iter().map(|(error, _, _)| error.code()).collect();
-        assert_eq!(codes.len(), errors.len(), "codes are unique");
-        for (error, field, kind) in &errors {
-            let code = error.code();
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
-            assert_eq!(error.field().as_deref(), *field, "{code}");
-            assert_eq!(error.kind(), *kind, "{code}");
-        }
+        assert_error_table(&every_error());
     }
 
     #[test]
@@ -693,7 +676,7 @@ mod state_and_wire {
 
     #[test]
     fn aggregate_state_round_trips_through_serde_for_snapshots() {
-        let rates = fold(one_of_each_event().into_iter().chain([defined("GST", 1000)]));
+        let rates: TaxRates = fold(one_of_each_event().into_iter().chain([defined("GST", 1000)]));
         let json = serde_json::to_string(&rates).unwrap();
         assert_eq!(serde_json::from_str::<TaxRates>(&json).unwrap(), rates);
     }
@@ -726,7 +709,7 @@ mod avro_contract {
             (RETIRED_AVSC, retire("GST")),
         ];
         for (avsc, command) in commands {
-            for event in assert_accepted(given.clone(), command) {
+            for event in assert_accepted(framework(), given.clone(), command) {
                 assert_event_matches_schema(avsc, &event);
             }
         }
