@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
+use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub payments: payments::Stores,
     /// Every tenant's books as the command side sees them.
     pub books: Arc<BooksCache>,
+    /// The locks serialising money-moving commands per counterparty.
+    pub counterparty_locks: Arc<CounterpartyLocks>,
 }
 
 /// A built, not yet running, command API.
@@ -114,6 +117,7 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         payments: stores.build(lookups),
         invoices,
         books,
+        counterparty_locks: Arc::new(CounterpartyLocks::new(pool.clone())),
         pool,
         provisioner,
     }

@@ -15,10 +15,9 @@ use prism_aggregates::tenant::TenantId;
 use prism_platform::http::{JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::counterparty_lock;
+use crate::counterparty_lock::CounterpartyLocks;
 use crate::dispatch::{accepted, check_if_match, execute};
 use crate::event_store::{Committed, TenantEventStores};
 use crate::request_context::RequestContext;
@@ -124,7 +123,7 @@ pub async fn issue(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, invoice_id = %invoice_id))]
 pub async fn void(
     State(stores): State<Stores>,
-    State(pool): State<PgPool>,
+    State(locks): State<Arc<CounterpartyLocks>>,
     Tenant(tenant): Tenant,
     Path(invoice_id): Path<String>,
     headers: HeaderMap,
@@ -135,7 +134,7 @@ pub async fn void(
     let id = invoice_id.to_string();
     let invoice = stores.load(&tenant, &id).await.map_err(|e| Problem::internal(&e))?;
     let counterparty = invoice.counterparty_id().ok_or_else(|| Problem::not_found(format!("no invoice {id}")))?;
-    let _lock = counterparty_lock::lock(&pool, &tenant, counterparty).await.map_err(|e| Problem::internal(&e))?;
+    let _lock = locks.lock(&tenant, counterparty).await.map_err(|e| Problem::internal(&e))?;
     check_if_match(&stores, &tenant, &id, &headers).await?;
     let committed = execute(&stores, &tenant, &id, InvoiceCommand::Void(request), &context).await?;
     answer(&stores, &tenant, invoice_id, Some(void_entry_id_for(&id)), committed, StatusCode::OK).await

@@ -19,11 +19,10 @@ use prism_aggregates::tenant::TenantId;
 use prism_platform::http::{JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::books::BooksCache;
-use crate::counterparty_lock;
+use crate::counterparty_lock::CounterpartyLocks;
 use crate::dispatch::{accepted, execute};
 use crate::event_store::{Committed, TenantEventStores};
 use crate::request_context::RequestContext;
@@ -94,15 +93,14 @@ pub struct AppliedTo {
 pub async fn process(
     State(stores): State<Stores>,
     State(invoices): State<crate::invoices::Stores>,
-    State(pool): State<PgPool>,
+    State(locks): State<Arc<CounterpartyLocks>>,
     Tenant(tenant): Tenant,
     context: RequestContext,
     JsonBody(request): JsonBody<ProcessPaymentRequest>,
 ) -> Result<Response, Problem> {
     let payment_id = request.payment_id.unwrap_or_else(Uuid::now_v7);
     let id = payment_id.to_string();
-    let _lock =
-        counterparty_lock::lock(&pool, &tenant, &request.counterparty_id).await.map_err(|e| Problem::internal(&e))?;
+    let _lock = locks.lock(&tenant, &request.counterparty_id).await.map_err(|e| Problem::internal(&e))?;
     let command = PaymentCommand::Process(ProcessPayment {
         payment_id,
         direction: request.direction,

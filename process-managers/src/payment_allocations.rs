@@ -11,7 +11,7 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::payment::{Payment, PaymentEvent, PaymentProcessed};
 use prism_aggregates::tenant::TenantId;
 use prism_command_api::books::BooksCache;
-use prism_command_api::counterparty_lock;
+use prism_command_api::counterparty_lock::CounterpartyLocks;
 use prism_command_api::event_store::{TenantEventStores, TENANT_SETS};
 use prism_command_api::payments::apply_command;
 use prism_command_api::request_context::RequestContext;
@@ -27,7 +27,7 @@ pub const NAME: &str = "payment-allocations";
 
 /// Applies processed payments' allocations to their invoices.
 pub struct PaymentAllocations {
-    pool: PgPool,
+    locks: CounterpartyLocks,
     invoices: Arc<TenantEventStores<Invoice>>,
 }
 
@@ -38,14 +38,12 @@ impl PaymentAllocations {
         let books = Arc::new(BooksCache::new(pool.clone()));
         let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
         let invoices = TenantEventStores::new(pool.clone(), provisioner, Box::new(move |t| books.source_for(t)));
-        Self { pool, invoices: Arc::new(invoices) }
+        Self { locks: CounterpartyLocks::new(pool), invoices: Arc::new(invoices) }
     }
 
     async fn apply(&self, envelope: &EventEnvelope, payment: &PaymentProcessed) -> Result<(), ProjectionError> {
         let tenant = TenantId::parse(&envelope.tenant)?;
-        let _lock = counterparty_lock::lock(&self.pool, &tenant, &payment.counterparty_id)
-            .await
-            .map_err(|e| Transient(e.to_string()))?;
+        let _lock = self.locks.lock(&tenant, &payment.counterparty_id).await.map_err(|e| Transient(e.to_string()))?;
         let context = RequestContext::reacting_to(envelope);
         for allocation in &payment.allocations {
             let command = apply_command(&payment.payment_id, payment.payment_date, allocation);
