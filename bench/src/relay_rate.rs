@@ -76,7 +76,8 @@ async fn measure(system: &System, args: &RelayArgs) -> Result<RelayReport, BoxEr
          SELECT t.aggregate_type, g.id::text, t.sequence, t.event_type, t.event_version,
                 json_build_object(t.event_type, (t.payload -> t.event_type)::jsonb || jsonb_build_object('entry_id', g.id)),
                 t.metadata
-           FROM (SELECT * FROM tenant_{tenant}.events ORDER BY global_position LIMIT 1) t
+           FROM (SELECT * FROM tenant_{tenant}.events WHERE aggregate_type = 'finance.journal_entry'
+                  ORDER BY global_position LIMIT 1) t
           CROSS JOIN (SELECT gen_random_uuid() AS id FROM generate_series(1, $1)) g"
     );
     let inserted = sqlx::query(&sql).bind(i64::try_from(args.events)?).execute(&mut *transaction).await?;
