@@ -11,6 +11,8 @@ use prism_command_api::relay::Relay;
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RegistryArgs};
 use prism_process_managers::payment_allocations::{self, PaymentAllocations};
 use prism_projections::config::{ConsumerArgs, ProjectorConfig, ProjectorKind};
+use prism_projections::projectors::checkpoint::SqlWriter;
+use prism_projections::projectors::postgres::LedgerWriter;
 use prism_projections::runtime::ProjectorRuntime;
 use prism_query_api::app::QueryApi;
 use prism_query_api::config::QueryApiConfig;
@@ -305,6 +307,40 @@ impl System {
             .fetch_one(&self.pool)
             .await
             .unwrap_or(0)
+    }
+
+    /// Waits until the `postgres` projector has applied every event of `tenant` so far.
+    ///
+    /// # Panics
+    /// When it has not within 30 s.
+    pub async fn await_postgres_caught_up(&self, tenant: &str) {
+        self.await_caught_up::<LedgerWriter>(tenant).await;
+    }
+
+    /// Waits until the SQL projector `W` has applied every event of `tenant` so far that it
+    /// follows. A consistency token only promises its own event; reports that read many
+    /// aggregates, whose events travel on several topics and partitions, need all of them.
+    ///
+    /// # Panics
+    /// When it has not within 30 s.
+    pub async fn await_caught_up<W: SqlWriter>(&self, tenant: &str) {
+        let sql = format!(
+            "SELECT count(*) FROM tenant_{tenant}.events e
+              WHERE e.aggregate_type = ANY($1)
+                AND NOT EXISTS (SELECT 1 FROM tenant_{tenant}.projection_applied a
+                                 WHERE a.projector = $2 AND a.global_position = e.global_position)"
+        );
+        let what = format!("the {} projector to catch up", W::NAME);
+        eventually(Duration::from_secs(30), &what, || async {
+            let missing: i64 = sqlx::query_scalar(&sql)
+                .bind(W::AGGREGATE_TYPES)
+                .bind(W::NAME)
+                .fetch_one(&self.pool)
+                .await
+                .unwrap_or(-1);
+            (missing == 0).then_some(())
+        })
+        .await;
     }
 
     /// Journal-entry events in `tenant`'s event store (0 when the schema does not exist).

@@ -161,6 +161,7 @@ async fn closing_a_year_moves_its_result_to_retained_earnings() {
     let reopen = system.post(&tenant, "/v1/fiscal-periods/2026-12/reopen", &json!({"reason": "late invoice"})).await;
     assert_problem(&reopen, 409, "year-closed", None);
 
+    system.await_postgres_caught_up(&tenant).await;
     let closing = system.get(&tenant, &format!("/v1/journal-entries/{entry_id}"), position).await;
     assert_eq!(closing.status, 200, "{}", closing.body);
     let lines: Vec<(String, i64, i64)> = closing.body["lines"]

@@ -85,6 +85,7 @@ async fn budget_vs_actual_sets_the_budget_against_the_posted_entries() {
         position = posted.body["position"].as_i64().unwrap();
     }
 
+    system.await_postgres_caught_up(&tenant).await;
     let report = system.get(&tenant, Q1, Some(position)).await;
 
     assert_eq!(report.status, 200, "{}", report.body);

@@ -56,6 +56,7 @@ fn payment(direction: &str, counterparty: &str, date: &str, amount: i64, allocat
 
 /// `(debit balance, credit balance)` of `account` in the EUR trial balance as of `as_of`.
 async fn trial_balance_line(system: &System, tenant: &str, as_of: &str, account: &str, position: i64) -> (i64, i64) {
+    system.await_postgres_caught_up(tenant).await;
     let answer =
         system.get(tenant, &format!("/v1/reports/trial-balance?as_of={as_of}&currency=EUR"), Some(position)).await;
     assert_eq!(answer.status, 200, "{}", answer.body);

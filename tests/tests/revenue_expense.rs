@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use prism_projections::config::ProjectorKind;
+use prism_projections::projectors::timescale::PostingsWriter;
 use prism_tests::ledger::entry;
 use prism_tests::system::{eventually, System, SystemOptions};
 use serde_json::{json, Value};
@@ -36,6 +37,7 @@ async fn posted_sales_and_rent_show_as_weekly_revenue_and_expense() {
         position = posted.body["position"].as_i64();
     }
     let path = "/v1/reports/revenue-expense?from=2026-11-01&to=2026-11-30&bucket=week";
+    system.await_caught_up::<PostingsWriter>(&tenant).await;
 
     let report = eventually(Duration::from_secs(30), "every account classified", || async {
         let answer = system.get(&tenant, path, position).await;

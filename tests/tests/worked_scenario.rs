@@ -112,6 +112,7 @@ async fn a_first_year_of_books_gives_the_textbook_statements() {
         command(&system, t, "/v1/journal-entries", &entry("2026-12-31", "Depreciation", "6400", "1510", 240_000), 201)
             .await;
 
+    system.await_postgres_caught_up(t).await;
     let trial_balance = system.get(t, EUR_TB, Some(last)).await;
     assert_eq!(
         balances(&trial_balance.body),
@@ -186,6 +187,7 @@ async fn a_first_year_of_books_gives_the_textbook_statements() {
         command(&system, t, &format!("/v1/fiscal-periods/2026-{month:02}/close"), &Value::Null, 200).await;
     }
     let (_, closed) = command(&system, t, "/v1/fiscal-years/2026/close", &Value::Null, 200).await;
+    system.await_postgres_caught_up(t).await;
     let post_closing = system.get(t, EUR_TB, Some(closed)).await;
     assert_eq!(
         balances(&post_closing.body),
