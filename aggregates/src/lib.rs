@@ -13,3 +13,4 @@ pub mod refusal;
 pub mod tenant;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod text;

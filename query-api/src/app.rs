@@ -13,9 +13,7 @@ use crate::config::QueryApiConfig;
 use crate::state::{AppState, Limits};
 use crate::stores::Stores;
 use crate::tenants::KnownTenants;
-use crate::{
-    accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, revenue_expense, tax_rates,
-};
+use crate::{accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, tax_rates};
 
 /// A built, not yet running, query API.
 #[derive(Debug)]
@@ -78,7 +76,7 @@ fn router(state: AppState) -> Router {
         .route("/v1/reports/aging", get(reports::aging::get))
         .route("/v1/reports/cash-flow", get(reports::cash_flow::get))
         .route("/v1/reports/budget-vs-actual", get(reports::budget_vs_actual::get))
-        .route("/v1/reports/revenue-expense", get(revenue_expense::get))
+        .route("/v1/reports/revenue-expense", get(reports::revenue_expense::get))
         .route("/v1/invoices", get(invoices::list))
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/payments/{id}", get(payments::get))

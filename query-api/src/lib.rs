@@ -21,7 +21,6 @@ pub mod negotiate;
 pub mod params;
 pub mod payments;
 pub mod reports;
-pub mod revenue_expense;
 pub mod state;
 pub mod stores;
 pub mod tax_rates;

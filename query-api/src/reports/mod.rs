@@ -8,7 +8,8 @@
 //! Two reports read more than the account nets, each in one query of its own: the
 //! [`aging`] of receivables or payables, rebuilt as of a date from the invoice read model,
 //! and the [`cash_flow`] statement, explaining the movement on cash accounts by the accounts
-//! on the other side of each cash entry.
+//! on the other side of each cash entry. The [`revenue_expense`] report reads the time-series
+//! read model instead: daily account totals re-bucketed to days, weeks or months.
 //!
 //! Every report answers JSON, or CSV with `Accept: text/csv` (columns in each module's doc).
 //! Without `currency`, a report has one section per currency that has lines in its range,
@@ -20,6 +21,7 @@ pub mod budget_vs_actual;
 pub mod cash_flow;
 pub mod income_statement;
 pub mod ledger;
+pub mod revenue_expense;
 pub mod trial_balance;
 
 use chrono::Utc;

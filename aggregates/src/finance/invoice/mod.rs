@@ -20,22 +20,27 @@
 //! Every limit below is enforced in [`Invoice::decide`] and tested at the limit.
 
 mod aggregate;
+mod book_checks;
 mod commands;
+mod decide;
 mod errors;
 mod events;
+mod kind;
+mod posting;
+mod status;
 
 #[cfg(test)]
 mod tests;
 
-pub use aggregate::{
-    issue_entry_id_for, net_amount_minor, tax_amount_minor, void_entry_id_for, Invoice, InvoiceKind, InvoiceStanding,
-    InvoiceStatus,
-};
+pub use aggregate::{Invoice, InvoiceStanding};
 pub use commands::{ApplyPayment, DraftInvoice, InvoiceCommand, InvoiceLineInput, IssueInvoice, Quantity, VoidInvoice};
 pub use errors::{AccountRole, InvoiceError, QuantityError};
 pub use events::{
     DraftLine, InvoiceDrafted, InvoiceEvent, InvoiceGenerated, InvoiceLine, InvoicePaymentApplied, InvoiceVoided,
 };
+pub use kind::InvoiceKind;
+pub use posting::{issue_entry_id_for, net_amount_minor, tax_amount_minor, void_entry_id_for};
+pub use status::InvoiceStatus;
 
 /// Fewest lines an invoice may have.
 pub const MIN_LINES: usize = 1;

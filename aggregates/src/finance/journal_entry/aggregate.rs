@@ -29,6 +29,7 @@ use crate::finance::books::{Books, BooksSource, PostingRefusal};
 use crate::finance::chart::AccountRefusal;
 use crate::money::{Currency, Money};
 use crate::tenant::TenantId;
+use crate::text::check_text;
 
 /// Where a journal entry is in its life.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,23 +281,6 @@ impl ValidLine {
         }
         Ok(Self { account, side, amount: Money::new(minor, currency), memo: input.memo })
     }
-}
-
-/// Rejects blank or over-long text.
-fn check_text(
-    text: &str,
-    max: usize,
-    blank: JournalEntryError,
-    too_long: fn(usize, usize) -> JournalEntryError,
-) -> Result<(), JournalEntryError> {
-    if text.trim().is_empty() {
-        return Err(blank);
-    }
-    let chars = text.chars().count();
-    if chars > max {
-        return Err(too_long(chars, max));
-    }
-    Ok(())
 }
 
 /// Sums debits and credits per currency with checked arithmetic and requires them equal.

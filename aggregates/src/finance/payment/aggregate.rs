@@ -32,6 +32,7 @@ use crate::finance::chart::{default_accounts, Account, AccountRefusal};
 use crate::finance::invoice::{InvoiceKind, InvoiceStanding, InvoiceStatus};
 use crate::finance::journal_entry::{lines_balance, PostedLine};
 use crate::money::Currency;
+use crate::text::check_text;
 
 /// Which way the money moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -501,21 +502,4 @@ fn check_allocations(inputs: Vec<AllocationInput>, amount: i64) -> Result<(Vec<A
         Ok(total) if total <= amount => Ok((allocations, total)),
         _ => Err(PaymentError::OverAllocated { allocated, amount }),
     }
-}
-
-/// Rejects blank or over-long text.
-fn check_text(
-    text: &str,
-    max: usize,
-    blank: PaymentError,
-    too_long: fn(usize, usize) -> PaymentError,
-) -> Result<(), PaymentError> {
-    if text.trim().is_empty() {
-        return Err(blank);
-    }
-    let chars = text.chars().count();
-    if chars > max {
-        return Err(too_long(chars, max));
-    }
-    Ok(())
 }
