@@ -149,6 +149,8 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/tenants", post(tenants::provision))
         .route("/v1/journal-entries", post(journal_entries::post))
         .route("/v1/journal-entries/{id}/reverse", post(journal_entries::reverse))
+        .route("/v1/journal-entries/{id}/post", post(journal_entries::post_draft))
+        .route("/v1/journal-entries/{id}/discard", post(journal_entries::discard_draft))
         .route("/v1/accounts", post(chart::open))
         .route("/v1/chart-of-accounts/default", post(chart::load_default))
         .route("/v1/accounts/{code}/rename", post(chart::rename))

@@ -1,9 +1,10 @@
-//! `POST /v1/journal-entries` and `POST /v1/journal-entries/{id}/reverse`: the REST shape
-//! of the journal-entry commands. Validation is the aggregate's; this module only reads the
-//! request, calls the event store and shapes the answer.
+//! `POST /v1/journal-entries` (post, or save a draft), `…/{id}/post`, `…/{id}/discard` and
+//! `…/{id}/reverse`: the REST shape of the journal-entry commands. Validation is the
+//! aggregate's; this module only reads the request, calls the event store and shapes the answer.
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -12,7 +13,7 @@ use prism_aggregates::finance::journal_entry::{
     reversal_entry_id_for, JournalEntry, JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry,
 };
 use prism_aggregates::tenant::TenantId;
-use prism_platform::http::{JsonBody, Tenant};
+use prism_platform::http::{parse_json, JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -37,6 +38,19 @@ pub struct PostJournalEntryRequest {
     pub source_reference: Option<String>,
     /// Lines: account, debit or credit in minor units, currency, optional memo.
     pub lines: Vec<JournalLineInput>,
+    /// Save (or replace) a draft instead of posting: checked like a posting except against the
+    /// books, posting nothing until `POST /v1/journal-entries/{id}/post`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// Body of `POST /v1/journal-entries/{id}/discard`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscardDraftRequest {
+    /// Why the draft is discarded.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// Body of `POST /v1/journal-entries/{id}/reverse`.
@@ -76,18 +90,60 @@ pub async fn post(
     JsonBody(request): JsonBody<PostJournalEntryRequest>,
 ) -> Result<Response, Problem> {
     let entry_id = request.entry_id.unwrap_or_else(Uuid::now_v7);
-    let command = JournalEntryCommand::Post(PostJournalEntry {
+    let entry = PostJournalEntry {
         entry_id,
         tenant: tenant.as_str().to_owned(),
         entry_date: request.date,
         description: request.description,
         source_reference: request.source_reference,
         lines: request.lines,
-    });
+    };
+    let command = if request.draft { JournalEntryCommand::SaveDraft(entry) } else { JournalEntryCommand::Post(entry) };
     let id = entry_id.to_string();
     let committed = execute(&stores, &tenant, &id, command, &context).await?;
-    tracing::info!(entry_id = %id, position = committed.position, "journal entry posted");
+    tracing::info!(entry_id = %id, position = committed.position, draft = request.draft, "journal entry saved");
     Ok(answer(entry_id, None, committed))
+}
+
+/// `POST /v1/journal-entries/{id}/post`: posts the entry's draft (checked against the books now).
+#[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %entry_id))]
+pub async fn post_draft(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    Path(entry_id): Path<String>,
+    headers: HeaderMap,
+    context: RequestContext,
+) -> Result<Response, Problem> {
+    let entry_id = parse_id(&entry_id)?;
+    let id = entry_id.to_string();
+    check_if_match(&stores, &tenant, &id, &headers).await?;
+    let committed = execute(&stores, &tenant, &id, JournalEntryCommand::PostDraft, &context).await?;
+    tracing::info!(position = committed.position, "journal entry draft posted");
+    Ok(answer(entry_id, None, committed))
+}
+
+/// `POST /v1/journal-entries/{id}/discard`, with an optional [`DiscardDraftRequest`] body.
+#[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %entry_id))]
+pub async fn discard_draft(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    Path(entry_id): Path<String>,
+    headers: HeaderMap,
+    context: RequestContext,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let entry_id = parse_id(&entry_id)?;
+    let request = if body.is_empty() { None } else { parse_json::<Option<DiscardDraftRequest>>(&body)? };
+    let id = entry_id.to_string();
+    check_if_match(&stores, &tenant, &id, &headers).await?;
+    let command = JournalEntryCommand::DiscardDraft { reason: request.unwrap_or_default().reason };
+    let committed = execute(&stores, &tenant, &id, command, &context).await?;
+    tracing::info!(position = committed.position, "journal entry draft discarded");
+    Ok(answer(entry_id, None, committed))
+}
+
+fn parse_id(entry_id: &str) -> Result<Uuid, Problem> {
+    Uuid::parse_str(entry_id).map_err(|_| Problem::not_found(format!("no journal entry {entry_id}")))
 }
 
 /// `POST /v1/journal-entries/{id}/reverse`; honours `If-Match: <version>`.
@@ -100,8 +156,7 @@ pub async fn reverse(
     context: RequestContext,
     JsonBody(request): JsonBody<ReverseJournalEntryRequest>,
 ) -> Result<Response, Problem> {
-    let entry_id =
-        Uuid::parse_str(&entry_id).map_err(|_| Problem::not_found(format!("no journal entry {entry_id}")))?;
+    let entry_id = parse_id(&entry_id)?;
     let id = entry_id.to_string();
     check_if_match(&stores, &tenant, &id, &headers).await?;
     let command = JournalEntryCommand::Reverse(ReverseJournalEntry {

@@ -38,6 +38,20 @@ pub const EVENTS: &[EventContract] = &[
         schema: include_str!("../../schemas/avro/finance/JournalEntryReversed.avsc"),
     },
     EventContract {
+        event_type: "JournalEntryDrafted",
+        aggregate_type: "finance.journal_entry",
+        topic_suffix: "finance.journal-entry.v1",
+        record_name: "prism.finance.JournalEntryDrafted",
+        schema: include_str!("../../schemas/avro/finance/JournalEntryDrafted.avsc"),
+    },
+    EventContract {
+        event_type: "JournalEntryDraftDiscarded",
+        aggregate_type: "finance.journal_entry",
+        topic_suffix: "finance.journal-entry.v1",
+        record_name: "prism.finance.JournalEntryDraftDiscarded",
+        schema: include_str!("../../schemas/avro/finance/JournalEntryDraftDiscarded.avsc"),
+    },
+    EventContract {
         event_type: "AccountOpened",
         aggregate_type: "finance.chart_of_accounts",
         topic_suffix: "finance.chart-of-accounts.v1",

@@ -37,6 +37,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0004_invoices_and_payments", include_str!("../../migrations/tenant/0004_invoices_and_payments.sql")),
         ("0005_budgets", include_str!("../../migrations/tenant/0005_budgets.sql")),
         ("0006_fiscal_year_close", include_str!("../../migrations/tenant/0006_fiscal_year_close.sql")),
+        ("0007_journal_entry_drafts", include_str!("../../migrations/tenant/0007_journal_entry_drafts.sql")),
     ],
 };
 

@@ -64,6 +64,7 @@ impl QueryApi {
 fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/journal-entries", get(journal_entries::list))
+        .route("/v1/journal-entries/drafts", get(journal_entries::drafts::list))
         .route("/v1/journal-entries/{id}", get(journal_entries::get))
         .route("/v1/journal-entries/{id}/document", get(documents::get))
         .route("/v1/accounts", get(accounts::chart::list))

@@ -46,6 +46,7 @@ pub async fn replayed_balances(pool: &PgPool, tenant: &str) -> Balances {
         let lines: Vec<PostedLine> = match serde_json::from_value(payload).expect("stored event decodes") {
             JournalEntryEvent::JournalEntryPosted(posted) => posted.lines,
             JournalEntryEvent::JournalEntryReversed(reversed) => reversed.lines,
+            JournalEntryEvent::JournalEntryDrafted(_) | JournalEntryEvent::JournalEntryDraftDiscarded(_) => continue,
         };
         for line in lines {
             let totals = balances.entry((line.account, line.currency)).or_default();

@@ -195,3 +195,57 @@ async fn closing_a_year_moves_its_result_to_retained_earnings() {
     assert_eq!(years.body["items"][0]["closed"], true);
     assert_eq!(years.body["items"][0]["closing_entry_id"], entry_id.as_str());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_posts_nothing_until_it_is_posted_and_a_discarded_one_never() {
+    let system =
+        System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    let mut draft = dated("2026-03-15", "6100", "1000");
+    draft["draft"] = json!(true);
+    let saved = system.post(&tenant, ENTRIES, &draft).await;
+    assert_eq!(saved.status, 201, "{}", saved.body);
+    let id = saved.body["entry_id"].as_str().unwrap().to_owned();
+    draft["entry_id"] = json!(id);
+    draft["lines"][0]["debit"] = json!(2_500);
+    draft["lines"][1]["credit"] = json!(2_500);
+    let replaced = system.post(&tenant, ENTRIES, &draft).await;
+    assert_eq!(replaced.status, 201, "{}", replaced.body);
+    assert_eq!(replaced.body["version"], 2);
+    let mut unknown = dated("2026-03-15", "7777", "1000");
+    unknown["draft"] = json!(true);
+    let other = system.post(&tenant, ENTRIES, &unknown).await;
+    assert_eq!(other.status, 201, "a draft is not checked against the chart: {}", other.body);
+    let other_id = other.body["entry_id"].as_str().unwrap().to_owned();
+
+    system.await_postgres_caught_up(&tenant).await;
+    let drafts = system.get(&tenant, "/v1/journal-entries/drafts", None).await;
+    let items = drafts.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", drafts.body);
+    let mine = items.iter().find(|d| d["entry_id"] == id.as_str()).unwrap();
+    assert_eq!(mine["lines"][0]["debit_minor"], 2_500);
+    let balance = system.get(&tenant, "/v1/accounts/6100/balance", None).await;
+    assert_eq!(balance.body["balances"], json!([]), "a draft posts nothing");
+    let direct = system.post(&tenant, ENTRIES, &json!({"entry_id": id, "date": "2026-03-15", "description": "x",
+        "lines": [{"account": "6100", "debit": 1, "currency": "EUR"}, {"account": "1000", "credit": 1, "currency": "EUR"}]}))
+    .await;
+    assert_problem(&direct, 409, "is-draft", None);
+
+    let refused = system.post(&tenant, &format!("/v1/journal-entries/{other_id}/post"), &Value::Null).await;
+    assert_problem(&refused, 422, "unknown-account", Some("lines[0].account"));
+    let discarded =
+        system.post(&tenant, &format!("/v1/journal-entries/{other_id}/discard"), &json!({"reason": "typo"})).await;
+    assert_eq!(discarded.status, 201, "{}", discarded.body);
+    let posted = system.post(&tenant, &format!("/v1/journal-entries/{id}/post"), &Value::Null).await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let again = system.post(&tenant, &format!("/v1/journal-entries/{id}/post"), &Value::Null).await;
+    assert_problem(&again, 409, "already-posted", Some("entry_id"));
+
+    let balance = system.get(&tenant, "/v1/accounts/6100/balance", posted.body["position"].as_i64()).await;
+    assert_eq!(balance.body["balances"][0]["debit_total_minor"], 2_500, "{}", balance.body);
+    system.await_postgres_caught_up(&tenant).await;
+    let left = system.get(&tenant, "/v1/journal-entries/drafts", None).await;
+    assert_eq!(left.body["items"], json!([]), "{}", left.body);
+    let gone = system.get(&tenant, "/v1/journal-entries/drafts?status=discarded", None).await;
+    assert_eq!(gone.body["items"][0]["discard_reason"], "typo", "{}", gone.body);
+}

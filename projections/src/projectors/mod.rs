@@ -4,6 +4,7 @@ pub mod books;
 pub mod budgets;
 pub mod checkpoint;
 pub mod documents;
+pub mod drafts;
 pub mod mongo;
 pub mod postgres;
 pub mod timescale;

@@ -73,6 +73,8 @@ impl Projection for DocumentProjection {
                         insert_new(&entries, std::mem::take(&mut postings)).await?;
                         apply_reversed(&entries, reversed, event).await?;
                     }
+                    // The document store keeps posted entries; a draft posts nothing.
+                    JournalEntryEvent::JournalEntryDrafted(_) | JournalEntryEvent::JournalEntryDraftDiscarded(_) => {}
                 }
             }
             insert_new(&entries, postings).await?;

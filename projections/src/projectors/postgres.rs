@@ -23,7 +23,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, documents};
+use super::{books, budgets, documents, drafts};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -60,7 +60,9 @@ impl SqlWriter for LedgerWriter {
         for event in events {
             let position = event.envelope.global_position;
             match &event.event {
-                DomainEvent::JournalEntry(_) => {}
+                DomainEvent::JournalEntry(entry) => {
+                    drafts::apply(tx, schema, entry, event.envelope.sequence, position).await?;
+                }
                 DomainEvent::Chart(chart) => books::apply_chart(tx, schema, chart, position).await?,
                 DomainEvent::Calendar(calendar) => books::apply_calendar(tx, schema, calendar, position).await?,
                 DomainEvent::TaxRates(rates) => documents::apply_tax_rates(tx, schema, rates, position).await?,

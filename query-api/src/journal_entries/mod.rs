@@ -3,6 +3,7 @@
 //! reached by the `postgres` projector.
 
 pub mod cursor;
+pub mod drafts;
 pub mod queries;
 
 use axum::extract::{Path, State};

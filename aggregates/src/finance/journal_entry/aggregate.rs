@@ -20,7 +20,9 @@ use uuid::Uuid;
 
 use super::commands::{JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry};
 use super::errors::{JournalEntryError, Side};
-use super::events::{lines_balance, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine};
+use super::events::{
+    lines_balance, JournalEntryDraftDiscarded, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+};
 use super::{
     MAX_DESCRIPTION_CHARS, MAX_LINES, MAX_MEMO_CHARS, MAX_REASON_CHARS, MAX_SOURCE_REFERENCE_CHARS, MIN_LINES,
 };
@@ -37,6 +39,10 @@ pub enum JournalEntryStatus {
     /// No event yet.
     #[default]
     NotPosted,
+    /// A draft: checked, posting nothing yet.
+    Draft,
+    /// A draft that was discarded; nothing more can happen to it.
+    Discarded,
     /// Posted and in effect.
     Posted,
     /// Posted, then reversed.
@@ -58,6 +64,7 @@ pub struct JournalEntry {
     entry_date: Option<NaiveDate>,
     lines: Vec<PostedLine>,
     reversal_entry_id: Option<String>,
+    draft: Option<JournalEntryPosted>,
 }
 
 impl JournalEntry {
@@ -104,13 +111,62 @@ impl JournalEntry {
             JournalEntryCommand::Reverse(reverse) => {
                 self.decide_reverse(reverse).map(|event| vec![JournalEntryEvent::JournalEntryReversed(event)])
             }
+            JournalEntryCommand::SaveDraft(draft) => {
+                self.decide_save_draft(draft).map(|event| vec![JournalEntryEvent::JournalEntryDrafted(event)])
+            }
+            JournalEntryCommand::PostDraft => {
+                self.decide_post_draft().map(|event| vec![JournalEntryEvent::JournalEntryPosted(event)])
+            }
+            JournalEntryCommand::DiscardDraft { reason } => self
+                .decide_discard_draft(reason)
+                .map(|event| vec![JournalEntryEvent::JournalEntryDraftDiscarded(event)]),
         }
     }
 
-    fn decide_post(&self, post: PostJournalEntry) -> Result<JournalEntryPosted, JournalEntryError> {
-        if self.status != JournalEntryStatus::NotPosted {
-            return Err(JournalEntryError::AlreadyPosted);
+    fn decide_save_draft(&self, draft: PostJournalEntry) -> Result<JournalEntryPosted, JournalEntryError> {
+        match self.status {
+            JournalEntryStatus::NotPosted | JournalEntryStatus::Draft => self.check_entry(draft),
+            JournalEntryStatus::Discarded => Err(JournalEntryError::DraftDiscarded),
+            JournalEntryStatus::Posted | JournalEntryStatus::Reversed => Err(JournalEntryError::AlreadyPosted),
         }
+    }
+
+    fn decide_post_draft(&self) -> Result<JournalEntryPosted, JournalEntryError> {
+        match (self.status, &self.draft) {
+            (JournalEntryStatus::Draft, Some(draft)) => Ok(draft.clone()),
+            (JournalEntryStatus::Posted | JournalEntryStatus::Reversed, _) => Err(JournalEntryError::AlreadyPosted),
+            (JournalEntryStatus::Discarded, _) => Err(JournalEntryError::DraftDiscarded),
+            _ => Err(JournalEntryError::NoDraft),
+        }
+    }
+
+    fn decide_discard_draft(&self, reason: Option<String>) -> Result<JournalEntryDraftDiscarded, JournalEntryError> {
+        let (JournalEntryStatus::Draft, Some(draft)) = (self.status, &self.draft) else {
+            return Err(match self.status {
+                JournalEntryStatus::Posted | JournalEntryStatus::Reversed => JournalEntryError::AlreadyPosted,
+                JournalEntryStatus::Discarded => JournalEntryError::DraftDiscarded,
+                _ => JournalEntryError::NoDraft,
+            });
+        };
+        if let Some(reason) = &reason {
+            check_text(reason, MAX_REASON_CHARS, JournalEntryError::ReasonBlank, |chars, max| {
+                JournalEntryError::ReasonTooLong { chars, max }
+            })?;
+        }
+        Ok(JournalEntryDraftDiscarded { entry_id: draft.entry_id.clone(), reason })
+    }
+
+    fn decide_post(&self, post: PostJournalEntry) -> Result<JournalEntryPosted, JournalEntryError> {
+        match self.status {
+            JournalEntryStatus::NotPosted => self.check_entry(post),
+            JournalEntryStatus::Draft => Err(JournalEntryError::IsDraft),
+            JournalEntryStatus::Discarded => Err(JournalEntryError::DraftDiscarded),
+            JournalEntryStatus::Posted | JournalEntryStatus::Reversed => Err(JournalEntryError::AlreadyPosted),
+        }
+    }
+
+    /// Every rule of the entry itself (not the books'): the posted form of `post`.
+    fn check_entry(&self, post: PostJournalEntry) -> Result<JournalEntryPosted, JournalEntryError> {
         let tenant = TenantId::parse(&post.tenant).map_err(|reason| JournalEntryError::InvalidTenant { reason })?;
         check_text(&post.description, MAX_DESCRIPTION_CHARS, JournalEntryError::DescriptionBlank, |chars, max| {
             JournalEntryError::DescriptionTooLong { chars, max }
@@ -149,7 +205,9 @@ impl JournalEntry {
 
     fn decide_reverse(&self, reverse: ReverseJournalEntry) -> Result<JournalEntryReversed, JournalEntryError> {
         match self.status {
-            JournalEntryStatus::NotPosted => return Err(JournalEntryError::NotFound),
+            JournalEntryStatus::NotPosted | JournalEntryStatus::Draft | JournalEntryStatus::Discarded => {
+                return Err(JournalEntryError::NotFound)
+            }
             JournalEntryStatus::Reversed => {
                 return Err(JournalEntryError::AlreadyReversed {
                     reversal_entry_id: self.reversal_entry_id.clone().unwrap_or_default(),
@@ -194,9 +252,12 @@ impl Aggregate for JournalEntry {
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
         let events = self.decide(command)?;
-        let books: Arc<Books> = books.books().await.map_err(|reason| JournalEntryError::BooksUnavailable { reason })?;
-        for event in &events {
-            check_books(&books, event)?;
+        if events.iter().any(posts) {
+            let books: Arc<Books> =
+                books.books().await.map_err(|reason| JournalEntryError::BooksUnavailable { reason })?;
+            for event in &events {
+                check_books(&books, event)?;
+            }
         }
         for event in events {
             sink.write(event, self).await;
@@ -206,8 +267,21 @@ impl Aggregate for JournalEntry {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
+            JournalEntryEvent::JournalEntryDrafted(draft) => {
+                self.id = Some(draft.entry_id.clone());
+                self.status = JournalEntryStatus::Draft;
+                self.draft = Some(draft);
+            }
+            JournalEntryEvent::JournalEntryDraftDiscarded(_) => {
+                self.status = JournalEntryStatus::Discarded;
+                self.draft = None;
+            }
             JournalEntryEvent::JournalEntryPosted(posted) => {
-                debug_assert_eq!(self.status, JournalEntryStatus::NotPosted, "posted twice");
+                debug_assert!(
+                    matches!(self.status, JournalEntryStatus::NotPosted | JournalEntryStatus::Draft),
+                    "posted twice"
+                );
+                self.draft = None;
                 debug_assert!(lines_balance(&posted.lines), "posted entry {} does not balance", posted.entry_id);
                 self.id = Some(posted.entry_id);
                 self.status = JournalEntryStatus::Posted;
@@ -228,11 +302,17 @@ impl Aggregate for JournalEntry {
     }
 }
 
+/// Whether `event` posts to the ledger (so must be checked against the books).
+fn posts(event: &JournalEntryEvent) -> bool {
+    matches!(event, JournalEntryEvent::JournalEntryPosted(_) | JournalEntryEvent::JournalEntryReversed(_))
+}
+
 /// Checks an event against the books: its date and every line.
 fn check_books(books: &Books, event: &JournalEntryEvent) -> Result<(), JournalEntryError> {
     let (date, field, lines) = match event {
         JournalEntryEvent::JournalEntryPosted(posted) => (posted.entry_date, "entry_date", &posted.lines),
         JournalEntryEvent::JournalEntryReversed(reversed) => (reversed.reversal_date, "reversal_date", &reversed.lines),
+        JournalEntryEvent::JournalEntryDrafted(_) | JournalEntryEvent::JournalEntryDraftDiscarded(_) => return Ok(()),
     };
     books.check_posting(date, lines).map_err(|refusal| match refusal {
         PostingRefusal::NoFiscalYear { date } => JournalEntryError::NoFiscalYear { field, date },

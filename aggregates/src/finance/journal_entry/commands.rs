@@ -12,6 +12,16 @@ pub enum JournalEntryCommand {
     Post(PostJournalEntry),
     /// Reverse a posted entry.
     Reverse(ReverseJournalEntry),
+    /// Save a new entry as a draft, or replace the draft: checked like a posting, except
+    /// against the books, and posting nothing.
+    SaveDraft(PostJournalEntry),
+    /// Post the draft as it stands (checked against the books now).
+    PostDraft,
+    /// Discard the draft.
+    DiscardDraft {
+        /// Why, if the client says.
+        reason: Option<String>,
+    },
 }
 
 /// Post a new journal entry under `entry_id`.

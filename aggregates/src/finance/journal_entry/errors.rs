@@ -45,6 +45,15 @@ pub enum JournalEntryError {
     /// `Post` on an entry that is already posted (or reversed).
     #[error("journal entry is already posted")]
     AlreadyPosted,
+    /// `Post` on an entry that is a draft: post the draft instead.
+    #[error("journal entry is a draft; post the draft instead")]
+    IsDraft,
+    /// A draft command on an entry that has no draft.
+    #[error("journal entry has no draft")]
+    NoDraft,
+    /// A command on an entry whose draft was discarded.
+    #[error("journal entry's draft was discarded")]
+    DraftDiscarded,
     /// `Reverse` on an entry that was never posted.
     #[error("journal entry not found")]
     NotFound,
@@ -254,6 +263,7 @@ impl Refusal for JournalEntryError {
         let path = match self {
             E::NotFound | E::AlreadyReversed { .. } | E::BooksUnavailable { .. } => return None,
             E::AlreadyPosted => "entry_id".to_owned(),
+            E::IsDraft | E::NoDraft | E::DraftDiscarded => return None,
             E::InvalidTenant { .. } => "tenant".to_owned(),
             E::DescriptionBlank | E::DescriptionTooLong { .. } => "description".to_owned(),
             E::SourceReferenceBlank | E::SourceReferenceTooLong { .. } => "source_reference".to_owned(),
@@ -280,6 +290,9 @@ impl Refusal for JournalEntryError {
         use JournalEntryError as E;
         match self {
             E::AlreadyPosted => "already_posted",
+            E::IsDraft => "is_draft",
+            E::NoDraft => "no_draft",
+            E::DraftDiscarded => "draft_discarded",
             E::NotFound => "not_found",
             E::AlreadyReversed { .. } => "already_reversed",
             E::InvalidTenant { .. } => "invalid_tenant",
@@ -312,7 +325,8 @@ impl Refusal for JournalEntryError {
 
     fn kind(&self) -> RefusalKind {
         match self {
-            JournalEntryError::NotFound => RefusalKind::NotFound,
+            JournalEntryError::NotFound | JournalEntryError::NoDraft => RefusalKind::NotFound,
+            JournalEntryError::IsDraft | JournalEntryError::DraftDiscarded => RefusalKind::Conflict,
             JournalEntryError::BooksUnavailable { .. } => RefusalKind::Unavailable,
             JournalEntryError::AlreadyPosted | JournalEntryError::AlreadyReversed { .. } => RefusalKind::Conflict,
             _ => RefusalKind::Invalid,

@@ -76,6 +76,15 @@ pub struct JournalEntryReversed {
     pub lines: Vec<PostedLine>,
 }
 
+/// A draft of a journal entry was discarded before it was posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalEntryDraftDiscarded {
+    /// Id of the entry.
+    pub entry_id: String,
+    /// Why, when given.
+    pub reason: Option<String>,
+}
+
 /// Everything that can happen to a journal entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum JournalEntryEvent {
@@ -83,6 +92,11 @@ pub enum JournalEntryEvent {
     JournalEntryPosted(JournalEntryPosted),
     /// See [`JournalEntryReversed`].
     JournalEntryReversed(JournalEntryReversed),
+    /// A draft was saved (or replaced): an entry that passed every rule of its own but posts
+    /// nothing until `JournalEntryPosted`. Same payload as [`JournalEntryPosted`].
+    JournalEntryDrafted(JournalEntryPosted),
+    /// See [`JournalEntryDraftDiscarded`].
+    JournalEntryDraftDiscarded(JournalEntryDraftDiscarded),
 }
 
 impl JournalEntryEvent {
@@ -90,7 +104,11 @@ impl JournalEntryEvent {
     pub const POSTED: &'static str = "JournalEntryPosted";
     /// Event type name of [`JournalEntryReversed`] (also its Avro record name).
     pub const REVERSED: &'static str = "JournalEntryReversed";
-    /// Version of both event types' payloads.
+    /// Event type name of a saved draft (also its Avro record name).
+    pub const DRAFTED: &'static str = "JournalEntryDrafted";
+    /// Event type name of [`JournalEntryDraftDiscarded`] (also its Avro record name).
+    pub const DRAFT_DISCARDED: &'static str = "JournalEntryDraftDiscarded";
+    /// Version of every journal-entry event type's payload.
     pub const VERSION: &'static str = "1";
 }
 
@@ -99,6 +117,8 @@ impl DomainEvent for JournalEntryEvent {
         match self {
             JournalEntryEvent::JournalEntryPosted(_) => Self::POSTED,
             JournalEntryEvent::JournalEntryReversed(_) => Self::REVERSED,
+            JournalEntryEvent::JournalEntryDrafted(_) => Self::DRAFTED,
+            JournalEntryEvent::JournalEntryDraftDiscarded(_) => Self::DRAFT_DISCARDED,
         }
         .to_owned()
     }

@@ -1,5 +1,7 @@
 //! The journal entry aggregate: a dated, described set of debit and credit lines that
-//! balances per currency, posted once and reversible once.
+//! balances per currency, posted once and reversible once. It may first be saved as a draft
+//! (replaceable, checked like a posting except against the books, posting nothing), then
+//! posted or discarded.
 //!
 //! A reversal is one `JournalEntryReversed` event on the original entry carrying the
 //! mirror lines and a deterministic `reversal_entry_id`; read models show it as its
@@ -19,7 +21,9 @@ mod tests;
 pub use aggregate::{reversal_entry_id_for, JournalEntry, JournalEntryStatus};
 pub use commands::{JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry};
 pub use errors::{JournalEntryError, Side};
-pub use events::{lines_balance, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine};
+pub use events::{
+    lines_balance, JournalEntryDraftDiscarded, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+};
 
 /// Fewest lines an entry may have.
 pub const MIN_LINES: usize = 2;

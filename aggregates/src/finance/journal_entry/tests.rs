@@ -740,6 +740,18 @@ mod avro_contract {
     }
 
     #[test]
+    fn draft_events_json_match_their_avro_schemas() {
+        const DRAFTED_AVSC: &str = include_str!("../../../../schemas/avro/finance/JournalEntryDrafted.avsc");
+        const DISCARDED_AVSC: &str = include_str!("../../../../schemas/avro/finance/JournalEntryDraftDiscarded.avsc");
+        assert_event_matches_schema(DRAFTED_AVSC, &JournalEntryEvent::JournalEntryDrafted(posted_payload()));
+        for reason in [None, Some("duplicate".to_owned())] {
+            let discarded = JournalEntryDraftDiscarded { entry_id: entry_id().to_string(), reason };
+            assert_event_matches_schema(DISCARDED_AVSC, &JournalEntryEvent::JournalEntryDraftDiscarded(discarded));
+        }
+        assert_eq!(field_type(DRAFTED_AVSC, "lines"), field_type(POSTED_AVSC, "lines"));
+    }
+
+    #[test]
     fn both_schemas_define_the_same_posted_line_record() {
         let posted_line = field_type(POSTED_AVSC, "lines")["items"].clone();
         assert_eq!(posted_line["name"], "PostedLine");
@@ -1115,5 +1127,126 @@ mod books_checks {
         let command = JournalEntryCommand::Post(PostJournalEntry { entry_date: date(2030, 1, 1), ..post_with(lines) });
         let expected = JournalEntryError::NoFiscalYear { field: "entry_date", date: date(2030, 1, 1) };
         assert_refused(framework(), vec![], command, expected, Some("entry_date"), "no_fiscal_year");
+    }
+}
+
+mod drafts {
+    use super::*;
+    use crate::finance::calendar::{CalendarEvent, FiscalPeriodClosed};
+    use crate::test_support::Unreachable;
+
+    fn drafted() -> JournalEntryEvent {
+        JournalEntryEvent::JournalEntryDrafted(posted_payload())
+    }
+
+    fn save_draft(lines: Vec<JournalLineInput>) -> JournalEntryCommand {
+        JournalEntryCommand::SaveDraft(post_with(lines))
+    }
+
+    fn discard(reason: Option<&str>) -> JournalEntryCommand {
+        JournalEntryCommand::DiscardDraft { reason: reason.map(str::to_owned) }
+    }
+
+    #[test]
+    fn saving_a_draft_records_the_entry_without_posting_it() {
+        framework().given_no_previous_events().when(save_draft(balanced_lines())).then_expect_events(vec![drafted()]);
+    }
+
+    #[test]
+    fn a_draft_is_checked_like_a_posting_but_not_against_the_books() {
+        let unbalanced = vec![debit("6100", 5, "EUR"), credit("1000", 4, "EUR")];
+        let expected = JournalEntryError::Unbalanced { currency: eur(), debit_total: 5, credit_total: 4 };
+        framework().given_no_previous_events().when(save_draft(unbalanced)).then_expect_error(expected);
+        let unknown_account = vec![debit("7777", 5, "EUR"), credit("1000", 5, "EUR")];
+        let unreachable = TestFramework::<JournalEntry>::with(Arc::new(Unreachable) as Arc<dyn BooksSource>);
+        let events = unreachable.given_no_previous_events().when(save_draft(unknown_account)).inspect_result();
+        assert!(events.is_ok(), "drafting reads no books: {events:?}");
+    }
+
+    #[test]
+    fn saving_again_replaces_the_draft() {
+        let events = framework().given(vec![drafted()]).when(save_draft(balanced_lines())).inspect_result().unwrap();
+        assert_eq!(events, vec![drafted()]);
+    }
+
+    #[test]
+    fn posting_the_draft_records_it_as_posted_after_checking_the_books() {
+        framework().given(vec![drafted()]).when(JournalEntryCommand::PostDraft).then_expect_events(vec![posted()]);
+        let closed = {
+            let mut books = test_books();
+            books.apply_calendar(CalendarEvent::FiscalPeriodClosed(FiscalPeriodClosed { period: "T-01".to_owned() }));
+            books
+        };
+        let expected = JournalEntryError::PeriodNotOpen {
+            field: "entry_date",
+            date: date(2026, 3, 31),
+            period: "T-01".to_owned(),
+            status: "closed",
+        };
+        framework_with(closed).given(vec![drafted()]).when(JournalEntryCommand::PostDraft).then_expect_error(expected);
+    }
+
+    #[test]
+    fn a_draft_cannot_be_posted_directly_nor_reversed() {
+        assert_refused(
+            framework(),
+            vec![drafted()],
+            post(balanced_lines()),
+            JournalEntryError::IsDraft,
+            None,
+            "is_draft",
+        );
+        let reversal = reverse(date(2026, 4, 2), "x");
+        assert_refused(framework(), vec![drafted()], reversal, JournalEntryError::NotFound, None, "not_found");
+    }
+
+    #[test]
+    fn without_a_draft_there_is_nothing_to_post_or_discard() {
+        assert_refused(
+            framework(),
+            vec![],
+            JournalEntryCommand::PostDraft,
+            JournalEntryError::NoDraft,
+            None,
+            "no_draft",
+        );
+        assert_refused(
+            framework(),
+            vec![posted()],
+            discard(None),
+            JournalEntryError::AlreadyPosted,
+            Some("entry_id"),
+            "already_posted",
+        );
+        assert_eq!(JournalEntryError::NoDraft.kind(), RefusalKind::NotFound);
+    }
+
+    #[test]
+    fn discarding_the_draft_ends_the_entry() {
+        let discarded = JournalEntryEvent::JournalEntryDraftDiscarded(JournalEntryDraftDiscarded {
+            entry_id: entry_id().to_string(),
+            reason: Some("duplicate".to_owned()),
+        });
+        framework().given(vec![drafted()]).when(discard(Some("duplicate"))).then_expect_events(vec![discarded.clone()]);
+        let ended = vec![drafted(), discarded];
+        let expected = JournalEntryError::DraftDiscarded;
+        assert_eq!(expected.kind(), RefusalKind::Conflict);
+        assert_refused(
+            framework(),
+            ended.clone(),
+            JournalEntryCommand::PostDraft,
+            expected.clone(),
+            None,
+            "draft_discarded",
+        );
+        assert_refused(framework(), ended, save_draft(balanced_lines()), expected, None, "draft_discarded");
+        assert_refused(
+            framework(),
+            vec![drafted()],
+            discard(Some(" ")),
+            JournalEntryError::ReasonBlank,
+            Some("reason"),
+            "reason_blank",
+        );
     }
 }
