@@ -11,7 +11,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use prism_aggregates::finance::calendar::{CalendarCommand, FiscalCalendar, OpenFiscalYear, CALENDAR_ID};
 use prism_aggregates::tenant::TenantId;
-use prism_platform::http::{parse_json, JsonBody, Tenant};
+use prism_platform::http::{parse_optional_json, JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -139,8 +139,7 @@ pub async fn close_year(
     context: RequestContext,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let request = if body.is_empty() { None } else { parse_json::<Option<CloseYearRequest>>(&body)? };
-    let request = request.unwrap_or_default();
+    let request: CloseYearRequest = parse_optional_json(&body)?;
     let command = CalendarCommand::CloseFiscalYear {
         year: year.clone(),
         retained_earnings_account: request.retained_earnings_account,

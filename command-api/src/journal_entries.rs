@@ -13,7 +13,7 @@ use prism_aggregates::finance::journal_entry::{
     reversal_entry_id_for, JournalEntry, JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry,
 };
 use prism_aggregates::tenant::TenantId;
-use prism_platform::http::{parse_json, JsonBody, Tenant};
+use prism_platform::http::{parse_optional_json, JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -133,10 +133,10 @@ pub async fn discard_draft(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let entry_id = parse_id(&entry_id)?;
-    let request = if body.is_empty() { None } else { parse_json::<Option<DiscardDraftRequest>>(&body)? };
+    let request: DiscardDraftRequest = parse_optional_json(&body)?;
     let id = entry_id.to_string();
     check_if_match(&stores, &tenant, &id, &headers).await?;
-    let command = JournalEntryCommand::DiscardDraft { reason: request.unwrap_or_default().reason };
+    let command = JournalEntryCommand::DiscardDraft { reason: request.reason };
     let committed = execute(&stores, &tenant, &id, command, &context).await?;
     tracing::info!(position = committed.position, "journal entry draft discarded");
     Ok(answer(entry_id, None, committed))

@@ -41,6 +41,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Parses an optional JSON body: an empty body or `null` gives `T::default()`.
+///
+/// # Errors
+/// As [`parse_json`], for a body that is there.
+pub fn parse_optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, Problem> {
+    if bytes.is_empty() {
+        return Ok(T::default());
+    }
+    parse_json::<Option<T>>(bytes).map(Option::unwrap_or_default)
+}
+
 /// Parses a JSON document, telling syntax errors (400) from shape errors (422 with field).
 ///
 /// # Errors
