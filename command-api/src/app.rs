@@ -27,7 +27,7 @@ use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
-use crate::{budgets, calendar, chart, invoices, journal_entries, payments, tax_rates, tenants};
+use crate::{budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, tax_rates, tenants};
 
 /// Shared state of the command routes.
 #[derive(Clone, FromRef)]
@@ -46,6 +46,8 @@ pub struct AppState {
     pub tax_rates: tax_rates::Stores,
     /// Budget event stores.
     pub budgets: budgets::Stores,
+    /// Exchange-rate event stores.
+    pub exchange_rates: exchange_rates::Stores,
     /// Invoice event stores.
     pub invoices: invoices::Stores,
     /// Payment event stores.
@@ -114,6 +116,7 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         calendar: stores.build(ledger),
         tax_rates: stores.build(Box::new(|_| ())),
         budgets: stores.build(books_source::<Budgets>(&books)),
+        exchange_rates: stores.build(Box::new(|_| ())),
         payments: stores.build(lookups),
         invoices,
         books,
@@ -165,6 +168,8 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/tax-rates/{code}/change", post(tax_rates::change))
         .route("/v1/tax-rates/{code}/retire", post(tax_rates::retire))
         .route("/v1/budgets/{budget}/amounts", post(budgets::set_amounts))
+        .route("/v1/exchange-rates", post(exchange_rates::set_rates))
+        .route("/v1/exchange-rates/functional-currency", post(exchange_rates::set_functional_currency))
         .route("/v1/invoices", post(invoices::draft))
         .route("/v1/invoices/{id}/issue", post(invoices::issue))
         .route("/v1/invoices/{id}/void", post(invoices::void))

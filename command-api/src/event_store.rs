@@ -86,7 +86,7 @@ where
         let sql = format!(
             "SELECT sequence, global_position FROM {}.events
               WHERE aggregate_type = $1 AND aggregate_id = $2
-              ORDER BY metadata->>'{}' = $3 DESC, sequence DESC LIMIT 1",
+              ORDER BY (metadata->>'{}' = $3) IS TRUE DESC, sequence DESC LIMIT 1",
             quote_ident(&schema_of(tenant)),
             metadata_keys::CAUSATION_ID
         );

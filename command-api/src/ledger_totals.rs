@@ -2,7 +2,7 @@
 //! debits and credits over a date range, summed in the database straight from the posting
 //! events in the tenant's event store — journal entries, invoices, payments and earlier closing
 //! entries — never from a read model. Each posting event keeps its lines and its accounting
-//! date under its own names; [`POSTINGS`] lists them, and the projections' `ledger_posting`
+//! date under its own names; `POSTINGS` lists them, and the projections' `ledger_posting`
 //! reads the same events the same way.
 
 use std::sync::Arc;

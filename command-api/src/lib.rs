@@ -12,6 +12,7 @@ pub mod counterparty_lock;
 pub mod dispatch;
 pub mod error;
 pub mod event_store;
+pub mod exchange_rates;
 pub mod invoices;
 pub mod journal_entries;
 pub mod ledger_totals;

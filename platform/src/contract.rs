@@ -177,6 +177,20 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.finance.BudgetAmountSet",
         schema: include_str!("../../schemas/avro/finance/BudgetAmountSet.avsc"),
     },
+    EventContract {
+        event_type: "FunctionalCurrencySet",
+        aggregate_type: "finance.exchange_rates",
+        topic_suffix: "finance.exchange-rates.v1",
+        record_name: "prism.finance.FunctionalCurrencySet",
+        schema: include_str!("../../schemas/avro/finance/FunctionalCurrencySet.avsc"),
+    },
+    EventContract {
+        event_type: "ExchangeRateSet",
+        aggregate_type: "finance.exchange_rates",
+        topic_suffix: "finance.exchange-rates.v1",
+        record_name: "prism.finance.ExchangeRateSet",
+        schema: include_str!("../../schemas/avro/finance/ExchangeRateSet.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -268,5 +282,14 @@ mod tests {
         let budgets: Vec<&str> =
             EVENTS.iter().filter(|c| c.aggregate_type == "finance.budgets").map(|c| c.event_type).collect();
         assert_eq!(budgets, ["BudgetAmountSet"]);
+    }
+
+    #[test]
+    fn exchange_rate_events_share_a_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("finance.exchange_rates"), vec!["finance.exchange-rates.v1"]);
+        let events: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "finance.exchange_rates").map(|c| c.event_type).collect();
+        assert_eq!(events, ["FunctionalCurrencySet", "ExchangeRateSet"]);
+        assert_eq!(topic_name("prism", "finance.exchange-rates.v1"), "prism.finance.exchange-rates.v1");
     }
 }

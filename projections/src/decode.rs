@@ -5,6 +5,7 @@ use cqrs_es::Aggregate;
 use prism_aggregates::finance::budget::{Budgets, BudgetsEvent};
 use prism_aggregates::finance::calendar::{CalendarEvent, FiscalCalendar};
 use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
+use prism_aggregates::finance::exchange_rates::{ExchangeRates, ExchangeRatesEvent};
 use prism_aggregates::finance::invoice::{Invoice, InvoiceEvent};
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
@@ -41,6 +42,8 @@ pub enum DomainEvent {
     TaxRates(TaxRatesEvent),
     /// A budgets event.
     Budgets(BudgetsEvent),
+    /// An exchange-rates event.
+    ExchangeRates(ExchangeRatesEvent),
     /// An invoice's event.
     Invoice(InvoiceEvent),
     /// A payment's event.
@@ -69,6 +72,7 @@ impl DomainEvent {
             FiscalCalendar::TYPE => DomainEvent::Calendar(serde_json::from_value(tagged)?),
             TaxRates::TYPE => DomainEvent::TaxRates(serde_json::from_value(tagged)?),
             Budgets::TYPE => DomainEvent::Budgets(serde_json::from_value(tagged)?),
+            ExchangeRates::TYPE => DomainEvent::ExchangeRates(serde_json::from_value(tagged)?),
             Invoice::TYPE => DomainEvent::Invoice(serde_json::from_value(tagged)?),
             Payment::TYPE => DomainEvent::Payment(serde_json::from_value(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),

@@ -83,6 +83,7 @@ fn router(state: AppState) -> Router {
         .route("/v1/payments/{id}", get(payments::get))
         .route("/v1/tax-rates", get(tax_rates::list))
         .route("/v1/budgets", get(crate::budgets::list))
+        .route("/v1/exchange-rates", get(crate::exchange_rates::list))
         .merge(operational_routes())
         .fallback(unknown_route)
         .with_state(state)

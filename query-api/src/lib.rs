@@ -14,6 +14,7 @@ pub mod consistency;
 pub mod csv;
 pub mod documents;
 pub mod error;
+pub mod exchange_rates;
 pub mod fiscal_years;
 pub mod invoices;
 pub mod journal_entries;

@@ -9,6 +9,7 @@ pub mod books;
 pub mod budget;
 pub mod calendar;
 pub mod chart;
+pub mod exchange_rates;
 pub mod invoice;
 pub mod journal_entry;
 pub mod payment;

@@ -5,6 +5,7 @@ pub mod budgets;
 pub mod checkpoint;
 pub mod documents;
 pub mod drafts;
+pub mod exchange_rates;
 pub mod mongo;
 pub mod postgres;
 pub mod timescale;

@@ -14,6 +14,7 @@ use cqrs_es::Aggregate;
 use prism_aggregates::finance::budget::Budgets;
 use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::chart::ChartOfAccounts;
+use prism_aggregates::finance::exchange_rates::ExchangeRates;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::{JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
@@ -23,7 +24,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, documents, drafts};
+use super::{books, budgets, documents, drafts, exchange_rates};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -47,6 +48,7 @@ impl SqlWriter for LedgerWriter {
         FiscalCalendar::TYPE,
         TaxRates::TYPE,
         Budgets::TYPE,
+        ExchangeRates::TYPE,
         Invoice::TYPE,
         Payment::TYPE,
     ];
@@ -67,6 +69,9 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::Calendar(calendar) => books::apply_calendar(tx, schema, calendar, position).await?,
                 DomainEvent::TaxRates(rates) => documents::apply_tax_rates(tx, schema, rates, position).await?,
                 DomainEvent::Budgets(budgets) => budgets::apply_budgets(tx, schema, budgets, position).await?,
+                DomainEvent::ExchangeRates(rates) => {
+                    exchange_rates::apply_exchange_rates(tx, schema, rates, position).await?;
+                }
                 DomainEvent::Invoice(invoice) => documents::apply_invoice(tx, schema, invoice, position).await?,
                 DomainEvent::Payment(payment) => documents::apply_payment(tx, schema, payment, position).await?,
             }
