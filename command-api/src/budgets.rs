@@ -8,21 +8,13 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use cqrs_es::Aggregate;
-use prism_aggregates::finance::budget::{
-    BudgetAmountInput, Budgets, BudgetsCommand, SetBudgetAmounts, BUDGETS_ID, MAX_AMOUNTS_PER_COMMAND,
-};
-use prism_aggregates::tenant::TenantId;
-use prism_platform::db::quote_ident;
-use prism_platform::envelope::metadata_keys;
+use prism_aggregates::finance::budget::{BudgetAmountInput, Budgets, BudgetsCommand, SetBudgetAmounts, BUDGETS_ID};
 use prism_platform::http::{JsonBody, Tenant};
 use prism_platform::problem::Problem;
-use prism_platform::tenancy::schema_of;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 use crate::dispatch::{accepted, check_if_match, execute};
-use crate::event_store::{Committed, TenantEventStores};
+use crate::event_store::TenantEventStores;
 use crate::request_context::RequestContext;
 
 /// State shared by the budget routes.
@@ -56,7 +48,6 @@ pub struct BudgetAmountsSetView {
 #[tracing::instrument(skip_all, fields(tenant = %tenant, budget = %budget))]
 pub async fn set_amounts(
     State(stores): State<Stores>,
-    State(pool): State<PgPool>,
     Tenant(tenant): Tenant,
     Path(budget): Path<String>,
     headers: HeaderMap,
@@ -70,36 +61,9 @@ pub async fn set_amounts(
     });
     check_if_match(&stores, &tenant, BUDGETS_ID, &headers).await?;
     let committed = execute(&stores, &tenant, BUDGETS_ID, command, &context).await?;
-    let changed = changed_by(&pool, &tenant, committed, &context).await.map_err(|e| Problem::internal(&e))?;
+    let changed = committed.recorded;
     tracing::info!(position = committed.position, changed, "budget amounts set");
     let location = format!("/v1/budgets/{budget}");
     let body = BudgetAmountsSetView { budget, changed, version: committed.version, position: committed.position };
     Ok(accepted(StatusCode::OK, body, &location, committed))
-}
-
-/// How many events the command of `context` recorded: they are contiguous and end at
-/// `committed.version` when there are any, so only the last [`MAX_AMOUNTS_PER_COMMAND`]
-/// sequences up to it are read.
-async fn changed_by(
-    pool: &PgPool,
-    tenant: &TenantId,
-    committed: Committed,
-    context: &RequestContext,
-) -> Result<i64, sqlx::Error> {
-    let sql = format!(
-        "SELECT count(*) FROM {}.events
-          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 AND sequence <= $4
-            AND metadata->>'{}' = $5",
-        quote_ident(&schema_of(tenant)),
-        metadata_keys::CAUSATION_ID
-    );
-    let window = i64::try_from(MAX_AMOUNTS_PER_COMMAND).unwrap_or(i64::MAX);
-    sqlx::query_scalar(&sql)
-        .bind(Budgets::TYPE)
-        .bind(BUDGETS_ID)
-        .bind(committed.version.saturating_sub(window))
-        .bind(committed.version)
-        .bind(context.command_id.to_string())
-        .fetch_one(pool)
-        .await
 }

@@ -24,6 +24,8 @@ pub struct Committed {
     pub version: i64,
     /// The tenant-wide global position of the last event.
     pub position: i64,
+    /// How many events the command recorded (0 when it was accepted without any).
+    pub recorded: i64,
 }
 
 /// Builds the services an aggregate's commands get for one tenant.
@@ -84,20 +86,21 @@ where
         context: &RequestContext,
     ) -> Result<Committed, sqlx::Error> {
         let sql = format!(
-            "SELECT sequence, global_position FROM {}.events
+            "SELECT sequence, global_position, count(*) FILTER (WHERE metadata->>'{key}' = $3) OVER ()
+               FROM {}.events
               WHERE aggregate_type = $1 AND aggregate_id = $2
-              ORDER BY (metadata->>'{}' = $3) IS TRUE DESC, sequence DESC LIMIT 1",
+              ORDER BY (metadata->>'{key}' = $3) IS TRUE DESC, sequence DESC LIMIT 1",
             quote_ident(&schema_of(tenant)),
-            metadata_keys::CAUSATION_ID
+            key = metadata_keys::CAUSATION_ID
         );
-        let found: Option<(i64, i64)> = sqlx::query_as(&sql)
+        let found: Option<(i64, i64, i64)> = sqlx::query_as(&sql)
             .bind(A::TYPE)
             .bind(id)
             .bind(context.command_id.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        let (version, position) = found.unwrap_or_default();
-        Ok(Committed { version, position })
+        let (version, position, recorded) = found.unwrap_or_default();
+        Ok(Committed { version, position, recorded })
     }
 
     /// The current state of aggregate `id` of `tenant` (the default state when it has no events).

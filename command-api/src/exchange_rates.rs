@@ -8,21 +8,13 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use cqrs_es::Aggregate;
-use prism_aggregates::finance::exchange_rates::{
-    ExchangeRates, ExchangeRatesCommand, RateInput, EXCHANGE_RATES_ID, MAX_RATES_PER_COMMAND,
-};
-use prism_aggregates::tenant::TenantId;
-use prism_platform::db::quote_ident;
-use prism_platform::envelope::metadata_keys;
+use prism_aggregates::finance::exchange_rates::{ExchangeRates, ExchangeRatesCommand, RateInput, EXCHANGE_RATES_ID};
 use prism_platform::http::{JsonBody, Tenant};
 use prism_platform::problem::Problem;
-use prism_platform::tenancy::schema_of;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 use crate::dispatch::{accepted, check_if_match, execute};
-use crate::event_store::{Committed, TenantEventStores};
+use crate::event_store::TenantEventStores;
 use crate::request_context::RequestContext;
 
 /// State shared by the exchange-rate routes.
@@ -92,7 +84,6 @@ pub async fn set_functional_currency(
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn set_rates(
     State(stores): State<Stores>,
-    State(pool): State<PgPool>,
     Tenant(tenant): Tenant,
     headers: HeaderMap,
     context: RequestContext,
@@ -101,35 +92,8 @@ pub async fn set_rates(
     let command = ExchangeRatesCommand::SetExchangeRates { rates: request.rates };
     check_if_match(&stores, &tenant, EXCHANGE_RATES_ID, &headers).await?;
     let committed = execute(&stores, &tenant, EXCHANGE_RATES_ID, command, &context).await?;
-    let changed = changed_by(&pool, &tenant, committed, &context).await.map_err(|e| Problem::internal(&e))?;
+    let changed = committed.recorded;
     tracing::info!(position = committed.position, changed, "exchange rates set");
     let body = ExchangeRatesSetView { changed, version: committed.version, position: committed.position };
     Ok(accepted(StatusCode::OK, body, LOCATION, committed))
-}
-
-/// How many events the command of `context` recorded: they are contiguous and end at
-/// `committed.version` when there are any, so only the last [`MAX_RATES_PER_COMMAND`]
-/// sequences up to it are read.
-async fn changed_by(
-    pool: &PgPool,
-    tenant: &TenantId,
-    committed: Committed,
-    context: &RequestContext,
-) -> Result<i64, sqlx::Error> {
-    let sql = format!(
-        "SELECT count(*) FROM {}.events
-          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 AND sequence <= $4
-            AND metadata->>'{}' = $5",
-        quote_ident(&schema_of(tenant)),
-        metadata_keys::CAUSATION_ID
-    );
-    let window = i64::try_from(MAX_RATES_PER_COMMAND).unwrap_or(i64::MAX);
-    sqlx::query_scalar(&sql)
-        .bind(ExchangeRates::TYPE)
-        .bind(EXCHANGE_RATES_ID)
-        .bind(committed.version.saturating_sub(window))
-        .bind(committed.version)
-        .bind(context.command_id.to_string())
-        .fetch_one(pool)
-        .await
 }
