@@ -20,6 +20,7 @@ use cqrs_es::Aggregate;
 use crate::finance::books::{Books, BooksSource};
 use crate::finance::calendar::{CalendarEvent, FiscalPeriodClosed, FiscalPeriodLocked, FiscalYearOpened, PeriodSpan};
 use crate::finance::chart::{AccountArchived, AccountOpened, ChartEvent};
+use crate::finance::exchange_rates::{ExchangeRatesCommand, RateInput};
 use crate::finance::journal_entry::PostedLine;
 use crate::money::{Currency, CurrencyError};
 use crate::refusal::{Refusal, RefusalKind};
@@ -62,6 +63,7 @@ pub(crate) fn posted_line(line_no: i32, account: &str, debit_minor: i64, credit_
         credit_minor,
         currency: "EUR".to_owned(),
         memo: None,
+        functional: None,
     }
 }
 
@@ -183,6 +185,31 @@ pub(crate) fn books_with_accounts<'a>(accounts: impl IntoIterator<Item = &'a str
         open_account(&mut books, account(code, "asset"));
     }
     books
+}
+
+/// Sets the functional currency of `books` to `functional` and each of `rates`
+/// (`(currency, date, rate)`, e.g. `("USD", date(2026, 3, 1), "0.9")`).
+pub(crate) fn set_exchange_rates(books: &mut Books, functional: &str, rates: &[(&str, NaiveDate, &str)]) {
+    let set_functional = ExchangeRatesCommand::SetFunctionalCurrency { currency: functional.to_owned() };
+    for event in books.exchange_rates.decide(set_functional).unwrap() {
+        books.apply_exchange_rates(event);
+    }
+    set_rates(books, rates);
+}
+
+/// Sets each of `rates` (`(currency, date, rate)`) in `books`, whose functional currency is set.
+pub(crate) fn set_rates(books: &mut Books, rates: &[(&str, NaiveDate, &str)]) {
+    let rates = rates
+        .iter()
+        .map(|(currency, date, rate)| RateInput {
+            currency: (*currency).to_owned(),
+            date: *date,
+            rate: (*rate).to_owned(),
+        })
+        .collect();
+    for event in books.exchange_rates.decide(ExchangeRatesCommand::SetExchangeRates { rates }).unwrap() {
+        books.apply_exchange_rates(event);
+    }
 }
 
 /// Archives account `code` in `books`.

@@ -27,7 +27,9 @@ use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
-use crate::{budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, tax_rates, tenants};
+use crate::{
+    budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, tax_rates, tenants,
+};
 
 /// Shared state of the command routes.
 #[derive(Clone, FromRef)]
@@ -169,6 +171,7 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/tax-rates/{code}/retire", post(tax_rates::retire))
         .route("/v1/budgets/{budget}/amounts", post(budgets::set_amounts))
         .route("/v1/exchange-rates", post(exchange_rates::set_rates))
+        .route("/v1/revaluations", post(revaluations::revalue))
         .route("/v1/exchange-rates/functional-currency", post(exchange_rates::set_functional_currency))
         .route("/v1/invoices", post(invoices::draft))
         .route("/v1/invoices/{id}/issue", post(invoices::issue))

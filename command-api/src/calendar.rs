@@ -194,7 +194,7 @@ pub async fn lock(
     Ok(period_changed(period, "locked", committed))
 }
 
-async fn run(
+pub(crate) async fn run(
     stores: &Stores,
     tenant: &TenantId,
     headers: &HeaderMap,

@@ -1,7 +1,8 @@
-//! The ledger's totals as the command side needs them (closing a fiscal year): every account's
-//! debits and credits over a date range, summed in the database straight from the posting
-//! events in the tenant's event store — journal entries, invoices, payments and earlier closing
-//! entries — never from a read model. Each posting event keeps its lines and its accounting
+//! The ledger's totals as the command side needs them (closing a fiscal year, revaluing foreign
+//! currency): every account's debits and credits over a date range, and their functional
+//! amounts, summed in the database straight from the posting events in the tenant's event
+//! store — journal entries, invoices, payments, earlier closing and revaluation entries —
+//! never from a read model. Each posting event keeps its lines and its accounting
 //! date under its own names; `POSTINGS` lists them, and the projections' `ledger_posting`
 //! reads the same events the same way.
 
@@ -18,13 +19,14 @@ use sqlx::PgPool;
 use crate::books::BooksCache;
 
 /// Every event type that posts to the ledger: `(event type, lines field, date field)`.
-const POSTINGS: [(&str, &str, &str); 6] = [
+const POSTINGS: [(&str, &str, &str); 7] = [
     ("JournalEntryPosted", "lines", "entry_date"),
     ("JournalEntryReversed", "lines", "reversal_date"),
     ("InvoiceGenerated", "posting", "issue_date"),
     ("InvoiceVoided", "posting", "void_date"),
     ("PaymentProcessed", "posting", "payment_date"),
     ("FiscalYearClosed", "lines", "closing_date"),
+    ("ForeignCurrencyRevalued", "lines", "revaluation_date"),
 ];
 
 /// One tenant's ledger totals and books, read from its event store.
@@ -51,7 +53,9 @@ impl LedgerTotals for EventStoreLedger {
     async fn totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<AccountTotal>, String> {
         let sql = format!(
             "SELECT line->>'account', line->>'currency',
-                    sum((line->>'debit_minor')::numeric)::text, sum((line->>'credit_minor')::numeric)::text
+                    sum((line->>'debit_minor')::numeric)::text, sum((line->>'credit_minor')::numeric)::text,
+                    coalesce(sum((line->'functional'->>'debit_minor')::numeric), 0)::text,
+                    coalesce(sum((line->'functional'->>'credit_minor')::numeric), 0)::text
                FROM {}.events AS e
                JOIN UNNEST($1::text[], $2::text[], $3::text[]) AS p (event_type, lines, date)
                  ON e.event_type = p.event_type
@@ -61,7 +65,7 @@ impl LedgerTotals for EventStoreLedger {
               ORDER BY 1, 2",
             quote_ident(&schema_of(&self.tenant))
         );
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(&sql)
+        let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(&sql)
             .bind(POSTINGS.iter().map(|(event_type, _, _)| *event_type).collect::<Vec<_>>())
             .bind(POSTINGS.iter().map(|(_, lines, _)| *lines).collect::<Vec<_>>())
             .bind(POSTINGS.iter().map(|(_, _, date)| *date).collect::<Vec<_>>())
@@ -71,10 +75,17 @@ impl LedgerTotals for EventStoreLedger {
             .await
             .map_err(|e| e.to_string())?;
         rows.into_iter()
-            .map(|(account, currency, debit, credit)| {
+            .map(|(account, currency, debit, credit, functional_debit, functional_credit)| {
                 let parse =
                     |sum: &str| sum.parse::<i64>().map_err(|_| format!("{account} {currency}: {sum} overflows"));
-                Ok(AccountTotal { debit_minor: parse(&debit)?, credit_minor: parse(&credit)?, account, currency })
+                Ok(AccountTotal {
+                    debit_minor: parse(&debit)?,
+                    credit_minor: parse(&credit)?,
+                    functional_debit_minor: parse(&functional_debit)?,
+                    functional_credit_minor: parse(&functional_credit)?,
+                    account,
+                    currency,
+                })
             })
             .collect()
     }

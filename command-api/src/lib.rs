@@ -19,5 +19,6 @@ pub mod ledger_totals;
 pub mod payments;
 pub mod relay;
 pub mod request_context;
+pub mod revaluations;
 pub mod tax_rates;
 pub mod tenants;

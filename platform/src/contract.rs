@@ -115,6 +115,13 @@ pub const EVENTS: &[EventContract] = &[
         schema: include_str!("../../schemas/avro/finance/FiscalYearClosed.avsc"),
     },
     EventContract {
+        event_type: "ForeignCurrencyRevalued",
+        aggregate_type: "finance.fiscal_calendar",
+        topic_suffix: "finance.fiscal-calendar.v1",
+        record_name: "prism.finance.ForeignCurrencyRevalued",
+        schema: include_str!("../../schemas/avro/finance/ForeignCurrencyRevalued.avsc"),
+    },
+    EventContract {
         event_type: "PaymentProcessed",
         aggregate_type: "finance.payment",
         topic_suffix: "finance.payment.v1",
@@ -272,7 +279,7 @@ mod tests {
         assert_eq!(Catalogue::topic_suffixes("finance.fiscal_calendar"), vec!["finance.fiscal-calendar.v1"]);
         let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
         assert_eq!(count("finance.chart_of_accounts"), 4);
-        assert_eq!(count("finance.fiscal_calendar"), 5);
+        assert_eq!(count("finance.fiscal_calendar"), 6);
         assert_eq!(topic_name("prism", "finance.chart-of-accounts.v1"), "prism.finance.chart-of-accounts.v1");
     }
 

@@ -39,6 +39,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0006_fiscal_year_close", include_str!("../../migrations/tenant/0006_fiscal_year_close.sql")),
         ("0007_journal_entry_drafts", include_str!("../../migrations/tenant/0007_journal_entry_drafts.sql")),
         ("0008_exchange_rates", include_str!("../../migrations/tenant/0008_exchange_rates.sql")),
+        ("0009_functional_amounts", include_str!("../../migrations/tenant/0009_functional_amounts.sql")),
     ],
 };
 

@@ -1,7 +1,9 @@
 //! Which events post to the ledger, and the journal entry each one posts: journal entries
 //! themselves, the business documents that carry their own posting (an issued or voided
-//! invoice, a processed payment), and a fiscal year's closing entry. The ledger read models take every entry from here, so an
-//! invoice's posting is projected exactly like a journal entry typed in by hand.
+//! invoice, a processed payment), a fiscal year's closing entry and a revaluation of
+//! foreign-currency balances (whose lines move only functional amounts). The ledger read
+//! models take every entry from here, so an invoice's posting is projected exactly like a
+//! journal entry typed in by hand.
 
 use std::borrow::Cow;
 
@@ -93,6 +95,21 @@ pub fn ledger_posting(event: &DomainEvent) -> Option<LedgerPosting<'_>> {
                 reversal_reason: None,
                 lines: &closed.lines,
                 closing: true,
+            })
+        }
+        DomainEvent::Calendar(CalendarEvent::ForeignCurrencyRevalued(revalued)) if !revalued.lines.is_empty() => {
+            Some(LedgerPosting {
+                entry_id: &revalued.entry_id,
+                entry_date: revalued.revaluation_date,
+                description: Cow::Owned(format!(
+                    "Revaluation of foreign-currency balances on {}",
+                    revalued.revaluation_date
+                )),
+                source_reference: None,
+                reverses_entry_id: None,
+                reversal_reason: None,
+                lines: &revalued.lines,
+                closing: false,
             })
         }
         DomainEvent::Payment(PaymentEvent::PaymentProcessed(payment)) => Some(LedgerPosting {

@@ -31,6 +31,7 @@ fn posted(tenant: &str, date: &str, position: i64, lines: &[(&str, i64, i64)]) -
             credit_minor: *credit,
             currency: "EUR".to_owned(),
             memo: None,
+            functional: None,
         })
         .collect();
     let event = JournalEntryEvent::JournalEntryPosted(JournalEntryPosted {

@@ -29,6 +29,7 @@ fn line(line_no: i32, account: &str, debit: i64, credit: i64) -> PostedLine {
         credit_minor: credit,
         currency: "EUR".to_owned(),
         memo: None,
+        functional: None,
     }
 }
 

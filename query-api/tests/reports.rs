@@ -95,7 +95,7 @@ async fn the_trial_balance_shows_each_net_balance_in_one_column_per_currency_thr
     // Credits 200,000 + 30,000 + 1,000,000 + 150,000 = 1,380,000
     assert_eq!(
         answer.body,
-        json!({"as_of": "2026-03-31", "currencies": [
+        json!({"as_of": "2026-03-31", "basis": "transaction", "currencies": [
             {"currency": "EUR", "lines": [
                 {"code": "1000", "name": "Bank", "account_type": "asset", "debit_balance_minor": 950_000, "credit_balance_minor": 0},
                 {"code": "1100", "name": "Receivables", "account_type": "asset", "debit_balance_minor": 180_000, "credit_balance_minor": 0},
@@ -193,7 +193,7 @@ async fn the_income_statement_nets_income_and_expenses_of_the_period_per_currenc
     // Office supplies 12,000 - 12,000 (reversed) = 0; the April sale is after `to`.
     assert_eq!(
         quarter.body,
-        json!({"from": "2026-01-01", "to": "2026-03-31", "currencies": [
+        json!({"from": "2026-01-01", "to": "2026-03-31", "basis": "transaction", "currencies": [
             {"currency": "EUR",
              "income": [{"code": "4000", "name": "Sales", "amount_minor": 150_000}],
              "expenses": [
@@ -220,7 +220,7 @@ async fn the_income_statement_includes_both_ends_of_the_range_and_filters_by_cur
 
     assert_eq!(
         answer.body,
-        json!({"from": "2026-03-04", "to": "2026-04-02", "currencies": [
+        json!({"from": "2026-03-04", "to": "2026-04-02", "basis": "transaction", "currencies": [
             {"currency": "EUR",
              "income": [{"code": "4000", "name": "Sales", "amount_minor": 60_000}],
              "expenses": [{"code": "6200", "name": "Office supplies", "amount_minor": -12_000}],
@@ -251,7 +251,7 @@ async fn the_balance_sheet_balances_with_current_earnings_in_equity() {
     // equity 1,000,000 + current earnings (150,000 - 50,000 - 0) = 1,100,000.
     assert_eq!(
         answer.body,
-        json!({"as_of": "2026-03-31", "currencies": [
+        json!({"as_of": "2026-03-31", "basis": "transaction", "currencies": [
             {"currency": "EUR",
              "assets": [
                  {"code": "1000", "name": "Bank", "amount_minor": 950_000},
@@ -386,7 +386,7 @@ async fn a_tenant_without_entries_has_empty_reports_unless_a_currency_is_asked_f
     let all = api.get(&tenant, "/v1/reports/balance-sheet?as_of=2026-03-31", &[]).await;
     let eur = api.get(&tenant, "/v1/reports/trial-balance?as_of=2026-03-31&currency=EUR", &[]).await;
 
-    assert_eq!(all.body, json!({"as_of": "2026-03-31", "currencies": []}), "{all:?}");
+    assert_eq!(all.body, json!({"as_of": "2026-03-31", "basis": "transaction", "currencies": []}), "{all:?}");
     assert_eq!(
         eur.body["currencies"],
         json!([{"currency": "EUR", "lines": [], "total_debit_minor": 0, "total_credit_minor": 0, "balanced": true}]),
@@ -408,6 +408,9 @@ async fn bad_report_parameters_are_refused_naming_the_parameter() {
         ("/v1/reports/income-statement?from=2026-03-01", "to"),
         ("/v1/reports/income-statement?from=2026-03-01&to=2026-02-28", "to"),
         ("/v1/reports/income-statement?from=yesterday&to=2026-02-28", "from"),
+        ("/v1/reports/trial-balance?basis=reporting", "basis"),
+        ("/v1/reports/balance-sheet?basis=FUNCTIONAL", "basis"),
+        ("/v1/reports/income-statement?from=2026-03-01&to=2026-03-31&basis=", "basis"),
         ("/v1/accounts?status=closed", "status"),
     ];
     for (path, field) in cases {
@@ -417,6 +420,8 @@ async fn bad_report_parameters_are_refused_naming_the_parameter() {
     }
     let reversed = api.get(&tenant, "/v1/reports/income-statement?from=2026-03-01&to=2026-02-28", &[]).await;
     assert_eq!(reversed.body["detail"], "to (2026-02-28) is before from (2026-03-01)");
+    let basis = api.get(&tenant, "/v1/reports/trial-balance?basis=reporting", &[]).await;
+    assert_eq!(basis.body["detail"], "basis must be one of transaction, functional, got \"reporting\"");
     let unknown = api.get(&tenant, "/v1/reports/balance-sheet?asof=2026-03-31", &[]).await;
     assert_problem(&unknown, 400, "malformed-request");
     let unknown = api.get(&tenant, "/v1/fiscal-years?year=2026", &[]).await;

@@ -1,6 +1,8 @@
 //! A small company's first year, end to end through the REST APIs, with every statement written
 //! out by hand: the owner's capital, equipment bought on credit, sales invoices with VAT, a
-//! partial payment, a supplier paid, rent, depreciation, and the year-end close.
+//! partial payment, a supplier paid, rent, depreciation, a US-dollar invoice paid after a rate
+//! change, two period-end revaluations, and the year-end close. The functional currency is EUR;
+//! 1 USD = 0.90 EUR from 01-01, 0.95 from 06-30, 0.92 from 12-31.
 //!
 //! | date  | what                                   | Dr                         | Cr                      |
 //! |-------|----------------------------------------|----------------------------|-------------------------|
@@ -13,8 +15,20 @@
 //! | 03-31 | rent                                   | 6100 300,000               | 1000 300,000            |
 //! | 12-31 | depreciation (12,000.00 over 5 years)  | 6400 240,000               | 1510 240,000            |
 //!
-//! Net income 1,300,000 − 540,000 = 760,000; cash 5,000,000 + 500,000 − 1,440,000 − 300,000 =
-//! 3,760,000.
+//! In EUR: net income 1,300,000 − 540,000 = 760,000; cash 5,000,000 + 500,000 − 1,440,000 −
+//! 300,000 = 3,760,000.
+//!
+//! In USD, valued in EUR (functional amounts in brackets):
+//!
+//! | date  | what                                   | Dr                         | Cr                      |
+//! |-------|----------------------------------------|----------------------------|-------------------------|
+//! | 04-01 | invoice c-3: 2,000.00 USD, no VAT      | 1100 USD 200,000 (180,000) | 4000 USD 200,000 (180,000) |
+//! | 06-30 | revaluation at 0.95: AR worth 190,000  | 1100 USD 0 (10,000)        | 4920 (10,000)           |
+//! | 07-15 | c-3 pays 2,000.00 USD at 0.95          | 1000 USD 200,000 (190,000) | 1100 USD 200,000 (190,000) |
+//! | 12-31 | revaluation at 0.92: bank worth 184,000 | 6920 (6,000)              | 1000 USD 0 (6,000)      |
+//!
+//! In EUR overall: net income 760,000 + 180,000 + 10,000 − 6,000 = 944,000; cash 3,760,000 +
+//! 184,000 = 3,944,000.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -23,6 +37,7 @@ use prism_tests::system::{System, SystemOptions};
 use serde_json::{json, Value};
 
 const EUR_TB: &str = "/v1/reports/trial-balance?as_of=2026-12-31&currency=EUR";
+const FUNCTIONAL_TB: &str = "/v1/reports/trial-balance?as_of=2026-12-31&basis=functional";
 
 /// Posts `body` to `path` and returns the answer's position (asserting `status`).
 async fn command(system: &System, tenant: &str, path: &str, body: &Value, status: u16) -> (Value, i64) {
@@ -39,8 +54,20 @@ fn entry(date: &str, description: &str, debit: &str, credit: &str, amount: i64) 
 }
 
 async fn invoice(system: &System, tenant: &str, kind: &str, who: &str, line: Value, date: &str) -> (String, i64) {
+    invoice_in(system, tenant, "EUR", kind, who, line, date).await
+}
+
+async fn invoice_in(
+    system: &System,
+    tenant: &str,
+    currency: &str,
+    kind: &str,
+    who: &str,
+    line: Value,
+    date: &str,
+) -> (String, i64) {
     let draft = json!({"kind": kind, "counterparty_id": who, "counterparty_name": who.to_uppercase(),
-                       "currency": "EUR", "lines": [line]});
+                       "currency": currency, "lines": [line]});
     let (drafted, _) = command(system, tenant, "/v1/invoices", &draft, 201).await;
     let id = drafted["invoice_id"].as_str().unwrap().to_owned();
     let (_, position) =
@@ -49,8 +76,12 @@ async fn invoice(system: &System, tenant: &str, kind: &str, who: &str, line: Val
 }
 
 fn payment(direction: &str, who: &str, date: &str, amount: i64, invoice: &str) -> Value {
+    payment_in("EUR", direction, who, date, amount, invoice)
+}
+
+fn payment_in(currency: &str, direction: &str, who: &str, date: &str, amount: i64, invoice: &str) -> Value {
     json!({"direction": direction, "counterparty_id": who, "payment_date": date, "amount_minor": amount,
-           "currency": "EUR", "allocations": [{"invoice_id": invoice, "amount_minor": amount}]})
+           "currency": currency, "allocations": [{"invoice_id": invoice, "amount_minor": amount}]})
 }
 
 /// `code → (debit balance, credit balance)` of the EUR trial balance, zero lines left out.
@@ -93,6 +124,10 @@ async fn a_first_year_of_books_gives_the_textbook_statements() {
         System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
     let tenant = system.ledger_tenant().await;
     let t = tenant.as_str();
+    command(&system, t, "/v1/exchange-rates/functional-currency", &json!({"currency": "EUR"}), 201).await;
+    let rates = json!({"rates": [{"currency": "USD", "date": "2026-01-01", "rate": "0.90"},
+        {"currency": "USD", "date": "2026-06-30", "rate": "0.95"}, {"currency": "USD", "date": "2026-12-31", "rate": "0.92"}]});
+    command(&system, t, "/v1/exchange-rates", &rates, 200).await;
     let vat = json!({"code": "VAT20", "name": "VAT 20 %", "rate_bp": 2000, "sales_account": "2100", "purchase_account": "1400"});
     command(&system, t, "/v1/tax-rates", &vat, 201).await;
 
@@ -108,9 +143,15 @@ async fn a_first_year_of_books_gives_the_textbook_statements() {
     command(&system, t, "/v1/payments", &payment("received", "c-1", "2026-02-14", 500_000, &first), 201).await;
     command(&system, t, "/v1/payments", &payment("made", "v-1", "2026-03-01", 1_440_000, &bill), 201).await;
     command(&system, t, "/v1/journal-entries", &entry("2026-03-31", "Rent", "6100", "1000", 300_000), 201).await;
+    let export = json!({"description": "Export widgets", "quantity": 1, "unit_price": 200_000, "account": "4000"});
+    let (in_usd, _) = invoice_in(&system, t, "USD", "customer_invoice", "c-3", export, "2026-04-01").await;
+    command(&system, t, "/v1/revaluations", &json!({"date": "2026-06-30"}), 201).await;
+    command(&system, t, "/v1/payments", &payment_in("USD", "received", "c-3", "2026-07-15", 200_000, &in_usd), 201)
+        .await;
     let (_, last) =
         command(&system, t, "/v1/journal-entries", &entry("2026-12-31", "Depreciation", "6400", "1510", 240_000), 201)
             .await;
+    let (_, revalued) = command(&system, t, "/v1/revaluations", &json!({"date": "2026-12-31"}), 201).await;
 
     system.await_postgres_caught_up(t).await;
     let trial_balance = system.get(t, EUR_TB, Some(last)).await;
@@ -183,6 +224,30 @@ async fn a_first_year_of_books_gives_the_textbook_statements() {
     assert_eq!(totals["days_31_60_minor"], 460_000, "c-1, due 02-14, 45 days late");
     assert_eq!(totals["total_minor"], 1_060_000);
 
+    let functional = system.get(t, FUNCTIONAL_TB, Some(revalued)).await;
+    assert_eq!(
+        balances(&functional.body),
+        owned(&[
+            ("1000", 3_944_000, 0),
+            ("1100", 1_060_000, 0),
+            ("1400", 240_000, 0),
+            ("1500", 1_200_000, 0),
+            ("1510", 0, 240_000),
+            ("2100", 0, 260_000),
+            ("3000", 0, 5_000_000),
+            ("4000", 0, 680_000),
+            ("4100", 0, 800_000),
+            ("4920", 0, 10_000),
+            ("6100", 300_000, 0),
+            ("6400", 240_000, 0),
+            ("6920", 6_000, 0),
+        ])
+    );
+    assert_eq!(functional.body["currencies"][0]["total_debit_minor"], 6_990_000);
+    let result =
+        system.get(t, "/v1/reports/income-statement?from=2026-01-01&to=2026-12-31&basis=functional", None).await;
+    assert_eq!(result.body["currencies"][0]["net_income_minor"], 944_000, "{}", result.body);
+
     for month in 1..=12 {
         command(&system, t, &format!("/v1/fiscal-periods/2026-{month:02}/close"), &Value::Null, 200).await;
     }
@@ -207,4 +272,22 @@ async fn a_first_year_of_books_gives_the_textbook_statements() {
     assert_eq!(eur["current_earnings_minor"], 0);
     assert_eq!(amounts(&eur["equity"]), owned_amounts(&[("3000", 5_000_000), ("3200", 760_000)]));
     assert_eq!(eur["balanced"], true);
+
+    let functional = system.get(t, FUNCTIONAL_TB, Some(closed)).await;
+    assert_eq!(
+        balances(&functional.body),
+        owned(&[
+            ("1000", 3_944_000, 0),
+            ("1100", 1_060_000, 0),
+            ("1400", 240_000, 0),
+            ("1500", 1_200_000, 0),
+            ("1510", 0, 240_000),
+            ("2100", 0, 260_000),
+            ("3000", 0, 5_000_000),
+            ("3200", 0, 944_000),
+        ])
+    );
+    let sheet = system.get(t, "/v1/reports/balance-sheet?as_of=2026-12-31&basis=functional", None).await;
+    let eur = &sheet.body["currencies"][0];
+    assert_eq!((eur["total_assets_minor"].as_i64(), eur["balanced"].as_bool()), (Some(6_204_000), Some(true)));
 }

@@ -1,8 +1,8 @@
 //! The books every posting is checked against: the tenant's chart of accounts, fiscal
-//! calendar and tax rates, folded from their own events. A journal entry's (or invoice's) structure is
-//! decided by the aggregate alone; whether its accounts take postings and its date falls in an
-//! open period is decided here, against the books as [`BooksSource`] provides them when the
-//! command runs.
+//! calendar, tax rates and exchange rates, folded from their own events. A journal entry's (or
+//! invoice's) structure is decided by the aggregate alone; whether its accounts take postings,
+//! its date falls in an open period and its lines convert into the functional currency is
+//! decided here, against the books as [`BooksSource`] provides them when the command runs.
 
 use std::sync::Arc;
 
@@ -11,11 +11,12 @@ use cqrs_es::Aggregate;
 
 use super::calendar::{CalendarEvent, FiscalCalendar, PeriodRefusal, CALENDAR_ID};
 use super::chart::{AccountRefusal, ChartEvent, ChartOfAccounts, CHART_ID};
+use super::exchange_rates::{ExchangeRates, ExchangeRatesEvent, RateRefusal, EXCHANGE_RATES_ID};
 use super::journal_entry::PostedLine;
 use super::tax::{TaxRates, TaxRatesEvent, TAX_RATES_ID};
 use crate::money::Currency;
 
-/// The chart of accounts, fiscal calendar and tax rates of one tenant.
+/// The chart of accounts, fiscal calendar, tax rates and exchange rates of one tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Books {
     /// The chart of accounts.
@@ -24,11 +25,17 @@ pub struct Books {
     pub calendar: FiscalCalendar,
     /// The tax rates.
     pub tax_rates: TaxRates,
+    /// The functional currency and exchange rates.
+    pub exchange_rates: ExchangeRates,
 }
 
 /// The aggregates the books are folded from: `(aggregate type, aggregate id)`, one each per tenant.
-pub const BOOKS_AGGREGATES: [(&str, &str); 3] =
-    [(ChartOfAccounts::TYPE, CHART_ID), (FiscalCalendar::TYPE, CALENDAR_ID), (TaxRates::TYPE, TAX_RATES_ID)];
+pub const BOOKS_AGGREGATES: [(&str, &str); 4] = [
+    (ChartOfAccounts::TYPE, CHART_ID),
+    (FiscalCalendar::TYPE, CALENDAR_ID),
+    (TaxRates::TYPE, TAX_RATES_ID),
+    (ExchangeRates::TYPE, EXCHANGE_RATES_ID),
+];
 
 /// Where the command side gets a tenant's current books from.
 #[async_trait::async_trait]
@@ -64,6 +71,11 @@ impl Books {
         self.tax_rates.apply(event);
     }
 
+    /// Folds an exchange-rates event into the books.
+    pub fn apply_exchange_rates(&mut self, event: ExchangeRatesEvent) {
+        self.exchange_rates.apply(event);
+    }
+
     /// Folds an event as the event store keeps it: the externally tagged JSON `payload` of an
     /// event of one of the [`BOOKS_AGGREGATES`] of type `aggregate_type`.
     ///
@@ -74,17 +86,20 @@ impl Books {
             ChartOfAccounts::TYPE => serde_json::from_value(payload).map(|event| self.apply_chart(event)),
             FiscalCalendar::TYPE => serde_json::from_value(payload).map(|event| self.apply_calendar(event)),
             TaxRates::TYPE => serde_json::from_value(payload).map(|event| self.apply_tax_rates(event)),
+            ExchangeRates::TYPE => serde_json::from_value(payload).map(|event| self.apply_exchange_rates(event)),
             other => return Err(format!("{other} is not part of the books")),
         };
         decoded.map_err(|error| format!("{aggregate_type} event: {error}"))
     }
 
-    /// Checks a posting the ledger is about to receive: `date` falls in an open period and
-    /// every line posts to an active, non-header account that takes the line's currency.
+    /// Checks a posting the ledger is about to receive — `date` falls in an open period and
+    /// every line posts to an active, non-header account that takes the line's currency — and
+    /// returns its lines priced in the functional currency ([`ExchangeRates::price_lines`]).
     ///
     /// # Errors
-    /// The first rule broken: the date first, then the lines in order.
-    pub fn check_posting(&self, date: NaiveDate, lines: &[PostedLine]) -> Result<(), PostingRefusal> {
+    /// The first rule broken: the date first, then the lines' accounts in order, then their
+    /// conversion.
+    pub fn check_posting(&self, date: NaiveDate, lines: &[PostedLine]) -> Result<Vec<PostedLine>, PostingRefusal> {
         match self.calendar.check_open(date) {
             Ok(_) => {}
             Err(PeriodRefusal::NoFiscalYear) => return Err(PostingRefusal::NoFiscalYear { date }),
@@ -102,7 +117,7 @@ impl Books {
                 refusal,
             })?;
         }
-        Ok(())
+        self.exchange_rates.price_lines(date, lines).map_err(|(line, refusal)| PostingRefusal::Rate { line, refusal })
     }
 }
 
@@ -133,5 +148,12 @@ pub enum PostingRefusal {
         currency: Currency,
         /// Why the account does not take it.
         refusal: AccountRefusal,
+    },
+    /// A line's amount cannot be converted into the functional currency.
+    Rate {
+        /// 0-based index of the line.
+        line: usize,
+        /// Why: no rate on or before the date, or the amount overflows.
+        refusal: RateRefusal,
     },
 }

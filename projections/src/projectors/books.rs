@@ -97,6 +97,8 @@ pub async fn apply_calendar(
         CalendarEvent::FiscalPeriodReopened(reopened) => (&reopened.period, "open", Some(&reopened.reason)),
         CalendarEvent::FiscalPeriodLocked(locked) => (&locked.period, "locked", None),
         CalendarEvent::FiscalYearClosed(closed) => return close_year(tx, schema, closed, position).await,
+        // Its entry is all it changes: the ledger takes it (see `ledger_posting`).
+        CalendarEvent::ForeignCurrencyRevalued(_) => return Ok(()),
     };
     sqlx::query(&format!(
         "UPDATE {schema}.fiscal_periods SET status = $2, status_reason = $3, last_position = $4

@@ -1,6 +1,7 @@
 //! The Postgres ledger projection: journal entries with their lines and running balances
-//! per account and currency, in the tenant's schema — every entry [`ledger_posting`] finds,
-//! typed in or posted by an invoice or payment — plus the books they are read with (chart of
+//! per account and currency, each with its functional-currency amounts, in the tenant's
+//! schema — every entry [`ledger_posting`] finds, typed in or posted by an invoice, payment,
+//! year-end close or revaluation — plus the books they are read with (chart of
 //! accounts and fiscal calendar, see [`super::books`]) and the documents behind receivables
 //! and payables (see [`super::documents`]). A batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
@@ -16,7 +17,7 @@ use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::chart::ChartOfAccounts;
 use prism_aggregates::finance::exchange_rates::ExchangeRates;
 use prism_aggregates::finance::invoice::Invoice;
-use prism_aggregates::finance::journal_entry::{JournalEntry, PostedLine};
+use prism_aggregates::finance::journal_entry::{FunctionalAmount, JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
 use prism_platform::db::{self, MigrationSet};
@@ -204,13 +205,17 @@ async fn insert_entries(tx: &mut PgConnection, schema: &str, entries: &[NewEntry
     add_to_balances(tx, schema, &new).await
 }
 
-/// Inserts the lines of `entries` in one statement.
+/// Inserts the lines of `entries` in one statement, with their functional amounts.
 async fn insert_lines(tx: &mut PgConnection, schema: &str, entries: &[&NewEntry<'_>]) -> Result<(), sqlx::Error> {
     let lines: Vec<(Uuid, &PostedLine)> =
         entries.iter().flat_map(|e| e.lines.iter().map(move |line| (e.entry_id, line))).collect();
+    let functional: Vec<Option<&FunctionalAmount>> = lines.iter().map(|(_, l)| l.functional.as_ref()).collect();
     sqlx::query(&format!(
-        "INSERT INTO {schema}.journal_lines (entry_id, line_no, account, currency, debit_minor, credit_minor, memo)
-         SELECT * FROM UNNEST($1::uuid[], $2::int4[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::text[])"
+        "INSERT INTO {schema}.journal_lines
+             (entry_id, line_no, account, currency, debit_minor, credit_minor, memo,
+              functional_currency, functional_debit_minor, functional_credit_minor)
+         SELECT * FROM UNNEST($1::uuid[], $2::int4[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::text[],
+                              $8::text[], $9::int8[], $10::int8[])"
     ))
     .bind(lines.iter().map(|(entry_id, _)| *entry_id).collect::<Vec<_>>())
     .bind(lines.iter().map(|(_, l)| l.line_no).collect::<Vec<_>>())
@@ -219,49 +224,102 @@ async fn insert_lines(tx: &mut PgConnection, schema: &str, entries: &[&NewEntry<
     .bind(lines.iter().map(|(_, l)| l.debit_minor).collect::<Vec<_>>())
     .bind(lines.iter().map(|(_, l)| l.credit_minor).collect::<Vec<_>>())
     .bind(lines.iter().map(|(_, l)| l.memo.as_deref()).collect::<Vec<_>>())
+    .bind(functional.iter().map(|f| f.map(|f| f.currency.as_str())).collect::<Vec<_>>())
+    .bind(functional.iter().map(|f| f.map(|f| f.debit_minor)).collect::<Vec<_>>())
+    .bind(functional.iter().map(|f| f.map(|f| f.credit_minor)).collect::<Vec<_>>())
     .execute(tx)
     .await?;
     Ok(())
 }
 
-/// Running totals added by a batch for one account and currency.
+/// Running totals added by a batch for one account and currency, functional amounts too.
 #[derive(Default)]
-struct BalanceChange {
+struct BalanceChange<'a> {
     debit_minor: i64,
     credit_minor: i64,
+    /// The functional currency of the lines with a functional amount; `None` when none has.
+    functional_currency: Option<&'a str>,
+    functional_debit_minor: i64,
+    functional_credit_minor: i64,
     last_position: i64,
 }
 
+impl<'a> BalanceChange<'a> {
+    /// Adds `line`, posted at `position`.
+    fn add(&mut self, line: &'a PostedLine, position: i64) -> Result<(), ProjectionError> {
+        self.debit_minor = self.debit_minor.checked_add(line.debit_minor).ok_or("debit total overflows")?;
+        self.credit_minor = self.credit_minor.checked_add(line.credit_minor).ok_or("credit total overflows")?;
+        if let Some(functional) = &line.functional {
+            if self.functional_currency.is_some_and(|currency| currency != functional.currency) {
+                return Err(TWO_FUNCTIONAL_CURRENCIES.into());
+            }
+            self.functional_currency = Some(&functional.currency);
+            self.functional_debit_minor = self
+                .functional_debit_minor
+                .checked_add(functional.debit_minor)
+                .ok_or("functional debit total overflows")?;
+            self.functional_credit_minor = self
+                .functional_credit_minor
+                .checked_add(functional.credit_minor)
+                .ok_or("functional credit total overflows")?;
+        }
+        self.last_position = self.last_position.max(position);
+        Ok(())
+    }
+}
+
+/// Why functional amounts cannot be totalled: a tenant sets its functional currency once, so
+/// one balance with amounts in two of them is a defect, not a sum.
+const TWO_FUNCTIONAL_CURRENCIES: &str = "a balance's functional amounts are in two functional currencies";
+
 /// Adds the lines of `entries` to the running balances in one statement, totalled per account
-/// and currency first (one upsert may not touch a row twice).
+/// and currency first (one upsert may not touch a row twice). A row whose functional currency
+/// differs from the change's is left alone by the upsert, and refused.
 async fn add_to_balances(
     tx: &mut PgConnection,
     schema: &str,
     entries: &[&NewEntry<'_>],
 ) -> Result<(), ProjectionError> {
-    let mut changes: BTreeMap<(&str, &str), BalanceChange> = BTreeMap::new();
+    let mut changes: BTreeMap<(&str, &str), BalanceChange<'_>> = BTreeMap::new();
     for entry in entries {
         for line in entry.lines {
-            let change = changes.entry((&line.account, &line.currency)).or_default();
-            change.debit_minor = change.debit_minor.checked_add(line.debit_minor).ok_or("debit total overflows")?;
-            change.credit_minor = change.credit_minor.checked_add(line.credit_minor).ok_or("credit total overflows")?;
-            change.last_position = change.last_position.max(entry.event.envelope.global_position);
+            changes
+                .entry((&line.account, &line.currency))
+                .or_default()
+                .add(line, entry.event.envelope.global_position)?;
         }
     }
-    sqlx::query(&format!(
-        "INSERT INTO {schema}.account_balances (account, currency, debit_total_minor, credit_total_minor, last_position)
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[])
+    let applied = sqlx::query(&format!(
+        "INSERT INTO {schema}.account_balances
+             (account, currency, debit_total_minor, credit_total_minor, functional_currency,
+              functional_debit_total_minor, functional_credit_total_minor, last_position)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::int8[], $7::int8[], $8::int8[])
          ON CONFLICT (account, currency) DO UPDATE
             SET debit_total_minor = account_balances.debit_total_minor + excluded.debit_total_minor,
                 credit_total_minor = account_balances.credit_total_minor + excluded.credit_total_minor,
-                last_position = GREATEST(account_balances.last_position, excluded.last_position)"
+                functional_currency = coalesce(account_balances.functional_currency, excluded.functional_currency),
+                functional_debit_total_minor =
+                    account_balances.functional_debit_total_minor + excluded.functional_debit_total_minor,
+                functional_credit_total_minor =
+                    account_balances.functional_credit_total_minor + excluded.functional_credit_total_minor,
+                last_position = GREATEST(account_balances.last_position, excluded.last_position)
+          WHERE excluded.functional_currency IS NULL
+             OR account_balances.functional_currency IS NULL
+             OR account_balances.functional_currency = excluded.functional_currency"
     ))
     .bind(changes.keys().map(|(account, _)| *account).collect::<Vec<_>>())
     .bind(changes.keys().map(|(_, currency)| *currency).collect::<Vec<_>>())
     .bind(changes.values().map(|c| c.debit_minor).collect::<Vec<_>>())
     .bind(changes.values().map(|c| c.credit_minor).collect::<Vec<_>>())
+    .bind(changes.values().map(|c| c.functional_currency).collect::<Vec<_>>())
+    .bind(changes.values().map(|c| c.functional_debit_minor).collect::<Vec<_>>())
+    .bind(changes.values().map(|c| c.functional_credit_minor).collect::<Vec<_>>())
     .bind(changes.values().map(|c| c.last_position).collect::<Vec<_>>())
     .execute(tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if applied < changes.len() as u64 {
+        return Err(TWO_FUNCTIONAL_CURRENCIES.into());
+    }
     Ok(())
 }

@@ -10,7 +10,9 @@
 //! `posting_accounts` (see `classify_accounts`); a row is stamped at insert when its account
 //! is known, and by a follow-up update when the account's `AccountOpened` comes later (topics
 //! are not ordered with each other). Lines of a fiscal year's closing entry are flagged
-//! `closing`: real postings, but not revenue or expense of their day.
+//! `closing`: real postings, but not revenue or expense of their day. The series keeps
+//! transaction amounts only: a revaluation entry's lines, which move only functional values,
+//! are rows of 0 debit and 0 credit.
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -67,8 +69,7 @@ impl SqlWriter for PostingsWriter {
         let mut rows = Vec::new();
         for event in events {
             let Some(posting) = ledger_posting(&event.event) else { continue };
-            // The only calendar event that posts is a fiscal year's closing entry.
-            let closing = matches!(event.event, DomainEvent::Calendar(_));
+            let closing = posting.closing;
             let entry_id = Uuid::parse_str(posting.entry_id)?;
             let posted_on = posting.entry_date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
             rows.extend(posting.lines.iter().map(|line| Posting {

@@ -1,9 +1,10 @@
-//! `GET /v1/reports/balance-sheet?as_of=YYYY-MM-DD&currency=XXX`: per currency, the balance
-//! of every account with lines dated up to and including `as_of` (today, UTC, when absent):
-//! assets as debits minus credits, liabilities and equity as credits minus debits (a contra
-//! account shows negative), and `current_earnings_minor` — income minus expenses since the
-//! first entry, earnings no year-end close has moved into retained earnings yet — as a
-//! synthetic equity line counted in `total_equity_minor`.
+//! `GET /v1/reports/balance-sheet?as_of=YYYY-MM-DD&currency=XXX&basis=B`: per currency, the
+//! balance of every account with lines dated up to and including `as_of` (today, UTC, when
+//! absent): assets as debits minus credits, liabilities and equity as credits minus debits (a
+//! contra account shows negative), and `current_earnings_minor` — income minus expenses since
+//! the first entry, earnings no year-end close has moved into retained earnings yet — as a
+//! synthetic equity line counted in `total_equity_minor`. `basis` is `transaction` (default)
+//! or `functional` (see [`super::ledger::Basis`]).
 //!
 //! `balanced` says whether assets equal liabilities plus equity. Accounts with lines but not
 //! in the chart cannot be classified: they are listed under `unclassified` (debits minus
@@ -21,7 +22,7 @@ use chrono::NaiveDate;
 use prism_platform::problem::Problem;
 use serde::Serialize;
 
-use super::ledger::{self, AccountNet};
+use super::ledger::{self, AccountNet, Basis};
 use super::{checked_neg, checked_sum, AsOfParams, StatementLine};
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
@@ -39,6 +40,8 @@ pub const CURRENT_EARNINGS: &str = "current earnings";
 pub struct BalanceSheetView {
     /// Last entry date included.
     pub as_of: NaiveDate,
+    /// Which amounts are reported.
+    pub basis: Basis,
     /// One section per currency, by code.
     pub currencies: Vec<BalanceSheetCurrency>,
 }
@@ -82,7 +85,7 @@ pub async fn get(
     let scope = query.scope()?;
     state.await_postgres(&tenant, token).await?;
     let currencies = ledger::currency_sections(&state.stores.postgres, &tenant, scope, section).await?;
-    Ok(format.respond(&BalanceSheetView { as_of: scope.to, currencies }))
+    Ok(format.respond(&BalanceSheetView { as_of: scope.to, basis: scope.basis, currencies }))
 }
 
 /// Classifies the nets by account type and totals them.

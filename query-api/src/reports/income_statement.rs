@@ -1,9 +1,10 @@
-//! `GET /v1/reports/income-statement?from=YYYY-MM-DD&to=YYYY-MM-DD&currency=XXX`: per
-//! currency, the income and expense accounts of the chart with lines dated `from` through
+//! `GET /v1/reports/income-statement?from=YYYY-MM-DD&to=YYYY-MM-DD&currency=XXX&basis=B`:
+//! per currency, the income and expense accounts of the chart with lines dated `from` through
 //! `to` (both required, inclusive, `to` not before `from`): income as credits minus debits,
 //! expenses as debits minus credits, their totals and the net income (income minus
 //! expenses). Lines on accounts not in the chart cannot be classified and are left out; the
-//! trial balance lists them.
+//! trial balance lists them. `basis` is `transaction` (default) or `functional` (see
+//! [`super::ledger::Basis`]).
 //!
 //! JSON: [`IncomeStatementView`]. CSV (`Accept: text/csv`): one record per account line,
 //! columns `currency,section,code,name,amount_minor`, `section` `income` or `expense`
@@ -15,7 +16,7 @@ use chrono::NaiveDate;
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 
-use super::ledger::{self, AccountNet, LedgerScope};
+use super::ledger::{self, AccountNet, Basis, LedgerScope};
 use super::{checked_neg, checked_sum, StatementLine};
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
@@ -36,8 +37,10 @@ pub struct IncomeStatementParams {
     pub from: Option<String>,
     /// Last entry date, inclusive (`YYYY-MM-DD`). Required.
     pub to: Option<String>,
-    /// Only this ISO 4217 currency.
+    /// Only this ISO 4217 currency (as reported).
     pub currency: Option<String>,
+    /// `transaction` (default) or `functional`.
+    pub basis: Option<String>,
 }
 
 /// The income statement.
@@ -47,6 +50,8 @@ pub struct IncomeStatementView {
     pub from: NaiveDate,
     /// Last entry date included.
     pub to: NaiveDate,
+    /// Which amounts are reported.
+    pub basis: Basis,
     /// One section per currency, by code.
     pub currencies: Vec<IncomeStatementCurrency>,
 }
@@ -80,16 +85,21 @@ pub async fn get(
     let (from, scope) = scope(&query)?;
     state.await_postgres(&tenant, token).await?;
     let currencies = ledger::currency_sections(&state.stores.postgres, &tenant, scope, section).await?;
-    Ok(format.respond(&IncomeStatementView { from, to: scope.to, currencies }))
+    Ok(format.respond(&IncomeStatementView { from, to: scope.to, basis: scope.basis, currencies }))
 }
 
 fn scope(query: &IncomeStatementParams) -> Result<(NaiveDate, LedgerScope), InputError> {
     let from = params::required_date("from", query.from.as_deref())?;
     let to = params::required_date("to", query.to.as_deref())?;
     params::ordered(Some(from), Some(to))?;
-    let currency = params::optional_currency("currency", query.currency.as_deref())?;
-    let scope =
-        LedgerScope { from: Some(from), to, currency, account_types: Some(INCOME_AND_EXPENSE), closing_entries: false };
+    let scope = LedgerScope {
+        from: Some(from),
+        to,
+        basis: Basis::parse(query.basis.as_deref())?,
+        currency: params::optional_currency("currency", query.currency.as_deref())?,
+        account_types: Some(INCOME_AND_EXPENSE),
+        closing_entries: false,
+    };
     Ok((from, scope))
 }
 

@@ -1,15 +1,51 @@
 //! The one query behind every report: `journal_lines` of entries dated in a range, summed
-//! per account and currency and joined with the chart (`accounts`) for name and type. The
-//! sums are `numeric` in Postgres and read back as text into `i64`, so an account whose net
-//! leaves `i64` is refused as [`ReadError::Overflow`] rather than wrapped or rounded.
+//! per account and currency and joined with the chart (`accounts`) for name and type — on a
+//! [`Basis`]: the lines' transaction amounts per transaction currency, or their functional
+//! amounts under the functional currency. The sums are `numeric` in Postgres and read back as
+//! text into `i64`, so an account whose net leaves `i64` is refused as [`ReadError::Overflow`]
+//! rather than wrapped or rounded.
 
 use chrono::NaiveDate;
 use prism_aggregates::money::Currency;
 use prism_aggregates::tenant::TenantId;
+use serde::Serialize;
 use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
 
 use crate::error::{absent_if_unprovisioned, ReadError};
+use crate::params::{self, InputError};
 use crate::stores::tenant_table;
+
+/// Which amounts of a line a report sums, and under which currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The amount in the line's transaction currency.
+    Transaction,
+    /// The amount in the tenant's functional currency, under that currency; lines without a
+    /// functional amount (posted before the tenant had a functional currency) are left out.
+    Functional,
+}
+
+impl Basis {
+    /// Reads query parameter `basis`: `transaction` (the default) or `functional`.
+    ///
+    /// # Errors
+    /// 422 naming `basis` for any other value.
+    pub fn parse(value: Option<&str>) -> Result<Self, InputError> {
+        match params::one_of("basis", value, &["transaction", "functional"])? {
+            Some("functional") => Ok(Self::Functional),
+            _ => Ok(Self::Transaction),
+        }
+    }
+
+    /// The `journal_lines` columns summed: `(currency, debit, credit)`.
+    fn columns(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Transaction => ("currency", "debit_minor", "credit_minor"),
+            Self::Functional => ("functional_currency", "functional_debit_minor", "functional_credit_minor"),
+        }
+    }
+}
 
 /// Which lines a report sums.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +54,10 @@ pub struct LedgerScope {
     pub from: Option<NaiveDate>,
     /// Last entry date, inclusive.
     pub to: NaiveDate,
-    /// Only this currency; every currency when `None`.
+    /// Which amounts are summed.
+    pub basis: Basis,
+    /// Only this currency, as reported (the functional currency on a functional basis);
+    /// every currency when `None`.
     pub currency: Option<Currency>,
     /// Only accounts of these chart types (dropping accounts not in the chart); every
     /// account, charted or not, when `None`.
@@ -47,12 +86,13 @@ pub struct AccountNet {
 /// # Errors
 /// When the database refuses, or [`ReadError::Overflow`] when a net leaves `i64`.
 pub async fn account_nets(pool: &PgPool, tenant: &TenantId, scope: LedgerScope) -> Result<Vec<AccountNet>, ReadError> {
+    let (currency, debit, credit) = scope.basis.columns();
     let mut query = QueryBuilder::<Postgres>::new(format!(
-        "SELECT l.currency, l.account AS code, a.name, a.account_type, \
-                (sum(l.debit_minor) - sum(l.credit_minor))::text AS net_debit_minor \
+        "SELECT l.{currency} AS currency, l.account AS code, a.name, a.account_type, \
+                (sum(l.{debit}) - sum(l.{credit}))::text AS net_debit_minor \
          FROM {lines} l JOIN {entries} e ON e.entry_id = l.entry_id \
          LEFT JOIN {accounts} a ON a.code = l.account \
-         WHERE e.entry_date <= ",
+         WHERE l.{currency} IS NOT NULL AND e.entry_date <= ",
         lines = tenant_table(tenant, "journal_lines"),
         entries = tenant_table(tenant, "journal_entries"),
         accounts = tenant_table(tenant, "accounts"),
@@ -61,8 +101,8 @@ pub async fn account_nets(pool: &PgPool, tenant: &TenantId, scope: LedgerScope) 
     if let Some(from) = scope.from {
         query.push(" AND e.entry_date >= ").push_bind(from);
     }
-    if let Some(currency) = scope.currency {
-        query.push(" AND l.currency = ").push_bind(currency.as_str());
+    if let Some(requested) = scope.currency {
+        query.push(format!(" AND l.{currency} = ")).push_bind(requested.as_str());
     }
     if let Some(types) = scope.account_types {
         query.push(" AND a.account_type = ANY(").push_bind(types).push(")");
@@ -70,10 +110,10 @@ pub async fn account_nets(pool: &PgPool, tenant: &TenantId, scope: LedgerScope) 
     if !scope.closing_entries {
         query.push(" AND NOT e.closing");
     }
-    query.push(
-        " GROUP BY l.currency, l.account, a.name, a.account_type \
-          ORDER BY l.currency COLLATE \"C\", l.account COLLATE \"C\"",
-    );
+    query.push(format!(
+        " GROUP BY l.{currency}, l.account, a.name, a.account_type \
+          ORDER BY l.{currency} COLLATE \"C\", l.account COLLATE \"C\""
+    ));
     let rows = query.build_query_as::<NetRow>().fetch_all(pool).await;
     absent_if_unprovisioned(rows, Vec::new())?.into_iter().map(NetRow::into_net).collect()
 }
@@ -153,6 +193,14 @@ mod tests {
         let groups = by_currency(vec![net("EUR", "1000"), net("EUR", "4000"), net("USD", "1000")], None);
         let shape: Vec<(&str, usize)> = groups.iter().map(|(c, nets)| (c.as_str(), nets.len())).collect();
         assert_eq!(shape, [("EUR", 2), ("USD", 1)]);
+    }
+
+    #[test]
+    fn the_basis_is_transaction_by_default_functional_on_request_and_nothing_else() {
+        assert_eq!(Basis::parse(None), Ok(Basis::Transaction));
+        assert_eq!(Basis::parse(Some("transaction")), Ok(Basis::Transaction));
+        assert_eq!(Basis::parse(Some("functional")), Ok(Basis::Functional));
+        assert!(matches!(Basis::parse(Some("Functional")), Err(InputError::Invalid { field: "basis", .. })));
     }
 
     #[test]

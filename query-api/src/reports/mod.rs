@@ -14,6 +14,11 @@
 //! Every report answers JSON, or CSV with `Accept: text/csv` (columns in each module's doc).
 //! Without `currency`, a report has one section per currency that has lines in its range,
 //! by code; with `currency`, exactly that one section, empty when there are no lines.
+//!
+//! The trial balance, the income statement and the balance sheet take a `basis` (see
+//! [`ledger::Basis`]): `transaction` (the default) sums each line in its own currency;
+//! `functional` sums the lines' functional-currency amounts — revaluations included — in one
+//! section of the functional currency, which `currency` then names. The JSON echoes it.
 
 pub mod aging;
 pub mod balance_sheet;
@@ -27,7 +32,7 @@ pub mod trial_balance;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use self::ledger::LedgerScope;
+use self::ledger::{Basis, LedgerScope};
 use crate::error::ReadError;
 use crate::params::{self, InputError};
 
@@ -50,19 +55,23 @@ pub struct StatementLine {
 pub struct AsOfParams {
     /// Last entry date included (`YYYY-MM-DD`); today (UTC) when absent.
     pub as_of: Option<String>,
-    /// Only this ISO 4217 currency.
+    /// Only this ISO 4217 currency (as reported).
     pub currency: Option<String>,
+    /// `transaction` (default) or `functional`.
+    pub basis: Option<String>,
 }
 
 impl AsOfParams {
-    /// The lines of every account dated up to and including `as_of`, in `currency` when given.
+    /// The lines of every account dated up to and including `as_of`, on `basis`, in `currency`
+    /// when given.
     ///
     /// # Errors
-    /// 422 naming `as_of` or `currency` when it does not parse.
+    /// 422 naming `as_of`, `basis` or `currency` when it does not parse.
     pub fn scope(&self) -> Result<LedgerScope, InputError> {
         Ok(LedgerScope {
             from: None,
             to: params::optional_date("as_of", self.as_of.as_deref())?.unwrap_or_else(|| Utc::now().date_naive()),
+            basis: Basis::parse(self.basis.as_deref())?,
             currency: params::optional_currency("currency", self.currency.as_deref())?,
             account_types: None,
             closing_entries: true,

@@ -1,10 +1,11 @@
-//! `GET /v1/reports/trial-balance?as_of=YYYY-MM-DD&currency=XXX`: per currency, every
+//! `GET /v1/reports/trial-balance?as_of=YYYY-MM-DD&currency=XXX&basis=B`: per currency, every
 //! account with lines dated up to and including `as_of` (today, UTC, when absent) and its net
 //! balance shown in one column — debits minus credits in `debit_balance_minor` when positive,
 //! its opposite in `credit_balance_minor` when negative, the other column 0 (both 0 for an
 //! account that nets to zero). An account with lines but not in the chart is listed with
 //! `name` and `account_type` `null`. The columns total per currency, and `balanced` says
-//! whether the totals agree.
+//! whether the totals agree. `basis` is `transaction` (default) or `functional` (see
+//! [`super::ledger::Basis`]).
 //!
 //! JSON: [`TrialBalanceView`]. CSV (`Accept: text/csv`): one record per account line,
 //! columns `currency,code,name,account_type,debit_balance_minor,credit_balance_minor`
@@ -16,7 +17,7 @@ use chrono::NaiveDate;
 use prism_platform::problem::Problem;
 use serde::Serialize;
 
-use super::ledger::{self, AccountNet};
+use super::ledger::{self, AccountNet, Basis};
 use super::{checked_neg, checked_sum, AsOfParams};
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
@@ -31,6 +32,8 @@ use crate::tenants::KnownTenant;
 pub struct TrialBalanceView {
     /// Last entry date included.
     pub as_of: NaiveDate,
+    /// Which amounts are reported.
+    pub basis: Basis,
     /// One section per currency, by code.
     pub currencies: Vec<TrialBalanceCurrency>,
 }
@@ -77,7 +80,7 @@ pub async fn get(
     let scope = query.scope()?;
     state.await_postgres(&tenant, token).await?;
     let currencies = ledger::currency_sections(&state.stores.postgres, &tenant, scope, section).await?;
-    Ok(format.respond(&TrialBalanceView { as_of: scope.to, currencies }))
+    Ok(format.respond(&TrialBalanceView { as_of: scope.to, basis: scope.basis, currencies }))
 }
 
 /// Puts each net in its column and totals them.

@@ -117,6 +117,9 @@ pub async fn new_tenant(pool: &PgPool) -> TenantId {
 /// One journal line: account, currency, debit, credit (minor units).
 pub type Line = (&'static str, &'static str, i64, i64);
 
+/// A line's amount in the functional currency: currency, debit, credit (minor units).
+pub type Functional = (&'static str, i64, i64);
+
 /// A journal entry to seed.
 #[derive(Debug, Clone)]
 pub struct SeedEntry {
@@ -125,6 +128,8 @@ pub struct SeedEntry {
     pub hour: u32,
     pub description: String,
     pub lines: Vec<Line>,
+    /// The lines' functional amounts, in line order; empty when they have none.
+    pub functional: Vec<Functional>,
     pub position: i64,
 }
 
@@ -136,13 +141,21 @@ impl SeedEntry {
             hour: 9,
             description: format!("entry at position {position}"),
             lines: lines.to_vec(),
+            functional: Vec::new(),
             position,
         }
+    }
+
+    /// With these functional amounts, one per line in order.
+    pub fn with_functional(self, functional: &[Functional]) -> Self {
+        assert_eq!(functional.len(), self.lines.len(), "one functional amount per line");
+        Self { functional: functional.to_vec(), ..self }
     }
 }
 
 /// Writes what the `postgres` and `timescale` projectors would for a posted entry: the
-/// entry, its lines, the balances it moves and one posting per line. Positions are not
+/// entry, its lines (with their functional amounts), the balances it moves and one posting
+/// per line. Positions are not
 /// marked applied; see [`mark_applied`].
 pub async fn seed_entry(pool: &PgPool, tenant: &TenantId, entry: &SeedEntry) {
     let mut tx = pool.begin().await.expect("transaction");
@@ -161,9 +174,11 @@ pub async fn seed_entry(pool: &PgPool, tenant: &TenantId, entry: &SeedEntry) {
     let posted_on = Utc.from_utc_datetime(&entry.date.and_hms_opt(entry.hour, 0, 0).expect("time"));
     for (index, (account, currency, debit, credit)) in entry.lines.iter().enumerate() {
         let line_no = i32::try_from(index + 1).expect("few lines");
+        let functional = entry.functional.get(index);
         sqlx::query(&format!(
-            "INSERT INTO {} (entry_id, line_no, account, currency, debit_minor, credit_minor, memo)
-             VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+            "INSERT INTO {} (entry_id, line_no, account, currency, debit_minor, credit_minor, memo,
+                             functional_currency, functional_debit_minor, functional_credit_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)",
             tenant_table(tenant, "journal_lines")
         ))
         .bind(entry.entry_id)
@@ -172,15 +187,22 @@ pub async fn seed_entry(pool: &PgPool, tenant: &TenantId, entry: &SeedEntry) {
         .bind(currency)
         .bind(debit)
         .bind(credit)
+        .bind(functional.map(|(currency, _, _)| *currency))
+        .bind(functional.map(|(_, debit, _)| *debit))
+        .bind(functional.map(|(_, _, credit)| *credit))
         .execute(&mut *tx)
         .await
         .expect("line inserted");
         sqlx::query(&format!(
-            "INSERT INTO {} AS b (account, currency, debit_total_minor, credit_total_minor, last_position)
-             VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO {} AS b (account, currency, debit_total_minor, credit_total_minor, last_position,
+                                  functional_currency, functional_debit_total_minor, functional_credit_total_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (account, currency) DO UPDATE SET
                  debit_total_minor = b.debit_total_minor + EXCLUDED.debit_total_minor,
                  credit_total_minor = b.credit_total_minor + EXCLUDED.credit_total_minor,
+                 functional_currency = coalesce(b.functional_currency, EXCLUDED.functional_currency),
+                 functional_debit_total_minor = b.functional_debit_total_minor + EXCLUDED.functional_debit_total_minor,
+                 functional_credit_total_minor = b.functional_credit_total_minor + EXCLUDED.functional_credit_total_minor,
                  last_position = EXCLUDED.last_position",
             tenant_table(tenant, "account_balances")
         ))
@@ -189,6 +211,9 @@ pub async fn seed_entry(pool: &PgPool, tenant: &TenantId, entry: &SeedEntry) {
         .bind(debit)
         .bind(credit)
         .bind(entry.position)
+        .bind(functional.map(|(currency, _, _)| *currency))
+        .bind(functional.map_or(0, |(_, debit, _)| *debit))
+        .bind(functional.map_or(0, |(_, _, credit)| *credit))
         .execute(&mut *tx)
         .await
         .expect("balance upserted");

@@ -1,7 +1,8 @@
 //! The fiscal calendar aggregate: [`FiscalCalendar::decide`] checks every rule and returns
 //! the events, `apply` folds them. Pure — no I/O, no clock, no randomness. Closing a year also
-//! needs the ledger's totals, so `handle` decides it with the [`LedgerTotals`] service (see
-//! [`super::year_end`]).
+//! needs the ledger's totals, and so does revaluing foreign-currency balances, so `handle`
+//! decides those with the [`LedgerTotals`] service (see [`super::year_end`] and
+//! [`super::revaluation`]).
 //!
 //! Rules are checked in a fixed order and the first broken one is reported. Opening a year:
 //! year label, label unused, end date (not before the start, not too late), period length,
@@ -205,9 +206,25 @@ impl Period {
 pub struct FiscalCalendar {
     years: Vec<FiscalYear>,
     periods: Vec<Period>,
+    last_revaluation: Option<LastRevaluation>,
+}
+
+/// The latest foreign-currency revaluation of a calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastRevaluation {
+    /// Its date.
+    pub date: NaiveDate,
+    /// Its journal entry; `None` when no value changed, so nothing was posted.
+    pub entry_id: Option<String>,
 }
 
 impl FiscalCalendar {
+    /// The latest foreign-currency revaluation, if any.
+    #[must_use]
+    pub fn last_revaluation(&self) -> Option<&LastRevaluation> {
+        self.last_revaluation.as_ref()
+    }
+
     /// Every fiscal year, in date order.
     pub fn years(&self) -> impl Iterator<Item = &FiscalYear> {
         self.years.iter()
@@ -273,6 +290,11 @@ impl FiscalCalendar {
             CalendarCommand::CloseFiscalYear { year, .. } => {
                 self.closable_year(&year)?;
                 let reason = "closing a year needs the ledger's totals: it is decided by handle".to_owned();
+                return Err(CalendarError::LedgerUnavailable { reason });
+            }
+            CalendarCommand::RevalueForeignCurrency { date } => {
+                self.check_revaluation_date(date)?;
+                let reason = "revaluing needs the ledger's totals: it is decided by handle".to_owned();
                 return Err(CalendarError::LedgerUnavailable { reason });
             }
         };
@@ -386,6 +408,9 @@ impl Aggregate for FiscalCalendar {
                 let closed = self.decide_close_year(year, retained_earnings_account, ledger.as_ref()).await?;
                 vec![CalendarEvent::FiscalYearClosed(closed)]
             }
+            CalendarCommand::RevalueForeignCurrency { date } => {
+                vec![CalendarEvent::ForeignCurrencyRevalued(self.decide_revaluation(date, ledger.as_ref()).await?)]
+            }
             other => self.decide(other)?,
         };
         for event in events {
@@ -436,6 +461,12 @@ impl Aggregate for FiscalCalendar {
                     year.closed = true;
                     year.closing_entry_id = (!closed.lines.is_empty()).then_some(closed.entry_id);
                 }
+            }
+            CalendarEvent::ForeignCurrencyRevalued(revalued) => {
+                self.last_revaluation = Some(LastRevaluation {
+                    date: revalued.revaluation_date,
+                    entry_id: (!revalued.lines.is_empty()).then_some(revalued.entry_id),
+                });
             }
         }
     }

@@ -35,6 +35,12 @@ pub enum CalendarCommand {
         /// The equity account that receives the result; `3200` Retained earnings when absent.
         retained_earnings_account: Option<String>,
     },
+    /// Revalue the foreign-currency balances of the asset and liability accounts at the rates
+    /// in force on `date`, posting unrealised exchange gains and losses.
+    RevalueForeignCurrency {
+        /// Accounting date of the revaluation: in an open period, after the last revaluation.
+        date: NaiveDate,
+    },
 }
 
 /// Open a fiscal year.

@@ -12,6 +12,9 @@
 use chrono::NaiveDate;
 
 use crate::finance::account::AccountCodeError;
+use crate::finance::chart::AccountRefusal;
+use crate::finance::exchange_rates::RateRefusal;
+use crate::money::Currency;
 use crate::refusal::{Refusal, RefusalKind};
 
 use super::PeriodStatus;
@@ -181,6 +184,46 @@ pub enum CalendarError {
         /// The account code.
         code: String,
     },
+    /// Revaluing before the tenant has a functional currency.
+    #[error("set the functional currency before revaluing")]
+    NoFunctionalCurrency,
+    /// Revaluing on a date that takes no postings.
+    #[error("date {date} takes no postings: {refusal}")]
+    RevaluationDateNotOpen {
+        /// The date given.
+        date: NaiveDate,
+        /// Why it takes none.
+        refusal: PeriodRefusal,
+    },
+    /// Revaluing on or before the date of the last revaluation.
+    #[error("date {date} is not after the last revaluation, on {last}")]
+    RevaluationNotAfterLast {
+        /// The date given.
+        date: NaiveDate,
+        /// Date of the last revaluation.
+        last: NaiveDate,
+    },
+    /// A foreign-currency balance has no rate on or before the revaluation date.
+    #[error("cannot revalue on {date}: {refusal}")]
+    RevaluationRate {
+        /// The date given.
+        date: NaiveDate,
+        /// Why a balance could not be converted.
+        refusal: RateRefusal,
+    },
+    /// The account the revaluation posts gains or losses to does not take postings in the
+    /// functional currency.
+    #[error("exchange {purpose} account {code} does not take postings in {currency}: {refusal}")]
+    ExchangeAccountNotPostable {
+        /// `gains` or `losses`.
+        purpose: &'static str,
+        /// The account code.
+        code: &'static str,
+        /// The functional currency.
+        currency: Currency,
+        /// Why not.
+        refusal: AccountRefusal,
+    },
     /// The ledger's totals could not be read; nothing was recorded.
     #[error("the ledger could not be read: {reason}")]
     LedgerUnavailable {
@@ -203,7 +246,12 @@ impl Refusal for CalendarError {
             E::InvalidRetainedEarningsAccount { .. } | E::RetainedEarningsNotEquity { .. } => {
                 "retained_earnings_account"
             }
-            E::YearClosed { .. } | E::PeriodsStillOpen { .. } | E::LedgerUnavailable { .. } => return None,
+            E::RevaluationDateNotOpen { .. } | E::RevaluationNotAfterLast { .. } | E::RevaluationRate { .. } => "date",
+            E::YearClosed { .. }
+            | E::PeriodsStillOpen { .. }
+            | E::LedgerUnavailable { .. }
+            | E::NoFunctionalCurrency
+            | E::ExchangeAccountNotPostable { .. } => return None,
             E::AlreadyClosed { .. }
             | E::PeriodLocked { .. }
             | E::NotClosed { .. }
@@ -236,6 +284,11 @@ impl Refusal for CalendarError {
             E::PeriodsStillOpen { .. } => "periods_still_open",
             E::InvalidRetainedEarningsAccount { .. } => "invalid_retained_earnings_account",
             E::RetainedEarningsNotEquity { .. } => "retained_earnings_not_equity",
+            E::NoFunctionalCurrency => "no_functional_currency",
+            E::RevaluationDateNotOpen { refusal, .. } => refusal.code(),
+            E::RevaluationNotAfterLast { .. } => "not_after_last_revaluation",
+            E::RevaluationRate { refusal, .. } => refusal.code(),
+            E::ExchangeAccountNotPostable { .. } => "exchange_account_not_postable",
             E::LedgerUnavailable { .. } => "ledger_unavailable",
         }
     }
@@ -246,6 +299,10 @@ impl Refusal for CalendarError {
             E::PeriodNotFound { .. } | E::YearNotFound { .. } => RefusalKind::NotFound,
             E::LedgerUnavailable { .. } => RefusalKind::Unavailable,
             E::YearClosed { .. } | E::PeriodsStillOpen { .. } => RefusalKind::Conflict,
+            E::NoFunctionalCurrency | E::RevaluationNotAfterLast { .. } => RefusalKind::Conflict,
+            E::RevaluationDateNotOpen { .. } | E::RevaluationRate { .. } | E::ExchangeAccountNotPostable { .. } => {
+                RefusalKind::Invalid
+            }
             E::InvalidRetainedEarningsAccount { .. } | E::RetainedEarningsNotEquity { .. } => RefusalKind::Invalid,
             E::YearExists { .. }
             | E::AlreadyClosed { .. }

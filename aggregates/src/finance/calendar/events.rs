@@ -75,6 +75,43 @@ pub struct FiscalYearClosed {
     pub lines: Vec<PostedLine>,
 }
 
+/// One foreign-currency balance as a revaluation found and valued it. Amounts are net debits
+/// (a credit balance is negative).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceRevaluation {
+    /// Asset or liability account code.
+    pub account: String,
+    /// ISO-4217 code of the foreign currency.
+    pub currency: String,
+    /// The balance in minor units of `currency`, up to and including the revaluation date.
+    pub balance_minor: i64,
+    /// The rate applied: 1 unit of `currency` in the functional currency.
+    pub rate: String,
+    /// The balance's functional value before the revaluation, minor units.
+    pub carried_minor: i64,
+    /// The balance's functional value at `rate`, minor units; `revalued_minor - carried_minor`
+    /// is the unrealised gain (positive) or loss (negative).
+    pub revalued_minor: i64,
+}
+
+/// The foreign-currency balances of the asset and liability accounts were revalued at the
+/// rates of `revaluation_date`: the entry `entry_id` (`lines`) brings each functional value to
+/// its revalued amount, with the differences to exchange gains and losses. Its lines change
+/// only functional values: their transaction amounts are 0. No lines when nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignCurrencyRevalued {
+    /// Accounting date of the revaluation entry.
+    pub revaluation_date: NaiveDate,
+    /// Id of the revaluation journal entry (a UUID derived from the date).
+    pub entry_id: String,
+    /// ISO-4217 code of the functional currency.
+    pub functional_currency: String,
+    /// Every foreign-currency balance revalued, in account then currency order.
+    pub revaluations: Vec<BalanceRevaluation>,
+    /// The revaluation entry's lines, balanced in the functional currency.
+    pub lines: Vec<PostedLine>,
+}
+
 /// Everything that can happen to a fiscal calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CalendarEvent {
@@ -88,6 +125,8 @@ pub enum CalendarEvent {
     FiscalPeriodLocked(FiscalPeriodLocked),
     /// See [`FiscalYearClosed`].
     FiscalYearClosed(FiscalYearClosed),
+    /// See [`ForeignCurrencyRevalued`].
+    ForeignCurrencyRevalued(ForeignCurrencyRevalued),
 }
 
 impl CalendarEvent {
@@ -103,6 +142,7 @@ impl DomainEvent for CalendarEvent {
             CalendarEvent::FiscalPeriodReopened(_) => "FiscalPeriodReopened",
             CalendarEvent::FiscalPeriodLocked(_) => "FiscalPeriodLocked",
             CalendarEvent::FiscalYearClosed(_) => "FiscalYearClosed",
+            CalendarEvent::ForeignCurrencyRevalued(_) => "ForeignCurrencyRevalued",
         }
         .to_owned()
     }

@@ -6,7 +6,8 @@
 //! ([`FiscalCalendar::period_for`]). A period goes open → closed → locked; a closed period
 //! may be reopened with a reason, a locked one never changes again. Once all its periods are
 //! closed, a year can be closed: the closing entry moves its result to retained earnings and
-//! its periods never reopen.
+//! its periods never reopen. At any period end, the foreign-currency balances of asset and
+//! liability accounts can be revalued at that date's rates ([`ForeignCurrencyRevalued`]).
 //! [`FiscalCalendar::check_open`] is the question the journal entry asks of it.
 //!
 //! Every limit below is enforced in [`FiscalCalendar::decide`] and tested at the limit.
@@ -15,18 +16,20 @@ mod aggregate;
 mod commands;
 mod errors;
 mod events;
+mod revaluation;
 mod year_end;
 
 #[cfg(test)]
 mod tests;
 
-pub use aggregate::{FiscalCalendar, FiscalYear, Period, PeriodLength, PeriodStatus};
+pub use aggregate::{FiscalCalendar, FiscalYear, LastRevaluation, Period, PeriodLength, PeriodStatus};
 pub use commands::{CalendarCommand, OpenFiscalYear};
 pub use errors::{CalendarError, PeriodRefusal, YearLabelError};
 pub use events::{
-    CalendarEvent, FiscalPeriodClosed, FiscalPeriodLocked, FiscalPeriodReopened, FiscalYearClosed, FiscalYearOpened,
-    PeriodSpan,
+    BalanceRevaluation, CalendarEvent, FiscalPeriodClosed, FiscalPeriodLocked, FiscalPeriodReopened, FiscalYearClosed,
+    FiscalYearOpened, ForeignCurrencyRevalued, PeriodSpan,
 };
+pub use revaluation::revaluation_entry_id_for;
 pub use year_end::{closing_entry_id_for, AccountTotal, LedgerTotals};
 
 /// Id of the one fiscal-calendar aggregate of a tenant.

@@ -11,8 +11,11 @@ use cqrs_es::{Aggregate, DomainEvent};
 use super::aggregate::split_year;
 use super::*;
 use crate::finance::books::Books;
+use crate::finance::chart::AccountRefusal;
 use crate::finance::chart::{ChartCommand, ChartOfAccounts};
-use crate::finance::journal_entry::{lines_balance, PostedLine};
+use crate::finance::exchange_rates::RateRefusal;
+use crate::finance::journal_entry::{lines_balance, FunctionalAmount, PostedLine};
+use crate::money::Currency;
 use crate::refusal::{Refusal, RefusalKind};
 use crate::test_support::{
     assert_accepted, assert_error_table, assert_refused_as, calendar_year_opened, date, fold, months_of, posted_line,
@@ -901,6 +904,31 @@ mod state_and_wire {
             (CalendarError::NotClosed { period: period() }, None, Conflict),
             (CalendarError::StillOpen { period: period() }, None, Conflict),
             (CalendarError::AlreadyLocked { period: period() }, None, Conflict),
+            (CalendarError::NoFunctionalCurrency, None, Conflict),
+            (
+                CalendarError::RevaluationDateNotOpen { date: d, refusal: PeriodRefusal::NoFiscalYear },
+                Some("date"),
+                Invalid,
+            ),
+            (CalendarError::RevaluationNotAfterLast { date: d, last: d }, Some("date"), Conflict),
+            (
+                CalendarError::RevaluationRate {
+                    date: d,
+                    refusal: RateRefusal::MissingRate { currency: Currency::parse("USD").unwrap(), date: d },
+                },
+                Some("date"),
+                Invalid,
+            ),
+            (
+                CalendarError::ExchangeAccountNotPostable {
+                    purpose: "gains",
+                    code: "4920",
+                    currency: Currency::parse("EUR").unwrap(),
+                    refusal: AccountRefusal::Archived,
+                },
+                None,
+                Invalid,
+            ),
         ]
     }
 
@@ -1167,7 +1195,7 @@ mod year_end_close {
     use super::*;
 
     /// Books with the default chart (3200 Retained earnings, 4000 Sales, 6100 Rent, …).
-    fn default_books() -> Books {
+    pub(super) fn default_books() -> Books {
         let mut books = Books::default();
         for event in ChartOfAccounts::default().decide(ChartCommand::LoadDefaultChart).unwrap() {
             books.apply_chart(event);
@@ -1175,11 +1203,18 @@ mod year_end_close {
         books
     }
 
-    fn total(account: &str, currency: &str, debit_minor: i64, credit_minor: i64) -> AccountTotal {
-        AccountTotal { account: account.to_owned(), currency: currency.to_owned(), debit_minor, credit_minor }
+    pub(super) fn total(account: &str, currency: &str, debit_minor: i64, credit_minor: i64) -> AccountTotal {
+        AccountTotal {
+            account: account.to_owned(),
+            currency: currency.to_owned(),
+            debit_minor,
+            credit_minor,
+            functional_debit_minor: 0,
+            functional_credit_minor: 0,
+        }
     }
 
-    fn all_closed(y: i32) -> Vec<CalendarEvent> {
+    pub(super) fn all_closed(y: i32) -> Vec<CalendarEvent> {
         let mut events = vec![year_opened(y)];
         events.extend((1..=12).map(|m| closed(&format!("{y}-{m:02}"))));
         events
@@ -1308,5 +1343,210 @@ mod year_end_close {
             .given(all_closed(2026))
             .when(close_year("2026"))
             .then_expect_error(expected);
+    }
+}
+
+mod functional_currency {
+    use super::year_end_close::{default_books, total};
+    use super::*;
+    use crate::avro_contract::{assert_event_matches_schema, field_type};
+    use crate::test_support::{archive_account, set_exchange_rates};
+
+    const REVALUED_AVSC: &str = include_str!("../../../../schemas/avro/finance/ForeignCurrencyRevalued.avsc");
+
+    /// The default chart in EUR with 1 USD = 0.95 EUR and 1 GBP = 1.2 EUR from 31 March 2026.
+    fn books_in_eur() -> Books {
+        let mut books = default_books();
+        set_exchange_rates(&mut books, "EUR", &[("USD", date(2026, 3, 31), "0.95"), ("GBP", date(2026, 3, 31), "1.2")]);
+        books
+    }
+
+    /// `total`, with functional debits and credits.
+    fn priced(account: &str, currency: &str, amounts: (i64, i64), functional: (i64, i64)) -> AccountTotal {
+        AccountTotal {
+            functional_debit_minor: functional.0,
+            functional_credit_minor: functional.1,
+            ..total(account, currency, amounts.0, amounts.1)
+        }
+    }
+
+    fn eur(debit_minor: i64, credit_minor: i64) -> Option<FunctionalAmount> {
+        Some(FunctionalAmount { currency: "EUR".to_owned(), debit_minor, credit_minor })
+    }
+
+    /// A revaluation line on `account`: no transaction amount, `functional` of functional value.
+    fn revaluation_line(
+        line_no: i32,
+        account: &str,
+        currency: &str,
+        functional: Option<FunctionalAmount>,
+    ) -> PostedLine {
+        PostedLine {
+            currency: currency.to_owned(),
+            memo: Some("Unrealised exchange difference".to_owned()),
+            functional,
+            ..posted_line(line_no, account, 0, 0)
+        }
+    }
+
+    fn revalue(y: i32, m: u32, d: u32) -> CalendarCommand {
+        CalendarCommand::RevalueForeignCurrency { date: date(y, m, d) }
+    }
+
+    fn revalued_on(revaluation_date: NaiveDate) -> CalendarEvent {
+        CalendarEvent::ForeignCurrencyRevalued(ForeignCurrencyRevalued {
+            revaluation_date,
+            entry_id: revaluation_entry_id_for(revaluation_date).to_string(),
+            functional_currency: "EUR".to_owned(),
+            revaluations: vec![],
+            lines: vec![],
+        })
+    }
+
+    #[test]
+    fn foreign_balances_of_asset_and_liability_accounts_are_brought_to_the_closing_rate() {
+        let totals = vec![
+            // 1,000.00 USD receivable booked at 0.90: worth 950.00 now, a gain of 50.00.
+            priced("1100", "USD", (100_000, 0), (90_000, 0)),
+            // 500.00 USD payable booked at 0.90: owes 475.00 now, a loss of 25.00.
+            priced("2000", "USD", (0, 50_000), (0, 45_000)),
+            // A GBP receivable settled at another rate than booked: 3.00 realised loss.
+            priced("1100", "GBP", (10_000, 10_000), (11_800, 11_500)),
+            // Already at the closing rate: revalued, no line.
+            priced("1000", "USD", (20_000, 0), (19_000, 0)),
+            // Income, and balances in the functional currency, are never revalued.
+            priced("4000", "USD", (0, 100_000), (0, 90_000)),
+            priced("1000", "EUR", (70_000, 0), (70_000, 0)),
+        ];
+        let events = framework_with(books_in_eur(), totals)
+            .given(vec![year_opened(2026)])
+            .when(revalue(2026, 3, 31))
+            .inspect_result()
+            .unwrap();
+        let [CalendarEvent::ForeignCurrencyRevalued(revalued)] = events.as_slice() else { panic!("{events:?}") };
+        let found: Vec<_> = revalued
+            .revaluations
+            .iter()
+            .map(|r| {
+                (
+                    r.account.as_str(),
+                    r.currency.as_str(),
+                    r.balance_minor,
+                    r.rate.as_str(),
+                    r.carried_minor,
+                    r.revalued_minor,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("1100", "USD", 100_000, "0.95", 90_000, 95_000),
+                ("2000", "USD", -50_000, "0.95", -45_000, -47_500),
+                ("1100", "GBP", 0, "1.2", 300, 0),
+                ("1000", "USD", 20_000, "0.95", 19_000, 19_000),
+            ]
+        );
+        let expected_lines = vec![
+            revaluation_line(1, "1100", "USD", eur(5_000, 0)),
+            revaluation_line(2, "2000", "USD", eur(0, 2_500)),
+            revaluation_line(3, "1100", "GBP", eur(0, 300)),
+            revaluation_line(4, "4920", "EUR", eur(0, 5_000)),
+            revaluation_line(5, "6920", "EUR", eur(2_800, 0)),
+        ];
+        assert_eq!(revalued.lines, expected_lines);
+        assert!(lines_balance(&revalued.lines));
+        assert_eq!(revalued.entry_id, revaluation_entry_id_for(date(2026, 3, 31)).to_string());
+        assert_event_matches_schema(REVALUED_AVSC, &events[0]);
+        let posted_avsc = include_str!("../../../../schemas/avro/finance/JournalEntryPosted.avsc");
+        assert_eq!(field_type(REVALUED_AVSC, "lines")["items"], field_type(posted_avsc, "lines")["items"]);
+    }
+
+    #[test]
+    fn the_last_revaluation_is_folded_and_a_later_one_must_come_after_it() {
+        let calendar: FiscalCalendar = fold([year_opened(2026), revalued_on(date(2026, 3, 31))]);
+        let last = calendar.last_revaluation().unwrap();
+        assert_eq!((last.date, last.entry_id.as_deref()), (date(2026, 3, 31), None));
+        let expected = CalendarError::RevaluationNotAfterLast { date: date(2026, 3, 31), last: date(2026, 3, 31) };
+        assert_eq!(expected.to_string(), "date 2026-03-31 is not after the last revaluation, on 2026-03-31");
+        framework_with(books_in_eur(), vec![])
+            .given(vec![year_opened(2026), revalued_on(date(2026, 3, 31))])
+            .when(revalue(2026, 3, 31))
+            .then_expect_error(expected);
+        framework_with(books_in_eur(), vec![])
+            .given(vec![year_opened(2026), revalued_on(date(2026, 3, 31))])
+            .when(revalue(2026, 4, 30))
+            .then_expect_events(vec![revalued_on(date(2026, 4, 30))]);
+    }
+
+    #[test]
+    fn revaluing_needs_an_open_period_a_functional_currency_rates_and_exchange_accounts() {
+        let closed_march = vec![year_opened(2026), closed("2026-03")];
+        let not_open = CalendarError::RevaluationDateNotOpen {
+            date: date(2026, 3, 31),
+            refusal: PeriodRefusal::NotOpen { period: "2026-03".to_owned(), status: PeriodStatus::Closed },
+        };
+        framework_with(books_in_eur(), vec![])
+            .given(closed_march)
+            .when(revalue(2026, 3, 31))
+            .then_expect_error(not_open);
+
+        framework_with(default_books(), vec![])
+            .given(vec![year_opened(2026)])
+            .when(revalue(2026, 3, 31))
+            .then_expect_error(CalendarError::NoFunctionalCurrency);
+
+        let missing = CalendarError::RevaluationRate {
+            date: date(2026, 3, 30),
+            refusal: RateRefusal::MissingRate { currency: Currency::parse("USD").unwrap(), date: date(2026, 3, 30) },
+        };
+        assert_eq!(missing.code(), "missing_exchange_rate");
+        framework_with(books_in_eur(), vec![priced("1100", "USD", (100, 0), (90, 0))])
+            .given(vec![year_opened(2026)])
+            .when(revalue(2026, 3, 30))
+            .then_expect_error(missing);
+
+        let mut books = books_in_eur();
+        archive_account(&mut books, "6920");
+        let archived = CalendarError::ExchangeAccountNotPostable {
+            purpose: "losses",
+            code: "6920",
+            currency: Currency::parse("EUR").unwrap(),
+            refusal: AccountRefusal::Archived,
+        };
+        framework_with(books, vec![])
+            .given(vec![year_opened(2026)])
+            .when(revalue(2026, 3, 31))
+            .then_expect_error(archived);
+    }
+
+    #[test]
+    fn the_year_end_close_zeroes_functional_values_too() {
+        let totals = vec![
+            priced("4000", "USD", (0, 100_000), (0, 90_000)),
+            // Exchange gains hold only a functional value (from revaluations).
+            priced("4920", "EUR", (0, 0), (0, 5_000)),
+        ];
+        let events = framework_with(books_in_eur(), totals)
+            .given(year_end_close::all_closed(2026))
+            .when(CalendarCommand::CloseFiscalYear { year: "2026".to_owned(), retained_earnings_account: None })
+            .inspect_result()
+            .unwrap();
+        let [CalendarEvent::FiscalYearClosed(closed)] = events.as_slice() else { panic!("{events:?}") };
+        let found: Vec<_> = closed
+            .lines
+            .iter()
+            .map(|l| (l.account.as_str(), l.currency.as_str(), l.debit_minor, l.credit_minor, l.functional.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("4000", "USD", 100_000, 0, eur(90_000, 0)),
+                ("4920", "EUR", 0, 0, eur(5_000, 0)),
+                ("3200", "EUR", 0, 0, eur(0, 5_000)),
+                ("3200", "USD", 0, 100_000, eur(0, 90_000)),
+            ]
+        );
+        assert!(lines_balance(&closed.lines));
     }
 }

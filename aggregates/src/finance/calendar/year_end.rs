@@ -1,6 +1,7 @@
 //! Year-end close: once every period of a fiscal year is closed (so no posting can change its
 //! result any more), the closing entry zeroes each income and expense account's balance for the
-//! year, per currency, and books the net result to retained earnings. The year's totals come
+//! year, per currency — its functional value too, once the tenant has a functional currency —
+//! and books the net result to retained earnings. The year's totals come
 //! from the [`LedgerTotals`] service, which reads them from the event store; which accounts are
 //! income and expense, and whether the retained-earnings account is an active equity account,
 //! from the books.
@@ -17,7 +18,8 @@ use super::events::FiscalYearClosed;
 use crate::finance::account::AccountCode;
 use crate::finance::books::Books;
 use crate::finance::chart::{default_accounts, AccountType};
-use crate::finance::journal_entry::PostedLine;
+use crate::finance::journal_entry::{split_net, FunctionalAmount, PostedLine};
+use crate::money::Currency;
 
 /// One account's posted totals in one currency over a date range.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +32,21 @@ pub struct AccountTotal {
     pub debit_minor: i64,
     /// Sum of credits, minor units.
     pub credit_minor: i64,
+    /// Sum of the lines' functional debits, minor units of the functional currency.
+    pub functional_debit_minor: i64,
+    /// Sum of the lines' functional credits, minor units of the functional currency.
+    pub functional_credit_minor: i64,
+}
+
+impl AccountTotal {
+    /// Debits less credits, and the same of the functional amounts; `None` on overflow.
+    #[must_use]
+    pub fn nets(&self) -> Option<(i64, i64)> {
+        Some((
+            self.debit_minor.checked_sub(self.credit_minor)?,
+            self.functional_debit_minor.checked_sub(self.functional_credit_minor)?,
+        ))
+    }
 }
 
 /// What closing a year needs to know beyond the calendar.
@@ -100,26 +117,29 @@ impl FiscalCalendar {
 
 /// The closing entry's lines: each income and expense account's net balance reversed, then, per
 /// currency, the net result to `retained` — numbered from 1, in account then currency order.
+/// Functional amounts are zeroed alongside when the tenant has a functional currency.
 fn closing_lines(books: &Books, totals: &[AccountTotal], retained: &str) -> Result<Vec<PostedLine>, CalendarError> {
     let overflow = || CalendarError::LedgerUnavailable { reason: "a balance overflows 64-bit minor units".to_owned() };
-    let mut result: BTreeMap<&str, i64> = BTreeMap::new();
+    let functional = books.exchange_rates.functional_currency();
+    let mut result: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     let mut lines = Vec::new();
     for total in totals {
         let profit_and_loss = books
             .chart
             .account(&total.account)
             .is_some_and(|a| matches!(a.account_type(), AccountType::Income | AccountType::Expense));
-        let net = total.debit_minor.checked_sub(total.credit_minor).ok_or_else(overflow)?;
-        if !profit_and_loss || net == 0 {
+        let (net, functional_net) = total.nets().ok_or_else(overflow)?;
+        if !profit_and_loss || (net, functional_net) == (0, 0) {
             continue;
         }
-        let to_retained = result.entry(total.currency.as_str()).or_default();
+        let (to_retained, functional_to_retained) = result.entry(total.currency.as_str()).or_default();
         *to_retained = to_retained.checked_add(net).ok_or_else(overflow)?;
-        lines.push(line(&total.account, &total.currency, -net));
+        *functional_to_retained = functional_to_retained.checked_add(functional_net).ok_or_else(overflow)?;
+        lines.push(line(&total.account, &total.currency, -net, functional.map(|f| (f, -functional_net))));
     }
-    for (currency, net) in result {
-        if net != 0 {
-            lines.push(line(retained, currency, net));
+    for (currency, (net, functional_net)) in result {
+        if (net, functional_net) != (0, 0) {
+            lines.push(line(retained, currency, net, functional.map(|f| (f, functional_net))));
         }
     }
     for (number, line) in lines.iter_mut().enumerate() {
@@ -128,14 +148,17 @@ fn closing_lines(books: &Books, totals: &[AccountTotal], retained: &str) -> Resu
     Ok(lines)
 }
 
-/// A line moving `net` (debit when positive, credit when negative) on `account`.
-fn line(account: &str, currency: &str, net: i64) -> PostedLine {
+/// A line moving `net` (debit when positive, credit when negative) on `account`, and
+/// `functional` — the functional currency and its net — on the account's functional value.
+fn line(account: &str, currency: &str, net: i64, functional: Option<(Currency, i64)>) -> PostedLine {
+    let (debit_minor, credit_minor) = split_net(net);
     PostedLine {
         line_no: 0,
         account: account.to_owned(),
-        debit_minor: net.max(0),
-        credit_minor: net.checked_neg().unwrap_or(i64::MAX).max(0),
+        debit_minor,
+        credit_minor,
         currency: currency.to_owned(),
         memo: Some("Year-end close".to_owned()),
+        functional: functional.map(|(currency, net)| FunctionalAmount::from_net(currency.as_str(), net)),
     }
 }

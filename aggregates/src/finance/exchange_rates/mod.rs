@@ -8,8 +8,8 @@
 //! [`MAX_RATE_FRACTION_DIGITS`] fraction digits, held exactly as `rate_e9` (rate × 10⁹) — never
 //! a float. One command sets up to [`MAX_RATES_PER_COMMAND`] rates and records one
 //! [`ExchangeRateSet`] per rate it adds or changes — none for a rate it leaves as it was.
-//! [`ExchangeRates::rate_on`] and [`ExchangeRates::to_functional`] are what posting in a
-//! foreign currency will ask of it.
+//! [`ExchangeRates::rate_on`] and [`ExchangeRates::to_functional`] convert an amount;
+//! [`ExchangeRates::price_lines`] gives every line of a posting its functional amount.
 //!
 //! Every limit below is enforced in [`ExchangeRates::decide`] and tested at the limit.
 
@@ -17,6 +17,7 @@ mod aggregate;
 mod commands;
 mod errors;
 mod events;
+mod pricing;
 
 #[cfg(test)]
 mod tests;

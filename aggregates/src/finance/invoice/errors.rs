@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 
 use super::InvoiceStatus;
 use crate::finance::account::AccountCodeError;
+use crate::finance::exchange_rates::RateRefusal;
 use crate::money::{Currency, CurrencyError};
 use crate::refusal::{Refusal, RefusalKind};
 
@@ -338,6 +339,13 @@ pub enum InvoiceError {
         /// The invoice's currency.
         currency: Currency,
     },
+    /// The posting cannot be converted into the functional currency: no rate of the invoice's
+    /// currency on or before the issue date, or the converted amount overflows.
+    #[error("the invoice cannot be converted into the functional currency on its issue date: {refusal}")]
+    NoExchangeRate {
+        /// Why.
+        refusal: RateRefusal,
+    },
     /// The books (chart, calendar, tax rates) could not be read; nothing was recorded.
     #[error("the ledger's books could not be read: {reason}")]
     BooksUnavailable {
@@ -437,6 +445,7 @@ impl Refusal for InvoiceError {
             E::NonPositiveAmount { .. } | E::OverAllocated { .. } => "amount_minor".to_owned(),
             E::ReasonBlank | E::ReasonTooLong { .. } => "reason".to_owned(),
             E::VoidBeforeIssue { .. } => "void_date".to_owned(),
+            E::NoExchangeRate { .. } => "issue_date".to_owned(),
         };
         Some(path)
     }
@@ -482,6 +491,7 @@ impl Refusal for InvoiceError {
             E::HeaderAccount { .. } => "header_account",
             E::ArchivedAccount { .. } => "archived_account",
             E::AccountCurrencyMismatch { .. } => "account_currency_mismatch",
+            E::NoExchangeRate { refusal } => refusal.code(),
             E::BooksUnavailable { .. } => "books_unavailable",
             E::PaymentOnCreditNote { .. } => "payment_on_credit_note",
             E::PaymentIdBlank => "payment_id_blank",

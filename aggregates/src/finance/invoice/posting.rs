@@ -138,6 +138,7 @@ pub(super) fn issue_posting(
                 credit_minor,
                 currency: document.currency.as_str().to_owned(),
                 memo,
+                functional: None,
             }
         })
         .collect()

@@ -2004,3 +2004,48 @@ mod properties {
         }
     }
 }
+
+mod functional_currency {
+    use super::*;
+    use crate::finance::exchange_rates::RateRefusal;
+    use crate::finance::journal_entry::FunctionalAmount;
+    use crate::test_support::{set_exchange_rates, usd};
+
+    fn usd_invoice() -> InvoiceCommand {
+        draft(DraftInvoice {
+            currency: "USD".to_owned(),
+            ..draft_input(InvoiceKind::CustomerInvoice, vec![consulting()])
+        })
+    }
+
+    #[test]
+    fn a_foreign_invoice_posts_its_functional_amounts_at_the_rate_of_the_issue_date() {
+        let books = books_with(|books| set_exchange_rates(books, "EUR", &[("USD", date(2026, 3, 1), "0.8")]));
+        let generated = generated_by(books, usd_invoice(), date(2026, 3, 31));
+        for line in &generated.posting {
+            let converted = |minor: i64| (minor * 8 + 5) / 10; // × 0.8, half away from zero
+            let expected = FunctionalAmount {
+                currency: "EUR".to_owned(),
+                debit_minor: converted(line.debit_minor),
+                credit_minor: converted(line.credit_minor),
+            };
+            assert_eq!(line.functional.as_ref(), Some(&expected), "{line:?}");
+        }
+        assert!(lines_balance(&generated.posting));
+    }
+
+    #[test]
+    fn issuing_a_foreign_invoice_without_a_rate_on_the_issue_date_is_refused() {
+        let books = books_with(|books| set_exchange_rates(books, "EUR", &[("USD", date(2026, 4, 1), "0.8")]));
+        let expected = InvoiceError::NoExchangeRate {
+            refusal: RateRefusal::MissingRate { currency: usd(), date: date(2026, 3, 31) },
+        };
+        assert_refused_by(
+            books,
+            history(vec![usd_invoice()]),
+            issue(),
+            expected,
+            invalid("issue_date", "missing_exchange_rate"),
+        );
+    }
+}

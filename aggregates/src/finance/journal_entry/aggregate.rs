@@ -1,13 +1,15 @@
 //! The journal entry aggregate: [`JournalEntry::decide`] checks every rule of the entry
 //! itself and returns the events; `handle` then checks them against the tenant's books
-//! ([`Books::check_posting`]: open period, postable accounts) from the [`BooksSource`] service;
+//! ([`Books::check_posting`]: open period, postable accounts, exchange rates) from the
+//! [`BooksSource`] service, which also prices their lines in the functional currency;
 //! `apply` folds them. Pure — no I/O, no clock, no randomness of its own.
 //!
 //! Rules are checked in a fixed order and the first broken one is reported:
 //! state, tenant, description, source reference, line count, then each line in order
 //! (account, debit/credit presence, amount sign, currency, memo), then per-currency
 //! totals (overflow, then balance, currencies in code order), then the books (period, then
-//! each line's account). For a reversal: state, reason, reversal date, then the books.
+//! each line's account, then each line's exchange rate). For a reversal: state, reason,
+//! reversal date, then the books; its lines keep the original's functional amounts.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -251,11 +253,11 @@ impl Aggregate for JournalEntry {
         books: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        let events = self.decide(command)?;
+        let mut events = self.decide(command)?;
         if events.iter().any(posts) {
             let books: Arc<Books> =
                 books.books().await.map_err(|reason| JournalEntryError::BooksUnavailable { reason })?;
-            for event in &events {
+            for event in &mut events {
                 check_books(&books, event)?;
             }
         }
@@ -307,14 +309,17 @@ fn posts(event: &JournalEntryEvent) -> bool {
     matches!(event, JournalEntryEvent::JournalEntryPosted(_) | JournalEntryEvent::JournalEntryReversed(_))
 }
 
-/// Checks an event against the books: its date and every line.
-fn check_books(books: &Books, event: &JournalEntryEvent) -> Result<(), JournalEntryError> {
+/// Checks an event against the books — its date and every line — and prices its lines in the
+/// functional currency.
+fn check_books(books: &Books, event: &mut JournalEntryEvent) -> Result<(), JournalEntryError> {
     let (date, field, lines) = match event {
-        JournalEntryEvent::JournalEntryPosted(posted) => (posted.entry_date, "entry_date", &posted.lines),
-        JournalEntryEvent::JournalEntryReversed(reversed) => (reversed.reversal_date, "reversal_date", &reversed.lines),
+        JournalEntryEvent::JournalEntryPosted(posted) => (posted.entry_date, "entry_date", &mut posted.lines),
+        JournalEntryEvent::JournalEntryReversed(reversed) => {
+            (reversed.reversal_date, "reversal_date", &mut reversed.lines)
+        }
         JournalEntryEvent::JournalEntryDrafted(_) | JournalEntryEvent::JournalEntryDraftDiscarded(_) => return Ok(()),
     };
-    books.check_posting(date, lines).map_err(|refusal| match refusal {
+    *lines = books.check_posting(date, lines).map_err(|refusal| match refusal {
         PostingRefusal::NoFiscalYear { date } => JournalEntryError::NoFiscalYear { field, date },
         PostingRefusal::PeriodNotOpen { date, period, status } => {
             JournalEntryError::PeriodNotOpen { field, date, period, status }
@@ -327,7 +332,9 @@ fn check_books(books: &Books, event: &JournalEntryEvent) -> Result<(), JournalEn
                 JournalEntryError::AccountCurrencyMismatch { line, code, account_currency, currency }
             }
         },
-    })
+        PostingRefusal::Rate { line, refusal } => JournalEntryError::NoExchangeRate { line, refusal },
+    })?;
+    Ok(())
 }
 
 /// A line that passed every per-line rule.
@@ -403,6 +410,7 @@ fn number_lines(lines: Vec<ValidLine>) -> Vec<PostedLine> {
                 credit_minor,
                 currency: line.amount.currency.as_str().to_owned(),
                 memo: line.memo,
+                functional: None,
             }
         })
         .collect()

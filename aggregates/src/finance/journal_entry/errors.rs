@@ -8,6 +8,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::finance::account::AccountCodeError;
+use crate::finance::exchange_rates::RateRefusal;
 use crate::money::{Currency, CurrencyError};
 use crate::refusal::{Refusal, RefusalKind};
 use crate::tenant::TenantIdError;
@@ -249,6 +250,15 @@ pub enum JournalEntryError {
         /// The line's currency.
         currency: Currency,
     },
+    /// A line's amount cannot be converted into the functional currency: no rate of its
+    /// currency on or before the entry's date, or the converted amount overflows.
+    #[error("lines[{line}].currency cannot be converted into the functional currency: {refusal}")]
+    NoExchangeRate {
+        /// 0-based line index.
+        line: usize,
+        /// Why.
+        refusal: RateRefusal,
+    },
     /// The chart of accounts or fiscal calendar could not be read; nothing was recorded.
     #[error("the ledger's books could not be read: {reason}")]
     BooksUnavailable {
@@ -281,7 +291,9 @@ impl Refusal for JournalEntryError {
             E::UnknownAccount { line, .. } | E::HeaderAccount { line, .. } | E::ArchivedAccount { line, .. } => {
                 format!("lines[{line}].account")
             }
-            E::AccountCurrencyMismatch { line, .. } => format!("lines[{line}].currency"),
+            E::AccountCurrencyMismatch { line, .. } | E::NoExchangeRate { line, .. } => {
+                format!("lines[{line}].currency")
+            }
         };
         Some(path)
     }
@@ -319,6 +331,7 @@ impl Refusal for JournalEntryError {
             E::HeaderAccount { .. } => "header_account",
             E::ArchivedAccount { .. } => "archived_account",
             E::AccountCurrencyMismatch { .. } => "account_currency_mismatch",
+            E::NoExchangeRate { refusal, .. } => refusal.code(),
             E::BooksUnavailable { .. } => "books_unavailable",
         }
     }

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-/// One posted line: exactly one of `debit_minor` and `credit_minor` is positive, the other 0.
+/// One posted line: exactly one of `debit_minor` and `credit_minor` is positive, the other 0 —
+/// except on a revaluation line, which changes only the functional value of the account's
+/// balance in `currency`: both are 0 and only `functional` has an amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostedLine {
     /// 1-based position of the line in its entry.
@@ -23,25 +25,71 @@ pub struct PostedLine {
     pub currency: String,
     /// Free text for the line.
     pub memo: Option<String>,
+    /// The line in the tenant's functional currency; `None` when the tenant had no functional
+    /// currency when the line was posted (and on drafts, which are priced when posted).
+    pub functional: Option<FunctionalAmount>,
+}
+
+/// A line's amount in the tenant's functional currency. At most one of `debit_minor` and
+/// `credit_minor` is positive (both are 0 when the amount rounds to nothing). Its side is the
+/// line's side, except on a year-end closing line, which zeroes the transaction and the
+/// functional balances independently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionalAmount {
+    /// ISO-4217 code of the functional currency.
+    pub currency: String,
+    /// Debit in minor units of the functional currency, or 0.
+    pub debit_minor: i64,
+    /// Credit in minor units of the functional currency, or 0.
+    pub credit_minor: i64,
+}
+
+impl FunctionalAmount {
+    /// `net` minor units of `currency`: a debit when positive, a credit when negative.
+    #[must_use]
+    pub fn from_net(currency: &str, net: i64) -> Self {
+        let (debit_minor, credit_minor) = split_net(net);
+        Self { currency: currency.to_owned(), debit_minor, credit_minor }
+    }
+}
+
+/// `net` as `(debit, credit)`: a debit when positive, a credit when negative (`i64::MIN`
+/// saturates to an `i64::MAX` credit).
+#[must_use]
+pub fn split_net(net: i64) -> (i64, i64) {
+    (net.max(0), net.checked_neg().unwrap_or(i64::MAX).max(0))
 }
 
 impl PostedLine {
-    /// The same line with debit and credit swapped, as a reversal posts it.
+    /// The same line with debit and credit swapped, functional amounts too, as a reversal posts it.
     #[must_use]
     pub fn mirrored(&self) -> PostedLine {
-        PostedLine { debit_minor: self.credit_minor, credit_minor: self.debit_minor, ..self.clone() }
+        PostedLine {
+            debit_minor: self.credit_minor,
+            credit_minor: self.debit_minor,
+            functional: self.functional.as_ref().map(|functional| FunctionalAmount {
+                currency: functional.currency.clone(),
+                debit_minor: functional.credit_minor,
+                credit_minor: functional.debit_minor,
+            }),
+            ..self.clone()
+        }
     }
 }
 
-/// Whether `lines` balance: in every currency, total debits equal total credits.
-/// Sums are exact (128-bit), so this never overflows.
+/// Whether `lines` balance: in every currency, total debits equal total credits, and so do
+/// their functional amounts. Sums are exact (128-bit), so this never overflows.
 #[must_use]
 pub fn lines_balance(lines: &[PostedLine]) -> bool {
     let mut net: BTreeMap<&str, i128> = BTreeMap::new();
+    let mut functional_net: i128 = 0;
     for line in lines {
         *net.entry(line.currency.as_str()).or_default() += i128::from(line.debit_minor) - i128::from(line.credit_minor);
+        if let Some(functional) = &line.functional {
+            functional_net += i128::from(functional.debit_minor) - i128::from(functional.credit_minor);
+        }
     }
-    net.values().all(|&n| n == 0)
+    functional_net == 0 && net.values().all(|&n| n == 0)
 }
 
 /// A journal entry was posted.

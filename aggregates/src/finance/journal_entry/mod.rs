@@ -22,7 +22,8 @@ pub use aggregate::{reversal_entry_id_for, JournalEntry, JournalEntryStatus};
 pub use commands::{JournalEntryCommand, JournalLineInput, PostJournalEntry, ReverseJournalEntry};
 pub use errors::{JournalEntryError, Side};
 pub use events::{
-    lines_balance, JournalEntryDraftDiscarded, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
+    lines_balance, split_net, FunctionalAmount, JournalEntryDraftDiscarded, JournalEntryEvent, JournalEntryPosted,
+    JournalEntryReversed, PostedLine,
 };
 
 /// Fewest lines an entry may have.

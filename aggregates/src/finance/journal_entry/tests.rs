@@ -1250,3 +1250,93 @@ mod drafts {
         );
     }
 }
+
+mod functional_currency {
+    use super::*;
+    use crate::finance::exchange_rates::RateRefusal;
+    use crate::test_support::{set_exchange_rates, set_rates, usd};
+
+    /// The test books with EUR as functional currency and 1 USD = 0.9 EUR from March 2026.
+    fn books_in_eur() -> Books {
+        let mut books = test_books();
+        set_exchange_rates(&mut books, "EUR", &[("USD", date(2026, 3, 1), "0.9")]);
+        books
+    }
+
+    fn functional(debit_minor: i64, credit_minor: i64) -> Option<FunctionalAmount> {
+        Some(FunctionalAmount { currency: "EUR".to_owned(), debit_minor, credit_minor })
+    }
+
+    fn recorded_lines(books: Books, given: Vec<JournalEntryEvent>, command: JournalEntryCommand) -> Vec<PostedLine> {
+        let events = framework_with(books).given(given).when(command).inspect_result().unwrap();
+        match events.as_slice() {
+            [JournalEntryEvent::JournalEntryPosted(posted)] => posted.lines.clone(),
+            [JournalEntryEvent::JournalEntryReversed(reversed)] => reversed.lines.clone(),
+            other => panic!("expected one posting event, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn foreign_lines_are_converted_at_the_rate_of_the_entry_date_and_still_balance() {
+        let lines = vec![debit("6100", 10_001, "USD"), credit("1000", 3_334, "USD"), credit("1000", 6_667, "USD")];
+        let recorded = recorded_lines(books_in_eur(), vec![], post(lines));
+        let amounts: Vec<_> = recorded.iter().map(|line| line.functional.clone()).collect();
+        // 100.01 USD × 0.9 = 90.009 → 90.01; the credits are converted cumulatively:
+        // 33.34 × 0.9 = 30.006 → 30.01, then 100.01 × 0.9 → 90.01 less 30.01 = 60.00.
+        assert_eq!(amounts, vec![functional(9_001, 0), functional(0, 3_001), functional(0, 6_000)]);
+        assert!(lines_balance(&recorded));
+        let event = JournalEntryEvent::JournalEntryPosted(JournalEntryPosted { lines: recorded, ..posted_payload() });
+        let avsc = include_str!("../../../../schemas/avro/finance/JournalEntryPosted.avsc");
+        crate::avro_contract::assert_event_matches_schema(avsc, &event);
+    }
+
+    #[test]
+    fn lines_in_the_functional_currency_keep_their_amounts() {
+        let recorded = recorded_lines(books_in_eur(), vec![], post(balanced_lines()));
+        let amounts: Vec<_> = recorded.iter().map(|line| line.functional.clone()).collect();
+        assert_eq!(amounts, vec![functional(10_000, 0), functional(0, 10_000)]);
+    }
+
+    #[test]
+    fn without_a_functional_currency_lines_have_no_functional_amounts() {
+        let recorded = recorded_lines(test_books(), vec![], post(balanced_lines()));
+        assert!(recorded.iter().all(|line| line.functional.is_none()));
+    }
+
+    #[test]
+    fn a_foreign_line_without_a_rate_on_the_entry_date_is_refused() {
+        let lines =
+            vec![debit("6100", 5, "EUR"), credit("1000", 5, "EUR"), debit("6100", 7, "USD"), credit("1000", 7, "USD")];
+        let command = JournalEntryCommand::Post(PostJournalEntry { entry_date: date(2026, 2, 28), ..post_with(lines) });
+        let expected = JournalEntryError::NoExchangeRate {
+            line: 2,
+            refusal: RateRefusal::MissingRate { currency: usd(), date: date(2026, 2, 28) },
+        };
+        assert_eq!(
+            expected.to_string(),
+            "lines[2].currency cannot be converted into the functional currency: no USD exchange rate on or before 2026-02-28"
+        );
+        assert_refused(
+            framework_with(books_in_eur()),
+            vec![],
+            command,
+            expected,
+            Some("lines[2].currency"),
+            "missing_exchange_rate",
+        );
+    }
+
+    #[test]
+    fn a_reversal_keeps_the_functional_amounts_of_the_original_whatever_the_rate_now() {
+        let lines = vec![debit("6100", 10_000, "USD"), credit("1000", 10_000, "USD")];
+        let original = recorded_lines(books_in_eur(), vec![], post(lines.clone()));
+        let posted =
+            JournalEntryEvent::JournalEntryPosted(JournalEntryPosted { lines: original.clone(), ..posted_payload() });
+        let mut books = books_in_eur();
+        set_rates(&mut books, &[("USD", date(2026, 4, 1), "0.95")]);
+        let reversal = recorded_lines(books, vec![posted], reverse(date(2026, 4, 2), "Wrong supplier"));
+        let expected: Vec<PostedLine> = original.iter().map(PostedLine::mirrored).collect();
+        assert_eq!(reversal, expected);
+        assert_eq!(reversal[0].functional, functional(0, 9_000));
+    }
+}

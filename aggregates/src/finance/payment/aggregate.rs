@@ -227,8 +227,7 @@ impl Payment {
                     payment.check_invoices(&standings)?;
                 }
                 let books = services.books().await.map_err(|reason| PaymentError::BooksUnavailable { reason })?;
-                let posting = payment.posting();
-                payment.check_books(&books, &posting)?;
+                let posting = payment.check_books(&books, &payment.posting())?;
                 Ok(vec![PaymentEvent::PaymentProcessed(payment.into_event(posting))])
             }
         }
@@ -412,6 +411,7 @@ impl ValidPayment {
             credit_minor,
             currency: self.currency.as_str().to_owned(),
             memo: None,
+            functional: None,
         };
         vec![line(1, debit, self.amount_minor, 0), line(2, credit, 0, self.amount_minor)]
     }
@@ -429,10 +429,10 @@ impl ValidPayment {
         }
     }
 
-    /// Checks the posting against the books (open period, postable accounts), then that the
-    /// bank account is cash.
-    fn check_books(&self, books: &Books, posting: &[PostedLine]) -> Result<(), PaymentError> {
-        books.check_posting(self.payment_date, posting).map_err(|refusal| match refusal {
+    /// Checks the posting against the books (open period, postable accounts, exchange rate),
+    /// then that the bank account is cash; returns the posting priced in the functional currency.
+    fn check_books(&self, books: &Books, posting: &[PostedLine]) -> Result<Vec<PostedLine>, PaymentError> {
+        let posting = books.check_posting(self.payment_date, posting).map_err(|refusal| match refusal {
             PostingRefusal::NoFiscalYear { date } => PaymentError::NoFiscalYear { date },
             PostingRefusal::PeriodNotOpen { date, period, status } => {
                 PaymentError::PeriodNotOpen { date, period, status }
@@ -448,11 +448,12 @@ impl ValidPayment {
                     }
                 }
             }
+            PostingRefusal::Rate { refusal, .. } => PaymentError::NoExchangeRate { refusal },
         })?;
         if !books.chart.account(self.bank_account.as_str()).is_some_and(Account::is_cash) {
             return Err(PaymentError::NotACashAccount { code: self.bank_account.to_string() });
         }
-        Ok(())
+        Ok(posting)
     }
 
     fn into_event(self, posting: Vec<PostedLine>) -> PaymentProcessed {

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::aggregate::PaymentDirection;
 use crate::finance::account::AccountCodeError;
+use crate::finance::exchange_rates::RateRefusal;
 use crate::finance::invoice::InvoiceKind;
 use crate::money::{Currency, CurrencyError};
 use crate::refusal::{Refusal, RefusalKind};
@@ -275,6 +276,13 @@ pub enum PaymentError {
         /// The account code.
         code: String,
     },
+    /// The payment cannot be converted into the functional currency: no rate of its currency on
+    /// or before the payment date, or the converted amount overflows.
+    #[error("currency cannot be converted into the functional currency on the payment date: {refusal}")]
+    NoExchangeRate {
+        /// Why.
+        refusal: RateRefusal,
+    },
     /// The chart of accounts or fiscal calendar could not be read; nothing was recorded.
     #[error("the ledger's books could not be read: {reason}")]
     BooksUnavailable {
@@ -308,7 +316,7 @@ impl Refusal for PaymentError {
             E::InvalidDirection { .. } => "direction".to_owned(),
             E::CounterpartyBlank | E::CounterpartyTooLong { .. } => "counterparty_id".to_owned(),
             E::NonPositiveAmount { .. } => "amount_minor".to_owned(),
-            E::InvalidCurrency { .. } => "currency".to_owned(),
+            E::InvalidCurrency { .. } | E::NoExchangeRate { .. } => "currency".to_owned(),
             E::ReferenceBlank | E::ReferenceTooLong { .. } => "reference".to_owned(),
             E::InvalidBankAccount { .. } | E::NotACashAccount { .. } => "bank_account".to_owned(),
             E::InvalidControlAccount { .. } | E::ControlAccountIsBankAccount { .. } => "control_account".to_owned(),
@@ -368,6 +376,7 @@ impl Refusal for PaymentError {
             E::ArchivedAccount { .. } => "archived_account",
             E::AccountCurrencyMismatch { .. } => "account_currency_mismatch",
             E::NotACashAccount { .. } => "not_a_cash_account",
+            E::NoExchangeRate { refusal } => refusal.code(),
             E::BooksUnavailable { .. } => "books_unavailable",
             E::InvoicesUnavailable { .. } => "invoices_unavailable",
         }

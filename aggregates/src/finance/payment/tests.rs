@@ -1164,3 +1164,34 @@ mod properties {
         }
     }
 }
+
+mod functional_currency {
+    use super::*;
+    use crate::finance::exchange_rates::RateRefusal;
+    use crate::finance::journal_entry::FunctionalAmount;
+    use crate::test_support::{set_exchange_rates, usd};
+
+    fn usd_payment() -> ProcessPayment {
+        ProcessPayment { currency: "USD".to_owned(), allocations: vec![], ..received_input() }
+    }
+
+    #[test]
+    fn a_foreign_payment_posts_its_functional_amounts_at_the_rate_of_the_payment_date() {
+        let books = books_with(|books| set_exchange_rates(books, "EUR", &[("USD", date(2026, 3, 1), "0.9")]));
+        let processed = accepted(books, process(usd_payment()));
+        let functional: Vec<_> = processed.posting.iter().map(|line| line.functional.clone()).collect();
+        let eur = |debit_minor, credit_minor| {
+            Some(FunctionalAmount { currency: "EUR".to_owned(), debit_minor, credit_minor })
+        };
+        assert_eq!(functional, vec![eur(900, 0), eur(0, 900)]);
+    }
+
+    #[test]
+    fn a_foreign_payment_without_a_rate_on_the_payment_date_is_refused() {
+        let books = books_with(|books| set_exchange_rates(books, "EUR", &[("USD", date(2026, 4, 1), "0.9")]));
+        let expected = PaymentError::NoExchangeRate {
+            refusal: RateRefusal::MissingRate { currency: usd(), date: date(2026, 3, 31) },
+        };
+        assert_refused(books, vec![], process(usd_payment()), expected, Some("currency"), "missing_exchange_rate");
+    }
+}

@@ -99,6 +99,10 @@ impl Invoice {
         let posting = issue_posting(document, &lines, &taxes, gross_total);
         debug_assert!(lines_balance(&posting), "invoice {} posting does not balance", document.invoice_id);
         check_accounts(books, document, &taxes)?;
+        let posting = books
+            .exchange_rates
+            .price_lines(issue_date, &posting)
+            .map_err(|(_, refusal)| InvoiceError::NoExchangeRate { refusal })?;
         Ok(InvoiceGenerated {
             invoice_id: document.invoice_id.clone(),
             kind: document.kind.as_str().to_owned(),
