@@ -26,8 +26,10 @@ async fn an_entry_is_returned_with_its_lines_status_and_reversal_links() {
     assert_eq!(
         body["lines"],
         json!([
-            {"line_no": 1, "account": "1000", "currency": "EUR", "debit_minor": 12_345, "credit_minor": 0, "memo": null},
-            {"line_no": 2, "account": "4000", "currency": "EUR", "debit_minor": 0, "credit_minor": 12_345, "memo": null},
+            {"line_no": 1, "account": "1000", "currency": "EUR", "debit_minor": 12_345, "credit_minor": 0, "memo": null,
+             "functional": null},
+            {"line_no": 2, "account": "4000", "currency": "EUR", "debit_minor": 0, "credit_minor": 12_345, "memo": null,
+             "functional": null},
         ])
     );
 }

@@ -89,6 +89,11 @@ async fn foreign_currency_is_carried_in_eur_and_revalued_at_period_end() {
     let lines = lines_on_topic(&system, capital.body["entry_id"].as_str().unwrap()).await;
     assert_eq!(lines[0]["functional"], json!({"currency": "EUR", "debit_minor": 45_000, "credit_minor": 0}));
     assert_eq!(lines[1]["functional"], json!({"currency": "EUR", "debit_minor": 0, "credit_minor": 45_000}));
+    let capital_id = capital.body["entry_id"].as_str().unwrap();
+    system.await_postgres_caught_up(&tenant).await;
+    let read =
+        system.get(&tenant, &format!("/v1/journal-entries/{capital_id}"), capital.body["position"].as_i64()).await;
+    assert_eq!(read.body["lines"][0]["functional"], lines[0]["functional"], "{}", read.body);
 
     // A 1,000.00 USD invoice issued at 0.90: receivable and revenue at 900.00 EUR.
     let draft = json!({"kind": "customer_invoice", "counterparty_id": "c-us", "counterparty_name": "Acme Inc",

@@ -9,6 +9,7 @@ pub mod queries;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
+use prism_aggregates::finance::journal_entry::FunctionalAmount;
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -64,6 +65,9 @@ pub struct JournalLineView {
     pub credit_minor: i64,
     /// Free-text memo.
     pub memo: Option<String>,
+    /// The line in the tenant's functional currency; `null` when the tenant had none when the
+    /// line was posted.
+    pub functional: Option<FunctionalAmount>,
 }
 
 /// A page of the journal-entry list.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use prism_aggregates::finance::account::AccountCode;
+use prism_aggregates::finance::journal_entry::FunctionalAmount;
 use prism_aggregates::tenant::TenantId;
 use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgPool, Postgres, QueryBuilder, Row};
@@ -108,7 +109,8 @@ async fn attach_lines(pool: &PgPool, tenant: &TenantId, entries: &mut [JournalEn
     }
     let ids: Vec<Uuid> = entries.iter().map(|entry| entry.entry_id).collect();
     let sql = format!(
-        "SELECT entry_id, line_no, account, currency, debit_minor, credit_minor, memo FROM {} \
+        "SELECT entry_id, line_no, account, currency, debit_minor, credit_minor, memo, \
+                functional_currency, functional_debit_minor, functional_credit_minor FROM {} \
          WHERE entry_id = ANY($1) ORDER BY entry_id, line_no",
         tenant_table(tenant, "journal_lines")
     );
@@ -159,7 +161,21 @@ impl FromRow<'_, PgRow> for LineRow {
                 debit_minor: row.try_get("debit_minor")?,
                 credit_minor: row.try_get("credit_minor")?,
                 memo: row.try_get("memo")?,
+                functional: functional_amount(row)?,
             },
         ))
     }
+}
+
+/// The functional amount of a `journal_lines` row: its three columns are all set or all null.
+fn functional_amount(row: &PgRow) -> Result<Option<FunctionalAmount>, sqlx::Error> {
+    let currency: Option<String> = row.try_get("functional_currency")?;
+    let (debit, credit): (Option<i64>, Option<i64>) =
+        (row.try_get("functional_debit_minor")?, row.try_get("functional_credit_minor")?);
+    Ok(match (currency, debit, credit) {
+        (Some(currency), Some(debit_minor), Some(credit_minor)) => {
+            Some(FunctionalAmount { currency, debit_minor, credit_minor })
+        }
+        _ => None,
+    })
 }
