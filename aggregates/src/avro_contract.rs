@@ -5,7 +5,7 @@
 //! with the optional fields both set and absent).
 //!
 //! Checked for the event's record and every record nested in it:
-//! - it is a `record` in namespace `prism.finance` with a non-blank `doc`, and each of its
+//! - it is a `record` in a namespace `prism.<module>` with a non-blank `doc`, and each of its
 //!   fields has a non-blank `doc`;
 //! - the JSON object has exactly the record's field names as keys;
 //! - each value fits its field's type:
@@ -34,8 +34,8 @@ use cqrs_es::DomainEvent;
 use serde::Serialize;
 use serde_json::Value;
 
-/// The namespace of every record of the contract.
-const NAMESPACE: &str = "prism.finance";
+/// The prefix of every record's namespace: `prism.<module>` (`prism.finance`, `prism.supply`).
+const NAMESPACE_PREFIX: &str = "prism.";
 
 /// Asserts that `event` serialises as its schema `avsc` (the text of an `.avsc` file) says.
 ///
@@ -107,7 +107,8 @@ impl<'a> Contract<'a> {
     /// Checks the object `value` against the record schema `record`; `path` names it in messages.
     fn check_record(&self, record: &Value, value: &Value, path: &str) {
         assert_eq!(record["type"], "record", "{path}");
-        assert_eq!(record["namespace"], NAMESPACE, "{path}");
+        let namespace = record["namespace"].as_str().unwrap_or_default();
+        assert!(namespace.starts_with(NAMESPACE_PREFIX), "{path}: namespace {namespace:?} is not prism.<module>");
         assert_doc(record, path);
         let fields = record["fields"].as_array().unwrap_or_else(|| panic!("{path}: a record without fields"));
         let object = value.as_object().unwrap_or_else(|| panic!("{path}: expected a JSON object, got {value}"));

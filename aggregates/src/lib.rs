@@ -9,6 +9,7 @@
 pub(crate) mod avro_contract;
 pub mod finance;
 pub mod money;
+pub mod quantity;
 pub mod refusal;
 pub mod tenant;
 #[cfg(test)]

@@ -13,42 +13,10 @@ use chrono::NaiveDate;
 
 use super::InvoiceStatus;
 use crate::finance::account::AccountCodeError;
+use crate::quantity::QuantityError;
 use crate::finance::exchange_rates::RateRefusal;
 use crate::money::{Currency, CurrencyError};
 use crate::refusal::{Refusal, RefusalKind};
-
-/// Why a quantity's text is not a usable quantity.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum QuantityError {
-    /// Not a plain decimal: optional `-`, digits, optionally `.` and digits.
-    #[error("{text:?} is not a decimal number")]
-    Malformed {
-        /// The text given.
-        text: String,
-    },
-    /// More fraction digits than thousandths (trailing zeros aside).
-    #[error("{text:?} has more than {max} decimal places")]
-    TooManyDecimals {
-        /// The text given.
-        text: String,
-        /// The most fraction digits allowed.
-        max: usize,
-    },
-    /// Zero or negative.
-    #[error("{text:?} is not positive")]
-    NotPositive {
-        /// The text given.
-        text: String,
-    },
-    /// Above the most units a line may have.
-    #[error("{text:?} is more than {max} units")]
-    TooLarge {
-        /// The text given.
-        text: String,
-        /// The most units allowed.
-        max: i64,
-    },
-}
 
 /// Which input of the invoice names an account the books refuse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -33,8 +33,8 @@ mod status;
 mod tests;
 
 pub use aggregate::{Invoice, InvoiceStanding};
-pub use commands::{ApplyPayment, DraftInvoice, InvoiceCommand, InvoiceLineInput, IssueInvoice, Quantity, VoidInvoice};
-pub use errors::{AccountRole, InvoiceError, QuantityError};
+pub use commands::{ApplyPayment, DraftInvoice, InvoiceCommand, InvoiceLineInput, IssueInvoice, VoidInvoice};
+pub use errors::{AccountRole, InvoiceError};
 pub use events::{
     DraftLine, InvoiceDrafted, InvoiceEvent, InvoiceGenerated, InvoiceLine, InvoicePaymentApplied, InvoiceVoided,
 };
@@ -56,9 +56,5 @@ pub const MAX_COUNTERPARTY_NAME_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 500;
 /// Longest void reason, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
-/// Most units a line's quantity may have.
-pub const MAX_QUANTITY_UNITS: i64 = 1_000_000_000;
-/// Most fraction digits of a quantity: quantities are kept in thousandths of the unit.
-pub const QUANTITY_DECIMALS: usize = 3;
 /// Days from the issue date to the due date when no due date is given.
 pub const DEFAULT_PAYMENT_TERMS_DAYS: u64 = 30;

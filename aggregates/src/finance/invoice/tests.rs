@@ -15,6 +15,7 @@ use crate::finance::account::AccountCodeError;
 use crate::finance::books::{Books, BooksSource};
 use crate::finance::chart::AccountOpened;
 use crate::finance::journal_entry::{lines_balance, PostedLine};
+use crate::quantity::{Quantity, QuantityError};
 use crate::finance::tax::{TaxRateChanged, TaxRateDefined, TaxRateRetired, TaxRatesEvent};
 use crate::money::CurrencyError;
 use crate::refusal::RefusalKind;
