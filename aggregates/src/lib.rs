@@ -11,6 +11,7 @@ pub mod finance;
 pub mod money;
 pub mod quantity;
 pub mod refusal;
+pub mod supply;
 pub mod tenant;
 #[cfg(test)]
 pub(crate) mod test_support;
