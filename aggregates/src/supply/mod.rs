@@ -3,4 +3,12 @@
 //! [`crate::quantity::Quantity`] thousandths of the item's unit; values are integer minor units
 //! of the item's currency.
 
+pub mod code;
+pub mod item;
+pub mod locations;
+pub mod order_lines;
+pub mod purchase_order;
+pub mod sales_order;
+pub mod settings;
+pub mod stock;
 pub mod valuation;
