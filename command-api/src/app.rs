@@ -14,6 +14,7 @@ use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
+use prism_aggregates::supply::stock::Stock;
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
 use prism_platform::tenancy::TenantProvisioner;
@@ -27,8 +28,10 @@ use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
+use crate::supply::stock_lookups::StockLookups;
 use crate::{
-    budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, tax_rates, tenants,
+    budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, supply, tax_rates,
+    tenants,
 };
 
 /// Shared state of the command routes.
@@ -54,6 +57,14 @@ pub struct AppState {
     pub invoices: invoices::Stores,
     /// Payment event stores.
     pub payments: payments::Stores,
+    /// Item event stores.
+    pub items: supply::items::Stores,
+    /// Locations event stores.
+    pub locations: supply::locations::Stores,
+    /// Supply-settings event stores.
+    pub supply_settings: supply::settings::Stores,
+    /// Stock event stores.
+    pub stock: supply::stock::Stores,
     /// Every tenant's books as the command side sees them.
     pub books: Arc<BooksCache>,
     /// The locks serialising money-moving commands per counterparty.
@@ -108,6 +119,13 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         let (books, invoices) = (books.clone(), invoices.clone());
         Box::new(move |tenant| Arc::new(PaymentLookups::new(tenant, books.clone(), invoices.clone())))
     };
+    let items: supply::items::Stores = stores.build(Box::new(|_| ()));
+    let locations: supply::locations::Stores = stores.build(Box::new(|_| ()));
+    let supply_settings: supply::settings::Stores = stores.build(Box::new(|_| ()));
+    let stock_lookups: ServicesFactory<Stock> = {
+        let (items, locations, settings) = (items.clone(), locations.clone(), supply_settings.clone());
+        Box::new(move |tenant| Arc::new(StockLookups::new(tenant, items.clone(), locations.clone(), settings.clone())))
+    };
     let ledger: ServicesFactory<FiscalCalendar> = {
         let (pool, books) = (pool.clone(), books.clone());
         Box::new(move |tenant| Arc::new(EventStoreLedger::new(tenant, pool.clone(), books.clone())))
@@ -120,6 +138,10 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         budgets: stores.build(books_source::<Budgets>(&books)),
         exchange_rates: stores.build(Box::new(|_| ())),
         payments: stores.build(lookups),
+        stock: stores.build(stock_lookups),
+        items,
+        locations,
+        supply_settings,
         invoices,
         books,
         counterparty_locks: Arc::new(CounterpartyLocks::new(pool.clone())),
@@ -177,6 +199,20 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/invoices/{id}/issue", post(invoices::issue))
         .route("/v1/invoices/{id}/void", post(invoices::void))
         .route("/v1/payments", post(payments::process))
+        .route("/v1/items", post(supply::items::define))
+        .route("/v1/items/{sku}/reorder-policy", post(supply::items::change_reorder_policy))
+        .route("/v1/items/{sku}/rename", post(supply::items::rename))
+        .route("/v1/items/{sku}/discontinue", post(supply::items::discontinue))
+        .route("/v1/locations", post(supply::locations::open))
+        .route("/v1/locations/{code}/rename", post(supply::locations::rename))
+        .route("/v1/locations/{code}/close", post(supply::locations::close))
+        .route("/v1/supply-settings", post(supply::settings::configure))
+        .route("/v1/stock/receipts", post(supply::stock::receive))
+        .route("/v1/stock/issues", post(supply::stock::issue))
+        .route("/v1/stock/transfers", post(supply::stock::transfer))
+        .route("/v1/stock/adjustments", post(supply::stock::adjust))
+        .route("/v1/stock/reservations", post(supply::stock::reserve))
+        .route("/v1/stock/releases", post(supply::stock::release))
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))

@@ -35,6 +35,51 @@ where
     A::Error: Refusal,
 {
     let outcome = stores.execute(tenant, id, command, context).await;
+    settle(stores, tenant, id, outcome).await
+}
+
+/// [`execute`], tried again — up to `attempts` times in all — while other commands win the
+/// race for the aggregate: for commands sent without `If-Match` and decided afresh against
+/// the latest state each time, such as stock movements of one item from many orders at once.
+///
+/// # Errors
+/// As [`execute`]; a version conflict only once every attempt lost the race.
+pub async fn execute_contended<A>(
+    stores: &TenantEventStores<A>,
+    tenant: &TenantId,
+    id: &str,
+    command: &A::Command,
+    context: &RequestContext,
+    attempts: u32,
+) -> Result<Committed, Problem>
+where
+    A: Aggregate + 'static,
+    A::Command: Clone,
+    A::Error: Refusal,
+{
+    let mut attempt = 1;
+    loop {
+        let outcome = stores.execute(tenant, id, command.clone(), context).await;
+        if attempt < attempts && matches!(outcome, Err(AggregateError::AggregateConflict)) {
+            metrics::counter!("prism_commands_total", "aggregate" => A::TYPE, "outcome" => "retried").increment(1);
+            attempt += 1;
+            continue;
+        }
+        return settle(stores, tenant, id, outcome).await;
+    }
+}
+
+/// Counts an outcome and turns it into the answer.
+async fn settle<A>(
+    stores: &TenantEventStores<A>,
+    tenant: &TenantId,
+    id: &str,
+    outcome: Result<Committed, AggregateError<A::Error>>,
+) -> Result<Committed, Problem>
+where
+    A: Aggregate + 'static,
+    A::Error: Refusal,
+{
     let label = match &outcome {
         Ok(_) => "accepted",
         Err(AggregateError::AggregateConflict) => "conflict",

@@ -20,5 +20,6 @@ pub mod payments;
 pub mod relay;
 pub mod request_context;
 pub mod revaluations;
+pub mod supply;
 pub mod tax_rates;
 pub mod tenants;

@@ -40,6 +40,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0007_journal_entry_drafts", include_str!("../../migrations/tenant/0007_journal_entry_drafts.sql")),
         ("0008_exchange_rates", include_str!("../../migrations/tenant/0008_exchange_rates.sql")),
         ("0009_functional_amounts", include_str!("../../migrations/tenant/0009_functional_amounts.sql")),
+        ("0010_supply", include_str!("../../migrations/tenant/0010_supply.sql")),
     ],
 };
 
@@ -49,6 +50,7 @@ pub const TIMESERIES: MigrationSet = MigrationSet {
     steps: &[
         ("0001_postings", include_str!("../../migrations/timeseries/0001_postings.sql")),
         ("0002_daily_account_totals", include_str!("../../migrations/timeseries/0002_daily_account_totals.sql")),
+        ("0003_stock_movements", include_str!("../../migrations/timeseries/0003_stock_movements.sql")),
     ],
 };
 

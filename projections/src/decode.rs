@@ -10,6 +10,10 @@ use prism_aggregates::finance::invoice::{Invoice, InvoiceEvent};
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
+use prism_aggregates::supply::item::{Item, ItemEvent};
+use prism_aggregates::supply::locations::{Locations, LocationsEvent};
+use prism_aggregates::supply::settings::{SupplySettings, SupplySettingsEvent};
+use prism_aggregates::supply::stock::{Stock, StockEvent};
 use prism_platform::avro::AvroCodec;
 use prism_platform::envelope::EventEnvelope;
 use rdkafka::message::{BorrowedMessage, Message};
@@ -48,6 +52,14 @@ pub enum DomainEvent {
     Invoice(InvoiceEvent),
     /// A payment's event.
     Payment(PaymentEvent),
+    /// An item's event.
+    Item(ItemEvent),
+    /// A locations event.
+    Locations(LocationsEvent),
+    /// A supply-settings event.
+    SupplySettings(SupplySettingsEvent),
+    /// An item's stock event.
+    Stock(StockEvent),
 }
 
 impl DomainEvent {
@@ -75,6 +87,10 @@ impl DomainEvent {
             ExchangeRates::TYPE => DomainEvent::ExchangeRates(serde_json::from_value(tagged)?),
             Invoice::TYPE => DomainEvent::Invoice(serde_json::from_value(tagged)?),
             Payment::TYPE => DomainEvent::Payment(serde_json::from_value(tagged)?),
+            Item::TYPE => DomainEvent::Item(serde_json::from_value(tagged)?),
+            Locations::TYPE => DomainEvent::Locations(serde_json::from_value(tagged)?),
+            SupplySettings::TYPE => DomainEvent::SupplySettings(serde_json::from_value(tagged)?),
+            Stock::TYPE => DomainEvent::Stock(serde_json::from_value(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

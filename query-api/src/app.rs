@@ -13,7 +13,7 @@ use crate::config::QueryApiConfig;
 use crate::state::{AppState, Limits};
 use crate::stores::Stores;
 use crate::tenants::KnownTenants;
-use crate::{accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, tax_rates};
+use crate::{accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, supply, tax_rates};
 
 /// A built, not yet running, query API.
 #[derive(Debug)]
@@ -84,6 +84,14 @@ fn router(state: AppState) -> Router {
         .route("/v1/tax-rates", get(tax_rates::list))
         .route("/v1/budgets", get(crate::budgets::list))
         .route("/v1/exchange-rates", get(crate::exchange_rates::list))
+        .route("/v1/items", get(supply::catalog::list_items))
+        .route("/v1/items/{sku}", get(supply::catalog::get_item))
+        .route("/v1/locations", get(supply::catalog::list_locations))
+        .route("/v1/stock", get(supply::stock::levels))
+        .route("/v1/reorder-suggestions", get(supply::stock::reorder_suggestions))
+        .route("/v1/stock/{sku}/movements", get(supply::movements::list))
+        .route("/v1/stock/{sku}/as-of", get(supply::movements::as_of))
+        .route("/v1/stock/{sku}/daily", get(supply::movements::daily))
         .merge(operational_routes())
         .fallback(unknown_route)
         .with_state(state)

@@ -24,5 +24,6 @@ pub mod payments;
 pub mod reports;
 pub mod state;
 pub mod stores;
+pub mod supply;
 pub mod tax_rates;
 pub mod tenants;

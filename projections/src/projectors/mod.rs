@@ -8,6 +8,8 @@ pub mod drafts;
 pub mod exchange_rates;
 pub mod mongo;
 pub mod postgres;
+pub mod stock_movements;
+pub mod supply;
 pub mod timescale;
 
 use std::sync::Arc;

@@ -20,12 +20,16 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::{FunctionalAmount, JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
+use prism_aggregates::supply::item::Item;
+use prism_aggregates::supply::locations::Locations;
+use prism_aggregates::supply::settings::SupplySettings;
+use prism_aggregates::supply::stock::Stock;
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, documents, drafts, exchange_rates};
+use super::{books, budgets, documents, drafts, exchange_rates, supply};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -33,7 +37,8 @@ use crate::projection::ProjectionError;
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "postgres";
 
-/// Writes every finance event into the Postgres ledger tables.
+/// Writes every finance event into the Postgres ledger tables, and every supply event into
+/// the supply tables ([`supply`]).
 pub struct LedgerWriter;
 
 /// The projection built on [`LedgerWriter`].
@@ -52,6 +57,10 @@ impl SqlWriter for LedgerWriter {
         ExchangeRates::TYPE,
         Invoice::TYPE,
         Payment::TYPE,
+        Item::TYPE,
+        Locations::TYPE,
+        SupplySettings::TYPE,
+        Stock::TYPE,
     ];
 
     async fn write_batch(
@@ -75,6 +84,10 @@ impl SqlWriter for LedgerWriter {
                 }
                 DomainEvent::Invoice(invoice) => documents::apply_invoice(tx, schema, invoice, position).await?,
                 DomainEvent::Payment(payment) => documents::apply_payment(tx, schema, payment, position).await?,
+                DomainEvent::Item(item) => supply::apply_item(tx, schema, item, position).await?,
+                DomainEvent::Locations(locations) => supply::apply_locations(tx, schema, locations, position).await?,
+                DomainEvent::SupplySettings(settings) => supply::apply_settings(tx, schema, settings, position).await?,
+                DomainEvent::Stock(stock) => supply::apply_stock(tx, schema, stock, position).await?,
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

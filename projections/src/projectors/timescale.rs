@@ -13,6 +13,9 @@
 //! `closing`: real postings, but not revenue or expense of their day. The series keeps
 //! transaction amounts only: a revaluation entry's lines, which move only functional values,
 //! are rows of 0 debit and 0 credit.
+//!
+//! The same projector follows the stock topic into the stock movements series (see
+//! [`super::stock_movements`]).
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -21,11 +24,13 @@ use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::{JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
+use prism_aggregates::supply::stock::Stock;
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
+use super::stock_movements::insert_movements;
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::ledger_posting;
 use crate::projection::ProjectionError;
@@ -33,7 +38,7 @@ use crate::projection::ProjectionError;
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "timescale";
 
-/// Writes journal lines into the postings time series.
+/// Writes journal lines into the postings time series, and stock movements into theirs.
 pub struct PostingsWriter;
 
 /// The projection built on [`PostingsWriter`].
@@ -44,7 +49,7 @@ impl SqlWriter for PostingsWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TIMESERIES];
     const AGGREGATE_TYPES: &'static [&'static str] =
-        &[JournalEntry::TYPE, Invoice::TYPE, Payment::TYPE, FiscalCalendar::TYPE, ChartOfAccounts::TYPE];
+        &[JournalEntry::TYPE, Invoice::TYPE, Payment::TYPE, FiscalCalendar::TYPE, ChartOfAccounts::TYPE, Stock::TYPE];
 
     async fn write_batch(
         tx: &mut PgConnection,
@@ -81,6 +86,7 @@ impl SqlWriter for PostingsWriter {
             }));
         }
         insert_postings(tx, schema, &rows).await?;
+        insert_movements(tx, schema, events).await?;
         Ok(())
     }
 }

@@ -13,9 +13,9 @@ use chrono::NaiveDate;
 
 use super::InvoiceStatus;
 use crate::finance::account::AccountCodeError;
-use crate::quantity::QuantityError;
 use crate::finance::exchange_rates::RateRefusal;
 use crate::money::{Currency, CurrencyError};
+use crate::quantity::QuantityError;
 use crate::refusal::{Refusal, RefusalKind};
 
 /// Which input of the invoice names an account the books refuse.

@@ -15,9 +15,9 @@ use crate::finance::account::AccountCodeError;
 use crate::finance::books::{Books, BooksSource};
 use crate::finance::chart::AccountOpened;
 use crate::finance::journal_entry::{lines_balance, PostedLine};
-use crate::quantity::{Quantity, QuantityError};
 use crate::finance::tax::{TaxRateChanged, TaxRateDefined, TaxRateRetired, TaxRatesEvent};
 use crate::money::CurrencyError;
+use crate::quantity::{Quantity, QuantityError};
 use crate::refusal::RefusalKind;
 use crate::test_support::{
     account, archive_account, assert_error_table, assert_refused_as, books_with_accounts, close_period, date, eur,

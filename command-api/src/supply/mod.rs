@@ -1,0 +1,22 @@
+//! The supply chain over REST: the item catalog ([`items`]), warehouse locations
+//! ([`locations`]), the tenant's supply settings ([`settings`]) and stock movements
+//! ([`stock`]), which are checked against the first three through [`stock_lookups`].
+
+pub mod items;
+pub mod locations;
+pub mod settings;
+pub mod stock;
+pub mod stock_lookups;
+
+use serde::Serialize;
+
+/// Answer to an accepted catalog command: the thing it addressed and where its aggregate stands.
+#[derive(Debug, Serialize)]
+pub struct Changed {
+    /// The SKU or location code addressed.
+    pub code: String,
+    /// The aggregate's version after the command.
+    pub version: i64,
+    /// Global position of its last event: send as `X-Prism-Min-Position` to read your write.
+    pub position: i64,
+}

@@ -1,0 +1,8 @@
+//! Supply-chain reads: the item catalog and locations ([`catalog`]), stock levels and reorder
+//! suggestions from the `postgres` projector ([`stock`]), and stock movements and the stock of
+//! an item at any past time from the time-series projector ([`movements`]). Quantities are in
+//! thousandths of the item's unit (`_milli`), values in minor units of the item's currency.
+
+pub mod catalog;
+pub mod movements;
+pub mod stock;
