@@ -11,7 +11,7 @@ use default_accounts as a;
 use AccountType::{Asset, Equity, Expense, Income, Liability};
 
 /// Codes of the default chart's posting accounts that other modules post to (sales and
-/// purchase invoices, payments, VAT, year-end close, revaluation).
+/// purchase invoices, payments, VAT, year-end close, revaluation, stock postings).
 pub mod default_accounts {
     /// `1000` Bank account (cash).
     pub const BANK: &str = "1000";
@@ -31,6 +31,9 @@ pub mod default_accounts {
     pub const ACCUMULATED_DEPRECIATION: &str = "1510";
     /// `2000` Accounts payable.
     pub const ACCOUNTS_PAYABLE: &str = "2000";
+    /// `2050` Goods received not invoiced (GR/IR): credited when purchased goods come into
+    /// stock, debited by the vendor's bill for them.
+    pub const GOODS_RECEIVED_NOT_INVOICED: &str = "2050";
     /// `2100` VAT payable (output VAT).
     pub const VAT_PAYABLE: &str = "2100";
     /// `2200` Accrued liabilities.
@@ -123,6 +126,7 @@ pub const DEFAULT_CHART: &[DefaultAccount] = &[
     posting(a::ACCUMULATED_DEPRECIATION, "Accumulated depreciation", Asset, "15"),
     header("2", "Liabilities", Liability, None),
     posting(a::ACCOUNTS_PAYABLE, "Accounts payable", Liability, "2"),
+    posting(a::GOODS_RECEIVED_NOT_INVOICED, "Goods received not invoiced", Liability, "2"),
     posting(a::VAT_PAYABLE, "VAT payable", Liability, "2"),
     posting(a::ACCRUED_LIABILITIES, "Accrued liabilities", Liability, "2"),
     posting(a::LOANS_PAYABLE, "Loans payable", Liability, "2"),

@@ -757,6 +757,7 @@ mod default_chart {
             ("1510", "Accumulated depreciation", A, Some("15"), false, false),
             ("2", "Liabilities", L, None, true, false),
             ("2000", "Accounts payable", L, Some("2"), false, false),
+            ("2050", "Goods received not invoiced", L, Some("2"), false, false),
             ("2100", "VAT payable", L, Some("2"), false, false),
             ("2200", "Accrued liabilities", L, Some("2"), false, false),
             ("2500", "Loans payable", L, Some("2"), false, false),
@@ -806,7 +807,7 @@ mod default_chart {
                 })
             })
             .collect();
-        assert_eq!(expected.len(), 35);
+        assert_eq!(expected.len(), 36);
         framework().given_no_previous_events().when(ChartCommand::LoadDefaultChart).then_expect_events(expected);
     }
 
@@ -844,6 +845,7 @@ mod default_chart {
             (a::EQUIPMENT, AccountType::Asset, false),
             (a::ACCUMULATED_DEPRECIATION, AccountType::Asset, false),
             (a::ACCOUNTS_PAYABLE, AccountType::Liability, false),
+            (a::GOODS_RECEIVED_NOT_INVOICED, AccountType::Liability, false),
             (a::VAT_PAYABLE, AccountType::Liability, false),
             (a::ACCRUED_LIABILITIES, AccountType::Liability, false),
             (a::LOANS_PAYABLE, AccountType::Liability, false),
@@ -897,7 +899,7 @@ mod default_chart {
             framework(),
             default_events(),
             ChartCommand::LoadDefaultChart,
-            ChartError::ChartNotEmpty { accounts: 35 },
+            ChartError::ChartNotEmpty { accounts: 36 },
             None,
             "chart_not_empty",
             RefusalKind::Conflict,
@@ -1186,8 +1188,8 @@ mod state_and_wire {
             "currency is invalid: \"ABC\" is not an active ISO-4217 currency code"
         );
         assert_eq!(
-            message(ChartError::ChartNotEmpty { accounts: 35 }),
-            "the chart already has 35 accounts; the default chart loads only into an empty chart"
+            message(ChartError::ChartNotEmpty { accounts: 36 }),
+            "the chart already has 36 accounts; the default chart loads only into an empty chart"
         );
     }
 

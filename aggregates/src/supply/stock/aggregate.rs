@@ -49,7 +49,7 @@ pub enum ReservationStatus {
     Open,
     /// Given up; its quantity is available again.
     Released,
-    /// Fulfilled by an issue.
+    /// Fulfilled by issues: everything it held was issued.
     Consumed,
 }
 
@@ -65,17 +65,29 @@ impl ReservationStatus {
     }
 }
 
-/// A reservation of stock at one location.
+/// A reservation of stock at one location. Issues against it take from it what they issue,
+/// up to what it still holds; it is consumed once it holds nothing more.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reservation {
     /// Code of the location.
     pub location: String,
     /// Quantity reserved, thousandths.
     pub quantity_milli: i64,
+    /// Quantity issued against it so far, thousandths; at most `quantity_milli`.
+    #[serde(default)]
+    pub issued_milli: i64,
     /// The reservation's reference (sales order…).
     pub reference: Option<String>,
     /// Open, released or consumed.
     pub status: ReservationStatus,
+}
+
+impl Reservation {
+    /// What it still holds: reserved less issued, thousandths (0 once consumed).
+    #[must_use]
+    pub fn open_milli(&self) -> i64 {
+        self.quantity_milli - self.issued_milli
+    }
 }
 
 /// The stock of the item at one location.
@@ -367,14 +379,15 @@ impl Stock {
                     location: command.location,
                 });
             }
-            reserved = reservation.quantity_milli;
+            reserved = reservation.open_milli();
         }
         let item = self.item(services, &command.sku, false).await?;
         open_location(services, &command.location, "location").await?;
         self.check_available(services, &command.location, reserved, quantity).await?;
         let before = self.at(&command.location);
         let (value, after) = take_out(&before, item.valuation, quantity, &command.location, "quantity")?;
-        let after = after.reserved_by(-reserved).map_err(|_| StockError::Overflow { field: "quantity" })?;
+        let consumed = reserved.min(quantity);
+        let after = after.reserved_by(-consumed).map_err(|_| StockError::Overflow { field: "quantity" })?;
         let movement = self.movement(command.sku, command.movement_id, item, command.reference);
         let event = movement.event(MovementKind::Issue, &command.location, &before, &after, -value);
         Ok(vec![InventoryUpdated { reservation_id: command.reservation_id, ..event }])
@@ -491,7 +504,7 @@ impl Stock {
         let (Some(currency), Some(valuation)) = (self.currency, self.method) else { return Err(not_found()) };
         let before = self.at(&reservation.location);
         let after = before
-            .reserved_by(-reservation.quantity_milli)
+            .reserved_by(-reservation.open_milli())
             .map_err(|_| StockError::Overflow { field: "reservation_id" })?;
         let movement = Movement {
             sku: command.sku.clone(),
@@ -630,15 +643,21 @@ impl Aggregate for Stock {
         match kind {
             MovementKind::Reservation => {
                 let status = ReservationStatus::Open;
-                let reservation = Reservation { location, quantity_milli: reserved_change_milli, reference, status };
+                let quantity_milli = reserved_change_milli;
+                let reservation = Reservation { location, quantity_milli, issued_milli: 0, reference, status };
                 self.reservations.insert(reservation_id, reservation);
             }
-            MovementKind::Release | MovementKind::Issue => {
+            MovementKind::Release => {
                 if let Some(reservation) = self.reservations.get_mut(&reservation_id) {
-                    reservation.status = match kind {
-                        MovementKind::Release => ReservationStatus::Released,
-                        _ => ReservationStatus::Consumed,
-                    };
+                    reservation.status = ReservationStatus::Released;
+                }
+            }
+            MovementKind::Issue => {
+                if let Some(reservation) = self.reservations.get_mut(&reservation_id) {
+                    reservation.issued_milli -= reserved_change_milli;
+                    if reservation.open_milli() <= 0 {
+                        reservation.status = ReservationStatus::Consumed;
+                    }
                 }
             }
             _ => {}

@@ -54,8 +54,9 @@ pub struct IssueStock {
     pub location: String,
     /// Positive quantity issued.
     pub quantity: Quantity,
-    /// An open reservation at `location` the issue fulfils: it is consumed whole, and what it
-    /// held counts as available to this issue.
+    /// An open reservation at `location` the issue fulfils (partly): what it still holds counts
+    /// as available to this issue, which takes from it up to the quantity issued. The rest
+    /// stays reserved; the reservation is consumed once it holds nothing more.
     #[serde(default)]
     pub reservation_id: Option<String>,
     /// Sales order, delivery…; when present non-blank, at most `MAX_REFERENCE_CHARS`.

@@ -199,7 +199,8 @@ pub enum StockError {
     InsufficientStock {
         /// The location.
         location: String,
-        /// On hand less reserved there (plus the reservation an issue consumes), thousandths.
+        /// On hand less reserved there (plus what the reservation an issue is against still
+        /// holds), thousandths.
         available_milli: i64,
         /// Quantity asked for, thousandths.
         requested_milli: i64,

@@ -99,7 +99,8 @@ pub struct InventoryUpdated {
     pub value_change_minor: i64,
     /// Cost of one unit received, minor units; receipts only.
     pub unit_cost_minor: Option<i64>,
-    /// The reservation made, released or consumed (by an issue).
+    /// The reservation made, released or issued against (an issue takes from it what
+    /// `reserved_change_milli` says).
     pub reservation_id: Option<String>,
     /// The movement's reference (order, delivery note…).
     pub reference: Option<String>,

@@ -27,10 +27,15 @@
 //!   is available is refused unless [`StockServices::allows_negative_stock`]: then on hand may
 //!   go below zero and the shortfall is valued at the location's last known unit cost (that
 //!   of its last receipt, transfer in or count gain); a location without one refuses it;
+//! - an issue against an open reservation may use what the reservation still holds and takes
+//!   from it up to the quantity issued (`reserved_change_milli` is minus what it took): the
+//!   rest stays reserved for later issues — a partial shipment keeps the remainder — and the
+//!   reservation is consumed once it holds nothing more; a release frees what it still holds;
 //! - a transfer moves quantity and value from one location to another, never the same one;
 //! - idempotency: a command whose `movement_id` was already recorded, a `Reserve` repeating an
-//!   existing reservation, a `Release` of a released reservation, an `Issue` against the
-//!   reservation it already consumed, and an `Adjust` to the quantity already on hand all
+//!   existing reservation (same location and quantity reserved, whatever was issued since), a
+//!   `Release` of a released reservation, an `Issue` against a consumed reservation, and an
+//!   `Adjust` to the quantity already on hand all
 //!   record nothing and succeed; reusing a reservation id for a different reservation is a
 //!   conflict. Without a `movement_id` an event's id is [`movement_id_for`] the SKU and the
 //!   aggregate sequence of the command's first event (a transfer's two legs share it).

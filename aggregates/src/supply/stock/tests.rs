@@ -646,6 +646,7 @@ mod reservations {
             &Reservation {
                 location: A.to_owned(),
                 quantity_milli: 4_000,
+                issued_milli: 0,
                 reference: Some("SO-1".to_owned()),
                 status: ReservationStatus::Open,
             }
@@ -678,18 +679,57 @@ mod reservations {
     }
 
     #[test]
-    fn an_issue_against_a_reservation_may_use_it_and_consumes_it_whole() {
-        let command = IssueStock { reservation_id: Some("R1".to_owned()), ..issue(A, "3") };
+    fn an_issue_against_a_reservation_takes_what_it_issues_and_the_rest_stays_reserved() {
+        let command = IssueStock {
+            reservation_id: Some("R1".to_owned()),
+            movement_id: Some("SHIP-1/1".to_owned()),
+            ..issue(A, "3")
+        };
         let updated = one(framework(FIFO), reserved(), StockCommand::Issue(command.clone()));
-        assert_eq!((updated.quantity_change_milli, updated.reserved_change_milli), (-3_000, -4_000));
+        assert_eq!((updated.quantity_change_milli, updated.reserved_change_milli), (-3_000, -3_000));
+        assert_eq!((updated.on_hand_after_milli, updated.reserved_after_milli), (7_000, 1_000));
         assert_eq!(updated.reservation_id.as_deref(), Some("R1"));
         let mut events = reserved();
         events.push(StockEvent::InventoryUpdated(updated));
         let stock: Stock = fold(events.clone());
-        assert_eq!(stock.reservation("R1").unwrap().status, ReservationStatus::Consumed);
-        assert_eq!((stock.reserved_milli(A), stock.available_milli(A)), (0, 7_000));
-        // Repeated, it records nothing; released, it is refused.
+        let reservation = stock.reservation("R1").unwrap();
+        assert_eq!(
+            (reservation.status, reservation.issued_milli, reservation.open_milli()),
+            (ReservationStatus::Open, 3_000, 1_000)
+        );
+        assert_eq!((stock.reserved_milli(A), stock.available_milli(A)), (1_000, 6_000));
+        // Redelivered, it records nothing.
         assert_eq!(assert_accepted(framework(FIFO), events.clone(), StockCommand::Issue(command)), vec![]);
+        // The same reservation repeated records nothing either, though part of it was issued.
+        assert_eq!(
+            assert_accepted(framework(FIFO), events.clone(), StockCommand::Reserve(reserve(A, "4", "R1"))),
+            vec![]
+        );
+        // The rest (1) plus the 6 available may be issued against it, not more.
+        let beyond = IssueStock { reservation_id: Some("R1".to_owned()), ..issue(A, "7.001") };
+        refused(
+            framework(FIFO),
+            events.clone(),
+            StockCommand::Issue(beyond),
+            StockError::InsufficientStock { location: A.to_owned(), available_milli: 7_000, requested_milli: 7_001 },
+            Some("quantity"),
+            "insufficient_stock",
+            RefusalKind::Invalid,
+        );
+        // A release frees what it still holds.
+        let released = one(framework(FIFO), events.clone(), StockCommand::Release(release("R1")));
+        assert_eq!((released.reserved_change_milli, released.reserved_after_milli), (-1_000, 0));
+        // The second shipment issues the rest: the reservation is consumed.
+        let rest = IssueStock { reservation_id: Some("R1".to_owned()), ..issue(A, "1") };
+        let updated = one(framework(FIFO), events.clone(), StockCommand::Issue(rest.clone()));
+        assert_eq!((updated.reserved_change_milli, updated.reserved_after_milli), (-1_000, 0));
+        events.push(StockEvent::InventoryUpdated(updated));
+        let stock: Stock = fold(events.clone());
+        let reservation = stock.reservation("R1").unwrap();
+        assert_eq!((reservation.status, reservation.open_milli()), (ReservationStatus::Consumed, 0));
+        assert_eq!((stock.on_hand_milli(A), stock.reserved_milli(A), stock.available_milli(A)), (6_000, 0, 6_000));
+        // Consumed, an issue against it records nothing and a release is refused.
+        assert_eq!(assert_accepted(framework(FIFO), events.clone(), StockCommand::Issue(rest)), vec![]);
         refused(
             framework(FIFO),
             events,
@@ -699,9 +739,19 @@ mod reservations {
             "reservation_closed",
             RefusalKind::Conflict,
         );
+    }
+
+    #[test]
+    fn an_issue_beyond_its_reservation_consumes_it_and_takes_the_rest_from_what_is_available() {
         // Its 4 plus the 6 available: 10 may be issued against it, not more.
         let all = IssueStock { reservation_id: Some("R1".to_owned()), ..issue(A, "10") };
-        assert_accepted(framework(FIFO), reserved(), StockCommand::Issue(all));
+        let updated = one(framework(FIFO), reserved(), StockCommand::Issue(all));
+        assert_eq!((updated.quantity_change_milli, updated.reserved_change_milli), (-10_000, -4_000));
+        let mut events = reserved();
+        events.push(StockEvent::InventoryUpdated(updated));
+        let stock: Stock = fold(events);
+        assert_eq!(stock.reservation("R1").unwrap().status, ReservationStatus::Consumed);
+        assert_eq!((stock.on_hand_milli(A), stock.reserved_milli(A)), (0, 0));
         let more = IssueStock { reservation_id: Some("R1".to_owned()), ..issue(A, "10.001") };
         refused(
             framework(FIFO),
@@ -1438,6 +1488,13 @@ mod properties {
                     prop_assert!(at.on_hand_milli() >= 0, "{}: on hand {}", code, at.on_hand_milli());
                     prop_assert!(at.value_minor() >= 0, "{}: value {}", code, at.value_minor());
                     prop_assert!(at.reserved_milli() >= 0, "{}: reserved {}", code, at.reserved_milli());
+                    // What is reserved at a location is what its open reservations still hold.
+                    let held: i64 = (0..4)
+                        .filter_map(|n| stock.reservation(&format!("R{n}")))
+                        .filter(|r| r.location == code && r.status == ReservationStatus::Open)
+                        .map(Reservation::open_milli)
+                        .sum();
+                    prop_assert_eq!(at.reserved_milli(), held, "{}", code);
                 }
                 assert_layers_hold_the_totals(&stock)?;
             }
