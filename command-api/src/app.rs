@@ -14,6 +14,7 @@ use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
+use prism_aggregates::supply::purchase_order::PurchaseOrder;
 use prism_aggregates::supply::stock::Stock;
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
@@ -28,6 +29,7 @@ use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
+use crate::supply::purchase_order_lookups::PurchaseOrderLookups;
 use crate::supply::stock_lookups::StockLookups;
 use crate::{
     budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, supply, tax_rates,
@@ -65,6 +67,10 @@ pub struct AppState {
     pub supply_settings: supply::settings::Stores,
     /// Stock event stores.
     pub stock: supply::stock::Stores,
+    /// Sales order event stores.
+    pub sales_orders: supply::sales_orders::Stores,
+    /// Purchase order event stores.
+    pub purchase_orders: supply::purchase_orders::Stores,
     /// Every tenant's books as the command side sees them.
     pub books: Arc<BooksCache>,
     /// The locks serialising money-moving commands per counterparty.
@@ -126,6 +132,10 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         let (items, locations, settings) = (items.clone(), locations.clone(), supply_settings.clone());
         Box::new(move |tenant| Arc::new(StockLookups::new(tenant, items.clone(), locations.clone(), settings.clone())))
     };
+    let purchase_order_lookups: ServicesFactory<PurchaseOrder> = {
+        let settings = supply_settings.clone();
+        Box::new(move |tenant| Arc::new(PurchaseOrderLookups::new(tenant, settings.clone())))
+    };
     let ledger: ServicesFactory<FiscalCalendar> = {
         let (pool, books) = (pool.clone(), books.clone());
         Box::new(move |tenant| Arc::new(EventStoreLedger::new(tenant, pool.clone(), books.clone())))
@@ -139,6 +149,8 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         exchange_rates: stores.build(Box::new(|_| ())),
         payments: stores.build(lookups),
         stock: stores.build(stock_lookups),
+        sales_orders: stores.build(Box::new(|_| ())),
+        purchase_orders: stores.build(purchase_order_lookups),
         items,
         locations,
         supply_settings,
@@ -213,6 +225,20 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/v1/stock/adjustments", post(supply::stock::adjust))
         .route("/v1/stock/reservations", post(supply::stock::reserve))
         .route("/v1/stock/releases", post(supply::stock::release))
+        .route("/v1/sales-orders", post(supply::sales_orders::place))
+        .route("/v1/sales-orders/{id}/confirm", post(supply::sales_orders::confirm))
+        .route("/v1/sales-orders/{id}/pick", post(supply::sales_orders::pick))
+        .route("/v1/sales-orders/{id}/shipments", post(supply::sales_orders::ship))
+        .route("/v1/sales-orders/{id}/deliver", post(supply::sales_orders::deliver))
+        .route("/v1/sales-orders/{id}/cancel", post(supply::sales_orders::cancel))
+        .route("/v1/sales-orders/{id}/returns", post(supply::sales_orders::record_return))
+        .route("/v1/purchase-orders", post(supply::purchase_orders::draft))
+        .route("/v1/purchase-orders/{id}/submit", post(supply::purchase_orders::submit))
+        .route("/v1/purchase-orders/{id}/approve", post(supply::purchase_orders::approve))
+        .route("/v1/purchase-orders/{id}/receipts", post(supply::purchase_orders::receive))
+        .route("/v1/purchase-orders/{id}/bills", post(supply::purchase_orders::bill))
+        .route("/v1/purchase-orders/{id}/close", post(supply::purchase_orders::close))
+        .route("/v1/purchase-orders/{id}/cancel", post(supply::purchase_orders::cancel))
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))

@@ -41,6 +41,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0008_exchange_rates", include_str!("../../migrations/tenant/0008_exchange_rates.sql")),
         ("0009_functional_amounts", include_str!("../../migrations/tenant/0009_functional_amounts.sql")),
         ("0010_supply", include_str!("../../migrations/tenant/0010_supply.sql")),
+        ("0011_orders", include_str!("../../migrations/tenant/0011_orders.sql")),
     ],
 };
 

@@ -1,22 +1,57 @@
-//! Configuration of a process-manager process, read once at start.
+//! Configuration of a process-manager process, read once at start, and which process
+//! manager each `--process` names.
+
+use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
 use prism_platform::config::DatabaseArgs;
 use prism_projections::config::ConsumerArgs;
+use prism_projections::projection::Projection;
+
+use crate::inventory_postings::InventoryPostings;
+use crate::order_fulfilment::OrderFulfilment;
+use crate::payment_allocations::PaymentAllocations;
+use crate::procure_to_pay::ProcureToPay;
+use crate::saga::Saga;
+use crate::stores::EventStores;
 
 /// Which process manager a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProcessKind {
     /// Applies each processed payment's allocations to its invoices.
     PaymentAllocations,
+    /// Posts the value of every stock movement to the ledger.
+    InventoryPostings,
+    /// Order to cash: reserves, issues and invoices sales orders and records their payments.
+    OrderFulfilment,
+    /// Receives purchase orders' goods into stock and raises their vendor bills.
+    ProcureToPay,
 }
 
 impl ProcessKind {
+    /// Every process manager, in the order `scripts/prism up` starts them.
+    pub const ALL: [ProcessKind; 4] =
+        [Self::PaymentAllocations, Self::InventoryPostings, Self::OrderFulfilment, Self::ProcureToPay];
+
     /// Stable name, used for the consumer group, metrics and the dead-letter topic.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
-            Self::PaymentAllocations => "payment-allocations",
+            Self::PaymentAllocations => crate::payment_allocations::NAME,
+            Self::InventoryPostings => crate::inventory_postings::NAME,
+            Self::OrderFulfilment => crate::order_fulfilment::NAME,
+            Self::ProcureToPay => crate::procure_to_pay::NAME,
+        }
+    }
+
+    /// The process manager of this kind over `stores`, as the runtime runs it.
+    #[must_use]
+    pub fn build(self, stores: Arc<EventStores>) -> Arc<dyn Projection> {
+        match self {
+            Self::PaymentAllocations => Arc::new(Saga(PaymentAllocations::new(stores))),
+            Self::InventoryPostings => Arc::new(Saga(InventoryPostings::new(stores))),
+            Self::OrderFulfilment => Arc::new(Saga(OrderFulfilment::new(stores))),
+            Self::ProcureToPay => Arc::new(Saga(ProcureToPay::new(stores))),
         }
     }
 }

@@ -1,6 +1,13 @@
 //! Prism's process managers: long-running reactions to events that issue commands, fed from
 //! Kafka by the same runtime as the projectors (batches, bounded retries, dead letters). Each
-//! command they issue is idempotent, so redelivery after a crash is harmless.
+//! command they issue is idempotent, so redelivery after a crash is harmless. The plumbing they
+//! share is in [`saga`] (reactions, command outcomes) and [`stores`] (the event stores).
 
 pub mod config;
+pub mod inventory_postings;
+pub mod invoicing;
+pub mod order_fulfilment;
 pub mod payment_allocations;
+pub mod procure_to_pay;
+pub mod saga;
+pub mod stores;

@@ -6,21 +6,18 @@
 
 use std::sync::Arc;
 
-use cqrs_es::AggregateError;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::payment::{Payment, PaymentEvent, PaymentProcessed};
-use prism_aggregates::tenant::TenantId;
-use prism_command_api::books::BooksCache;
 use prism_command_api::counterparty_lock::CounterpartyLocks;
-use prism_command_api::event_store::{TenantEventStores, TENANT_SETS};
 use prism_command_api::payments::apply_command;
 use prism_command_api::request_context::RequestContext;
 use prism_platform::envelope::EventEnvelope;
-use prism_platform::tenancy::TenantProvisioner;
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
-use prism_projections::projection::{Projection, ProjectionError, SourcePosition};
+use prism_projections::projection::ProjectionError;
 use prism_projections::transient::Transient;
-use sqlx::PgPool;
+
+use crate::saga::{execute, tenant_of, Reaction};
+use crate::stores::EventStores;
 
 /// Name of this process manager (consumer group, dead-letter topic, metrics).
 pub const NAME: &str = "payment-allocations";
@@ -28,64 +25,37 @@ pub const NAME: &str = "payment-allocations";
 /// Applies processed payments' allocations to their invoices.
 pub struct PaymentAllocations {
     locks: CounterpartyLocks,
-    invoices: Arc<TenantEventStores<Invoice>>,
+    stores: Arc<EventStores>,
 }
 
 impl PaymentAllocations {
-    /// The process manager over the event stores in `pool`.
+    /// The process manager over `stores`.
     #[must_use]
-    pub fn new(pool: PgPool) -> Self {
-        let books = Arc::new(BooksCache::new(pool.clone()));
-        let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
-        let invoices = TenantEventStores::new(pool.clone(), provisioner, Box::new(move |t| books.source_for(t)));
-        Self { locks: CounterpartyLocks::new(pool), invoices: Arc::new(invoices) }
+    pub fn new(stores: Arc<EventStores>) -> Self {
+        Self { locks: CounterpartyLocks::new(stores.pool.clone()), stores }
     }
 
     async fn apply(&self, envelope: &EventEnvelope, payment: &PaymentProcessed) -> Result<(), ProjectionError> {
-        let tenant = TenantId::parse(&envelope.tenant)?;
+        let tenant = tenant_of(envelope)?;
         let _lock = self.locks.lock(&tenant, &payment.counterparty_id).await.map_err(|e| Transient(e.to_string()))?;
         let context = RequestContext::reacting_to(envelope);
         for allocation in &payment.allocations {
             let command = apply_command(&payment.payment_id, payment.payment_date, allocation);
-            match self.invoices.execute(&tenant, &allocation.invoice_id, command, &context).await {
-                Ok(_) => {}
-                Err(AggregateError::UserError(refused)) => {
-                    return Err(format!(
-                        "invoice {} refused payment {}: {refused}",
-                        allocation.invoice_id, payment.payment_id
-                    )
-                    .into())
-                }
-                Err(other) => return Err(Box::new(Transient(other.to_string()))),
-            }
+            let id = &allocation.invoice_id;
+            execute::<Invoice>(&self.stores.invoices, &tenant, id, &command, &context, |_| false).await?;
         }
         Ok(())
     }
 }
 
 #[async_trait::async_trait]
-impl Projection for PaymentAllocations {
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[<Payment as cqrs_es::Aggregate>::TYPE]
-    }
+impl Reaction for PaymentAllocations {
+    const AGGREGATE_TYPES: &'static [&'static str] = &[<Payment as cqrs_es::Aggregate>::TYPE];
 
-    async fn resume_offsets(
-        &self,
-        _topic: &str,
-    ) -> Result<Option<std::collections::HashMap<i32, i64>>, ProjectionError> {
-        Ok(None)
-    }
-
-    async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
-        for event in events {
-            if let DomainEvent::Payment(PaymentEvent::PaymentProcessed(payment)) = &event.event {
-                self.apply(&event.envelope, payment).await?;
-            }
+    async fn react(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        match &event.event {
+            DomainEvent::Payment(PaymentEvent::PaymentProcessed(payment)) => self.apply(&event.envelope, payment).await,
+            _ => Ok(()),
         }
-        Ok(())
-    }
-
-    async fn skip(&self, _source: &SourcePosition) -> Result<(), ProjectionError> {
-        Ok(())
     }
 }

@@ -12,6 +12,8 @@ use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
 use prism_aggregates::supply::item::{Item, ItemEvent};
 use prism_aggregates::supply::locations::{Locations, LocationsEvent};
+use prism_aggregates::supply::purchase_order::{PurchaseOrder, PurchaseOrderEvent};
+use prism_aggregates::supply::sales_order::{SalesOrder, SalesOrderEvent};
 use prism_aggregates::supply::settings::{SupplySettings, SupplySettingsEvent};
 use prism_aggregates::supply::stock::{Stock, StockEvent};
 use prism_platform::avro::AvroCodec;
@@ -60,6 +62,10 @@ pub enum DomainEvent {
     SupplySettings(SupplySettingsEvent),
     /// An item's stock event.
     Stock(StockEvent),
+    /// A sales order's event.
+    SalesOrder(SalesOrderEvent),
+    /// A purchase order's event.
+    PurchaseOrder(PurchaseOrderEvent),
 }
 
 impl DomainEvent {
@@ -91,6 +97,8 @@ impl DomainEvent {
             Locations::TYPE => DomainEvent::Locations(serde_json::from_value(tagged)?),
             SupplySettings::TYPE => DomainEvent::SupplySettings(serde_json::from_value(tagged)?),
             Stock::TYPE => DomainEvent::Stock(serde_json::from_value(tagged)?),
+            SalesOrder::TYPE => DomainEvent::SalesOrder(serde_json::from_value(tagged)?),
+            PurchaseOrder::TYPE => DomainEvent::PurchaseOrder(serde_json::from_value(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

@@ -10,6 +10,9 @@ projector-postgres  prism-projector   $PRISM_PROJECTOR_POSTGRES_PORT --projector
 projector-mongo     prism-projector   $PRISM_PROJECTOR_MONGO_PORT --projector mongo
 projector-timescale prism-projector   $PRISM_PROJECTOR_TIMESCALE_PORT --projector timescale
 payment-allocations prism-process-manager $PRISM_PROCESS_PAYMENTS_PORT --process payment-allocations
+inventory-postings  prism-process-manager $PRISM_PROCESS_INVENTORY_PORT --process inventory-postings
+order-fulfilment    prism-process-manager $PRISM_PROCESS_ORDERS_PORT --process order-fulfilment
+procure-to-pay      prism-process-manager $PRISM_PROCESS_PURCHASING_PORT --process procure-to-pay
 query-api           prism-query-api   $PRISM_QUERY_PORT
 "
 

@@ -9,7 +9,8 @@ use prism_command_api::app::CommandApi;
 use prism_command_api::config::{CommandApiConfig, RelayConfig};
 use prism_command_api::relay::Relay;
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RegistryArgs};
-use prism_process_managers::payment_allocations::{self, PaymentAllocations};
+use prism_process_managers::config::ProcessKind;
+use prism_process_managers::stores::EventStores;
 use prism_projections::config::{ConsumerArgs, ProjectorConfig, ProjectorKind};
 use prism_projections::projectors::checkpoint::SqlWriter;
 use prism_projections::projectors::postgres::LedgerWriter;
@@ -56,6 +57,22 @@ pub struct Answer {
     pub headers: HeaderMap,
     /// Parsed JSON body.
     pub body: Value,
+}
+
+/// A process manager running in-process.
+pub struct ProcessTask {
+    /// Which one.
+    pub kind: ProcessKind,
+    task: tokio::task::JoinHandle<Result<(), prism_projections::projection::ProjectionError>>,
+}
+
+impl ProcessTask {
+    /// Kills it where it stands, like SIGKILL: a reaction in progress stops between two of
+    /// its commands, and the group offsets of what it had not finished stay uncommitted.
+    pub async fn kill(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
 }
 
 /// A running Prism system.
@@ -211,11 +228,33 @@ impl System {
     /// # Panics
     /// When it cannot start.
     pub async fn start_payment_allocations(&self) {
-        let process = Arc::new(PaymentAllocations::new(self.pool.clone()));
-        let runtime = ProjectorRuntime::build(payment_allocations::NAME, &self.consumer_args(), process)
-            .await
-            .expect("process manager starts");
-        tokio::spawn(runtime.run(self.shutdown.clone()));
+        self.start_process(ProcessKind::PaymentAllocations).await;
+    }
+
+    /// Starts the inventory-postings, order-fulfilment and procure-to-pay process managers
+    /// in-process, each as its own consumer group like `scripts/prism up` does.
+    ///
+    /// # Panics
+    /// When one cannot start.
+    pub async fn start_supply_processes(&self) -> Vec<ProcessTask> {
+        let mut tasks = Vec::new();
+        for kind in [ProcessKind::InventoryPostings, ProcessKind::OrderFulfilment, ProcessKind::ProcureToPay] {
+            tasks.push(self.start_process(kind).await);
+        }
+        tasks
+    }
+
+    /// Starts process manager `kind` in-process, on a pool of its own as its own process has;
+    /// the answer can kill it.
+    ///
+    /// # Panics
+    /// When it cannot start.
+    pub async fn start_process(&self, kind: ProcessKind) -> ProcessTask {
+        let pool = prism_platform::db::connect_url(&self.database_url, 8).await.expect("test database reachable");
+        let process = kind.build(Arc::new(EventStores::new(pool)));
+        let runtime =
+            ProjectorRuntime::build(kind.name(), &self.consumer_args(), process).await.expect("process manager starts");
+        ProcessTask { kind, task: tokio::spawn(runtime.run(self.shutdown.clone())) }
     }
 
     async fn start_query_api(&mut self) {
@@ -341,6 +380,63 @@ impl System {
             (missing == 0).then_some(())
         })
         .await;
+    }
+
+    /// The event stores as the process managers see them, to read aggregates (stock, orders,
+    /// invoices) as they stand — the truth the read models follow — or issue a command as a
+    /// process manager would.
+    #[must_use]
+    pub fn event_stores(&self) -> EventStores {
+        EventStores::new(self.pool.clone())
+    }
+
+    /// Opens warehouse `code` for `tenant`.
+    ///
+    /// # Panics
+    /// When the command API refuses.
+    pub async fn open_warehouse(&self, tenant: &str, code: &str) {
+        let warehouse = serde_json::json!({"code": code, "name": format!("Warehouse {code}"), "kind": "warehouse"});
+        let opened = self.post(tenant, "/v1/locations", &warehouse).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "location: {}", opened.body);
+    }
+
+    /// Defines item `sku` in EUR valued by `valuation` (`fifo` or `moving_average`).
+    ///
+    /// # Panics
+    /// When the command API refuses.
+    pub async fn define_item(&self, tenant: &str, sku: &str, valuation: &str) {
+        let item = serde_json::json!({"sku": sku, "name": format!("Item {sku}"), "unit_of_measure": "each",
+            "valuation_method": valuation, "currency": "EUR", "reorder_point": "1", "reorder_quantity": "10"});
+        let defined = self.post(tenant, "/v1/items", &item).await;
+        assert_eq!(defined.status, StatusCode::CREATED, "item: {}", defined.body);
+    }
+
+    /// Every account's EUR balance in `tenant`'s trial balance once the `postgres` projector has
+    /// caught up: debit balance positive, credit balance negative; accounts without lines are
+    /// absent. Asserts that it balances.
+    ///
+    /// # Panics
+    /// When the query API does not answer 200 or the trial balance does not balance.
+    pub async fn trial_balance(&self, tenant: &str) -> std::collections::BTreeMap<String, i64> {
+        self.await_postgres_caught_up(tenant).await;
+        let answer = self.get(tenant, "/v1/reports/trial-balance?currency=EUR", None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let eur = &answer.body["currencies"][0];
+        assert_eq!(eur["balanced"], true, "{}", answer.body);
+        let amount = |line: &Value, field: &str| line[field].as_i64().unwrap_or_default();
+        eur["lines"]
+            .as_array()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|line| {
+                        let code = line["code"].as_str().unwrap_or_default().to_owned();
+                        (code, amount(line, "debit_balance_minor") - amount(line, "credit_balance_minor"))
+                    })
+                    .filter(|(_, balance)| *balance != 0)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Journal-entry events in `tenant`'s event store (0 when the schema does not exist).

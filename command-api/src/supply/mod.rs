@@ -1,9 +1,15 @@
 //! The supply chain over REST: the item catalog ([`items`]), warehouse locations
 //! ([`locations`]), the tenant's supply settings ([`settings`]) and stock movements
-//! ([`stock`]), which are checked against the first three through [`stock_lookups`].
+//! ([`stock`]), which are checked against the first three through [`stock_lookups`]; sales
+//! orders ([`sales_orders`]) and purchase orders ([`purchase_orders`], approval threshold via
+//! [`purchase_order_lookups`]), sharing [`order_routes`].
 
 pub mod items;
 pub mod locations;
+pub mod order_routes;
+pub mod purchase_order_lookups;
+pub mod purchase_orders;
+pub mod sales_orders;
 pub mod settings;
 pub mod stock;
 pub mod stock_lookups;

@@ -1,13 +1,13 @@
-//! Runs one process manager (`--process payment-allocations`) until SIGINT/SIGTERM.
+//! Runs one process manager (`--process payment-allocations|inventory-postings|
+//! order-fulfilment|procure-to-pay`) until SIGINT/SIGTERM.
 
 use std::sync::Arc;
 
 use clap::Parser;
 use prism_platform::db;
 use prism_platform::shutdown::on_signal;
-use prism_process_managers::config::{ProcessKind, ProcessManagerConfig};
-use prism_process_managers::payment_allocations::PaymentAllocations;
-use prism_projections::projection::Projection;
+use prism_process_managers::config::ProcessManagerConfig;
+use prism_process_managers::stores::EventStores;
 use prism_projections::runtime::ProjectorRuntime;
 
 #[tokio::main]
@@ -21,8 +21,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     }
     let pool = db::connect(&config.database).await?;
     db::migrate(&pool, "shared", db::SHARED).await?;
-    let process: Arc<dyn Projection> = match config.process {
-        ProcessKind::PaymentAllocations => Arc::new(PaymentAllocations::new(pool)),
-    };
+    let process = config.process.build(Arc::new(EventStores::new(pool)));
     ProjectorRuntime::build(config.process.name(), &config.consumer, process).await?.run(shutdown).await
 }

@@ -7,6 +7,8 @@ pub mod documents;
 pub mod drafts;
 pub mod exchange_rates;
 pub mod mongo;
+pub mod order_documents;
+pub mod orders;
 pub mod postgres;
 pub mod stock_movements;
 pub mod supply;

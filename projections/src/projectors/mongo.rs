@@ -1,5 +1,6 @@
 //! The MongoDB document projection: one document per journal entry, with its lines and
-//! status history, in database `prism_<tenant>`. MongoDB (and FerretDB) have no
+//! status history, and one per sales and purchase order (see [`super::order_documents`]), in
+//! database `prism_<tenant>`. MongoDB (and FerretDB) have no
 //! transactions here, so every write is idempotent on its own: inserts ignore duplicate
 //! ids and updates are guarded by the aggregate sequence. Kafka offsets are committed by
 //! the runtime after the writes.
@@ -11,6 +12,10 @@ use mongodb::{Client, Collection};
 use prism_aggregates::finance::journal_entry::{
     JournalEntry, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
+use prism_aggregates::supply::purchase_order::PurchaseOrder;
+use prism_aggregates::supply::sales_order::SalesOrder;
+
+use super::order_documents::{order_write, OrderWrite};
 
 use crate::decode::ProjectedEvent;
 use crate::projection::{by_tenant, Projection, ProjectionError, SourcePosition};
@@ -48,7 +53,7 @@ impl DocumentProjection {
 #[async_trait::async_trait]
 impl Projection for DocumentProjection {
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[JournalEntry::TYPE]
+        &[JournalEntry::TYPE, SalesOrder::TYPE, PurchaseOrder::TYPE]
     }
 
     async fn resume_offsets(
@@ -58,14 +63,18 @@ impl Projection for DocumentProjection {
         Ok(None)
     }
 
-    /// Per tenant: the batch's new documents in one `insert_many`, each reversal in order
-    /// (guarded update), then the applied positions in one `insert_many`.
+    /// Per tenant: the batch's new entry documents in one `insert_many`, each reversal and
+    /// order event in order (guarded update), then the applied positions in one `insert_many`.
     async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
         for (tenant, group) in by_tenant(events) {
             let database = self.client.database(&database_name(tenant));
             let entries = database.collection::<Document>(ENTRIES);
             let mut postings = Vec::new();
             for event in &group {
+                if let Some((collection, write)) = order_write(event) {
+                    apply_order_write(&database.collection::<Document>(collection), write, event).await?;
+                    continue;
+                }
                 let Some(journal_entry) = event.event.journal_entry() else { continue };
                 match journal_entry {
                     JournalEntryEvent::JournalEntryPosted(posted) => postings.push(posted_document(posted, event)),
@@ -95,29 +104,49 @@ async fn apply_reversed(
     event: &ProjectedEvent,
 ) -> Result<(), ProjectionError> {
     insert_new(entries, vec![reversal_document(reversed, event)]).await?;
-    let sequence = event.envelope.sequence;
     let history = history_item("reversed", event, Some(&reversed.reason));
-    let result = entries
-        .update_one(
-            doc! { "_id": &reversed.entry_id, "last_sequence": sequence - 1 },
-            doc! {
-                "$set": {
-                    "status": "reversed",
-                    "reversed_by_entry_id": &reversed.reversal_entry_id,
-                    "last_sequence": sequence,
-                    "last_position": event.envelope.global_position,
-                },
-                "$push": { "status_history": history },
-            },
-        )
-        .await?;
+    let update = doc! {
+        "$set": {
+            "status": "reversed",
+            "reversed_by_entry_id": &reversed.reversal_entry_id,
+            "last_sequence": event.envelope.sequence,
+            "last_position": event.envelope.global_position,
+        },
+        "$push": { "status_history": history },
+    };
+    update_in_sequence(entries, &reversed.entry_id, update, event).await
+}
+
+/// Inserts an order's new document, or updates it in sequence.
+async fn apply_order_write(
+    orders: &Collection<Document>,
+    write: OrderWrite,
+    event: &ProjectedEvent,
+) -> Result<(), ProjectionError> {
+    match write {
+        OrderWrite::Insert(document) => insert_new(orders, vec![document]).await,
+        OrderWrite::Update(update) => update_in_sequence(orders, &event.envelope.aggregate_id, update, event).await,
+    }
+}
+
+/// Applies `update` to document `id` only while it is at the sequence before `event`'s: done
+/// when it is already at or past it (a redelivery), an error when it is further behind (an
+/// event is missing).
+async fn update_in_sequence(
+    collection: &Collection<Document>,
+    id: &str,
+    update: Document,
+    event: &ProjectedEvent,
+) -> Result<(), ProjectionError> {
+    let sequence = event.envelope.sequence;
+    let result = collection.update_one(doc! { "_id": id, "last_sequence": sequence - 1 }, update).await?;
     if result.matched_count > 0 {
         return Ok(());
     }
-    let current = entries.find_one(doc! { "_id": &reversed.entry_id }).await?;
+    let current = collection.find_one(doc! { "_id": id }).await?;
     match current.and_then(|d| d.get_i64("last_sequence").ok()) {
         Some(last) if last >= sequence => Ok(()),
-        _ => Err(format!("entry {}: event {sequence} arrived before event {}", reversed.entry_id, sequence - 1).into()),
+        _ => Err(format!("document {id}: event {sequence} arrived before event {}", sequence - 1).into()),
     }
 }
 
@@ -198,7 +227,8 @@ fn lines_array(lines: &[PostedLine]) -> Vec<Document> {
         .collect()
 }
 
-fn history_item(status: &str, event: &ProjectedEvent, reason: Option<&str>) -> Document {
+/// A status-history entry: `status` reached by `event`, with an optional reason.
+pub(super) fn history_item(status: &str, event: &ProjectedEvent, reason: Option<&str>) -> Document {
     doc! {
         "status": status,
         "event_type": &event.envelope.event_type,

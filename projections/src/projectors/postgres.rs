@@ -22,6 +22,8 @@ use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
+use prism_aggregates::supply::purchase_order::PurchaseOrder;
+use prism_aggregates::supply::sales_order::SalesOrder;
 use prism_aggregates::supply::settings::SupplySettings;
 use prism_aggregates::supply::stock::Stock;
 use prism_platform::db::{self, MigrationSet};
@@ -29,7 +31,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, documents, drafts, exchange_rates, supply};
+use super::{books, budgets, documents, drafts, exchange_rates, orders, supply};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -38,7 +40,7 @@ use crate::projection::ProjectionError;
 pub const NAME: &str = "postgres";
 
 /// Writes every finance event into the Postgres ledger tables, and every supply event into
-/// the supply tables ([`supply`]).
+/// the supply tables ([`supply`], orders in [`orders`]).
 pub struct LedgerWriter;
 
 /// The projection built on [`LedgerWriter`].
@@ -61,6 +63,8 @@ impl SqlWriter for LedgerWriter {
         Locations::TYPE,
         SupplySettings::TYPE,
         Stock::TYPE,
+        SalesOrder::TYPE,
+        PurchaseOrder::TYPE,
     ];
 
     async fn write_batch(
@@ -88,6 +92,10 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::Locations(locations) => supply::apply_locations(tx, schema, locations, position).await?,
                 DomainEvent::SupplySettings(settings) => supply::apply_settings(tx, schema, settings, position).await?,
                 DomainEvent::Stock(stock) => supply::apply_stock(tx, schema, stock, position).await?,
+                DomainEvent::SalesOrder(order) => orders::apply_sales_order(tx, schema, order, &event.envelope).await?,
+                DomainEvent::PurchaseOrder(order) => {
+                    orders::apply_purchase_order(tx, schema, order, &event.envelope).await?;
+                }
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

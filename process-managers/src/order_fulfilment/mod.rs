@@ -1,0 +1,93 @@
+//! The order-fulfilment process manager (order to cash): it reserves, issues and invoices the
+//! stock of sales orders and records their payments, reacting to
+//!
+//! - `OrderConfirmed` → reserve each line at the order's ship-from location (reservation
+//!   `"<order_id>/<line_no>"`); a line whose stock is insufficient is back-ordered; then
+//!   `RecordAllocation` on the order ([`allocation`]);
+//! - `OrderCancelled` before anything shipped → release the order's reservations
+//!   ([`allocation`]);
+//! - `OrderShipped` → issue each shipped line against its reservation (which keeps what is
+//!   not shipped yet), raise a customer invoice for the shipped lines at the order's prices
+//!   (revenue `4000`, no tax, issued on the ship date) and link it to the order
+//!   ([`shipping`]);
+//! - `PaymentProcessed` → `MarkPaid` on every sales order one of its invoices is linked to,
+//!   with what the payment allocated to that order's invoices ([`settlement`]).
+//!
+//! Every step is an idempotent command (ids derived from the order, shipment and line), so a
+//! reaction that failed or was killed half-way is redone whole on redelivery and leaves stock,
+//! ledger and order as if it had run once.
+
+mod allocation;
+mod settlement;
+mod shipping;
+
+use std::sync::Arc;
+
+use cqrs_es::Aggregate;
+use prism_aggregates::finance::payment::{Payment, PaymentEvent};
+use prism_aggregates::supply::sales_order::{SalesOrder, SalesOrderEvent};
+use prism_command_api::request_context::RequestContext;
+use prism_projections::decode::{DomainEvent, ProjectedEvent};
+use prism_projections::projection::ProjectionError;
+use uuid::Uuid;
+
+use crate::saga::{tenant_of, Reaction};
+use crate::stores::EventStores;
+
+/// Name of this process manager (consumer group, dead-letter topic, metrics).
+pub const NAME: &str = "order-fulfilment";
+
+/// Fulfils sales orders from stock and bills them.
+pub struct OrderFulfilment {
+    stores: Arc<EventStores>,
+}
+
+impl OrderFulfilment {
+    /// The process manager over `stores`.
+    #[must_use]
+    pub fn new(stores: Arc<EventStores>) -> Self {
+        Self { stores }
+    }
+}
+
+#[async_trait::async_trait]
+impl Reaction for OrderFulfilment {
+    const AGGREGATE_TYPES: &'static [&'static str] = &[SalesOrder::TYPE, Payment::TYPE];
+
+    async fn react(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        let stores = &self.stores;
+        let context = RequestContext::reacting_to(&event.envelope);
+        match &event.event {
+            DomainEvent::SalesOrder(SalesOrderEvent::OrderConfirmed(confirmed)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                allocation::allocate(stores, &tenant, &confirmed.order_id, &context).await
+            }
+            DomainEvent::SalesOrder(SalesOrderEvent::OrderCancelled(cancelled)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                allocation::release(stores, &tenant, cancelled, &context).await
+            }
+            DomainEvent::SalesOrder(SalesOrderEvent::OrderShipped(shipped)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                shipping::ship(stores, &tenant, shipped, &context).await
+            }
+            DomainEvent::Payment(PaymentEvent::PaymentProcessed(payment)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                settlement::settle(stores, &tenant, payment, &context).await
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The reservation of line `line_no` of order `order_id`: `"<order_id>/<line_no>"`.
+#[must_use]
+pub fn reservation_id(order_id: &str, line_no: i32) -> String {
+    format!("{order_id}/{line_no}")
+}
+
+/// The customer invoice of shipment `shipment_id` of order `order_id`: UUID v5 in the OID
+/// namespace of `"<order_id>/<shipment_id>"`.
+#[must_use]
+pub fn invoice_id_for(order_id: &str, shipment_id: &str) -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{order_id}/{shipment_id}").as_bytes())
+}
