@@ -4,11 +4,15 @@
 //! | movement                  | value change | entry                              |
 //! |---------------------------|--------------|------------------------------------|
 //! | receipt                   | + (in)       | Dr 1200 Inventory / Cr 2050 GR/IR   |
+//! | receipt of a sales return | + (in)       | Dr 1200 Inventory / Cr 5000 COGS    |
 //! | issue                     | − (out)      | Dr 5000 COGS / Cr 1200 Inventory    |
 //! | adjustment (count gain)   | +            | Dr 1200 Inventory / Cr 5000 COGS    |
 //! | adjustment (count loss)   | −            | Dr 5000 COGS / Cr 1200 Inventory    |
 //!
-//! (a change of the other sign swaps the sides). Transfers, reservations and releases post
+//! (a change of the other sign swaps the sides). A receipt is a sales return when its reference
+//! starts with [`SALES_RETURN_PREFIX`] (`"return:<order_id>/<return_id>"`, see
+//! [`sales_return_reference`], as the order-fulfilment saga writes it): goods that come back
+//! from a customer reverse cost of goods sold, not a purchase. Transfers, reservations and releases post
 //! nothing: they move no value in or out of inventory. The entry is dated the event's UTC
 //! date, in the event's (the item's) currency, with the movement's reference — or its id — as
 //! source reference. Its id is derived from the event id ([`entry_id_for`]), so a redelivered
@@ -34,6 +38,21 @@ use crate::stores::EventStores;
 
 /// Name of this process manager (consumer group, dead-letter topic, metrics).
 pub const NAME: &str = "inventory-postings";
+
+/// How the reference of a receipt of goods returned by a customer starts.
+pub const SALES_RETURN_PREFIX: &str = "return:";
+
+/// The reference of the receipt of return `return_id` of sales order `order_id`:
+/// `"return:<order_id>/<return_id>"`.
+#[must_use]
+pub fn sales_return_reference(order_id: &str, return_id: &str) -> String {
+    format!("{SALES_RETURN_PREFIX}{order_id}/{return_id}")
+}
+
+/// Whether `updated` is the receipt of a sales return (its reference says so).
+fn is_sales_return(updated: &InventoryUpdated) -> bool {
+    updated.reference.as_deref().is_some_and(|reference| reference.starts_with(SALES_RETURN_PREFIX))
+}
 
 /// Posts the value of stock movements to the ledger.
 pub struct InventoryPostings {
@@ -75,6 +94,7 @@ pub fn entry_id_for(event_id: Uuid) -> Uuid {
 #[must_use]
 pub fn posting(envelope: &EventEnvelope, updated: &InventoryUpdated) -> Option<PostJournalEntry> {
     let counter_account = match MovementKind::parse(&updated.movement)? {
+        MovementKind::Receipt if is_sales_return(updated) => accounts::COST_OF_GOODS_SOLD,
         MovementKind::Receipt => accounts::GOODS_RECEIVED_NOT_INVOICED,
         MovementKind::Issue | MovementKind::Adjustment => accounts::COST_OF_GOODS_SOLD,
         MovementKind::TransferOut | MovementKind::TransferIn | MovementKind::Reservation | MovementKind::Release => {
@@ -172,6 +192,19 @@ mod tests {
             let expected = Some((debit.to_owned(), credit.to_owned(), value.abs()));
             assert_eq!(sides(&updated(movement, value, None)), expected, "{movement}");
         }
+    }
+
+    #[test]
+    fn a_receipt_of_a_sales_return_credits_cost_of_goods_sold() {
+        let reference = sales_return_reference("SO-1", "R-1");
+        assert_eq!(reference, "return:SO-1/R-1");
+        let returned = updated(MovementKind::Receipt, 210, Some(&reference));
+        assert_eq!(sides(&returned), Some(("1200".to_owned(), "5000".to_owned(), 210)));
+        assert_eq!(posting(&envelope(), &returned).unwrap().source_reference, Some(reference));
+        let purchase = updated(MovementKind::Receipt, 210, Some("PO-return:1"));
+        assert_eq!(sides(&purchase), Some(("1200".to_owned(), "2050".to_owned(), 210)), "prefix only");
+        let issue = updated(MovementKind::Issue, -210, Some("return:SO-1/R-1"));
+        assert_eq!(sides(&issue), Some(("5000".to_owned(), "1200".to_owned(), 210)), "receipts only");
     }
 
     #[test]

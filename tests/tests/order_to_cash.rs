@@ -322,3 +322,118 @@ async fn a_saga_killed_half_way_through_a_shipment_and_restarted_ends_as_if_it_r
         [("1100", 3_950), ("1200", 3_000 - 500 - 1_500), ("2050", -3_000), ("4000", -3_950), ("5000", 2_000)];
     assert_eq!(balances, expected.iter().map(|(code, b)| ((*code).to_owned(), *b)).collect());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_return_comes_back_into_stock_at_its_issued_cost_and_is_credited_once() {
+    use std::sync::Arc;
+
+    use chrono::{NaiveDate, Utc};
+    use prism_aggregates::finance::invoice::InvoiceKind;
+    use prism_aggregates::supply::order_lines::LineQuantity;
+    use prism_aggregates::supply::sales_order::{OrderReturned, SalesOrderEvent};
+    use prism_platform::envelope::EventEnvelope;
+    use prism_process_managers::order_fulfilment::{credit_note_id_for, OrderFulfilment};
+    use prism_process_managers::saga::Reaction;
+    use prism_projections::decode::{DomainEvent, ProjectedEvent};
+
+    let system = System::start_with(options()).await;
+    let _postings = system.start_process(ProcessKind::InventoryPostings).await;
+    let fulfilment = system.start_process(ProcessKind::OrderFulfilment).await;
+    let stores = system.event_stores();
+    let tenant = stocked_tenant(&system).await;
+    let t = tenant.as_str();
+    let tenant_id = TenantId::parse(t).unwrap();
+    // 10 more widgets at 130: FIFO issues 12 widgets as 10 at 100 and 2 at 130 (1,260, 105 each).
+    let receipt = json!({"sku": "WIDGET", "location": WH, "quantity": "10", "unit_cost_minor": 130});
+    ok(&system.post(t, "/v1/stock/receipts", &receipt).await);
+    let order_id = place(&system, t, &[("WIDGET", "12", 250), ("GADGET", "2", 900)]).await;
+    confirm(&system, &stores, t, &order_id).await;
+    ok(&system.post(t, &format!("/v1/sales-orders/{order_id}/pick"), &Value::Null).await);
+    ship(&system, t, &order_id, "S1", &[(1, "12"), (2, "2")]).await;
+    await_invoiced(&stores, t, &order_id, 1).await;
+    await_entries(&system, t, 5).await; // three receipts, two issues
+
+    // 2 widgets and 1 gadget come back.
+    let lines = json!([{"line_no": 1, "quantity": "2"}, {"line_no": 2, "quantity": "1"}]);
+    let giving_back = json!({"return_id": "R1", "return_date": "2026-11-22", "lines": lines});
+    ok(&system.post(t, &format!("/v1/sales-orders/{order_id}/returns"), &giving_back).await);
+    let credit_note_id = credit_note_id_for(&order_id, "R1").to_string();
+    eventually(WAIT, "the credit note issued", || async {
+        let note = stores.invoices.load(&tenant_id, &credit_note_id).await.unwrap();
+        (note.status() == Some(InvoiceStatus::Issued)).then_some(())
+    })
+    .await;
+    await_entries(&system, t, 7).await; // and the two return receipts
+
+    // Stock is back, valued at what it was issued at: 2 widgets at 105, 1 gadget at 500.
+    let widget = stock(&stores, t, "WIDGET").await;
+    assert_eq!((widget.on_hand_milli(WH), widget.value_minor(WH)), (10_000, 2_300 - 1_260 + 210));
+    let gadget = stock(&stores, t, "GADGET").await;
+    assert_eq!((gadget.on_hand_milli(WH), gadget.value_minor(WH)), (3_000, 2_000 - 1_000 + 500));
+    assert_eq!(order(&stores, t, &order_id).await.lines()[0].returned_milli, 2_000);
+
+    // The credit note: 2 × 250 + 1 × 900, crediting the shipment's invoice, on the return date.
+    let note = stores.invoices.load(&tenant_id, &credit_note_id).await.unwrap();
+    let invoice_id = invoice_id_for(&order_id, "S1").to_string();
+    assert_eq!(note.kind(), Some(InvoiceKind::CustomerCreditNote));
+    assert_eq!(note.gross_total_minor(), 1_400);
+    assert_eq!(note.credits_invoice_id(), Some(invoice_id.as_str()));
+    assert_eq!(note.counterparty_id(), Some("C-1"));
+    assert_eq!(note.issue_date(), NaiveDate::from_ymd_opt(2026, 11, 22));
+
+    let expected = [
+        ("1100", 4_800 - 1_400),               // receivable: the invoice less the credit note
+        ("1200", 4_300 - 2_260 + 710),         // inventory: received − issued + returned
+        ("2050", -4_300),                      // GR/IR: the three receipts only
+        ("4000", -(4_800 - 1_400)),            // revenue: 12 × 250 + 2 × 900, less the credit note
+        ("5000", 1_260 + 1_000 - (210 + 500)), // cost of goods sold, less what came back
+    ];
+    let expected: std::collections::BTreeMap<String, i64> =
+        expected.iter().map(|(code, b)| ((*code).to_owned(), *b)).collect();
+    assert_eq!(system.trial_balance(t).await, expected);
+    let widget_events = widget.sequence();
+    let gadget_events = gadget.sequence();
+
+    // The saga restarted, and the return redelivered to it: nothing more is recorded.
+    fulfilment.kill().await;
+    let _fulfilment = system.start_process(ProcessKind::OrderFulfilment).await;
+    let returned = OrderReturned {
+        order_id: order_id.clone(),
+        return_id: "R1".to_owned(),
+        return_date: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        lines: vec![
+            LineQuantity { line_no: 1, sku: "WIDGET".to_owned(), quantity_milli: 2_000 },
+            LineQuantity { line_no: 2, sku: "GADGET".to_owned(), quantity_milli: 1_000 },
+        ],
+    };
+    let redelivered = ProjectedEvent {
+        envelope: EventEnvelope {
+            event_id: Uuid::now_v7(),
+            event_type: "OrderReturned".to_owned(),
+            event_version: "1".to_owned(),
+            aggregate_type: "supply.sales_order".to_owned(),
+            aggregate_id: order_id.clone(),
+            sequence: 0,
+            tenant: t.to_owned(),
+            global_position: 0,
+            occurred_at: Utc::now(),
+            correlation_id: None,
+            causation_id: None,
+            traceparent: None,
+        },
+        event: DomainEvent::SalesOrder(SalesOrderEvent::OrderReturned(returned)),
+        topic: "redelivered".to_owned(),
+        partition: 0,
+        offset: 0,
+    };
+    let saga = OrderFulfilment::new(Arc::new(system.event_stores()));
+    saga.react(&redelivered).await.unwrap();
+    saga.react(&redelivered).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(stock(&stores, t, "WIDGET").await.sequence(), widget_events, "no second widget receipt");
+    assert_eq!(stock(&stores, t, "GADGET").await.sequence(), gadget_events, "no second gadget receipt");
+    assert_eq!(system.journal_event_count(t).await, 7, "each movement posted once");
+    let note = stores.invoices.load(&tenant_id, &credit_note_id).await.unwrap();
+    assert_eq!((note.status(), note.gross_total_minor()), (Some(InvoiceStatus::Issued), 1_400));
+    assert_eq!(system.trial_balance(t).await, expected);
+}

@@ -10,14 +10,21 @@
 //!   not shipped yet), raise a customer invoice for the shipped lines at the order's prices
 //!   (revenue `4000`, no tax, issued on the ship date) and link it to the order
 //!   ([`shipping`]);
+//! - `OrderReturned` → receive each returned line back into stock at the ship-from location
+//!   at the line's average issued unit cost, under the reference
+//!   [`crate::inventory_postings::sales_return_reference`] (so its value goes from cost of
+//!   goods sold back to inventory), then raise a customer credit note for the returned lines
+//!   at the order's prices, crediting the order's first invoice, issued on the return date
+//!   ([`returns`]);
 //! - `PaymentProcessed` → `MarkPaid` on every sales order one of its invoices is linked to,
 //!   with what the payment allocated to that order's invoices ([`settlement`]).
 //!
-//! Every step is an idempotent command (ids derived from the order, shipment and line), so a
-//! reaction that failed or was killed half-way is redone whole on redelivery and leaves stock,
-//! ledger and order as if it had run once.
+//! Every step is an idempotent command (ids derived from the order, the shipment or return,
+//! and the line), so a reaction that failed or was killed half-way is redone whole on
+//! redelivery and leaves stock, ledger and order as if it had run once.
 
 mod allocation;
+mod returns;
 mod settlement;
 mod shipping;
 
@@ -70,6 +77,10 @@ impl Reaction for OrderFulfilment {
                 let tenant = tenant_of(&event.envelope)?;
                 shipping::ship(stores, &tenant, shipped, &context).await
             }
+            DomainEvent::SalesOrder(SalesOrderEvent::OrderReturned(returned)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                returns::take_back(stores, &tenant, returned, &context).await
+            }
             DomainEvent::Payment(PaymentEvent::PaymentProcessed(payment)) => {
                 let tenant = tenant_of(&event.envelope)?;
                 settlement::settle(stores, &tenant, payment, &context).await
@@ -90,4 +101,11 @@ pub fn reservation_id(order_id: &str, line_no: i32) -> String {
 #[must_use]
 pub fn invoice_id_for(order_id: &str, shipment_id: &str) -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{order_id}/{shipment_id}").as_bytes())
+}
+
+/// The customer credit note of return `return_id` of order `order_id`: UUID v5 in the OID
+/// namespace of `"<order_id>/<return_id>/credit-note"`.
+#[must_use]
+pub fn credit_note_id_for(order_id: &str, return_id: &str) -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{order_id}/{return_id}/credit-note").as_bytes())
 }
