@@ -86,15 +86,30 @@ pub async fn ensure_topics(args: &KafkaArgs, topics: &[String]) -> Result<(), Ka
     }
 }
 
-/// Number of partitions of `topic`, read from the broker's metadata.
+/// Attempts to read a topic's partitions while a topic just created is not in the metadata yet.
+const METADATA_ATTEMPTS_MAX: u32 = 40;
+
+/// Number of partitions of `topic`, read from the broker's metadata; a topic created a moment
+/// ago may take a while to appear there, so an unknown topic is asked for again (every 250 ms,
+/// up to [`METADATA_ATTEMPTS_MAX`] times).
 ///
 /// # Errors
 /// When the metadata cannot be fetched or the topic does not exist.
-pub fn partition_count(consumer: &StreamConsumer, topic: &str) -> Result<i32, KafkaError> {
-    let metadata = consumer.fetch_metadata(Some(topic), Duration::from_secs(10))?;
-    let count = metadata.topics().iter().find(|t| t.name() == topic).map_or(0, |t| t.partitions().len());
-    match i32::try_from(count) {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(KafkaError::MetadataFetch(RDKafkaErrorCode::UnknownTopicOrPartition)),
+pub async fn partition_count(consumer: &StreamConsumer, topic: &str) -> Result<i32, KafkaError> {
+    let unknown = || KafkaError::MetadataFetch(RDKafkaErrorCode::UnknownTopicOrPartition);
+    let mut attempt = 1;
+    loop {
+        let count = match consumer.fetch_metadata(Some(topic), Duration::from_secs(10)) {
+            Ok(metadata) => metadata.topics().iter().find(|t| t.name() == topic).map_or(0, |t| t.partitions().len()),
+            Err(KafkaError::MetadataFetch(RDKafkaErrorCode::UnknownTopicOrPartition)) => 0,
+            Err(other) => return Err(other),
+        };
+        match i32::try_from(count) {
+            Ok(n) if n > 0 => return Ok(n),
+            _ if attempt >= METADATA_ATTEMPTS_MAX => return Err(unknown()),
+            _ => tracing::debug!(topic, attempt, "topic not in the metadata yet; asking again"),
+        }
+        attempt += 1;
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }

@@ -67,7 +67,7 @@ impl ProjectorRuntime {
         let mut assignment = TopicPartitionList::new();
         for topic in &topics {
             let resume = projection.resume_offsets(topic).await?;
-            for partition in 0..kafka::partition_count(&consumer, topic)? {
+            for partition in 0..kafka::partition_count(&consumer, topic).await? {
                 let offset = match resume.as_ref() {
                     Some(stored) => stored.get(&partition).map_or(Offset::Beginning, |o| Offset::Offset(*o)),
                     None => Offset::Stored,
