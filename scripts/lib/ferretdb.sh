@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # FerretDB v1: a MongoDB wire-protocol server on 127.0.0.1:$PRISM_FERRET_PORT, storing its data
-# with the SQLite backend in .prism/ferretdb. Built from source with the Go toolchain.
+# in the database ferretdb of our Postgres cluster (its state in .prism/ferretdb). Built from
+# source with the Go toolchain.
 
 FERRET_VERSION=v1.24.2
 FERRET_BIN="$PRISM_LOCAL_BIN/ferretdb"
@@ -36,14 +37,18 @@ ferret_install() {
 # ferret_running: true when our server runs (adopting one that already serves our port).
 ferret_running() { service_running ferretdb "$PRISM_FERRET_PORT" ferretdb; }
 
-# ferret_start: start FerretDB (SQLite backend, telemetry off) unless it already runs.
+# ferret_start: start FerretDB (PostgreSQL backend: database ferretdb of our cluster, telemetry
+# off) unless it already runs. Not SQLite: it keeps up to 100 connections open per MongoDB
+# database, each mapping its WAL index, which exhausts the process's memory maps once a test
+# run has made a few hundred tenant databases.
 ferret_start() {
     needs_start ferretdb "$PRISM_FERRET_PORT" ferretdb || return 0
     mkdir -p "$FERRET_DATA"
     info "starting FerretDB on $PRISM_HOST:$PRISM_FERRET_PORT"
     spawn ferretdb "$FERRET_LOG" "$FERRET_BIN" \
         --listen-addr="$PRISM_HOST:$PRISM_FERRET_PORT" \
-        --handler=sqlite --sqlite-url="file:$FERRET_DATA/" \
+        --handler=postgresql \
+        --postgresql-url="postgres://prism:prism@$PRISM_HOST:$PRISM_PG_PORT/ferretdb" \
         --state-dir="$FERRET_DATA" --debug-addr=- \
         --telemetry=disable --log-level=INFO --log-format=text
     wait_until ferretdb "$PRISM_START_TIMEOUT" "$(read_pid ferretdb)" "$FERRET_LOG" \

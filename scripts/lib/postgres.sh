@@ -80,16 +80,19 @@ pg_prepare_log() {
     if [[ $EUID -eq 0 ]]; then chown postgres:postgres "$PG_LOG"; fi
 }
 
-# pg_create_database: create database prism if it does not exist yet.
+# pg_create_database: create the databases prism (Prism's own) and ferretdb (FerretDB's
+# backend) if they do not exist yet.
 pg_create_database() {
-    local psql
+    local psql name
     psql="$(pg_bin_dir)/psql"
     export PGPASSWORD=prism
-    if [[ "$("$psql" -h "$PRISM_HOST" -p "$PRISM_PG_PORT" -U prism -d postgres -tAq \
-        -c "SELECT 1 FROM pg_database WHERE datname = 'prism'")" != 1 ]]; then
-        info "creating database prism"
-        "$psql" -h "$PRISM_HOST" -p "$PRISM_PG_PORT" -U prism -d postgres -q -c 'CREATE DATABASE prism'
-    fi
+    for name in prism ferretdb; do
+        if [[ "$("$psql" -h "$PRISM_HOST" -p "$PRISM_PG_PORT" -U prism -d postgres -tAq \
+            -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" != 1 ]]; then
+            info "creating database $name"
+            "$psql" -h "$PRISM_HOST" -p "$PRISM_PG_PORT" -U prism -d postgres -q -c "CREATE DATABASE $name"
+        fi
+    done
 }
 
 # pg_start: start the cluster unless it already runs (an earlier `up`, or a developer's
