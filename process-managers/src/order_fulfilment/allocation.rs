@@ -3,7 +3,7 @@
 
 use prism_aggregates::supply::sales_order::{
     AllocationLineInput, OrderCancelled, RecordAllocation, SalesOrder, SalesOrderCommand, SalesOrderError,
-    SalesOrderLine, SalesOrderStatus,
+    SalesOrderStatus,
 };
 use prism_aggregates::supply::stock::{ReleaseReservation, ReserveStock, Stock, StockCommand, StockError};
 use prism_aggregates::tenant::TenantId;
@@ -34,56 +34,24 @@ pub(super) async fn allocate(
     }
     let mut allocation = Vec::with_capacity(order.lines().len());
     for line in order.lines() {
-        let reserved = reserve(stores, tenant, order_id, ship_from, line, line.ordered_milli, context).await?;
-        allocation.push(allocation_line(line, if reserved { line.ordered_milli } else { 0 }));
+        let reserve = StockCommand::Reserve(ReserveStock {
+            sku: line.sku.clone(),
+            location: ship_from.to_owned(),
+            quantity: quantity(line.ordered_milli),
+            reservation_id: reservation_id(order_id, line.line_no),
+            reference: Some(order_id.to_owned()),
+        });
+        let reserved_milli = match try_execute(&stores.stock, tenant, &line.sku, &reserve, context).await? {
+            Ok(()) => line.ordered_milli,
+            Err(StockError::InsufficientStock { .. }) => 0,
+            Err(refusal) => return Err(refused::<Stock>(&line.sku, &refusal)),
+        };
+        allocation.push(AllocationLineInput {
+            line_no: line.line_no.into(),
+            reserved_quantity: quantity(reserved_milli),
+            back_ordered_quantity: quantity(line.ordered_milli - reserved_milli),
+        });
     }
-    record(stores, tenant, order_id, allocation, context).await
-}
-
-/// Reserves `quantity_milli` of `line` of order `order_id` at `ship_from` under the line's
-/// reservation ([`reservation_id`]): `true` once reserved (a repeated reservation records
-/// nothing), `false` when the stock is insufficient.
-pub(super) async fn reserve(
-    stores: &EventStores,
-    tenant: &TenantId,
-    order_id: &str,
-    ship_from: &str,
-    line: &SalesOrderLine,
-    quantity_milli: i64,
-    context: &RequestContext,
-) -> Result<bool, ProjectionError> {
-    let reserve = StockCommand::Reserve(ReserveStock {
-        sku: line.sku.clone(),
-        location: ship_from.to_owned(),
-        quantity: quantity(quantity_milli),
-        reservation_id: reservation_id(order_id, line.line_no),
-        reference: Some(order_id.to_owned()),
-    });
-    match try_execute(&stores.stock, tenant, &line.sku, &reserve, context).await? {
-        Ok(()) => Ok(true),
-        Err(StockError::InsufficientStock { .. }) => Ok(false),
-        Err(refusal) => Err(refused::<Stock>(&line.sku, &refusal)),
-    }
-}
-
-/// The allocation of `line` with `reserved_milli` reserved and the rest back-ordered.
-pub(super) fn allocation_line(line: &SalesOrderLine, reserved_milli: i64) -> AllocationLineInput {
-    AllocationLineInput {
-        line_no: line.line_no.into(),
-        reserved_quantity: quantity(reserved_milli),
-        back_ordered_quantity: quantity(line.ordered_milli - reserved_milli),
-    }
-}
-
-/// Records `allocation` on order `order_id` (an unchanged one records nothing); an order
-/// cancelled meanwhile is left alone.
-pub(super) async fn record(
-    stores: &EventStores,
-    tenant: &TenantId,
-    order_id: &str,
-    allocation: Vec<AllocationLineInput>,
-    context: &RequestContext,
-) -> Result<(), ProjectionError> {
     let record = SalesOrderCommand::RecordAllocation(RecordAllocation { lines: allocation });
     let cancelled = |refusal: &SalesOrderError| matches!(refusal, SalesOrderError::OrderCancelled);
     execute(&stores.sales_orders, tenant, order_id, &record, context, cancelled).await
