@@ -14,8 +14,6 @@ use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
-use prism_aggregates::supply::purchase_order::PurchaseOrder;
-use prism_aggregates::supply::stock::Stock;
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
 use prism_platform::tenancy::TenantProvisioner;
@@ -27,10 +25,10 @@ use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
 use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
+use crate::idempotency::{self, Idempotency};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
-use crate::supply::purchase_order_lookups::PurchaseOrderLookups;
-use crate::supply::stock_lookups::StockLookups;
+use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
     budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, supply, tax_rates,
     tenants,
@@ -81,6 +79,7 @@ pub struct AppState {
 pub struct CommandApi {
     listener: TcpListener,
     router: Router,
+    idempotency: Idempotency,
 }
 
 impl CommandApi {
@@ -92,10 +91,11 @@ impl CommandApi {
         let pool = db::connect(&config.database).await?;
         db::migrate(&pool, "shared", db::SHARED).await?;
         let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
+        let idempotency = Idempotency::new(pool.clone(), config.http.body_limit_bytes);
         let state = state(pool, provisioner);
-        let router = router(state, config.http.body_limit_bytes);
+        let router = router(state, idempotency.clone(), config.http.body_limit_bytes);
         let listener = TcpListener::bind(&config.http.addr).await?;
-        Ok(Self { listener, router })
+        Ok(Self { listener, router, idempotency })
     }
 
     /// The bound address (useful with port 0).
@@ -106,12 +106,27 @@ impl CommandApi {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` is cancelled.
+    /// Serves until `shutdown` is cancelled, purging expired idempotency keys meanwhile.
     ///
     /// # Errors
     /// When the listener fails.
     pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        tokio::spawn(purge_idempotency_keys(self.idempotency, shutdown.clone()));
         serve(self.listener, self.router, shutdown).await
+    }
+}
+
+/// Purges expired idempotency keys every [`idempotency::PURGE_EVERY`] until `shutdown`.
+async fn purge_idempotency_keys(idempotency: Idempotency, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(idempotency::PURGE_EVERY);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = every.tick() => match idempotency.purge_expired().await {
+                Ok(purged) => tracing::debug!(purged, "expired idempotency keys purged"),
+                Err(error) => tracing::warn!(%error, "expired idempotency keys not purged"),
+            },
+        }
     }
 }
 
@@ -128,14 +143,7 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
     let items: supply::items::Stores = stores.build(Box::new(|_| ()));
     let locations: supply::locations::Stores = stores.build(Box::new(|_| ()));
     let supply_settings: supply::settings::Stores = stores.build(Box::new(|_| ()));
-    let stock_lookups: ServicesFactory<Stock> = {
-        let (items, locations, settings) = (items.clone(), locations.clone(), supply_settings.clone());
-        Box::new(move |tenant| Arc::new(StockLookups::new(tenant, items.clone(), locations.clone(), settings.clone())))
-    };
-    let purchase_order_lookups: ServicesFactory<PurchaseOrder> = {
-        let settings = supply_settings.clone();
-        Box::new(move |tenant| Arc::new(PurchaseOrderLookups::new(tenant, settings.clone())))
-    };
+    let supply = SupplyServices::new(&items, &locations, &supply_settings);
     let ledger: ServicesFactory<FiscalCalendar> = {
         let (pool, books) = (pool.clone(), books.clone());
         Box::new(move |tenant| Arc::new(EventStoreLedger::new(tenant, pool.clone(), books.clone())))
@@ -148,9 +156,9 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         budgets: stores.build(books_source::<Budgets>(&books)),
         exchange_rates: stores.build(Box::new(|_| ())),
         payments: stores.build(lookups),
-        stock: stores.build(stock_lookups),
-        sales_orders: stores.build(Box::new(|_| ())),
-        purchase_orders: stores.build(purchase_order_lookups),
+        stock: stores.build(supply.stock),
+        sales_orders: stores.build(supply.sales_orders),
+        purchase_orders: stores.build(supply.purchase_orders),
         items,
         locations,
         supply_settings,
@@ -183,7 +191,7 @@ where
     Box::new(move |tenant| books.source_for(tenant))
 }
 
-fn router(state: AppState, body_limit_bytes: usize) -> Router {
+fn router(state: AppState, idempotency: Idempotency, body_limit_bytes: usize) -> Router {
     Router::new()
         .route("/v1/tenants", post(tenants::provision))
         .route("/v1/journal-entries", post(journal_entries::post))
@@ -242,5 +250,6 @@ fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
+        .layer(axum::middleware::from_fn_with_state(idempotency, idempotency::layer))
         .with_state(state)
 }

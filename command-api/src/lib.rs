@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod error;
 pub mod event_store;
 pub mod exchange_rates;
+pub mod idempotency;
 pub mod invoices;
 pub mod journal_entries;
 pub mod ledger_totals;

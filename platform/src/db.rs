@@ -24,7 +24,10 @@ pub struct MigrationSet {
 /// Platform tables in schema `shared`.
 pub const SHARED: MigrationSet = MigrationSet {
     name: "shared",
-    steps: &[("0001_platform_tables", include_str!("../../migrations/shared/0001_platform_tables.sql"))],
+    steps: &[
+        ("0001_platform_tables", include_str!("../../migrations/shared/0001_platform_tables.sql")),
+        ("0002_idempotency_keys", include_str!("../../migrations/shared/0002_idempotency_keys.sql")),
+    ],
 };
 
 /// Event store and Postgres read models of one tenant.

@@ -1,7 +1,8 @@
 //! The event stores the process managers issue commands to, built once over one pool the way
 //! the command API builds its own: each aggregate with the services its commands are decided
-//! against (the tenant's books, the stock's catalog lookups, the purchase orders' approval
-//! threshold), all read from the event store, never from a read model.
+//! against (the tenant's books; the catalog of the stock and the sales and purchase orders,
+//! with the stock's negative-stock setting and the purchase orders' approval threshold), all
+//! read from the event store, never from a read model.
 
 use std::sync::Arc;
 
@@ -14,8 +15,7 @@ use prism_aggregates::supply::sales_order::SalesOrder;
 use prism_aggregates::supply::stock::Stock;
 use prism_command_api::books::BooksCache;
 use prism_command_api::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
-use prism_command_api::supply::purchase_order_lookups::PurchaseOrderLookups;
-use prism_command_api::supply::stock_lookups::StockLookups;
+use prism_command_api::supply::catalog_lookups::SupplyServices;
 use prism_platform::tenancy::TenantProvisioner;
 use sqlx::PgPool;
 
@@ -29,9 +29,10 @@ pub struct EventStores {
     pub invoices: TenantEventStores<Invoice>,
     /// Stock per item, checked against items, locations and supply settings.
     pub stock: TenantEventStores<Stock>,
-    /// Sales orders.
+    /// Sales orders, checked against items and locations.
     pub sales_orders: TenantEventStores<SalesOrder>,
-    /// Purchase orders, submitted against the approval threshold.
+    /// Purchase orders, checked against items and locations, submitted against the approval
+    /// threshold.
     pub purchase_orders: TenantEventStores<PurchaseOrder>,
 }
 
@@ -44,20 +45,13 @@ impl EventStores {
         let items = Arc::new(factory.build(Box::new(|_| ())));
         let locations = Arc::new(factory.build(Box::new(|_| ())));
         let settings = Arc::new(factory.build(Box::new(|_| ())));
-        let stock_lookups: ServicesFactory<Stock> = {
-            let settings = settings.clone();
-            Box::new(move |tenant| {
-                Arc::new(StockLookups::new(tenant, items.clone(), locations.clone(), settings.clone()))
-            })
-        };
-        let approval: ServicesFactory<PurchaseOrder> =
-            Box::new(move |tenant| Arc::new(PurchaseOrderLookups::new(tenant, settings.clone())));
+        let supply = SupplyServices::new(&items, &locations, &settings);
         Self {
             journal_entries: factory.build(books_source::<JournalEntry>(&books)),
             invoices: factory.build(books_source::<Invoice>(&books)),
-            stock: factory.build(stock_lookups),
-            sales_orders: factory.build(Box::new(|_| ())),
-            purchase_orders: factory.build(approval),
+            stock: factory.build(supply.stock),
+            sales_orders: factory.build(supply.sales_orders),
+            purchase_orders: factory.build(supply.purchase_orders),
             pool: factory.pool,
         }
     }

@@ -1,8 +1,10 @@
 //! Order to cash on the real stack, driven through the REST API with the inventory-postings and
 //! order-fulfilment process managers running: a sales order confirmed, reserved, picked,
 //! shipped in two parts, invoiced per shipment and paid ends with the right stock, cost of
-//! goods, receivable, revenue and cash; orders racing for the last units never oversell; and a
-//! saga killed half-way through a shipment and restarted ends as if it had run once.
+//! goods, receivable, revenue and cash; orders racing for the last units never oversell;
+//! back-orders are reserved when stock arrives; an order whose stock cannot be reserved any
+//! more is cancelled; and a saga killed half-way through a shipment and restarted ends as if
+//! it had run once.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -436,4 +438,126 @@ async fn a_return_comes_back_into_stock_at_its_issued_cost_and_is_credited_once(
     let note = stores.invoices.load(&tenant_id, &credit_note_id).await.unwrap();
     assert_eq!((note.status(), note.gross_total_minor()), (Some(InvoiceStatus::Issued), 1_400));
     assert_eq!(system.trial_balance(t).await, expected);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn back_orders_are_reserved_oldest_first_when_enough_stock_arrives_and_only_once() {
+    use std::sync::Arc;
+
+    use chrono::Utc;
+    use prism_aggregates::supply::stock::{InventoryUpdated, StockEvent};
+    use prism_platform::envelope::EventEnvelope;
+    use prism_process_managers::order_fulfilment::OrderFulfilment;
+    use prism_process_managers::saga::Reaction;
+    use prism_projections::decode::{DomainEvent, ProjectedEvent};
+
+    let system = System::start_with(options()).await;
+    let _processes = system.start_supply_processes().await;
+    let stores = system.event_stores();
+    let tenant = stocked_tenant(&system).await;
+    let t = tenant.as_str();
+    // 4 gadgets on hand: an order of 6, then one of 5, are back-ordered whole.
+    let first = place(&system, t, &[("GADGET", "6", 900)]).await;
+    confirm(&system, &stores, t, &first).await;
+    let second = place(&system, t, &[("GADGET", "5", 900)]).await;
+    confirm(&system, &stores, t, &second).await;
+    for order_id in [&first, &second] {
+        let back_ordered = order(&stores, t, order_id).await;
+        assert_eq!(back_ordered.status(), Some(SalesOrderStatus::Confirmed));
+        assert!(back_ordered.back_ordered(), "{order_id}");
+    }
+    assert_eq!(level(&stores, t, "GADGET").await, (4_000, 0));
+
+    // 3 more arrive: 7 is enough for the older order of 6, not for the 5 of the other one.
+    let receipt = json!({"sku": "GADGET", "location": WH, "quantity": "3", "unit_cost_minor": 500});
+    ok(&system.post(t, "/v1/stock/receipts", &receipt).await);
+    await_order(&stores, t, &first, "the back-order reserved", |o| o.status() == Some(SalesOrderStatus::Allocated))
+        .await;
+    let allocated = order(&stores, t, &first).await;
+    assert_eq!((allocated.lines()[0].reserved_milli, allocated.lines()[0].back_ordered_milli), (6_000, 0));
+    assert_eq!(level(&stores, t, "GADGET").await, (7_000, 6_000));
+    let reservation = stock(&stores, t, "GADGET").await.reservation(&reservation_id(&first, 1)).cloned().unwrap();
+    assert_eq!((reservation.location.as_str(), reservation.open_milli()), (WH, 6_000));
+    let still_back_ordered = order(&stores, t, &second).await;
+    assert_eq!(still_back_ordered.status(), Some(SalesOrderStatus::Confirmed));
+    assert_eq!(
+        (still_back_ordered.lines()[0].reserved_milli, still_back_ordered.lines()[0].back_ordered_milli),
+        (0, 5_000)
+    );
+
+    // A second receipt of 2 leaves 3 available: not enough for 5; nothing else changes, and a
+    // redelivered receipt changes nothing either.
+    let receipt = json!({"sku": "GADGET", "location": WH, "quantity": "2", "unit_cost_minor": 500});
+    ok(&system.post(t, "/v1/stock/receipts", &receipt).await);
+    await_entries(&system, t, 4).await; // the four receipts posted
+    let saga = OrderFulfilment::new(Arc::new(system.event_stores()));
+    let redelivered = ProjectedEvent {
+        envelope: EventEnvelope {
+            event_id: Uuid::now_v7(),
+            event_type: "InventoryUpdated".to_owned(),
+            event_version: "1".to_owned(),
+            aggregate_type: "supply.stock".to_owned(),
+            aggregate_id: "GADGET".to_owned(),
+            sequence: 0,
+            tenant: t.to_owned(),
+            global_position: 0,
+            occurred_at: Utc::now(),
+            correlation_id: None,
+            causation_id: None,
+            traceparent: None,
+        },
+        event: DomainEvent::Stock(StockEvent::InventoryUpdated(InventoryUpdated {
+            sku: "GADGET".to_owned(),
+            movement_id: "redelivered".to_owned(),
+            movement: "receipt".to_owned(),
+            location: WH.to_owned(),
+            counter_location: None,
+            valuation: "moving_average".to_owned(),
+            currency: "EUR".to_owned(),
+            quantity_change_milli: 2_000,
+            reserved_change_milli: 0,
+            movement_value_minor: 1_000,
+            value_change_minor: 1_000,
+            unit_cost_minor: Some(500),
+            reservation_id: None,
+            reference: None,
+            reason: None,
+            on_hand_after_milli: 9_000,
+            reserved_after_milli: 6_000,
+            value_after_minor: 4_500,
+        })),
+        topic: "redelivered".to_owned(),
+        partition: 0,
+        offset: 0,
+    };
+    saga.react(&redelivered).await.unwrap();
+    saga.react(&redelivered).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(order(&stores, t, &first).await, allocated, "the allocated order is left as it is");
+    assert_eq!(order(&stores, t, &second).await, still_back_ordered, "5 do not fit in 3");
+    assert_eq!(level(&stores, t, "GADGET").await, (9_000, 6_000));
+    let gadget_now = stock(&stores, t, "GADGET").await;
+    assert_eq!(gadget_now.sequence(), 4, "three receipts and one reservation");
+    assert_eq!(gadget_now.reservation(&reservation_id(&second, 1)), None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_whose_stock_cannot_be_reserved_any_more_is_cancelled_and_reserves_nothing() {
+    let system = System::start_with(options()).await;
+    let _processes = system.start_supply_processes().await;
+    let stores = system.event_stores();
+    let tenant = stocked_tenant(&system).await;
+    let t = tenant.as_str();
+    let order_id = place(&system, t, &[("WIDGET", "2", 250), ("GADGET", "1", 900)]).await;
+    // the warehouse closes between placing and confirming: no line can be reserved there
+    ok(&system.post(t, &format!("/v1/locations/{WH}/close"), &Value::Null).await);
+    ok(&system.post(t, &format!("/v1/sales-orders/{order_id}/confirm"), &Value::Null).await);
+
+    await_order(&stores, t, &order_id, "the compensation", |o| o.status() == Some(SalesOrderStatus::Cancelled)).await;
+    let reason_names_line_and_refusal = "events WHERE event_type = 'OrderCancelled' \
+         AND payload -> 'OrderCancelled' ->> 'reason' LIKE '%line 1 (WIDGET)%(location_closed)'";
+    assert_eq!(system.count(t, reason_names_line_and_refusal).await, 1);
+    assert_eq!(level(&stores, t, "WIDGET").await, (10_000, 0));
+    assert_eq!(level(&stores, t, "GADGET").await, (4_000, 0));
+    assert_eq!(stock(&stores, t, "WIDGET").await.sequence(), 1, "nothing but the receipt");
 }

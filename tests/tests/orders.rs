@@ -3,8 +3,9 @@
 //! order-fulfilment process allocates it from stock, it is picked and shipped; a purchase
 //! order above the approval threshold waits for an approver other than its requester, is
 //! received and billed at another price, and the document flags the difference. Bad input —
-//! a zero quantity, shipping more than ordered, cancelling a shipped order — is a problem
-//! naming the field or state, and writes nothing.
+//! a zero quantity, shipping more than ordered, cancelling a shipped order, an item or location
+//! the catalog does not have or no longer takes — is a problem naming the field or state, and
+//! writes nothing.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -122,6 +123,9 @@ async fn a_purchase_order_above_the_threshold_is_approved_by_another_user_and_it
     let settings =
         json!({"allow_negative_stock": false, "po_approval_threshold_minor": 10_000, "po_approval_currency": "EUR"});
     assert_status(&system.post(t, "/v1/supply-settings", &settings).await, 200);
+    system.open_warehouse(t, "WH1").await;
+    system.define_item(t, "BOLT", "fifo").await;
+    system.define_item(t, "NUT", "moving_average").await;
 
     let draft = json!({"vendor_id": "V-1", "vendor_name": "Fabrikam", "currency": "EUR", "requested_by": "alice",
                        "lines": [{"sku": "BOLT", "quantity": "100", "unit_price_minor": 150},
@@ -173,4 +177,60 @@ async fn a_purchase_order_above_the_threshold_is_approved_by_another_user_and_it
     system.await_postgres_caught_up(t).await;
     let open = system.get(t, "/v1/purchase-orders", None).await;
     assert!(order_ids(&open).is_empty(), "a closed order is not open: {}", open.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn orders_naming_unknown_items_or_locations_are_refused_and_write_nothing() {
+    let system = System::start_with(options()).await;
+    let tenant = system.ledger_tenant().await;
+    let t = tenant.as_str();
+    system.open_warehouse(t, "WH1").await;
+    system.define_item(t, "WIDGET", "fifo").await;
+    system.define_item(t, "OLD", "fifo").await;
+    assert_status(&system.post(t, "/v1/items/OLD/discontinue", &json!({"reason": "end of line"})).await, 200);
+
+    // A sales order: every line's item must be defined, the ship-from location exist.
+    let sales_order = |order_id: &str, ship_from: &str, sku: &str| {
+        json!({"order_id": order_id, "customer_id": "C-1", "customer_name": "Contoso", "currency": "EUR",
+               "ship_from": ship_from, "lines": [{"sku": "WIDGET", "quantity": "1", "unit_price_minor": 250},
+                                                 {"sku": sku, "quantity": "1", "unit_price_minor": 250}]})
+    };
+    let (unknown_item, unknown_location) = (uuid::Uuid::now_v7().to_string(), uuid::Uuid::now_v7().to_string());
+    let refused = system.post(t, "/v1/sales-orders", &sales_order(&unknown_item, "WH1", "GHOST")).await;
+    assert_problem(&refused, 422, "item-not-found", Some("lines[1].sku"));
+    let refused = system.post(t, "/v1/sales-orders", &sales_order(&unknown_location, "WH9", "OLD")).await;
+    assert_problem(&refused, 422, "location-not-found", Some("ship_from"));
+    assert_eq!(system.count(t, SALES_ORDER_EVENTS).await, 0, "a refused order records nothing");
+
+    // A purchase order: no discontinued item is ordered, goods arrive at an existing location.
+    let draft = |skus: &[&str]| {
+        let lines: Vec<Value> =
+            skus.iter().map(|sku| json!({"sku": sku, "quantity": "10", "unit_price_minor": 100})).collect();
+        json!({"vendor_id": "V-1", "vendor_name": "Fabrikam", "currency": "EUR", "requested_by": "alice",
+               "lines": lines})
+    };
+    let refused = system.post(t, "/v1/purchase-orders", &draft(&["WIDGET", "OLD"])).await;
+    assert_problem(&refused, 422, "item-discontinued", Some("lines[1].sku"));
+    assert_eq!(system.count(t, PURCHASE_ORDER_EVENTS).await, 0, "a refused draft records nothing");
+    let drafted = system.post(t, "/v1/purchase-orders", &draft(&["WIDGET"])).await;
+    assert_eq!(accepted(&drafted, 201).0, "draft");
+    let id = drafted.body["order_id"].as_str().unwrap().to_owned();
+    let path = |action: &str| format!("/v1/purchase-orders/{id}/{action}");
+    assert_eq!(accepted(&system.post(t, &path("submit"), &Value::Null).await, 200).0, "submitted");
+    let (status, position) = accepted(&system.post(t, &path("approve"), &json!({"approved_by": "bob"})).await, 200);
+    assert_eq!(status, "approved");
+    let before = system.count(t, PURCHASE_ORDER_EVENTS).await;
+    let receipt = json!({"receipt_date": "2026-11-25", "location": "WH9", "lines": [{"line_no": 1, "quantity": "10"}]});
+    assert_problem(&system.post(t, &path("receipts"), &receipt).await, 422, "location-not-found", Some("location"));
+    assert_eq!(system.count(t, PURCHASE_ORDER_EVENTS).await, before, "a refused receipt records nothing");
+
+    // Read after the last accepted write: the refused orders do not exist, the receipt is not there.
+    for refused in [&unknown_item, &unknown_location] {
+        assert_status(&system.get(t, &format!("/v1/sales-orders/{refused}"), position).await, 404);
+    }
+    let document = system.get(t, &format!("/v1/purchase-orders/{id}"), position).await;
+    assert_status(&document, 200);
+    assert_eq!(document.body["status"], "approved", "{}", document.body);
+    assert_eq!(document.body["receipts"], json!([]));
+    assert_eq!(document.body["lines"][0]["received_milli"], 0);
 }

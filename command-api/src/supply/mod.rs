@@ -2,8 +2,10 @@
 //! ([`locations`]), the tenant's supply settings ([`settings`]) and stock movements
 //! ([`stock`]), which are checked against the first three through [`stock_lookups`]; sales
 //! orders ([`sales_orders`]) and purchase orders ([`purchase_orders`], approval threshold via
-//! [`purchase_order_lookups`]), sharing [`order_routes`].
+//! [`purchase_order_lookups`]), sharing [`order_routes`]. All three read items and locations
+//! through [`catalog_lookups`].
 
+pub mod catalog_lookups;
 pub mod items;
 pub mod locations;
 pub mod order_routes;

@@ -3,12 +3,19 @@
 //!
 //! - `OrderConfirmed` → reserve each line at the order's ship-from location (reservation
 //!   `"<order_id>/<line_no>"`); a line whose stock is insufficient is back-ordered; then
-//!   `RecordAllocation` on the order ([`allocation`]);
+//!   `RecordAllocation` on the order. A reservation refused for good (the location closed
+//!   since the order was placed…) is compensated: the order is cancelled, naming the line and
+//!   the refusal, and what its other lines reserved is released ([`allocation`]);
+//! - `InventoryUpdated` raising what is available at a location (receipt, transfer in, count
+//!   gain, release) → reserve, oldest order first, the back-ordered lines of that SKU of the
+//!   orders still `confirmed` with back-orders shipping from there, and record their new
+//!   allocations; an order's own back-ordered `OrderAllocated` → the same for all its
+//!   back-ordered lines ([`backorders`]);
 //! - `OrderCancelled` before anything shipped → release the order's reservations
 //!   ([`allocation`]);
-//! - `OrderShipped` → issue each shipped line against its reservation (which keeps what is
-//!   not shipped yet), raise a customer invoice for the shipped lines at the order's prices
-//!   (revenue `4000`, no tax, issued on the ship date) and link it to the order
+//! - `OrderShipped` → raise a customer invoice for the shipped lines at the order's prices
+//!   (revenue `4000`, no tax, issued on the ship date), then issue each shipped line against
+//!   its reservation (which keeps what is not shipped yet), and link the invoice to the order
 //!   ([`shipping`]);
 //! - `OrderReturned` → receive each returned line back into stock at the ship-from location
 //!   at the line's average issued unit cost, under the reference
@@ -24,6 +31,7 @@
 //! redelivery and leaves stock, ledger and order as if it had run once.
 
 mod allocation;
+mod backorders;
 mod returns;
 mod settlement;
 mod shipping;
@@ -33,6 +41,7 @@ use std::sync::Arc;
 use cqrs_es::Aggregate;
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::supply::sales_order::{SalesOrder, SalesOrderEvent};
+use prism_aggregates::supply::stock::{Stock, StockEvent};
 use prism_command_api::request_context::RequestContext;
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::ProjectionError;
@@ -59,7 +68,7 @@ impl OrderFulfilment {
 
 #[async_trait::async_trait]
 impl Reaction for OrderFulfilment {
-    const AGGREGATE_TYPES: &'static [&'static str] = &[SalesOrder::TYPE, Payment::TYPE];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[SalesOrder::TYPE, Payment::TYPE, Stock::TYPE];
 
     async fn react(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
         let stores = &self.stores;
@@ -68,6 +77,14 @@ impl Reaction for OrderFulfilment {
             DomainEvent::SalesOrder(SalesOrderEvent::OrderConfirmed(confirmed)) => {
                 let tenant = tenant_of(&event.envelope)?;
                 allocation::allocate(stores, &tenant, &confirmed.order_id, &context).await
+            }
+            DomainEvent::SalesOrder(SalesOrderEvent::OrderAllocated(allocated)) if !allocated.fully_reserved => {
+                let tenant = tenant_of(&event.envelope)?;
+                backorders::fill(stores, &tenant, &allocated.order_id, None, &context).await
+            }
+            DomainEvent::Stock(StockEvent::InventoryUpdated(updated)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                backorders::stock_arrived(stores, &tenant, updated, &context).await
             }
             DomainEvent::SalesOrder(SalesOrderEvent::OrderCancelled(cancelled)) => {
                 let tenant = tenant_of(&event.envelope)?;

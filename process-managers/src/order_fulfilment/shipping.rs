@@ -1,5 +1,10 @@
-//! A shipment: its lines issued from stock against their reservations, then the customer
-//! invoice for them raised and linked to the order.
+//! A shipment: the customer invoice for its lines raised, then the lines issued from stock
+//! against their reservations, then the invoice linked to the order.
+//!
+//! The invoice goes first because it is the step most likely to be refused (the ship date
+//! in a closed period, no exchange rate for a foreign currency): refused, the event is
+//! dead-lettered with neither stock nor ledger changed, and redone whole once the books
+//! allow it. An issue against the line's own reservation is not refused for want of stock.
 
 use prism_aggregates::finance::chart::default_accounts as accounts;
 use prism_aggregates::finance::invoice::{DraftInvoice, InvoiceKind, InvoiceLineInput, IssueInvoice};
@@ -14,8 +19,8 @@ use crate::invoicing::raise;
 use crate::saga::{execute, line_movement_id, load, quantity};
 use crate::stores::EventStores;
 
-/// Issues each shipped line against its reservation, raises the shipment's invoice at the
-/// order's prices, issued on the ship date, and links it to the order.
+/// Raises the shipment's invoice at the order's prices, issued on the ship date, issues each
+/// shipped line against its reservation, and links the invoice to the order.
 pub(super) async fn ship(
     stores: &EventStores,
     tenant: &TenantId,
@@ -23,17 +28,6 @@ pub(super) async fn ship(
     context: &RequestContext,
 ) -> Result<(), ProjectionError> {
     let order_id = &shipped.order_id;
-    for line in &shipped.lines {
-        let issue = StockCommand::Issue(IssueStock {
-            sku: line.sku.clone(),
-            location: shipped.ship_from.clone(),
-            quantity: quantity(line.quantity_milli),
-            reservation_id: Some(reservation_id(order_id, line.line_no)),
-            reference: Some(order_id.clone()),
-            movement_id: Some(line_movement_id(order_id, &shipped.shipment_id, line.line_no)),
-        });
-        execute(&stores.stock, tenant, &line.sku, &issue, context, |_| false).await?;
-    }
     let order: SalesOrder = load(&stores.sales_orders, tenant, order_id).await?;
     let (Some(customer_id), Some(customer_name), Some(currency)) =
         (order.customer_id(), order.customer_name(), order.currency())
@@ -67,6 +61,17 @@ pub(super) async fn ship(
     };
     let issue = IssueInvoice { issue_date: shipped.ship_date, due_date: None };
     raise(stores, tenant, draft, issue, context).await?;
+    for line in &shipped.lines {
+        let issue = StockCommand::Issue(IssueStock {
+            sku: line.sku.clone(),
+            location: shipped.ship_from.clone(),
+            quantity: quantity(line.quantity_milli),
+            reservation_id: Some(reservation_id(order_id, line.line_no)),
+            reference: Some(order_id.clone()),
+            movement_id: Some(line_movement_id(order_id, &shipped.shipment_id, line.line_no)),
+        });
+        execute(&stores.stock, tenant, &line.sku, &issue, context, |_| false).await?;
+    }
     let link = SalesOrderCommand::LinkInvoice(LinkInvoice {
         shipment_id: shipped.shipment_id.clone(),
         invoice_id: invoice_id.to_string(),

@@ -2,8 +2,9 @@
 //! getters read it — per-line ordered, received and billed quantities
 //! ([`PurchaseOrderLine`]), the status and its history, approver, receipts and bills — and
 //! `apply` folds the events into it. `handle` reads the approval threshold from the
-//! [`PurchaseOrderServices`] only for `Submit`, once the order's state allows it, then records
-//! what [`PurchaseOrder::decide`] returns. No other I/O, no clock.
+//! [`PurchaseOrderServices`] only for `Submit`, once the order's state allows it, checks what
+//! [`PurchaseOrder::decide`] returns against their catalog (a draft's items, a receipt's
+//! location), then records it. No other I/O, no clock.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::commands::PurchaseOrderCommand;
+use super::decide::check_catalog;
 use super::errors::PurchaseOrderError;
 use super::events::{PurchaseOrderDrafted, PurchaseOrderEvent};
 use super::services::PurchaseOrderServices;
@@ -161,7 +163,9 @@ impl Aggregate for PurchaseOrder {
         } else {
             None
         };
-        for event in self.decide(command, threshold)? {
+        let events = self.decide(command, threshold)?;
+        check_catalog(&events, services.as_ref()).await?;
+        for event in events {
             sink.write(event, self).await;
         }
         Ok(())

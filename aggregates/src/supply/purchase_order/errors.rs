@@ -2,11 +2,12 @@
 //! JSON path of the input at fault ([`Refusal::field`], or `None` when the order's state rather
 //! than an input forbids the command), a stable machine code ([`Refusal::code`]) and its class
 //! ([`Refusal::kind`]): 422 invalid input, 404 no such order, 409 the order's state forbids it,
-//! 503 the approval threshold could not be read.
+//! 503 the approval threshold or the catalog could not be read.
 
 use super::PurchaseOrderStatus;
 use crate::money::CurrencyError;
 use crate::refusal::{Refusal, RefusalKind};
+use crate::supply::catalog::CatalogError;
 use crate::supply::order_lines::OrderInputError;
 
 /// A purchase order command was refused.
@@ -47,6 +48,10 @@ pub enum PurchaseOrderError {
     /// An input breaks a rule both orders share (lines, quantities, text).
     #[error(transparent)]
     Input(#[from] OrderInputError),
+    /// The order names an item or location the catalog refuses, or the catalog could not be
+    /// read.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     /// The currency is invalid.
     #[error("currency is invalid: {reason}")]
     InvalidCurrency {
@@ -85,6 +90,7 @@ impl Refusal for PurchaseOrderError {
             | E::InvalidTransition { .. }
             | E::ThresholdUnavailable { .. } => return None,
             E::Input(input) => return input.field(),
+            E::Catalog(catalog) => return catalog.field(),
             E::AlreadyExists => "order_id",
             E::InvalidCurrency { .. } => "currency",
             E::SelfApproval { .. } => "approved_by",
@@ -104,6 +110,7 @@ impl Refusal for PurchaseOrderError {
             E::NotBilled { .. } => "not_billed",
             E::InvalidTransition { .. } => "invalid_transition",
             E::Input(input) => input.code(),
+            E::Catalog(catalog) => catalog.code(),
             E::InvalidCurrency { .. } => "invalid_currency",
             E::SelfApproval { .. } => "self_approval",
             E::InvalidInvoiceId { .. } => "invalid_invoice_id",
@@ -123,6 +130,7 @@ impl Refusal for PurchaseOrderError {
             | E::NotBilled { .. }
             | E::InvalidTransition { .. } => RefusalKind::Conflict,
             E::Input(input) => input.kind(),
+            E::Catalog(catalog) => catalog.kind(),
             E::InvalidCurrency { .. } | E::SelfApproval { .. } | E::InvalidInvoiceId { .. } => RefusalKind::Invalid,
         }
     }

@@ -11,9 +11,14 @@
 //! draft | submitted | approved → cancelled
 //! ```
 //!
-//! - Items are referred to by SKU and receiving locations by their code; neither is looked up
-//!   here. `PurchaseOrderDrafted` carries each line's net (quantity × unit price, rounded half
-//!   away from zero by [`crate::finance::invoice::net_amount_minor`]) and the order total.
+//! - Items are referred to by SKU and receiving locations by their code, both checked against
+//!   the catalog ([`crate::supply::catalog::CatalogServices`], part of the services) once the
+//!   command's own rules pass: drafting needs every line's item defined and not discontinued
+//!   (422 `item_not_found` / `item_discontinued` on `lines[i].sku`), a receipt its location
+//!   existing and open (422 `location_not_found` / `location_closed` on `location`); a
+//!   catalog that cannot be read is a 503 (`catalog_unavailable`) and records nothing.
+//!   `PurchaseOrderDrafted` carries each line's net (quantity × unit price, rounded half away
+//!   from zero by [`crate::finance::invoice::net_amount_minor`]) and the order total.
 //! - Submitting reads the approval threshold ([`PurchaseOrderServices::approval_threshold`];
 //!   a failed read is a 503). An order whose total is at or below a threshold in its own
 //!   currency is approved at once (`auto_approved` in the event); otherwise it is

@@ -13,6 +13,7 @@ use super::*;
 use crate::money::Currency;
 use crate::quantity::{Quantity, QuantityError};
 use crate::refusal::{Refusal, RefusalKind};
+use crate::supply::catalog::{CatalogError, CatalogServices, FixedCatalog, ItemTerms, LocationTerms};
 use crate::supply::order_lines::{LineQuantity, LineQuantityInput, OrderInputError, OrderLine, OrderLineInput};
 use crate::test_support::{assert_error_table, assert_refused_as, date, eur, fold, invalid_currencies, usd};
 
@@ -21,48 +22,72 @@ use PurchaseOrderStatus as S;
 // ---------------------------------------------------------------------------------------------
 // Services
 
-/// A fixed approval threshold.
-struct Threshold(Option<(i64, Currency)>);
+/// What the approval threshold lookup answers.
+#[derive(Debug, Clone, Copy)]
+enum Threshold {
+    /// This threshold.
+    Fixed(Option<(i64, Currency)>),
+    /// An error, like a database that is down.
+    Down,
+    /// Nothing: the command is refused or decided without it, so reading it panics.
+    Untouchable,
+}
+
+/// Fixed reference data: the approval threshold and the catalog.
+struct Fixed {
+    threshold: Threshold,
+    catalog: FixedCatalog,
+}
 
 #[async_trait::async_trait]
-impl PurchaseOrderServices for Threshold {
-    async fn approval_threshold(&self) -> Result<Option<(i64, Currency)>, String> {
-        Ok(self.0)
+impl CatalogServices for Fixed {
+    async fn item(&self, sku: &str) -> Result<Option<ItemTerms>, String> {
+        self.catalog.item(sku).await
+    }
+
+    async fn location(&self, code: &str) -> Result<Option<LocationTerms>, String> {
+        self.catalog.location(code).await
     }
 }
 
-/// A threshold that cannot be read, like a database that is down.
-struct Down;
-
 #[async_trait::async_trait]
-impl PurchaseOrderServices for Down {
+impl PurchaseOrderServices for Fixed {
     async fn approval_threshold(&self) -> Result<Option<(i64, Currency)>, String> {
-        Err("connection refused".to_owned())
+        match self.threshold {
+            Threshold::Fixed(threshold) => Ok(threshold),
+            Threshold::Down => Err("connection refused".to_owned()),
+            Threshold::Untouchable => panic!("approval threshold read for a command that does not need it"),
+        }
     }
 }
 
-/// Services that must not be called: the command is refused or decided without them.
-struct Untouchable;
-
-#[async_trait::async_trait]
-impl PurchaseOrderServices for Untouchable {
-    async fn approval_threshold(&self) -> Result<Option<(i64, Currency)>, String> {
-        panic!("approval threshold read for a command that does not need it");
-    }
+/// Items `BOLT`, `NUT` and the discontinued `OLD`; `WH-1` open, `SHUT` closed.
+fn catalog() -> FixedCatalog {
+    FixedCatalog::new(&["BOLT", "NUT"])
 }
 
-fn framework_with(services: impl PurchaseOrderServices + 'static) -> TestFramework<PurchaseOrder> {
-    TestFramework::with(Arc::new(services) as Arc<dyn PurchaseOrderServices>)
+fn framework_over(threshold: Threshold, catalog: FixedCatalog) -> TestFramework<PurchaseOrder> {
+    TestFramework::with(Arc::new(Fixed { threshold, catalog }) as Arc<dyn PurchaseOrderServices>)
+}
+
+fn framework_with(threshold: Threshold) -> TestFramework<PurchaseOrder> {
+    framework_over(threshold, catalog())
 }
 
 /// Orders above 1,000.00 EUR need approval. Only `Submit` reads it.
 fn framework() -> TestFramework<PurchaseOrder> {
-    framework_with(Threshold(Some((100_000, eur()))))
+    framework_with(Threshold::Fixed(Some((100_000, eur()))))
 }
 
-/// Services no command but `Submit` may read.
+/// A threshold no command but `Submit` may read.
 fn untouched() -> TestFramework<PurchaseOrder> {
-    framework_with(Untouchable)
+    framework_with(Threshold::Untouchable)
+}
+
+/// Nothing to read: a command refused on its own rules reads neither the threshold nor the
+/// catalog, which is down.
+fn unread() -> TestFramework<PurchaseOrder> {
+    framework_over(Threshold::Untouchable, catalog().down())
 }
 
 fn order_id() -> Uuid {
@@ -109,10 +134,14 @@ fn qty(line_no: i64, quantity: &str) -> LineQuantityInput {
 }
 
 fn receive(receipt_id: &str, lines: Vec<LineQuantityInput>) -> PurchaseOrderCommand {
+    receive_at(receipt_id, "WH-1", lines)
+}
+
+fn receive_at(receipt_id: &str, location: &str, lines: Vec<LineQuantityInput>) -> PurchaseOrderCommand {
     PurchaseOrderCommand::RecordReceipt(RecordReceipt {
         receipt_id: receipt_id.to_owned(),
         receipt_date: date(2026, 5, 4),
-        location: "WH-1".to_owned(),
+        location: location.to_owned(),
         lines,
     })
 }
@@ -269,11 +298,31 @@ fn refused(
     field: &str,
     code: &str,
 ) {
-    assert_refused_as(untouched(), given, command, expected, Some(field), code, RefusalKind::Invalid);
+    assert_refused_as(unread(), given, command, expected, Some(field), code, RefusalKind::Invalid);
 }
 
 fn conflict(given: Vec<PurchaseOrderEvent>, command: PurchaseOrderCommand, expected: PurchaseOrderError, code: &str) {
-    assert_refused_as(untouched(), given, command, expected, None, code, RefusalKind::Conflict);
+    assert_refused_as(unread(), given, command, expected, None, code, RefusalKind::Conflict);
+}
+
+/// Refused by the catalog once the command's own rules pass.
+fn refused_by_catalog(
+    given: Vec<PurchaseOrderEvent>,
+    command: PurchaseOrderCommand,
+    expected: CatalogError,
+    field: &str,
+    code: &str,
+) {
+    let expected = PurchaseOrderError::Catalog(expected);
+    assert_refused_as(untouched(), given, command, expected, Some(field), code, RefusalKind::Invalid);
+}
+
+/// What a catalog that cannot be read refuses `command` with, given `given`: nothing recorded.
+fn catalog_unavailable(given: Vec<PurchaseOrderEvent>, command: PurchaseOrderCommand, lookup: &'static str) {
+    let expected =
+        PurchaseOrderError::Catalog(CatalogError::Unavailable { lookup, reason: "connection refused".into() });
+    let framework = framework_over(Threshold::Untouchable, catalog().down());
+    assert_refused_as(framework, given, command, expected, None, "catalog_unavailable", RefusalKind::Unavailable);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,6 +396,22 @@ mod drafting {
     }
 
     #[test]
+    fn every_line_must_order_a_defined_item_that_still_takes_receipts() {
+        let draft_of = |lines| PurchaseOrderCommand::Draft(DraftPurchaseOrder { lines, ..draft_input() });
+        let unknown = CatalogError::ItemNotFound { field: "lines[1].sku".into(), sku: "GHOST".into() };
+        let command = draft_of(vec![line("BOLT", "1", 1), line("GHOST", "1", 1)]);
+        refused_by_catalog(vec![], command, unknown, "lines[1].sku", "item_not_found");
+        let discontinued = CatalogError::ItemDiscontinued { field: "lines[0].sku".into(), sku: "OLD".into() };
+        let command = draft_of(vec![line("OLD", "1", 1), line("GHOST", "1", 1)]);
+        refused_by_catalog(vec![], command, discontinued, "lines[0].sku", "item_discontinued");
+    }
+
+    #[test]
+    fn a_catalog_that_cannot_be_read_drafts_nothing() {
+        catalog_unavailable(vec![], draft(), "item");
+    }
+
+    #[test]
     fn every_other_command_on_an_order_never_drafted_is_not_found() {
         for command in [
             PurchaseOrderCommand::Submit,
@@ -369,7 +434,7 @@ mod approval {
     use super::*;
 
     fn submit_with(threshold: Option<(i64, Currency)>) -> Vec<PurchaseOrderEvent> {
-        framework_with(Threshold(threshold))
+        framework_with(Threshold::Fixed(threshold))
             .given(vec![drafted()])
             .when(PurchaseOrderCommand::Submit)
             .inspect_result()
@@ -408,7 +473,7 @@ mod approval {
     fn a_threshold_that_cannot_be_read_is_unavailable_and_records_nothing() {
         let expected = PurchaseOrderError::ThresholdUnavailable { reason: "connection refused".into() };
         assert_refused_as(
-            framework_with(Down),
+            framework_with(Threshold::Down),
             vec![drafted()],
             PurchaseOrderCommand::Submit,
             expected,
@@ -526,23 +591,32 @@ mod receiving {
         refused(approved_order(), receive("GR-1", vec![qty(3, "1")]), expected, "lines[0].line_no", "unknown_line");
         let expected = input_error(OrderInputError::Blank { field: "receipt_id".into() });
         refused(approved_order(), receive("", vec![qty(1, "1")]), expected, "receipt_id", "blank");
-        let command = PurchaseOrderCommand::RecordReceipt(RecordReceipt {
-            receipt_id: "GR-1".into(),
-            receipt_date: date(2026, 5, 4),
-            location: " ".into(),
-            lines: vec![qty(1, "1")],
-        });
         let expected = input_error(OrderInputError::Blank { field: "location".into() });
-        refused(approved_order(), command, expected, "location", "blank");
+        refused(approved_order(), receive_at("GR-1", " ", vec![qty(1, "1")]), expected, "location", "blank");
     }
 
     #[test]
-    fn a_repeated_receipt_id_records_nothing() {
-        untouched()
+    fn goods_are_received_only_at_an_existing_open_location() {
+        let missing = CatalogError::LocationNotFound { field: "location", location: "WH-9".into() };
+        let command = receive_at("GR-1", "WH-9", vec![qty(1, "1")]);
+        refused_by_catalog(approved_order(), command, missing, "location", "location_not_found");
+        let closed = CatalogError::LocationClosed { field: "location", location: "SHUT".into() };
+        let command = receive_at("GR-1", "SHUT", vec![qty(1, "1")]);
+        refused_by_catalog(approved_order(), command, closed, "location", "location_closed");
+    }
+
+    #[test]
+    fn a_catalog_that_cannot_be_read_receives_nothing() {
+        catalog_unavailable(approved_order(), receive_all(), "location");
+    }
+
+    #[test]
+    fn a_repeated_receipt_id_records_nothing_and_reads_nothing() {
+        unread()
             .given(with(approved_order(), [received_part()]))
             .when(receive("GR-1", vec![qty(1, "600")]))
             .then_expect_events(vec![]);
-        untouched().given(billed_order()).when(receive_all()).then_expect_events(vec![]);
+        unread().given(billed_order()).when(receive_all()).then_expect_events(vec![]);
     }
 
     #[test]
@@ -916,6 +990,19 @@ mod state {
             (PurchaseOrderError::SelfApproval { approved_by: REQUESTER.into() }, Some("approved_by"), Invalid),
             (PurchaseOrderError::InvalidInvoiceId { invoice_id: "x".into() }, Some("invoice_id"), Invalid),
             (PurchaseOrderError::ThresholdUnavailable { reason: "down".into() }, None, Unavailable),
+            (
+                PurchaseOrderError::Catalog(CatalogError::ItemDiscontinued {
+                    field: "lines[1].sku".into(),
+                    sku: "S".into(),
+                }),
+                Some("lines[1].sku"),
+                Invalid,
+            ),
+            (
+                PurchaseOrderError::Catalog(CatalogError::Unavailable { lookup: "location", reason: "down".into() }),
+                None,
+                Unavailable,
+            ),
         ]);
         let wrapped = input_error(OrderInputError::TotalOverflow);
         assert_eq!((wrapped.field().as_deref(), wrapped.code()), (Some("lines"), "total_overflow"));

@@ -1,20 +1,24 @@
 //! The sales order aggregate's state: a [`SalesOrder`] holds its order once placed, its
 //! getters read it — per-line ordered, reserved, back-ordered, shipped and returned quantities
 //! ([`SalesOrderLine`]), the status and its history, shipments with their invoices, payments —
-//! and `apply` folds the events into it. `handle` records what [`SalesOrder::decide`] returns;
-//! no services, no I/O, no clock.
+//! and `apply` folds the events into it. `handle` checks what [`SalesOrder::decide`] returns
+//! against the catalog ([`CatalogServices`]: a placement's items and ship-from location), then
+//! records it. No other I/O, no clock.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::commands::SalesOrderCommand;
+use super::decide::check_catalog;
 use super::errors::SalesOrderError;
 use super::events::{OrderPlaced, SalesOrderEvent};
 use super::status::SalesOrderStatus;
 use crate::money::Currency;
+use crate::supply::catalog::CatalogServices;
 use crate::supply::order_lines::{add_quantities, complete_after, LineQuantity, NumberedLine, StatusTrail};
 
 /// One line of a sales order with how far it has come, quantities in thousandths.
@@ -167,10 +171,17 @@ impl Aggregate for SalesOrder {
     type Command = SalesOrderCommand;
     type Event = SalesOrderEvent;
     type Error = SalesOrderError;
-    type Services = ();
+    type Services = Arc<dyn CatalogServices>;
 
-    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        catalog: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        let events = self.decide(command)?;
+        check_catalog(&events, catalog.as_ref()).await?;
+        for event in events {
             sink.write(event, self).await;
         }
         Ok(())

@@ -1,11 +1,13 @@
 //! Why a sales order command was refused: one precise variant per rule, each naming the JSON
 //! path of the input at fault ([`Refusal::field`], or `None` when the order's state rather
 //! than an input forbids the command), a stable machine code ([`Refusal::code`]) and its class
-//! ([`Refusal::kind`]): 422 invalid input, 404 no such order, 409 the order's state forbids it.
+//! ([`Refusal::kind`]): 422 invalid input, 404 no such order, 409 the order's state forbids it,
+//! 503 the catalog could not be read.
 
 use super::SalesOrderStatus;
 use crate::money::CurrencyError;
 use crate::refusal::{Refusal, RefusalKind};
+use crate::supply::catalog::CatalogError;
 use crate::supply::order_lines::OrderInputError;
 
 /// A sales order command was refused.
@@ -43,6 +45,10 @@ pub enum SalesOrderError {
     /// An input breaks a rule both orders share (lines, quantities, text).
     #[error(transparent)]
     Input(#[from] OrderInputError),
+    /// The order names an item or location the catalog refuses, or the catalog could not be
+    /// read.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     /// The currency is invalid.
     #[error("currency is invalid: {reason}")]
     InvalidCurrency {
@@ -119,6 +125,7 @@ impl Refusal for SalesOrderError {
             | E::NotFullyShipped { .. }
             | E::InvalidTransition { .. } => return None,
             E::Input(input) => return input.field(),
+            E::Catalog(catalog) => return catalog.field(),
             E::AlreadyExists => "order_id".to_owned(),
             E::InvalidCurrency { .. } => "currency".to_owned(),
             E::AllocationMismatch { line, .. } => format!("lines[{line}]"),
@@ -140,6 +147,7 @@ impl Refusal for SalesOrderError {
             E::NotFullyShipped { .. } => "not_fully_shipped",
             E::InvalidTransition { .. } => "invalid_transition",
             E::Input(input) => input.code(),
+            E::Catalog(catalog) => catalog.code(),
             E::InvalidCurrency { .. } => "invalid_currency",
             E::AllocationMismatch { .. } => "allocation_mismatch",
             E::AllocationIncomplete { .. } => "allocation_incomplete",
@@ -162,6 +170,7 @@ impl Refusal for SalesOrderError {
             | E::InvalidTransition { .. }
             | E::ShipmentAlreadyInvoiced { .. } => RefusalKind::Conflict,
             E::Input(input) => input.kind(),
+            E::Catalog(catalog) => catalog.kind(),
             _ => RefusalKind::Invalid,
         }
     }

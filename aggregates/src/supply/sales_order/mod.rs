@@ -10,14 +10,21 @@
 //! placed | confirmed | allocated | picked → cancelled
 //! ```
 //!
-//! - Items are referred to by SKU and the ship-from location by its code; neither is looked
-//!   up here (the order-to-cash saga reserves and issues stock).
+//! - Items are referred to by SKU and the ship-from location by its code, both checked against
+//!   the catalog ([`crate::supply::catalog::CatalogServices`], the aggregate's services) once
+//!   the command's own rules pass: placing needs every line's item defined (422
+//!   `item_not_found` on `lines[i].sku`; a discontinued item may still be sold) and the
+//!   ship-from location existing and open (422 `location_not_found` / `location_closed` on
+//!   `ship_from`); a catalog that cannot be read is a 503 (`catalog_unavailable`) and records
+//!   nothing. Stock itself is reserved and issued by the order-to-cash saga.
 //! - `OrderPlaced` carries each line's net (quantity × unit price, rounded half away from zero
 //!   by [`crate::finance::invoice::net_amount_minor`]) and the order total.
 //! - `RecordAllocation` (from the saga, status `confirmed`) gives every line's reserved and
 //!   back-ordered quantity, summing to the ordered one. Everything reserved: `allocated`.
 //!   Anything back-ordered: the order stays `confirmed` with its back-orders recorded
 //!   ([`SalesOrder::back_ordered`]), and the saga records a new allocation when stock arrives.
+//!   A line's reserved quantity never goes down: a stale report (from a saga reaction racing
+//!   another) keeps what is recorded, and one that so changes nothing records nothing.
 //!   Only an `allocated` order is picked.
 //! - Shipments go out from `picked` or `partially_shipped`, at most what is still to ship per
 //!   line; the order is `shipped` when every line has shipped in full. Only a `shipped` order

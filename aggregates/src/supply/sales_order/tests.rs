@@ -2,6 +2,8 @@
 //! per-line quantities, the error table, serde round trips, and the contract tests that keep
 //! events and Avro schemas in step.
 
+use std::sync::Arc;
+
 use cqrs_es::test::TestFramework;
 use cqrs_es::{Aggregate, DomainEvent};
 use uuid::Uuid;
@@ -9,13 +11,23 @@ use uuid::Uuid;
 use super::*;
 use crate::quantity::{Quantity, QuantityError};
 use crate::refusal::{Refusal, RefusalKind};
+use crate::supply::catalog::{CatalogError, CatalogServices, FixedCatalog};
 use crate::supply::order_lines::{LineQuantity, LineQuantityInput, OrderInputError, OrderLine, OrderLineInput};
 use crate::test_support::{assert_error_table, assert_refused_as, date, eur, fold, invalid_currencies};
 
 use SalesOrderStatus as S;
 
+/// Items `WIDGET`, `CABLE` and the discontinued `OLD`; `WH-1` open, `SHUT` closed.
+fn catalog() -> FixedCatalog {
+    FixedCatalog::new(&["WIDGET", "CABLE"])
+}
+
+fn framework_with(catalog: FixedCatalog) -> TestFramework<SalesOrder> {
+    TestFramework::with(Arc::new(catalog) as Arc<dyn CatalogServices>)
+}
+
 fn framework() -> TestFramework<SalesOrder> {
-    TestFramework::with(())
+    framework_with(catalog())
 }
 
 fn order_id() -> Uuid {
@@ -253,9 +265,53 @@ mod placing {
         );
     }
 
+    /// Refused on the command's own rules, before the catalog is read: it is down.
     fn refused(input: PlaceOrder, expected: SalesOrderError, field: &str, code: &str) {
         let command = SalesOrderCommand::Place(input);
+        let framework = framework_with(catalog().down());
+        assert_refused_as(framework, vec![], command, expected, Some(field), code, RefusalKind::Invalid);
+    }
+
+    fn refused_by_catalog(input: PlaceOrder, expected: CatalogError, field: &str, code: &str) {
+        let (command, expected) = (SalesOrderCommand::Place(input), SalesOrderError::Catalog(expected));
         assert_refused_as(framework(), vec![], command, expected, Some(field), code, RefusalKind::Invalid);
+    }
+
+    #[test]
+    fn every_line_must_sell_a_defined_item_discontinued_or_not() {
+        let input = PlaceOrder { lines: vec![line("WIDGET", "1", 1), line("GHOST", "1", 1)], ..place_input() };
+        let unknown = CatalogError::ItemNotFound { field: "lines[1].sku".into(), sku: "GHOST".into() };
+        refused_by_catalog(input, unknown, "lines[1].sku", "item_not_found");
+        let input = PlaceOrder { lines: vec![line("OLD", "1", 1)], ..place_input() };
+        let placed = framework().given_no_previous_events().when(SalesOrderCommand::Place(input)).inspect_result();
+        assert_eq!(placed.map(|events| events.len()), Ok(1), "what is left of a discontinued item is sold");
+    }
+
+    #[test]
+    fn the_order_must_ship_from_an_existing_open_location_checked_before_the_items() {
+        let input = PlaceOrder { ship_from: "WH-9".into(), lines: vec![line("GHOST", "1", 1)], ..place_input() };
+        let missing = CatalogError::LocationNotFound { field: "ship_from", location: "WH-9".into() };
+        refused_by_catalog(input, missing, "ship_from", "location_not_found");
+        let closed = CatalogError::LocationClosed { field: "ship_from", location: "SHUT".into() };
+        refused_by_catalog(
+            PlaceOrder { ship_from: "SHUT".into(), ..place_input() },
+            closed,
+            "ship_from",
+            "location_closed",
+        );
+    }
+
+    #[test]
+    fn a_catalog_that_cannot_be_read_places_nothing_and_may_be_retried() {
+        let expected = SalesOrderError::Catalog(CatalogError::Unavailable {
+            lookup: "location",
+            reason: "connection refused".into(),
+        });
+        let (framework, code) = (framework_with(catalog().down()), "catalog_unavailable");
+        assert_refused_as(framework, vec![], place(), expected, None, code, RefusalKind::Unavailable);
+        // only placing reads the catalog
+        let framework = framework_with(catalog().down());
+        framework.given(vec![placed()]).when(SalesOrderCommand::Confirm).then_expect_events(vec![confirmed()]);
     }
 
     #[test]
@@ -407,8 +463,32 @@ mod fulfilment {
     #[test]
     fn an_allocation_is_only_recorded_for_a_confirmed_order() {
         conflict(vec![placed()], allocate_all(), transition("record an allocation", S::Placed), "invalid_transition");
-        let given = vec![placed(), confirmed(), allocated()];
-        conflict(given, allocate_short(), transition("record an allocation", S::Allocated), "invalid_transition");
+        // once allocated, every line is reserved in full and any report merges to just that
+        let given = vec![placed(), confirmed(), allocated(), picked()];
+        let nothing_reserved = allocate(vec![alloc(1, "0", "10"), alloc(2, "0", "2.5")]);
+        framework().given(given.clone()).when(allocate_all()).then_expect_events(vec![]);
+        framework().given(given).when(nothing_reserved).then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_stale_allocation_never_takes_back_what_is_recorded_as_reserved() {
+        let first = SalesOrderEvent::OrderAllocated(OrderAllocated {
+            order_id: id(),
+            lines: vec![allocated_line(1, "WIDGET", 0, 10_000), allocated_line(2, "CABLE", 2_500, 0)],
+            fully_reserved: false,
+        });
+        let given = vec![placed(), confirmed(), first.clone()];
+        // a reaction that loaded the order before the first allocation reports line 1 only
+        let stale = allocate(vec![alloc(1, "10", "0"), alloc(2, "0", "2.5")]);
+        framework().given(given.clone()).when(stale).then_expect_events(vec![allocated()]);
+        // one that saw nothing reserved yet records nothing
+        let staler = allocate(vec![alloc(1, "0", "10"), alloc(2, "0", "2.5")]);
+        framework().given(given).when(staler).then_expect_events(vec![]);
+        // and once the order is allocated, a stale short report is not refused either
+        framework()
+            .given(vec![placed(), confirmed(), first, allocated()])
+            .when(allocate_short())
+            .then_expect_events(vec![]);
     }
 
     #[test]
@@ -982,9 +1062,13 @@ mod state {
 
     #[test]
     fn error_table() {
-        use RefusalKind::{Conflict, Invalid, NotFound};
+        use RefusalKind::{Conflict, Invalid, NotFound, Unavailable};
+        let unknown_item = CatalogError::ItemNotFound { field: "lines[0].sku".into(), sku: "S".into() };
+        let unavailable = CatalogError::Unavailable { lookup: "item", reason: "down".into() };
         assert_error_table(&[
             (SalesOrderError::AlreadyExists, Some("order_id"), Conflict),
+            (SalesOrderError::Catalog(unknown_item), Some("lines[0].sku"), Invalid),
+            (SalesOrderError::Catalog(unavailable), None, Unavailable),
             (SalesOrderError::NotFound, None, NotFound),
             (SalesOrderError::OrderCancelled, None, Conflict),
             (SalesOrderError::AlreadyShipped { status: S::Shipped }, None, Conflict),

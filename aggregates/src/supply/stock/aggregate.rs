@@ -1,7 +1,8 @@
 //! The stock aggregate: [`Stock::decide`] checks every rule of the command itself, then reads
-//! the item, the locations and (only when a movement needs more than is available) the
-//! negative-stock setting from [`StockServices`], and returns the events; `handle` records them,
-//! `apply` folds them. Pure apart from the services — no clock, no randomness.
+//! the item and the locations (through the checks of [`crate::supply::catalog`]) and, only
+//! when a movement needs more than is available, the negative-stock setting from
+//! [`StockServices`], and returns the events; `handle` records them, `apply` folds them. Pure
+//! apart from the services — no clock, no randomness.
 //!
 //! Rules are checked in a fixed order and the first broken one is reported: the SKU; the
 //! command's locations, quantity, unit cost, reservation id, reference or reason, movement id;
@@ -25,11 +26,12 @@ use super::commands::{
 };
 use super::errors::StockError;
 use super::events::{InventoryUpdated, MovementKind, StockEvent};
-use super::services::{ItemTerms, StockServices};
+use super::services::StockServices;
 use super::valuation::{receipt_value, Layer, ValuationRefusal, ValuedStock};
 use super::{MAX_ID_CHARS, MAX_LOCATION_CHARS, MAX_REASON_CHARS, MAX_REFERENCE_CHARS, MAX_SKU_CHARS};
 use crate::money::Currency;
 use crate::quantity::{Quantity, QuantityError};
+use crate::supply::catalog::{self, defined_item, CatalogError, ItemTerms};
 use crate::supply::valuation::ValuationMethod;
 use crate::text::check_text;
 
@@ -548,14 +550,7 @@ impl Stock {
 
     /// The item's terms: it exists, takes receipts when `receipt`, and is in the stock's currency.
     async fn item(&self, services: &dyn StockServices, sku: &str, receipt: bool) -> Result<ItemTerms, StockError> {
-        let terms = services
-            .item(sku)
-            .await
-            .map_err(|reason| StockError::Unavailable { lookup: "item", reason })?
-            .ok_or_else(|| StockError::ItemNotFound { sku: sku.to_owned() })?;
-        if receipt && terms.discontinued {
-            return Err(StockError::ItemDiscontinued { sku: sku.to_owned() });
-        }
+        let terms = defined_item(services, sku, || "sku".to_owned(), receipt).await.map_err(stock_refusal)?;
         match self.currency {
             Some(stock_currency) if stock_currency != terms.currency => {
                 Err(StockError::CurrencyChanged { currency: terms.currency, stock_currency })
@@ -747,13 +742,17 @@ fn count(quantity: &Quantity) -> Result<i64, StockError> {
 
 /// Every location the command names must exist and be open.
 async fn open_location(services: &dyn StockServices, location: &str, field: &'static str) -> Result<(), StockError> {
-    let terms = services
-        .location(location)
-        .await
-        .map_err(|reason| StockError::Unavailable { lookup: "location", reason })?
-        .ok_or_else(|| StockError::LocationNotFound { field, location: location.to_owned() })?;
-    if !terms.open {
-        return Err(StockError::LocationClosed { field, location: location.to_owned() });
+    catalog::open_location(services, location, field).await.map_err(stock_refusal)
+}
+
+/// A catalog refusal as the stock reports it: an unknown item is the stock's own SKU not
+/// found (404), the rest keep their field.
+fn stock_refusal(refusal: CatalogError) -> StockError {
+    match refusal {
+        CatalogError::ItemNotFound { sku, .. } => StockError::ItemNotFound { sku },
+        CatalogError::ItemDiscontinued { sku, .. } => StockError::ItemDiscontinued { sku },
+        CatalogError::LocationNotFound { field, location } => StockError::LocationNotFound { field, location },
+        CatalogError::LocationClosed { field, location } => StockError::LocationClosed { field, location },
+        CatalogError::Unavailable { lookup, reason } => StockError::Unavailable { lookup, reason },
     }
-    Ok(())
 }

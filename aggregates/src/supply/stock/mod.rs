@@ -20,8 +20,8 @@
 //!   at most [`MAX_REFERENCE_CHARS`]; an adjustment's reason is required, non-blank and at most
 //!   [`MAX_REASON_CHARS`];
 //! - quantities are positive (a counted quantity may be `0`); a unit cost is `>= 0`;
-//! - the item must exist ([`StockServices::item`]); receipts need it not discontinued;
-//!   every location a movement names must exist and be open ([`StockServices::location`]);
+//! - the item must exist ([`CatalogServices::item`]); receipts need it not discontinued;
+//!   every location a movement names must exist and be open ([`CatalogServices::location`]);
 //!   releasing a reservation reads no service;
 //! - available to promise = on hand − reserved, per location. Issuing or reserving more than
 //!   is available is refused unless [`StockServices::allows_negative_stock`]: then on hand may
@@ -57,7 +57,9 @@ pub use commands::{
 };
 pub use errors::StockError;
 pub use events::{InventoryUpdated, MovementKind, StockEvent};
-pub use services::{ItemTerms, LocationTerms, StockServices};
+pub use services::StockServices;
+// The catalog the stock is decided against, also reachable at its former paths here.
+pub use crate::supply::catalog::{CatalogServices, ItemTerms, LocationTerms};
 pub use valuation::Layer;
 
 /// Longest SKU (the aggregate id), in characters.

@@ -64,7 +64,7 @@ impl Fixed {
 }
 
 #[async_trait::async_trait]
-impl StockServices for Fixed {
+impl CatalogServices for Fixed {
     async fn item(&self, sku: &str) -> Result<Option<ItemTerms>, String> {
         self.fails("item")?;
         Ok(self.item.filter(|_| sku == SKU))
@@ -74,7 +74,10 @@ impl StockServices for Fixed {
         self.fails("location")?;
         Ok(self.locations.get(code).map(|&open| LocationTerms { open }))
     }
+}
 
+#[async_trait::async_trait]
+impl StockServices for Fixed {
     async fn allows_negative_stock(&self) -> Result<bool, String> {
         self.fails("setting")?;
         Ok(self.negative)
@@ -85,7 +88,7 @@ impl StockServices for Fixed {
 struct Untouchable;
 
 #[async_trait::async_trait]
-impl StockServices for Untouchable {
+impl CatalogServices for Untouchable {
     async fn item(&self, _sku: &str) -> Result<Option<ItemTerms>, String> {
         panic!("item read for a command refused on its own");
     }
@@ -93,7 +96,10 @@ impl StockServices for Untouchable {
     async fn location(&self, _code: &str) -> Result<Option<LocationTerms>, String> {
         panic!("location read for a command refused on its own");
     }
+}
 
+#[async_trait::async_trait]
+impl StockServices for Untouchable {
     async fn allows_negative_stock(&self) -> Result<bool, String> {
         panic!("setting read for a command refused on its own");
     }

@@ -1,7 +1,8 @@
 //! Deciding the purchase order's commands: [`PurchaseOrder::decide`] checks every rule and
 //! returns the events — `Submit` against the approval threshold `handle` read from the
 //! services — and `needs_threshold` tells `handle` whether to read it at all, once the
-//! order's state allows a submission. One module per group of commands. Pure — no I/O, no
+//! order's state allows a submission; [`check_catalog`] then checks what the events name
+//! against the catalog. One module per group of commands. `decide` is pure — no I/O, no
 //! clock.
 //!
 //! Rules are checked in a fixed order and the first broken one is reported. Every command but
@@ -11,11 +12,14 @@
 //! order (422). In detail:
 //!
 //! - `Draft`: exists, vendor id, vendor name, currency, requester, then the lines (count,
-//!   then each line's SKU, repetition, quantity, unit price, net; then the total).
+//!   then each line's SKU, repetition, quantity, unit price, net; then the total); only then,
+//!   against the catalog, each line's item (defined and not discontinued: 422 `lines[i].sku`).
 //! - `Submit`: status (`draft`); only then is the threshold read (503 when it cannot be).
 //! - `Approve`: status (`submitted`), approver, not the requester.
 //! - `RecordReceipt`: receipt id already applied, status, receipt id, location, then each
-//!   line (line number, quantity, at most what is still to receive).
+//!   line (line number, quantity, at most what is still to receive); only then, against the
+//!   catalog, the location (exists, open: 422 `location`).
+//! - A catalog that cannot be read is a 503 and records nothing.
 //! - `RecordBill`: invoice id (a UUID), already recorded, status, then each line (line
 //!   number, quantity, unit price, net), then the bill total.
 //! - `Close`, `Cancel`: status, then the reason.
@@ -32,6 +36,7 @@ use super::errors::PurchaseOrderError;
 use super::events::PurchaseOrderEvent;
 use super::status::PurchaseOrderStatus;
 use crate::money::Currency;
+use crate::supply::catalog::{defined_line_items, open_location, CatalogServices};
 
 impl PurchaseOrder {
     /// Decides `command` against the current state and, for `Submit`, against
@@ -87,6 +92,30 @@ impl PurchaseOrder {
             _ => Ok(order),
         }
     }
+}
+
+/// Checks what `events`, decided by [`PurchaseOrder::decide`], name against `catalog`: an
+/// order drafted orders defined items that still take receipts, goods are received at an
+/// existing, open location.
+///
+/// # Errors
+/// The first refusal, as [`PurchaseOrderError::Catalog`].
+pub(super) async fn check_catalog(
+    events: &[PurchaseOrderEvent],
+    catalog: &dyn CatalogServices,
+) -> Result<(), PurchaseOrderError> {
+    for event in events {
+        match event {
+            PurchaseOrderEvent::PurchaseOrderDrafted(drafted) => {
+                defined_line_items(catalog, &drafted.lines, true).await?;
+            }
+            PurchaseOrderEvent::GoodsReceived(received) => {
+                open_location(catalog, &received.location, "location").await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Refuses `action` unless the order is in one of `allowed`.

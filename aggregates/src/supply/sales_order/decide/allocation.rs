@@ -1,7 +1,13 @@
 //! Deciding `RecordAllocation`: what the order-to-cash saga reserved and back-ordered for
 //! every line (reserved + back-ordered = ordered). A fully reserved order becomes `allocated`;
 //! one with back-orders stays `confirmed`, its back-orders recorded, until the saga records a
-//! new allocation. An allocation equal to the recorded one records nothing.
+//! new allocation.
+//!
+//! Reservations of an order only grow until it ships or is cancelled, so a line's reserved
+//! quantity never goes down: a report reserving less than is recorded on a line (one decided
+//! by a saga reaction that loaded the order before a concurrent one recorded more) keeps the
+//! recorded quantity. An allocation that, so merged, equals the recorded one records nothing —
+//! whatever the status, so a stale report on an order allocated meanwhile is not refused.
 
 use super::require;
 use crate::quantity::{Quantity, QuantityError};
@@ -18,7 +24,7 @@ impl SalesOrder {
         allocation: &RecordAllocation,
     ) -> Result<Option<OrderAllocated>, SalesOrderError> {
         let order = self.active()?;
-        let lines = allocated_lines(order, &allocation.lines)?;
+        let lines = keep_recorded_reservations(order, allocated_lines(order, &allocation.lines)?);
         let unchanged = order.lines.iter().zip(&lines).all(|(line, allocated)| {
             (line.reserved_milli, line.back_ordered_milli) == (allocated.reserved_milli, allocated.back_ordered_milli)
         });
@@ -65,6 +71,18 @@ fn allocated_lines(order: &Order, inputs: &[AllocationLineInput]) -> Result<Vec<
     }
     lines.sort_by_key(|line| line.line_no);
     Ok(lines)
+}
+
+/// `lines` (sorted by `line_no`, one per order line) with each line's reserved quantity at
+/// least what the order has recorded as reserved on it, the rest back-ordered.
+fn keep_recorded_reservations(order: &Order, mut lines: Vec<AllocatedLine>) -> Vec<AllocatedLine> {
+    for (recorded, line) in order.lines.iter().zip(&mut lines) {
+        if recorded.reserved_milli > line.reserved_milli {
+            line.reserved_milli = recorded.reserved_milli;
+            line.back_ordered_milli = recorded.ordered_milli - recorded.reserved_milli;
+        }
+    }
+    lines
 }
 
 /// The quantity at `field` in thousandths, zero allowed (`"0"`, `"0.000"`).

@@ -1,5 +1,7 @@
-//! Deciding the sales order's commands: [`SalesOrder::decide`] checks every rule and returns
-//! the events. One module per group of commands. Pure — no services, no I/O, no clock.
+//! Deciding the sales order's commands: [`SalesOrder::decide`] checks every rule of the
+//! command and the order's state and returns the events; [`check_catalog`] then checks what
+//! they name against the catalog. One module per group of commands. `decide` is pure — no
+//! services, no I/O, no clock.
 //!
 //! Rules are checked in a fixed order and the first broken one is reported. Every command but
 //! `Place` first needs the order to exist (404). A command carrying an id already applied — a
@@ -8,10 +10,14 @@
 //! (422). In detail:
 //!
 //! - `Place`: exists, customer id, customer name, currency, ship-from location, then the lines
-//!   (count, then each line's SKU, repetition, quantity, unit price, net; then the total).
+//!   (count, then each line's SKU, repetition, quantity, unit price, net; then the total);
+//!   only then, against the catalog, the ship-from location (exists, open: 422 `ship_from`)
+//!   and each line's item (defined, discontinued or not: 422 `lines[i].sku`), 503 when the
+//!   catalog cannot be read.
 //! - `RecordAllocation`: cancelled, each line (line number, reserved, back-ordered, their
-//!   sum), every line present; equal to the recorded allocation: nothing recorded; then the
-//!   status (`confirmed`).
+//!   sum), every line present; a line reserving less than is recorded keeps the recorded
+//!   quantity; then equal to the recorded allocation: nothing recorded; then the status
+//!   (`confirmed`).
 //! - `RecordShipment` / `RecordReturn`: id already applied, cancelled, status, id, then each
 //!   line (line number, quantity, at most what is open).
 //! - `LinkInvoice`: shipment id, the shipment, invoice id; the same link: nothing recorded;
@@ -30,6 +36,7 @@ use super::commands::SalesOrderCommand;
 use super::errors::SalesOrderError;
 use super::events::SalesOrderEvent;
 use super::status::SalesOrderStatus;
+use crate::supply::catalog::{defined_line_items, open_location, CatalogServices};
 
 impl SalesOrder {
     /// Decides `command` against the current state: the events to record (none for an
@@ -69,6 +76,25 @@ impl SalesOrder {
         }
         Ok(order)
     }
+}
+
+/// Checks what `events`, decided by [`SalesOrder::decide`], name against `catalog`: an order
+/// placed ships from an existing, open location and sells defined items (a discontinued one
+/// may still be sold from what is left of it).
+///
+/// # Errors
+/// The first refusal, as [`SalesOrderError::Catalog`].
+pub(super) async fn check_catalog(
+    events: &[SalesOrderEvent],
+    catalog: &dyn CatalogServices,
+) -> Result<(), SalesOrderError> {
+    for event in events {
+        if let SalesOrderEvent::OrderPlaced(placed) = event {
+            open_location(catalog, &placed.ship_from, "ship_from").await?;
+            defined_line_items(catalog, &placed.lines, false).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses `action` unless the order is in one of `allowed`.
