@@ -1,10 +1,10 @@
 //! Order to cash on the real stack, driven through the REST API with the inventory-postings and
 //! order-fulfilment process managers running: a sales order confirmed, reserved, picked,
 //! shipped in two parts, invoiced per shipment and paid ends with the right stock, cost of
-//! goods, receivable, revenue and cash; orders racing for the last units never oversell;
-//! back-orders are reserved when stock arrives; an order whose stock cannot be reserved any
-//! more is cancelled; and a saga killed half-way through a shipment and restarted ends as if
-//! it had run once.
+//! goods, receivable, revenue and cash; orders racing for the last units never oversell; a
+//! placed order holds its stock; back-orders are reserved when stock arrives; an order whose
+//! stock cannot be reserved any more is cancelled; and a saga killed half-way through a
+//! shipment and restarted ends as if it had run once.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -269,6 +269,28 @@ async fn a_back_ordered_order_cancelled_gives_back_what_it_reserved() {
     let released = widget.reservation(&reservation_id(&order_id, 1)).unwrap().status;
     assert_eq!(released, prism_aggregates::supply::stock::ReservationStatus::Released);
     assert_eq!(stock(&stores, t, "GADGET").await.reservation(&reservation_id(&order_id, 2)), None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_placed_order_holds_its_stock_until_it_is_cancelled() {
+    let system = System::start_with(options()).await;
+    let _processes = system.start_supply_processes().await;
+    let stores = system.event_stores();
+    let tenant = stocked_tenant(&system).await;
+    let t = tenant.as_str();
+    let order_id = place(&system, t, &[("WIDGET", "3", 250)]).await;
+    eventually(WAIT, "the placed order's reservation", || async {
+        (level(&stores, t, "WIDGET").await == (10_000, 3_000)).then_some(())
+    })
+    .await;
+    assert_eq!(order(&stores, t, &order_id).await.status(), Some(SalesOrderStatus::Placed), "not yet confirmed");
+
+    let cancel = json!({"reason": "never confirmed"});
+    ok(&system.post(t, &format!("/v1/sales-orders/{order_id}/cancel"), &cancel).await);
+    eventually(WAIT, "the reservation released", || async {
+        (level(&stores, t, "WIDGET").await == (10_000, 0)).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

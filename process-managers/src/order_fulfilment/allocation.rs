@@ -1,6 +1,7 @@
-//! Reserving a confirmed order's lines and recording the allocation, compensating a
-//! reservation refused for good by cancelling the order, and releasing the reservations of
-//! an order cancelled before it shipped.
+//! Reserving an order's lines when it is placed, reserving what is still missing and
+//! recording the allocation when it is confirmed, compensating a reservation refused for good
+//! by cancelling the order, and releasing the reservations of an order cancelled before it
+//! shipped.
 
 use prism_aggregates::refusal::Refusal;
 use prism_aggregates::supply::order_lines::MAX_REASON_CHARS;
@@ -17,10 +18,6 @@ use super::reservation_id;
 use crate::saga::{execute, load, quantity, try_execute};
 use crate::stores::EventStores;
 
-/// Statuses an order may be cancelled in once its stock was reserved.
-const RESERVED_IN: [SalesOrderStatus; 3] =
-    [SalesOrderStatus::Confirmed, SalesOrderStatus::Allocated, SalesOrderStatus::Picked];
-
 /// What became of reserving one line.
 pub(super) enum Reservation {
     /// Reserved (or reserved already: a repeated reservation records nothing).
@@ -32,7 +29,20 @@ pub(super) enum Reservation {
     Refused(StockError),
 }
 
-/// Reserves every line of order `order_id` at its ship-from location — a line without enough
+/// Reserves every line of a just placed order `order_id` at its ship-from location, so its
+/// stock is held while the order awaits confirmation; a line without enough stock is tried
+/// again on confirmation ([`allocate`]). A reservation refused for good cancels the order
+/// ([`cancel_unfulfillable`]).
+pub(super) async fn hold(
+    stores: &EventStores,
+    tenant: &TenantId,
+    order_id: &str,
+    context: &RequestContext,
+) -> Result<(), ProjectionError> {
+    reserve_lines(stores, tenant, order_id, context).await.map(drop)
+}
+
+/// Reserves every line of confirmed order `order_id` not reserved yet — a line without enough
 /// stock is back-ordered whole — and records the allocation. An order cancelled meanwhile is
 /// left alone: the reaction to its cancellation releases what was reserved. A reservation
 /// refused for good cancels the order instead ([`cancel_unfulfillable`]).
@@ -42,24 +52,39 @@ pub(super) async fn allocate(
     order_id: &str,
     context: &RequestContext,
 ) -> Result<(), ProjectionError> {
+    match reserve_lines(stores, tenant, order_id, context).await? {
+        Some(allocation) => record(stores, tenant, order_id, allocation, context).await,
+        None => Ok(()),
+    }
+}
+
+/// Reserves each line of order `order_id` in full at its ship-from location (a line reserved
+/// already records nothing): the allocation to record, or `None` when the order is cancelled
+/// or was just cancelled because a reservation was refused for good.
+async fn reserve_lines(
+    stores: &EventStores,
+    tenant: &TenantId,
+    order_id: &str,
+    context: &RequestContext,
+) -> Result<Option<Vec<AllocationLineInput>>, ProjectionError> {
     let order: SalesOrder = load(&stores.sales_orders, tenant, order_id).await?;
     let Some(ship_from) = order.ship_from() else { return Err(format!("no sales order {order_id}").into()) };
     if order.status() == Some(SalesOrderStatus::Cancelled) {
-        return Ok(());
+        return Ok(None);
     }
     let mut allocation = Vec::with_capacity(order.lines().len());
     for line in order.lines() {
-        let reserved_milli =
-            match reserve(stores, tenant, order_id, ship_from, line, line.ordered_milli, context).await? {
-                Reservation::Reserved => line.ordered_milli,
-                Reservation::Short => 0,
-                Reservation::Refused(refusal) => {
-                    return cancel_unfulfillable(stores, tenant, order_id, line, &refusal, context).await
-                }
-            };
+        let reserved_milli = match reserve(stores, tenant, order_id, ship_from, line, line.ordered_milli, context).await? {
+            Reservation::Reserved => line.ordered_milli,
+            Reservation::Short => 0,
+            Reservation::Refused(refusal) => {
+                cancel_unfulfillable(stores, tenant, order_id, line, &refusal, context).await?;
+                return Ok(None);
+            }
+        };
         allocation.push(allocation_line(line, reserved_milli));
     }
-    record(stores, tenant, order_id, allocation, context).await
+    Ok(Some(allocation))
 }
 
 /// Reserves `quantity_milli` of `line` of order `order_id` at `ship_from` under the line's
@@ -135,17 +160,14 @@ pub(super) async fn cancel_unfulfillable(
     execute(&stores.sales_orders, tenant, order_id, &cancel, context, settled).await
 }
 
-/// Releases the reservations of an order cancelled after it was confirmed; a line that was
-/// back-ordered has none.
+/// Releases the reservations of an order cancelled before it shipped; a line that was never
+/// reserved has none.
 pub(super) async fn release(
     stores: &EventStores,
     tenant: &TenantId,
     cancelled: &OrderCancelled,
     context: &RequestContext,
 ) -> Result<(), ProjectionError> {
-    if !RESERVED_IN.iter().any(|status| status.as_str() == cancelled.cancelled_in) {
-        return Ok(());
-    }
     let order: SalesOrder = load(&stores.sales_orders, tenant, &cancelled.order_id).await?;
     for line in order.lines() {
         let release = StockCommand::Release(ReleaseReservation {

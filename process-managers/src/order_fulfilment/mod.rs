@@ -1,17 +1,20 @@
 //! The order-fulfilment process manager (order to cash): it reserves, issues and invoices the
 //! stock of sales orders and records their payments, reacting to
 //!
-//! - `OrderConfirmed` → reserve each line at the order's ship-from location (reservation
-//!   `"<order_id>/<line_no>"`); a line whose stock is insufficient is back-ordered; then
-//!   `RecordAllocation` on the order. A reservation refused for good (the location closed
-//!   since the order was placed…) is compensated: the order is cancelled, naming the line and
-//!   the refusal, and what its other lines reserved is released ([`allocation`]);
+//! - `OrderPlaced` → reserve each line at the order's ship-from location (reservation
+//!   `"<order_id>/<line_no>"`), holding the stock while the order awaits confirmation; a line
+//!   whose stock is insufficient is left for confirmation ([`allocation`]);
+//! - `OrderConfirmed` → reserve each line not reserved yet, back-order a line whose stock is
+//!   still insufficient, then `RecordAllocation` on the order ([`allocation`]). On either
+//!   event a reservation refused for good (the location closed since the order was placed…)
+//!   is compensated: the order is cancelled, naming the line and the refusal, and what its
+//!   other lines reserved is released;
 //! - `InventoryUpdated` raising what is available at a location (receipt, transfer in, count
 //!   gain, release) → reserve, oldest order first, the back-ordered lines of that SKU of the
 //!   orders still `confirmed` with back-orders shipping from there, and record their new
 //!   allocations; an order's own back-ordered `OrderAllocated` → the same for all its
 //!   back-ordered lines ([`backorders`]);
-//! - `OrderCancelled` before anything shipped → release the order's reservations
+//! - `OrderCancelled` (always before anything shipped) → release the order's reservations
 //!   ([`allocation`]);
 //! - `OrderShipped` → raise a customer invoice for the shipped lines at the order's prices
 //!   (revenue `4000`, no tax, issued on the ship date), then issue each shipped line against
@@ -74,6 +77,10 @@ impl Reaction for OrderFulfilment {
         let stores = &self.stores;
         let context = RequestContext::reacting_to(&event.envelope);
         match &event.event {
+            DomainEvent::SalesOrder(SalesOrderEvent::OrderPlaced(placed)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                allocation::hold(stores, &tenant, &placed.order_id, &context).await
+            }
             DomainEvent::SalesOrder(SalesOrderEvent::OrderConfirmed(confirmed)) => {
                 let tenant = tenant_of(&event.envelope)?;
                 allocation::allocate(stores, &tenant, &confirmed.order_id, &context).await
