@@ -74,14 +74,15 @@ async fn reserve_lines(
     }
     let mut allocation = Vec::with_capacity(order.lines().len());
     for line in order.lines() {
-        let reserved_milli = match reserve(stores, tenant, order_id, ship_from, line, line.ordered_milli, context).await? {
-            Reservation::Reserved => line.ordered_milli,
-            Reservation::Short => 0,
-            Reservation::Refused(refusal) => {
-                cancel_unfulfillable(stores, tenant, order_id, line, &refusal, context).await?;
-                return Ok(None);
-            }
-        };
+        let reserved_milli =
+            match reserve(stores, tenant, order_id, ship_from, line, line.ordered_milli, context).await? {
+                Reservation::Reserved => line.ordered_milli,
+                Reservation::Short => 0,
+                Reservation::Refused(refusal) => {
+                    cancel_unfulfillable(stores, tenant, order_id, line, &refusal, context).await?;
+                    return Ok(None);
+                }
+            };
         allocation.push(allocation_line(line, reserved_milli));
     }
     Ok(Some(allocation))
