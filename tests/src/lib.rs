@@ -1,8 +1,10 @@
 //! The end-to-end test harness: a whole Prism system — command API, relay, the three
 //! projectors and the query API — built in-process against the real local stack (Postgres,
 //! Kafka, schema registry, MongoDB-wire server) with its own database, topic prefix and
-//! tenants, so tests run side by side without seeing each other.
+//! tenants, so tests run side by side without seeing each other; and the tools to replay a
+//! read model from the topics and compare it with the live one ([`replay`]).
 
 pub mod env;
 pub mod ledger;
+pub mod replay;
 pub mod system;

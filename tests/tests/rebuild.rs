@@ -19,30 +19,13 @@
 use std::time::Duration;
 
 use prism_projections::config::ProjectorKind;
-use prism_projections::runtime::ProjectorRuntime;
-use prism_tests::env::{unique_suffix, StackEnv};
-use prism_tests::system::{eventually, System, SystemOptions};
+use prism_tests::env::StackEnv;
+use prism_tests::replay::{
+    all_event_positions, create_database, differences, drop_database, rows, wait_until_applied, InProcessProjector,
+    APPLIED, LEDGER_TABLES,
+};
+use prism_tests::system::{System, SystemOptions};
 use serde_json::{json, Value};
-use sqlx::PgPool;
-use tokio_util::sync::CancellationToken;
-
-/// Each read-model table of a tenant, with the order of its primary key and the columns compared.
-const TABLES: &[(&str, &str, &str)] = &[
-    ("accounts", "code", "*"),
-    ("fiscal_years", "year", "*"),
-    ("fiscal_periods", "period", "*"),
-    ("journal_entries", "entry_id", "*"),
-    ("journal_lines", "entry_id, line_no", "*"),
-    ("account_balances", "account, currency", "*"),
-    ("tax_rates", "code", "*"),
-    ("invoices", "invoice_id", "*"),
-    ("invoice_lines", "invoice_id, line_no", "*"),
-    ("invoice_payments", "invoice_id, payment_id", "*"),
-    ("payments", "payment_id", "*"),
-    ("payment_allocations", "payment_id, invoice_id", "*"),
-    ("budget_amounts", "budget, account, period, currency", "*"),
-    ("projection_applied", "projector, global_position", "projector, global_position"),
-];
 
 /// Rows the workload below leaves in the live read model, per table (see the comments there).
 const EXPECTED_ROWS: &[(&str, i64)] = &[
@@ -200,78 +183,15 @@ async fn run_workload(system: &System, tenant: &str) {
     assert!(closed["entry_id"].is_string(), "the close posted an entry: {closed}");
 }
 
-/// Every event position in `tenant`'s event store.
-async fn event_positions(pool: &PgPool, tenant: &str) -> Vec<i64> {
-    sqlx::query_scalar(&format!("SELECT global_position FROM tenant_{tenant}.events ORDER BY global_position"))
-        .fetch_all(pool)
-        .await
-        .unwrap()
-}
-
-/// How many of `positions` the `postgres` projector has applied in `pool`'s read model of
-/// `tenant` (0 while its schema does not exist yet).
-async fn applied_count(pool: &PgPool, tenant: &str, positions: &[i64]) -> usize {
-    let count: Result<i64, _> = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM tenant_{tenant}.projection_applied
-          WHERE projector = 'postgres' AND global_position = ANY($1)"
-    ))
-    .bind(positions)
-    .fetch_one(pool)
-    .await;
-    count.map_or(0, |count| usize::try_from(count).unwrap())
-}
-
-async fn wait_until_applied(pool: &PgPool, tenant: &str, positions: &[i64], timeout: Duration, what: &str) {
-    eventually(timeout, what, || async {
-        (applied_count(pool, tenant, positions).await == positions.len()).then_some(())
-    })
-    .await;
-}
-
-/// `tenant`'s rows of `table` as one JSON array ordered by `order`, `columns` only.
-async fn rows(pool: &PgPool, tenant: &str, (table, order, columns): (&str, &str, &str)) -> Value {
-    let json: String = sqlx::query_scalar(&format!(
-        "SELECT coalesce(json_agg(t ORDER BY {order}), '[]')::text FROM (SELECT {columns} FROM tenant_{tenant}.{table}) t"
-    ))
-    .fetch_one(pool)
-    .await
-    .unwrap_or_else(|error| panic!("{table} readable: {error}"));
-    serde_json::from_str(&json).unwrap()
-}
-
-/// Where two tables' rows differ: counts, then every row that differs, side by side.
-fn differences(table: &str, live: &Value, rebuilt: &Value) -> Vec<String> {
-    let (live, rebuilt) = (live.as_array().unwrap(), rebuilt.as_array().unwrap());
-    let mut found = Vec::new();
-    if live.len() != rebuilt.len() {
-        found.push(format!("{table}: {} rows live, {} rebuilt", live.len(), rebuilt.len()));
-    }
-    for index in 0..live.len().max(rebuilt.len()) {
-        let (a, b) = (live.get(index), rebuilt.get(index));
-        if a != b {
-            found.push(format!("{table}[{index}]:\n  live    {}\n  rebuilt {}", json!(a), json!(b)));
-        }
-    }
-    found
-}
-
-/// Creates an empty database named like the System's own (`prism_test_<unix seconds>_<suffix>`,
-/// so a run that dies before dropping it is cleaned up by a later System), returning its name.
-async fn create_database(admin: &PgPool) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let name = format!("prism_test_{now}_{}", unique_suffix());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin).await.expect("rebuild database created");
-    name
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_read_model_rebuilt_from_the_topics_equals_the_live_one_row_for_row() {
     let system =
         System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
     let tenant = system.ledger_tenant().await;
     run_workload(&system, &tenant).await;
-    let positions = event_positions(&system.pool, &tenant).await;
-    wait_until_applied(&system.pool, &tenant, &positions, Duration::from_secs(60), "the live projector").await;
+    let positions = all_event_positions(&system.pool, &tenant).await;
+    let live = &system.pool;
+    wait_until_applied(live, &tenant, "postgres", &positions, Duration::from_secs(60), "the live projector").await;
     for (table, expected) in EXPECTED_ROWS {
         assert_eq!(system.count(&tenant, table).await, *expected, "live {table}");
     }
@@ -282,31 +202,22 @@ async fn a_read_model_rebuilt_from_the_topics_equals_the_live_one_row_for_row() 
     let mut config = system.projector_config(ProjectorKind::Postgres);
     config.database.url = env.database_url_named(&database);
     config.consumer.consumer_group = Some(format!("{}-rebuild-postgres", system.topic_prefix));
-    let projection = prism_projections::projectors::build(&config).await.expect("rebuild store migrates");
-    let runtime = ProjectorRuntime::build(ProjectorKind::Postgres.name(), &config.consumer, projection)
-        .await
-        .expect("rebuild projector starts");
-    let stop = CancellationToken::new();
-    let running = tokio::spawn(runtime.run(stop.clone()));
+    let running = InProcessProjector::start(&config).await;
     let rebuilt = prism_platform::db::connect_url(&config.database.url, 2).await.expect("rebuild database reachable");
-    wait_until_applied(&rebuilt, &tenant, &positions, Duration::from_secs(60), "the rebuild").await;
+    wait_until_applied(&rebuilt, &tenant, "postgres", &positions, Duration::from_secs(60), "the rebuild").await;
 
     let mut found = Vec::new();
     let mut compared = Vec::new();
-    for table in TABLES {
+    for table in LEDGER_TABLES.iter().chain([&APPLIED]) {
         let (live_rows, rebuilt_rows) =
             (rows(&system.pool, &tenant, *table).await, rows(&rebuilt, &tenant, *table).await);
         compared.push(format!("{} {}", table.0, live_rows.as_array().map_or(0, Vec::len)));
         found.extend(differences(table.0, &live_rows, &rebuilt_rows));
     }
 
-    stop.cancel();
-    let stopped = tokio::time::timeout(Duration::from_secs(10), running).await;
+    let stopped = running.stop().await;
     rebuilt.close().await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .expect("rebuild database dropped");
+    drop_database(&admin, &database).await;
     admin.close().await;
     assert!(matches!(stopped, Ok(Ok(Ok(())))), "the rebuild projector stopped cleanly: {stopped:?}");
     assert!(found.is_empty(), "the rebuilt read model differs ({}):\n{}", compared.join(", "), found.join("\n"));

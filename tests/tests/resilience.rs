@@ -12,6 +12,7 @@ use std::time::Duration;
 use prism_projections::config::ProjectorKind;
 use prism_tests::env::unique_suffix;
 use prism_tests::ledger::{entry, projected_balances, replayed_balances};
+use prism_tests::replay::spawn_projector;
 use prism_tests::system::{eventually, System, SystemOptions};
 use rdkafka::message::{Headers, Message};
 use serde_json::json;
@@ -19,24 +20,6 @@ use tokio::process::{Child, Command};
 
 /// Posting accounts of the default chart the kill test spreads its entries over.
 const DEBIT_ACCOUNTS: [&str; 7] = ["1000", "1010", "1100", "1200", "1300", "1400", "1500"];
-
-fn spawn_projector(system: &System, kind: ProjectorKind) -> Child {
-    let config = system.projector_config(kind);
-    Command::new(system.env.bin_dir.join("prism-projector"))
-        .args(["--projector", kind.name()])
-        .env("PRISM_DATABASE_URL", &config.database.url)
-        .env("PRISM_KAFKA_BROKERS", &config.consumer.kafka.brokers)
-        .env("PRISM_TOPIC_PREFIX", &config.consumer.kafka.topic_prefix)
-        .env("PRISM_SCHEMA_REGISTRY_URL", &config.consumer.registry.url)
-        .env("PRISM_MONGODB_URL", &config.mongodb_url)
-        .env("PRISM_LOG", "warn")
-        // Small batches, so that a kill lands between (and inside) many transactions.
-        .env("PRISM_PROJECTOR_BATCH_MAX_EVENTS", "5")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("prism-projector binary runs (build it with `cargo build --bins`)")
-}
 
 async fn applied_lines(system: &System, tenant: &str) -> i64 {
     system.count(tenant, "journal_lines").await
