@@ -8,6 +8,7 @@
 #[cfg(test)]
 pub(crate) mod avro_contract;
 pub mod finance;
+pub mod identity;
 pub mod money;
 pub mod quantity;
 pub mod refusal;

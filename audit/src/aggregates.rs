@@ -10,6 +10,7 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
+use prism_aggregates::identity::user::User;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
@@ -37,6 +38,7 @@ pub const TYPES: &[&str] = &[
     Stock::TYPE,
     SalesOrder::TYPE,
     PurchaseOrder::TYPE,
+    User::TYPE,
 ];
 
 /// Whether `aggregate_type` is one of [`TYPES`].
@@ -73,6 +75,7 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == Stock::TYPE => fold_as::<Stock>(events),
         t if t == SalesOrder::TYPE => fold_as::<SalesOrder>(events),
         t if t == PurchaseOrder::TYPE => fold_as::<PurchaseOrder>(events),
+        t if t == User::TYPE => fold_as::<User>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }
 }
@@ -120,6 +123,31 @@ mod tests {
         for aggregate_type in TYPES {
             assert!(fold(aggregate_type, &[]).is_ok(), "{aggregate_type} folds from nothing");
         }
+    }
+
+    #[test]
+    fn every_aggregate_type_of_the_kafka_contract_can_be_folded() {
+        for contract in prism_platform::contract::EVENTS {
+            assert!(TYPES.contains(&contract.aggregate_type), "{} is not in TYPES", contract.aggregate_type);
+        }
+    }
+
+    #[test]
+    fn a_users_state_folds_from_its_events() {
+        let user_id = "0190f3a2-7c4e-7b1d-9a6e-3f2b1c0d4e5f";
+        let events = [
+            json!({"UserCreated": {"user_id": user_id, "email": "ada@example.com", "name": "Ada",
+                "organization_unit": null, "roles": ["accountant"]}}),
+            json!({"UserDeactivated": {"user_id": user_id, "reason": "left"}}),
+        ]
+        .into_iter()
+        .zip(1..)
+        .map(|(payload, sequence)| StoredEvent { aggregate_type: User::TYPE.to_owned(), ..stored(sequence, payload) })
+        .collect::<Vec<_>>();
+        let state = fold(User::TYPE, &events).unwrap();
+        assert_eq!(state["profile"]["email"], "ada@example.com");
+        assert_eq!(state["profile"]["roles"], json!(["accountant"]));
+        assert_eq!(state["profile"]["active"], false);
     }
 
     #[test]

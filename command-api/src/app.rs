@@ -16,6 +16,7 @@ use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
+use prism_platform::rate_limit::{self, RateLimiter};
 use prism_platform::tenancy::TenantProvisioner;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -93,7 +94,8 @@ impl CommandApi {
         let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
         let idempotency = Idempotency::new(pool.clone(), config.http.body_limit_bytes);
         let state = state(pool, provisioner);
-        let router = router(state, idempotency.clone(), config.http.body_limit_bytes);
+        let limiter = RateLimiter::new(&config.http.rate_limit)?;
+        let router = router(state, idempotency.clone(), limiter, config.http.body_limit_bytes);
         let listener = TcpListener::bind(&config.http.addr).await?;
         Ok(Self { listener, router, idempotency })
     }
@@ -191,7 +193,7 @@ where
     Box::new(move |tenant| books.source_for(tenant))
 }
 
-fn router(state: AppState, idempotency: Idempotency, body_limit_bytes: usize) -> Router {
+fn router(state: AppState, idempotency: Idempotency, limiter: RateLimiter, body_limit_bytes: usize) -> Router {
     Router::new()
         .route("/v1/tenants", post(tenants::provision))
         .route("/v1/journal-entries", post(journal_entries::post))
@@ -247,9 +249,11 @@ fn router(state: AppState, idempotency: Idempotency, body_limit_bytes: usize) ->
         .route("/v1/purchase-orders/{id}/bills", post(supply::purchase_orders::bill))
         .route("/v1/purchase-orders/{id}/close", post(supply::purchase_orders::close))
         .route("/v1/purchase-orders/{id}/cancel", post(supply::purchase_orders::cancel))
+        .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
         .layer(axum::middleware::from_fn_with_state(idempotency, idempotency::layer))
+        .layer(axum::middleware::from_fn_with_state(limiter, rate_limit::layer))
         .with_state(state)
 }

@@ -21,17 +21,18 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<TenantEventStores<Budgets>>;
 
 /// Body of `POST /v1/budgets/{budget}/amounts`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetBudgetAmountsRequest {
     /// ISO 4217 currency of every amount.
     pub currency: String,
     /// The amounts to set: account, fiscal period and amount in minor units (0 clears it).
+    #[schema(value_type = Vec<crate::openapi::bodies::BudgetAmountInput>)]
     pub amounts: Vec<BudgetAmountInput>,
 }
 
 /// Answer to an accepted budget command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BudgetAmountsSetView {
     /// The budget name.
     pub budget: String,
@@ -45,6 +46,10 @@ pub struct BudgetAmountsSetView {
 }
 
 /// `POST /v1/budgets/{budget}/amounts` with a [`SetBudgetAmountsRequest`] body.
+#[utoipa::path(post, path = "/v1/budgets/{budget}/amounts",
+    params(("budget" = String, Path, description = "The budget name"), crate::openapi::IfMatch),
+    request_body = SetBudgetAmountsRequest,
+    responses((status = 200, description = "Set", body = BudgetAmountsSetView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, budget = %budget))]
 pub async fn set_amounts(
     State(stores): State<Stores>,

@@ -25,7 +25,7 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<TenantEventStores<FiscalCalendar>>;
 
 /// Body of `POST /v1/fiscal-periods/{period}/reopen`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReopenPeriodRequest {
     /// Why the period is reopened.
@@ -33,7 +33,7 @@ pub struct ReopenPeriodRequest {
 }
 
 /// One period of an opened year, as answered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PeriodView {
     /// Period label, e.g. `2026-03`.
     pub period: String,
@@ -44,7 +44,7 @@ pub struct PeriodView {
 }
 
 /// Answer to `POST /v1/fiscal-years`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FiscalYearOpenedView {
     /// The year's label.
     pub year: String,
@@ -57,7 +57,7 @@ pub struct FiscalYearOpenedView {
 }
 
 /// Answer to a period command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PeriodChanged {
     /// The period.
     pub period: String,
@@ -70,6 +70,9 @@ pub struct PeriodChanged {
 }
 
 /// `POST /v1/fiscal-years` with an [`OpenFiscalYear`] body: 201 with the year's periods.
+#[utoipa::path(post, path = "/v1/fiscal-years", params(crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::OpenFiscalYear,
+    responses((status = 201, description = "Opened, with its periods", body = FiscalYearOpenedView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn open_year(
     State(stores): State<Stores>,
@@ -104,7 +107,7 @@ pub async fn open_year(
 }
 
 /// Body of `POST /v1/fiscal-years/{year}/close`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseYearRequest {
     /// The equity account that receives the year's result; `3200` when absent.
@@ -113,7 +116,7 @@ pub struct CloseYearRequest {
 }
 
 /// Answer to `POST /v1/fiscal-years/{year}/close`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct YearClosedView {
     /// The year.
     pub year: String,
@@ -130,6 +133,10 @@ pub struct YearClosedView {
 /// empty or `null` for the defaults): once every
 /// period of the year is closed, posts the closing entry that moves income and expense balances
 /// to retained earnings.
+#[utoipa::path(post, path = "/v1/fiscal-years/{year}/close",
+    params(("year" = String, Path, description = "The year label (`2026`)"), crate::openapi::IfMatch),
+    request_body(content = Option<CloseYearRequest>, description = "Optional: absent, empty or null for the defaults"),
+    responses((status = 200, description = "Closed, with the closing entry", body = YearClosedView), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, year = %year))]
 pub async fn close_year(
     State(stores): State<Stores>,
@@ -152,6 +159,9 @@ pub async fn close_year(
 }
 
 /// `POST /v1/fiscal-periods/{period}/close`.
+#[utoipa::path(post, path = "/v1/fiscal-periods/{period}/close",
+    params(("period" = String, Path, description = "The period label (`2026-03`)"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Closed", body = PeriodChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, period = %period))]
 pub async fn close(
     State(stores): State<Stores>,
@@ -166,6 +176,10 @@ pub async fn close(
 }
 
 /// `POST /v1/fiscal-periods/{period}/reopen` with a reason; a locked period never reopens.
+#[utoipa::path(post, path = "/v1/fiscal-periods/{period}/reopen",
+    params(("period" = String, Path, description = "The period label (`2026-03`)"), crate::openapi::IfMatch),
+    request_body = ReopenPeriodRequest,
+    responses((status = 200, description = "Reopened", body = PeriodChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, period = %period))]
 pub async fn reopen(
     State(stores): State<Stores>,
@@ -181,6 +195,9 @@ pub async fn reopen(
 }
 
 /// `POST /v1/fiscal-periods/{period}/lock`: a closed period is locked for good.
+#[utoipa::path(post, path = "/v1/fiscal-periods/{period}/lock",
+    params(("period" = String, Path, description = "The period label (`2026-03`)"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Locked", body = PeriodChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, period = %period))]
 pub async fn lock(
     State(stores): State<Stores>,

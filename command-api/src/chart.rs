@@ -21,7 +21,7 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<TenantEventStores<ChartOfAccounts>>;
 
 /// Body of `POST /v1/accounts/{code}/rename`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenameAccountRequest {
     /// The new name.
@@ -29,7 +29,7 @@ pub struct RenameAccountRequest {
 }
 
 /// Answer to an accepted chart command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChartChanged {
     /// The account the command addressed; absent when loading the default chart.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,6 +44,9 @@ pub struct ChartChanged {
 }
 
 /// `POST /v1/accounts` with an [`OpenAccount`] body: 201 with the new account.
+#[utoipa::path(post, path = "/v1/accounts", params(crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::OpenAccount,
+    responses((status = 201, description = "Opened", body = ChartChanged)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn open(
     State(stores): State<Stores>,
@@ -58,6 +61,8 @@ pub async fn open(
 }
 
 /// `POST /v1/chart-of-accounts/default`: 201 with the default chart loaded into an empty chart.
+#[utoipa::path(post, path = "/v1/chart-of-accounts/default", params(crate::openapi::IfMatch),
+    responses((status = 201, description = "The default chart loaded into the empty chart", body = ChartChanged)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn load_default(
     State(stores): State<Stores>,
@@ -69,6 +74,10 @@ pub async fn load_default(
 }
 
 /// `POST /v1/accounts/{code}/rename`.
+#[utoipa::path(post, path = "/v1/accounts/{code}/rename",
+    params(("code" = String, Path, description = "Account code"), crate::openapi::IfMatch),
+    request_body = RenameAccountRequest,
+    responses((status = 200, description = "Renamed", body = ChartChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, code = %code))]
 pub async fn rename(
     State(stores): State<Stores>,
@@ -83,6 +92,9 @@ pub async fn rename(
 }
 
 /// `POST /v1/accounts/{code}/archive`.
+#[utoipa::path(post, path = "/v1/accounts/{code}/archive",
+    params(("code" = String, Path, description = "Account code"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Archived", body = ChartChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, code = %code))]
 pub async fn archive(
     State(stores): State<Stores>,
@@ -96,6 +108,9 @@ pub async fn archive(
 }
 
 /// `POST /v1/accounts/{code}/reactivate`.
+#[utoipa::path(post, path = "/v1/accounts/{code}/reactivate",
+    params(("code" = String, Path, description = "Account code"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Reactivated", body = ChartChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, code = %code))]
 pub async fn reactivate(
     State(stores): State<Stores>,

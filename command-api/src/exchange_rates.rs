@@ -24,7 +24,7 @@ pub type Stores = Arc<TenantEventStores<ExchangeRates>>;
 const LOCATION: &str = "/v1/exchange-rates";
 
 /// Body of `POST /v1/exchange-rates/functional-currency`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetFunctionalCurrencyRequest {
     /// ISO 4217 currency code (`EUR`).
@@ -32,15 +32,16 @@ pub struct SetFunctionalCurrencyRequest {
 }
 
 /// Body of `POST /v1/exchange-rates`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetExchangeRatesRequest {
     /// The rates to set: currency, date and rate text (1 `currency` = `rate` functional units).
+    #[schema(value_type = Vec<crate::openapi::bodies::RateInput>)]
     pub rates: Vec<RateInput>,
 }
 
 /// Answer to an accepted functional-currency command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FunctionalCurrencySetView {
     /// The functional currency.
     pub currency: String,
@@ -51,7 +52,7 @@ pub struct FunctionalCurrencySetView {
 }
 
 /// Answer to an accepted exchange-rates command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExchangeRatesSetView {
     /// How many rates the command changed (one `ExchangeRateSet` event each).
     pub changed: i64,
@@ -63,6 +64,9 @@ pub struct ExchangeRatesSetView {
 }
 
 /// `POST /v1/exchange-rates/functional-currency` with a [`SetFunctionalCurrencyRequest`] body.
+#[utoipa::path(post, path = "/v1/exchange-rates/functional-currency", params(crate::openapi::IfMatch),
+    request_body = SetFunctionalCurrencyRequest,
+    responses((status = 201, description = "Set", body = FunctionalCurrencySetView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn set_functional_currency(
     State(stores): State<Stores>,
@@ -81,6 +85,9 @@ pub async fn set_functional_currency(
 }
 
 /// `POST /v1/exchange-rates` with a [`SetExchangeRatesRequest`] body.
+#[utoipa::path(post, path = "/v1/exchange-rates", params(crate::openapi::IfMatch),
+    request_body = SetExchangeRatesRequest,
+    responses((status = 200, description = "Set", body = ExchangeRatesSetView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn set_rates(
     State(stores): State<Stores>,

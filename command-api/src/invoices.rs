@@ -26,7 +26,7 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<TenantEventStores<Invoice>>;
 
 /// Body of `POST /v1/invoices`: a [`DraftInvoice`] whose id may be left to the server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DraftInvoiceRequest {
     /// Client-chosen id; generated when absent.
@@ -50,11 +50,12 @@ pub struct DraftInvoiceRequest {
     #[serde(default)]
     pub credits_invoice_id: Option<String>,
     /// The lines.
+    #[schema(value_type = Vec<crate::openapi::bodies::InvoiceLineInput>)]
     pub lines: Vec<InvoiceLineInput>,
 }
 
 /// Where an invoice stands after a command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InvoiceView {
     /// The invoice.
     pub invoice_id: Uuid,
@@ -78,6 +79,8 @@ pub struct InvoiceView {
 }
 
 /// `POST /v1/invoices`: 201 with the draft.
+#[utoipa::path(post, path = "/v1/invoices", request_body = DraftInvoiceRequest,
+    responses((status = 201, description = "Drafted", body = InvoiceView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn draft(
     State(stores): State<Stores>,
@@ -102,6 +105,10 @@ pub async fn draft(
 }
 
 /// `POST /v1/invoices/{id}/issue` with an [`IssueInvoice`] body: posts the invoice.
+#[utoipa::path(post, path = "/v1/invoices/{id}/issue",
+    params(("id" = Uuid, Path, description = "The invoice"), crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::IssueInvoice,
+    responses((status = 200, description = "Issued and posted", body = InvoiceView), crate::openapi::NotFound, crate::openapi::Unavailable))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, invoice_id = %invoice_id))]
 pub async fn issue(
     State(stores): State<Stores>,
@@ -120,6 +127,10 @@ pub async fn issue(
 
 /// `POST /v1/invoices/{id}/void` with a [`VoidInvoice`] body: reverses the invoice's posting;
 /// refused once a payment was applied (issue a credit note instead).
+#[utoipa::path(post, path = "/v1/invoices/{id}/void",
+    params(("id" = Uuid, Path, description = "The invoice"), crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::VoidInvoice,
+    responses((status = 200, description = "Voided, its posting reversed", body = InvoiceView), crate::openapi::NotFound, crate::openapi::Unavailable))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, invoice_id = %invoice_id))]
 pub async fn void(
     State(stores): State<Stores>,

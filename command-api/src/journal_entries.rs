@@ -23,7 +23,7 @@ use crate::event_store::{Committed, TenantEventStores};
 use crate::request_context::RequestContext;
 
 /// Body of `POST /v1/journal-entries`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostJournalEntryRequest {
     /// Client-chosen id; posting the same id twice is refused with 409. Generated if absent.
@@ -37,6 +37,7 @@ pub struct PostJournalEntryRequest {
     #[serde(default)]
     pub source_reference: Option<String>,
     /// Lines: account, debit or credit in minor units, currency, optional memo.
+    #[schema(value_type = Vec<crate::openapi::bodies::JournalLineInput>)]
     pub lines: Vec<JournalLineInput>,
     /// Save (or replace) a draft instead of posting: checked like a posting except against the
     /// books, posting nothing until `POST /v1/journal-entries/{id}/post`.
@@ -45,7 +46,7 @@ pub struct PostJournalEntryRequest {
 }
 
 /// Body of `POST /v1/journal-entries/{id}/discard`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DiscardDraftRequest {
     /// Why the draft is discarded.
@@ -54,7 +55,7 @@ pub struct DiscardDraftRequest {
 }
 
 /// Body of `POST /v1/journal-entries/{id}/reverse`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReverseJournalEntryRequest {
     /// Why the entry is reversed.
@@ -65,7 +66,7 @@ pub struct ReverseJournalEntryRequest {
 }
 
 /// Answer to an accepted journal-entry command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommandAccepted {
     /// The journal entry the command addressed.
     pub entry_id: Uuid,
@@ -82,6 +83,8 @@ pub struct CommandAccepted {
 pub type Stores = Arc<TenantEventStores<JournalEntry>>;
 
 /// `POST /v1/journal-entries`.
+#[utoipa::path(post, path = "/v1/journal-entries", request_body = PostJournalEntryRequest,
+    responses((status = 201, description = "Posted, or saved as a draft", body = CommandAccepted)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn post(
     State(stores): State<Stores>,
@@ -106,6 +109,9 @@ pub async fn post(
 }
 
 /// `POST /v1/journal-entries/{id}/post`: posts the entry's draft (checked against the books now).
+#[utoipa::path(post, path = "/v1/journal-entries/{id}/post",
+    params(("id" = Uuid, Path, description = "The journal entry"), crate::openapi::IfMatch),
+    responses((status = 201, description = "The draft posted", body = CommandAccepted), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %entry_id))]
 pub async fn post_draft(
     State(stores): State<Stores>,
@@ -123,6 +129,10 @@ pub async fn post_draft(
 }
 
 /// `POST /v1/journal-entries/{id}/discard`, with an optional [`DiscardDraftRequest`] body.
+#[utoipa::path(post, path = "/v1/journal-entries/{id}/discard",
+    params(("id" = Uuid, Path, description = "The journal entry"), crate::openapi::IfMatch),
+    request_body(content = Option<DiscardDraftRequest>, description = "Optional: absent, empty or null for no reason"),
+    responses((status = 201, description = "The draft discarded", body = CommandAccepted), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %entry_id))]
 pub async fn discard_draft(
     State(stores): State<Stores>,
@@ -147,6 +157,10 @@ fn parse_id(entry_id: &str) -> Result<Uuid, Problem> {
 }
 
 /// `POST /v1/journal-entries/{id}/reverse`; honours `If-Match: <version>`.
+#[utoipa::path(post, path = "/v1/journal-entries/{id}/reverse",
+    params(("id" = Uuid, Path, description = "The journal entry"), crate::openapi::IfMatch),
+    request_body = ReverseJournalEntryRequest,
+    responses((status = 201, description = "Reversed", body = CommandAccepted), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %entry_id))]
 pub async fn reverse(
     State(stores): State<Stores>,

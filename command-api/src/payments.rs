@@ -31,7 +31,7 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<TenantEventStores<Payment>>;
 
 /// Body of `POST /v1/payments`: a [`ProcessPayment`] whose id may be left to the server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessPaymentRequest {
     /// Client-chosen id; generated when absent.
@@ -58,11 +58,12 @@ pub struct ProcessPaymentRequest {
     pub reference: Option<String>,
     /// Allocations to invoices.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::openapi::bodies::AllocationInput>)]
     pub allocations: Vec<AllocationInput>,
 }
 
 /// Answer to an accepted payment.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentAccepted {
     /// The payment.
     pub payment_id: Uuid,
@@ -78,7 +79,7 @@ pub struct PaymentAccepted {
 }
 
 /// One invoice a payment was applied to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AppliedTo {
     /// The invoice.
     pub invoice_id: String,
@@ -89,6 +90,8 @@ pub struct AppliedTo {
 }
 
 /// `POST /v1/payments`: 201 once the payment is recorded and applied to its invoices.
+#[utoipa::path(post, path = "/v1/payments", request_body = ProcessPaymentRequest,
+    responses((status = 201, description = "Recorded and applied to its invoices", body = PaymentAccepted), crate::openapi::Unavailable))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn process(
     State(stores): State<Stores>,

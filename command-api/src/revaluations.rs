@@ -17,7 +17,7 @@ use crate::dispatch::accepted;
 use crate::request_context::RequestContext;
 
 /// Body of `POST /v1/revaluations`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevaluationRequest {
     /// Accounting date: in an open period, after the last revaluation.
@@ -25,7 +25,7 @@ pub struct RevaluationRequest {
 }
 
 /// Answer to `POST /v1/revaluations`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RevaluationView {
     /// The revaluation date.
     pub date: NaiveDate,
@@ -39,6 +39,8 @@ pub struct RevaluationView {
 }
 
 /// `POST /v1/revaluations` with a [`RevaluationRequest`]: 201 with the entry posted.
+#[utoipa::path(post, path = "/v1/revaluations", params(crate::openapi::IfMatch), request_body = RevaluationRequest,
+    responses((status = 201, description = "Revalued", body = RevaluationView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn revalue(
     State(stores): State<Stores>,

@@ -22,7 +22,7 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<TenantEventStores<TaxRates>>;
 
 /// Body of `POST /v1/tax-rates/{code}/change`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeTaxRateRequest {
     /// The new rate in basis points (2000 = 20 %).
@@ -32,7 +32,7 @@ pub struct ChangeTaxRateRequest {
 }
 
 /// Answer to an accepted tax-rate command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TaxRateChangedView {
     /// The tax code.
     pub code: String,
@@ -43,6 +43,9 @@ pub struct TaxRateChangedView {
 }
 
 /// `POST /v1/tax-rates` with a [`DefineTaxRate`] body.
+#[utoipa::path(post, path = "/v1/tax-rates", params(crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::DefineTaxRate,
+    responses((status = 201, description = "Defined", body = TaxRateChangedView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn define(
     State(stores): State<Stores>,
@@ -56,6 +59,10 @@ pub async fn define(
 }
 
 /// `POST /v1/tax-rates/{code}/change`.
+#[utoipa::path(post, path = "/v1/tax-rates/{code}/change",
+    params(("code" = String, Path, description = "The tax code"), crate::openapi::IfMatch),
+    request_body = ChangeTaxRateRequest,
+    responses((status = 200, description = "Changed", body = TaxRateChangedView), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, code = %code))]
 pub async fn change(
     State(stores): State<Stores>,
@@ -74,6 +81,9 @@ pub async fn change(
 }
 
 /// `POST /v1/tax-rates/{code}/retire`.
+#[utoipa::path(post, path = "/v1/tax-rates/{code}/retire",
+    params(("code" = String, Path, description = "The tax code"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Retired", body = TaxRateChangedView), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, code = %code))]
 pub async fn retire(
     State(stores): State<Stores>,

@@ -13,7 +13,7 @@ use prism_platform::tenancy::{self, schema_of, TenantProvisioner};
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /v1/tenants`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProvisionTenantRequest {
     /// Tenant slug: lowercase letters, digits and `_`, starting with a letter.
@@ -24,7 +24,7 @@ pub struct ProvisionTenantRequest {
 }
 
 /// Answer to a provisioning call.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TenantProvisioned {
     /// The tenant slug.
     pub tenant: String,
@@ -33,6 +33,8 @@ pub struct TenantProvisioned {
 }
 
 /// `POST /v1/tenants`: 201 when created, 200 when it already existed.
+#[utoipa::path(post, path = "/v1/tenants", request_body = ProvisionTenantRequest,
+    responses((status = 201, description = "Provisioned", body = TenantProvisioned), (status = 200, description = "Already provisioned", body = TenantProvisioned)))]
 pub async fn provision(
     State(provisioner): State<Arc<TenantProvisioner>>,
     State(pool): State<sqlx::PgPool>,

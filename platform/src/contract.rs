@@ -380,6 +380,34 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.supply.PurchaseOrderCancelled",
         schema: include_str!("../../schemas/avro/supply/PurchaseOrderCancelled.avsc"),
     },
+    EventContract {
+        event_type: "UserCreated",
+        aggregate_type: "identity.user",
+        topic_suffix: "identity.user.v1",
+        record_name: "prism.identity.UserCreated",
+        schema: include_str!("../../schemas/avro/identity/UserCreated.avsc"),
+    },
+    EventContract {
+        event_type: "UserRolesChanged",
+        aggregate_type: "identity.user",
+        topic_suffix: "identity.user.v1",
+        record_name: "prism.identity.UserRolesChanged",
+        schema: include_str!("../../schemas/avro/identity/UserRolesChanged.avsc"),
+    },
+    EventContract {
+        event_type: "UserDeactivated",
+        aggregate_type: "identity.user",
+        topic_suffix: "identity.user.v1",
+        record_name: "prism.identity.UserDeactivated",
+        schema: include_str!("../../schemas/avro/identity/UserDeactivated.avsc"),
+    },
+    EventContract {
+        event_type: "UserReactivated",
+        aggregate_type: "identity.user",
+        topic_suffix: "identity.user.v1",
+        record_name: "prism.identity.UserReactivated",
+        schema: include_str!("../../schemas/avro/identity/UserReactivated.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -480,5 +508,20 @@ mod tests {
             EVENTS.iter().filter(|c| c.aggregate_type == "finance.exchange_rates").map(|c| c.event_type).collect();
         assert_eq!(events, ["FunctionalCurrencySet", "ExchangeRateSet"]);
         assert_eq!(topic_name("prism", "finance.exchange-rates.v1"), "prism.finance.exchange-rates.v1");
+    }
+
+    #[test]
+    fn user_events_share_an_identity_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("identity.user"), vec!["identity.user.v1"]);
+        let events: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "identity.user").map(|c| c.event_type).collect();
+        assert_eq!(events, ["UserCreated", "UserRolesChanged", "UserDeactivated", "UserReactivated"]);
+        assert!(EVENTS
+            .iter()
+            .filter(|c| c.topic_suffix == "identity.user.v1")
+            .all(|c| c.aggregate_type == "identity.user"));
+        let catalogue = Catalogue::load().expect("schemas parse");
+        assert_eq!(catalogue.event_type_of_record("prism.identity.UserCreated"), Some("UserCreated"));
+        assert_eq!(topic_name("prism", "identity.user.v1"), "prism.identity.user.v1");
     }
 }

@@ -46,6 +46,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0010_supply", include_str!("../../migrations/tenant/0010_supply.sql")),
         ("0011_orders", include_str!("../../migrations/tenant/0011_orders.sql")),
         ("0012_audit_trail", include_str!("../../migrations/tenant/0012_audit_trail.sql")),
+        ("0013_user_credentials", include_str!("../../migrations/tenant/0013_user_credentials.sql")),
     ],
 };
 

@@ -20,6 +20,12 @@ use crate::telemetry;
 /// Header naming the tenant until JWT identity replaces it.
 pub const TENANT_HEADER: &str = "x-tenant-id";
 
+/// Path of the liveness route every Prism HTTP service has.
+pub const HEALTH_PATH: &str = "/health";
+
+/// Path of the Prometheus metrics route every Prism HTTP service has.
+pub const METRICS_PATH: &str = "/metrics";
+
 /// A JSON request body. Unreadable JSON is 400, JSON of the wrong shape is 422 naming the
 /// field, a body over the router's limit is 413.
 #[derive(Debug)]
@@ -98,8 +104,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Tenant {
 /// Routes every Prism HTTP service has: `GET /health` and `GET /metrics` (Prometheus text).
 pub fn operational_routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
-        .route("/health", get(|| async { "ok" }))
-        .route("/metrics", get(|| async { telemetry::render_metrics() }))
+        .route(HEALTH_PATH, get(|| async { "ok" }))
+        .route(METRICS_PATH, get(|| async { telemetry::render_metrics() }))
 }
 
 /// Serves only the operational routes (`/health`, `/metrics`) on `addr` until `shutdown`,
@@ -128,9 +134,12 @@ pub async fn unknown_route() -> impl IntoResponse {
 }
 
 /// Serves `router` on `listener` until `shutdown` is cancelled, finishing in-flight requests.
+/// Handlers and middleware see the peer address as `ConnectInfo<SocketAddr>`.
 ///
 /// # Errors
 /// When the listener fails.
 pub async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
 }

@@ -1,7 +1,9 @@
 //! What every Prism process shares: typed configuration, telemetry, RFC 9457 problem
-//! responses, tenancy and migrations, the event envelope with its Kafka headers, the
-//! event-to-topic contract, and the Kafka + Avro (schema registry) plumbing.
+//! responses, per-tenant and per-IP rate limits, tenancy and migrations, the event envelope
+//! with its Kafka headers, the event-to-topic contract, and the Kafka + Avro (schema
+//! registry) plumbing.
 
+pub mod auth;
 pub mod avro;
 pub mod config;
 pub mod contract;
@@ -10,6 +12,7 @@ pub mod envelope;
 pub mod http;
 pub mod kafka;
 pub mod problem;
+pub mod rate_limit;
 pub mod shutdown;
 pub mod telemetry;
 pub mod tenancy;

@@ -117,3 +117,39 @@ impl IntoResponse for Problem {
         response
     }
 }
+
+/// The shape of a [`Problem`] body as the APIs' OpenAPI documents describe it (component
+/// `Problem`): the RFC 9457 members and the extension members Prism sends. Never built; a
+/// [`Problem`] is what goes on the wire.
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(as = Problem, description = "An RFC 9457 problem: the body of every error answer, as `application/problem+json`.")]
+pub struct ProblemSchema {
+    /// Stable URI of the kind of problem, `urn:prism:problem:<code>` (`…:version-conflict`).
+    #[schema(rename = "type", example = "urn:prism:problem:version-conflict")]
+    pub kind: String,
+    /// Short human summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status, repeated.
+    pub status: u16,
+    /// Human explanation of this occurrence.
+    pub detail: Option<String>,
+    /// The input at fault: a JSON path into the body (`lines[1].debit`), a query parameter
+    /// or a header (`X-Tenant-ID`, `Idempotency-Key`).
+    pub field: Option<String>,
+    /// On a 409 version conflict: the aggregate's version now (send it as `If-Match`).
+    pub current_version: Option<i64>,
+    /// On a 504 consistency timeout: the `X-Prism-Min-Position` waited for.
+    pub min_position: Option<i64>,
+    /// On a 504 consistency timeout: how long the server waited, in milliseconds.
+    pub waited_ms: Option<u64>,
+}
+
+impl ProblemSchema {
+    /// A response of `description` whose body is a `Problem` as [`PROBLEM_JSON`].
+    #[must_use]
+    pub fn response(description: &str) -> utoipa::openapi::Response {
+        let body =
+            utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")));
+        utoipa::openapi::ResponseBuilder::new().description(description).content(PROBLEM_JSON, body.build()).build()
+    }
+}

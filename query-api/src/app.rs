@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use axum::routing::get;
 use axum::Router;
 use prism_platform::http::{operational_routes, serve, unknown_route};
+use prism_platform::rate_limit::{self, RateLimiter};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -41,7 +42,8 @@ impl QueryApi {
             },
         };
         let listener = TcpListener::bind(&config.http.addr).await?;
-        Ok(Self { listener, router: router(state) })
+        let limiter = RateLimiter::new(&config.http.rate_limit)?;
+        Ok(Self { listener, router: router(state, limiter) })
     }
 
     /// The bound address (useful with port 0).
@@ -61,7 +63,7 @@ impl QueryApi {
     }
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, limiter: RateLimiter) -> Router {
     Router::new()
         .route("/v1/journal-entries", get(journal_entries::list))
         .route("/v1/journal-entries/drafts", get(journal_entries::drafts::list))
@@ -96,7 +98,9 @@ fn router(state: AppState) -> Router {
         .route("/v1/sales-orders/{id}", get(supply::order_documents::get_sales_order))
         .route("/v1/purchase-orders", get(supply::orders::list_purchase_orders))
         .route("/v1/purchase-orders/{id}", get(supply::order_documents::get_purchase_order))
+        .route("/openapi.json", get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)
+        .layer(axum::middleware::from_fn_with_state(limiter, rate_limit::layer))
         .with_state(state)
 }

@@ -30,14 +30,14 @@ use crate::tenants::KnownTenant;
 pub struct BudgetParams {}
 
 /// The budgets.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BudgetsView {
     /// Budgets by name.
     pub items: Vec<BudgetView>,
 }
 
 /// One budget.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct BudgetView {
     /// Budget name (`2026-plan`).
     pub budget: String,
@@ -52,6 +52,8 @@ pub struct BudgetView {
 }
 
 /// `GET /v1/budgets`.
+#[utoipa::path(get, path = "/v1/budgets", params(crate::openapi::Csv),
+    responses((status = 200, description = "The budgets by name", body = BudgetsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

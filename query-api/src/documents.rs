@@ -19,6 +19,9 @@ pub const JOURNAL_ENTRIES: &str = "journal_entries";
 
 /// `GET /v1/journal-entries/{id}/document`: the stored document as relaxed extended JSON
 /// (integers stay numbers); 404 when absent.
+#[utoipa::path(get, path = "/v1/journal-entries/{id}/document",
+    params(("id" = Uuid, Path, description = "The journal entry")),
+    responses((status = 200, description = "The entry's MongoDB document with its `status_history`, as relaxed extended JSON", body = Object)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %id))]
 pub async fn get(
     State(state): State<AppState>,

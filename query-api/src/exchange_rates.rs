@@ -26,7 +26,8 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the exchange-rate list; any other is refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExchangeRateParams {
     /// Only rates of this ISO 4217 currency.
@@ -38,7 +39,7 @@ pub struct ExchangeRateParams {
 }
 
 /// The exchange rates.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExchangeRatesView {
     /// ISO 4217 code of the functional currency every rate is against; `null` until set.
     pub functional_currency: Option<String>,
@@ -47,7 +48,7 @@ pub struct ExchangeRatesView {
 }
 
 /// One rate.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct ExchangeRateView {
     /// ISO 4217 code of the foreign currency.
     pub currency: String,
@@ -58,6 +59,8 @@ pub struct ExchangeRateView {
 }
 
 /// `GET /v1/exchange-rates`.
+#[utoipa::path(get, path = "/v1/exchange-rates", params(ExchangeRateParams, crate::openapi::Csv),
+    responses((status = 200, description = "The rates by currency then date", body = ExchangeRatesView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

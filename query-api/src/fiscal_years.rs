@@ -32,14 +32,14 @@ use crate::tenants::KnownTenant;
 pub struct FiscalYearParams {}
 
 /// The fiscal calendar.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FiscalCalendarView {
     /// Years by start date.
     pub items: Vec<FiscalYearView>,
 }
 
 /// One fiscal year.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FiscalYearView {
     /// Year label (`2026`, `FY2026-27`).
     pub year: String,
@@ -56,7 +56,7 @@ pub struct FiscalYearView {
 }
 
 /// One period of a fiscal year.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FiscalPeriodView {
     /// Period label (`2026-03`).
     pub period: String,
@@ -73,6 +73,8 @@ pub struct FiscalPeriodView {
 }
 
 /// `GET /v1/fiscal-years`.
+#[utoipa::path(get, path = "/v1/fiscal-years", params(crate::openapi::Csv),
+    responses((status = 200, description = "The fiscal years with their periods, by start date", body = FiscalCalendarView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

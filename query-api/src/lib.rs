@@ -19,6 +19,7 @@ pub mod fiscal_years;
 pub mod invoices;
 pub mod journal_entries;
 pub mod negotiate;
+pub mod openapi;
 pub mod params;
 pub mod payments;
 pub mod reports;

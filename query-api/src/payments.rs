@@ -29,7 +29,7 @@ use crate::tenants::KnownTenant;
 
 /// A payment; amounts in minor units of `currency`. Read from the `payments` columns of the
 /// same names, `allocations` aggregated as JSON.
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct PaymentView {
     /// Payment id.
     pub payment_id: Uuid,
@@ -59,7 +59,7 @@ pub struct PaymentView {
 }
 
 /// The part of a payment allocated to one invoice.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AllocationView {
     /// Invoice id (see `GET /v1/invoices/{id}`).
     pub invoice_id: Uuid,
@@ -70,6 +70,9 @@ pub struct AllocationView {
 }
 
 /// `GET /v1/payments/{id}`: the payment with its allocations; 404 when absent.
+#[utoipa::path(get, path = "/v1/payments/{id}",
+    params(("id" = Uuid, Path, description = "The payment"), crate::openapi::Csv),
+    responses((status = 200, description = "The payment with its allocations", body = PaymentView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, payment_id = %id))]
 pub async fn get(
     State(state): State<AppState>,

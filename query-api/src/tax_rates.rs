@@ -27,7 +27,8 @@ use crate::tenants::KnownTenant;
 pub const STATUSES: &[&str] = &["active", "retired"];
 
 /// Query parameters of the tax codes; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaxRateParams {
     /// `active` or `retired`; every code when absent.
@@ -35,14 +36,14 @@ pub struct TaxRateParams {
 }
 
 /// The tax codes.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TaxRatesView {
     /// Tax codes by code.
     pub items: Vec<TaxRateView>,
 }
 
 /// One tax code; read from the `tax_rates` columns of the same names.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct TaxRateView {
     /// Tax code (`VAT20`).
     pub code: String,
@@ -61,6 +62,8 @@ pub struct TaxRateView {
 }
 
 /// `GET /v1/tax-rates`.
+#[utoipa::path(get, path = "/v1/tax-rates", params(TaxRateParams, crate::openapi::Csv),
+    responses((status = 200, description = "The tax codes by code", body = TaxRatesView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

@@ -14,6 +14,8 @@ pub struct StackEnv {
     pub registry_url: String,
     /// MongoDB-wire URL.
     pub mongodb_url: String,
+    /// Redis URL (the APIs' rate-limit counters).
+    pub redis_url: String,
     /// Folder of the built Prism binaries.
     pub bin_dir: PathBuf,
     /// Repository root (for `scripts/`).
@@ -38,6 +40,7 @@ impl StackEnv {
             kafka_brokers: var("PRISM_KAFKA_BROKERS", "127.0.0.1:29092"),
             registry_url: var("PRISM_SCHEMA_REGISTRY_URL", "http://127.0.0.1:28081"),
             mongodb_url: var("PRISM_MONGODB_URL", "mongodb://127.0.0.1:27117/"),
+            redis_url: var("PRISM_REDIS_URL", "redis://127.0.0.1:26379"),
             bin_dir: std::env::var("PRISM_BIN_DIR").map_or(default_bins, PathBuf::from),
             repo_root: std::env::var("PRISM_REPO_ROOT").map_or(repo_root, PathBuf::from),
         }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use prism_command_api::app::CommandApi;
 use prism_command_api::config::{CommandApiConfig, RelayConfig};
 use prism_command_api::relay::Relay;
-use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RegistryArgs};
+use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RateLimitArgs, RegistryArgs};
 use prism_process_managers::config::ProcessKind;
 use prism_process_managers::stores::EventStores;
 use prism_projections::config::{ConsumerArgs, ProjectorConfig, ProjectorKind};
@@ -29,6 +29,10 @@ use crate::env::{unique_suffix, StackEnv};
 
 /// Largest request body the test systems accept (small, to test 413 cheaply).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Requests per tenant and per client IP a test system allows in a window unless a test
+/// asks for less ([`System::start_rate_limited`]): far more than any test makes.
+pub const GENEROUS_REQUESTS_PER_WINDOW: u64 = 1_000_000;
 
 /// What to start besides the command API, relay and query API.
 #[derive(Debug, Clone)]
@@ -91,6 +95,8 @@ pub struct System {
     pub command_url: String,
     /// Base URL of the query API.
     pub query_url: String,
+    /// The APIs' rate limits; their counters are under a key prefix of this system's own.
+    pub rate_limit: RateLimitArgs,
     http: reqwest::Client,
     shutdown: CancellationToken,
 }
@@ -112,12 +118,32 @@ impl System {
     /// # Panics
     /// When a part cannot start (the test fails).
     pub async fn start_with(options: SystemOptions) -> Self {
+        Self::start_rate_limited(options, |_| {}).await
+    }
+
+    /// Starts a system as `options` say, whose APIs' rate limits `limit` changes from the
+    /// generous defaults (the Redis URL comes from the environment, the key prefix is the
+    /// system's own, so systems never share counters).
+    ///
+    /// # Panics
+    /// When a part cannot start (the test fails).
+    pub async fn start_rate_limited(options: SystemOptions, limit: impl FnOnce(&mut RateLimitArgs)) -> Self {
         prism_platform::telemetry::init(&std::env::var("PRISM_TEST_LOG").unwrap_or_else(|_| "warn".to_owned()));
         let env = StackEnv::from_env();
         let suffix = unique_suffix();
         let database_url = create_database(&env, &suffix).await;
         let pool = prism_platform::db::connect_url(&database_url, 4).await.expect("test database reachable");
         let kafka_brokers = options.kafka_brokers.clone().unwrap_or_else(|| env.kafka_brokers.clone());
+        let mut rate_limit = RateLimitArgs {
+            redis_url: env.redis_url.clone(),
+            tenant_per_window: GENEROUS_REQUESTS_PER_WINDOW,
+            ip_per_window: GENEROUS_REQUESTS_PER_WINDOW,
+            window_secs: 60,
+            trusted_proxy_hops: 0,
+            redis_timeout_ms: 250,
+            key_prefix: format!("prism:rl:t{suffix}"),
+        };
+        limit(&mut rate_limit);
         let mut system = Self {
             database_url,
             pool,
@@ -125,6 +151,7 @@ impl System {
             kafka_brokers,
             command_url: String::new(),
             query_url: String::new(),
+            rate_limit,
             http: reqwest::Client::new(),
             shutdown: CancellationToken::new(),
             env,
@@ -142,8 +169,12 @@ impl System {
         DatabaseArgs { url: self.database_url.clone(), max_connections: 8 }
     }
 
-    fn http_args() -> HttpArgs {
-        HttpArgs { addr: "127.0.0.1:0".to_owned(), body_limit_bytes: BODY_LIMIT_BYTES }
+    fn http_args(&self) -> HttpArgs {
+        HttpArgs {
+            addr: "127.0.0.1:0".to_owned(),
+            body_limit_bytes: BODY_LIMIT_BYTES,
+            rate_limit: self.rate_limit.clone(),
+        }
     }
 
     /// Kafka settings of this system.
@@ -159,7 +190,7 @@ impl System {
     }
 
     async fn start_command_api(&mut self) {
-        let config = CommandApiConfig { database: self.database(), http: Self::http_args(), log: String::new() };
+        let config = CommandApiConfig { database: self.database(), http: self.http_args(), log: String::new() };
         let api = CommandApi::build(&config).await.expect("command API builds");
         self.command_url = format!("http://{}", api.local_addr().expect("bound"));
         tokio::spawn(api.run(self.shutdown.clone()));
@@ -260,7 +291,7 @@ impl System {
     async fn start_query_api(&mut self) {
         let config = QueryApiConfig {
             database: self.database(),
-            http: Self::http_args(),
+            http: self.http_args(),
             timeseries_database_url: None,
             mongodb_url: self.env.mongodb_url.clone(),
             min_position_wait_ms: 20_000,

@@ -26,19 +26,21 @@ pub type Stores = Arc<crate::event_store::TenantEventStores<Item>>;
 const LOCATION: &str = "/v1/items";
 
 /// Body of `POST /v1/items/{sku}/reorder-policy`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReorderPolicyRequest {
     /// Available stock below which the item is suggested for reordering; none when absent.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::bodies::Quantity>)]
     pub reorder_point: Option<Quantity>,
     /// Least quantity to reorder; needs a reorder point.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::bodies::Quantity>)]
     pub reorder_quantity: Option<Quantity>,
 }
 
 /// Body of `POST /v1/items/{sku}/rename`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenameRequest {
     /// The new name.
@@ -46,7 +48,7 @@ pub struct RenameRequest {
 }
 
 /// Body of `POST /v1/items/{sku}/discontinue` (optional).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DiscontinueRequest {
     /// Why.
@@ -55,6 +57,9 @@ pub struct DiscontinueRequest {
 }
 
 /// `POST /v1/items` with a [`DefineItem`] body: 201.
+#[utoipa::path(post, path = "/v1/items", params(crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::DefineItem,
+    responses((status = 201, description = "Defined", body = super::Changed)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn define(
     State(stores): State<Stores>,
@@ -68,6 +73,10 @@ pub async fn define(
 }
 
 /// `POST /v1/items/{sku}/reorder-policy`.
+#[utoipa::path(post, path = "/v1/items/{sku}/reorder-policy",
+    params(("sku" = String, Path, description = "The SKU"), crate::openapi::IfMatch),
+    request_body = ReorderPolicyRequest,
+    responses((status = 200, description = "Changed", body = super::Changed), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, sku = %sku))]
 pub async fn change_reorder_policy(
     State(stores): State<Stores>,
@@ -85,6 +94,9 @@ pub async fn change_reorder_policy(
 }
 
 /// `POST /v1/items/{sku}/rename`.
+#[utoipa::path(post, path = "/v1/items/{sku}/rename",
+    params(("sku" = String, Path, description = "The SKU"), crate::openapi::IfMatch), request_body = RenameRequest,
+    responses((status = 200, description = "Renamed", body = super::Changed), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, sku = %sku))]
 pub async fn rename(
     State(stores): State<Stores>,
@@ -99,6 +111,10 @@ pub async fn rename(
 }
 
 /// `POST /v1/items/{sku}/discontinue`, with an optional [`DiscontinueRequest`] body.
+#[utoipa::path(post, path = "/v1/items/{sku}/discontinue",
+    params(("sku" = String, Path, description = "The SKU"), crate::openapi::IfMatch),
+    request_body(content = Option<DiscontinueRequest>, description = "Optional: absent, empty or null for no reason"),
+    responses((status = 200, description = "Discontinued", body = super::Changed), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, sku = %sku))]
 pub async fn discontinue(
     State(stores): State<Stores>,

@@ -21,6 +21,9 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<crate::event_store::TenantEventStores<Locations>>;
 
 /// `POST /v1/locations` with an [`OpenLocation`] body: 201.
+#[utoipa::path(post, path = "/v1/locations", params(crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::OpenLocation,
+    responses((status = 201, description = "Opened", body = super::Changed)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn open(
     State(stores): State<Stores>,
@@ -35,6 +38,10 @@ pub async fn open(
 }
 
 /// `POST /v1/locations/{code}/rename`.
+#[utoipa::path(post, path = "/v1/locations/{code}/rename",
+    params(("code" = String, Path, description = "The location code"), crate::openapi::IfMatch),
+    request_body = RenameRequest,
+    responses((status = 200, description = "Renamed", body = super::Changed), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, code = %code))]
 pub async fn rename(
     State(stores): State<Stores>,
@@ -49,6 +56,9 @@ pub async fn rename(
 }
 
 /// `POST /v1/locations/{code}/close`: refused while it has open zones or bins.
+#[utoipa::path(post, path = "/v1/locations/{code}/close",
+    params(("code" = String, Path, description = "The location code"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Closed", body = super::Changed), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, code = %code))]
 pub async fn close(
     State(stores): State<Stores>,

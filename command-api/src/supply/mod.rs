@@ -19,7 +19,7 @@ pub mod stock_lookups;
 use serde::Serialize;
 
 /// Answer to an accepted catalog command: the thing it addressed and where its aggregate stands.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Changed {
     /// The SKU or location code addressed.
     pub code: String,

@@ -45,7 +45,7 @@ impl Order for PurchaseOrder {
 }
 
 /// Answer to an accepted order command.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OrderChanged {
     /// The order.
     pub order_id: Uuid,

@@ -28,7 +28,7 @@ pub type Stores = Arc<crate::event_store::TenantEventStores<PurchaseOrder>>;
 
 /// Body of `POST /v1/purchase-orders`: a [`DraftPurchaseOrder`] whose id may be left to the
 /// server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DraftRequest {
     /// Client-chosen id; generated when absent.
@@ -43,12 +43,13 @@ pub struct DraftRequest {
     /// Id of the requesting user, who may not approve the order.
     pub requested_by: String,
     /// The lines.
+    #[schema(value_type = Vec<crate::openapi::bodies::OrderLineInput>)]
     pub lines: Vec<OrderLineInput>,
 }
 
 /// Body of `POST /v1/purchase-orders/{id}/receipts`: a [`RecordReceipt`] whose id may be left
 /// to the server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptRequest {
     /// Client-chosen id, which makes a retry record nothing; generated when absent.
@@ -59,10 +60,13 @@ pub struct ReceiptRequest {
     /// Code of the location they were received at.
     pub location: String,
     /// What arrived.
+    #[schema(value_type = Vec<crate::openapi::bodies::LineQuantityInput>)]
     pub lines: Vec<LineQuantityInput>,
 }
 
 /// `POST /v1/purchase-orders` with a [`DraftRequest`] body: 201.
+#[utoipa::path(post, path = "/v1/purchase-orders", params(crate::openapi::IfMatch), request_body = DraftRequest,
+    responses((status = 201, description = "Drafted", body = super::order_routes::OrderChanged)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn draft(
     State(stores): State<Stores>,
@@ -84,6 +88,9 @@ pub async fn draft(
 }
 
 /// `POST /v1/purchase-orders/{id}/submit`.
+#[utoipa::path(post, path = "/v1/purchase-orders/{id}/submit",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Submitted (approved at once within the threshold)", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn submit(
     State(stores): State<Stores>,
@@ -96,6 +103,10 @@ pub async fn submit(
 }
 
 /// `POST /v1/purchase-orders/{id}/approve` with an [`ApprovePurchaseOrder`] body.
+#[utoipa::path(post, path = "/v1/purchase-orders/{id}/approve",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::ApprovePurchaseOrder,
+    responses((status = 200, description = "Approved", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn approve(
     State(stores): State<Stores>,
@@ -110,6 +121,9 @@ pub async fn approve(
 }
 
 /// `POST /v1/purchase-orders/{id}/receipts` with a [`ReceiptRequest`] body.
+#[utoipa::path(post, path = "/v1/purchase-orders/{id}/receipts",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch), request_body = ReceiptRequest,
+    responses((status = 200, description = "Receipt recorded", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn receive(
     State(stores): State<Stores>,
@@ -129,6 +143,10 @@ pub async fn receive(
 }
 
 /// `POST /v1/purchase-orders/{id}/bills` with a [`RecordBill`] body.
+#[utoipa::path(post, path = "/v1/purchase-orders/{id}/bills",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::RecordBill,
+    responses((status = 200, description = "Bill recorded and matched", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn bill(
     State(stores): State<Stores>,
@@ -143,6 +161,9 @@ pub async fn bill(
 }
 
 /// `POST /v1/purchase-orders/{id}/close`.
+#[utoipa::path(post, path = "/v1/purchase-orders/{id}/close",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Closed", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn close(
     State(stores): State<Stores>,
@@ -155,6 +176,10 @@ pub async fn close(
 }
 
 /// `POST /v1/purchase-orders/{id}/cancel` with a [`CancelPurchaseOrder`] body.
+#[utoipa::path(post, path = "/v1/purchase-orders/{id}/cancel",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::CancelOrder,
+    responses((status = 200, description = "Cancelled", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn cancel(
     State(stores): State<Stores>,

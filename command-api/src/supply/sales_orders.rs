@@ -25,7 +25,7 @@ use crate::request_context::RequestContext;
 pub type Stores = Arc<crate::event_store::TenantEventStores<SalesOrder>>;
 
 /// Body of `POST /v1/sales-orders`: a [`PlaceOrder`] whose id may be left to the server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceOrderRequest {
     /// Client-chosen id; generated when absent.
@@ -40,12 +40,13 @@ pub struct PlaceOrderRequest {
     /// Code of the location the order ships from.
     pub ship_from: String,
     /// The lines.
+    #[schema(value_type = Vec<crate::openapi::bodies::OrderLineInput>)]
     pub lines: Vec<OrderLineInput>,
 }
 
 /// Body of `POST /v1/sales-orders/{id}/shipments`: a [`RecordShipment`] whose id may be left
 /// to the server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShipmentRequest {
     /// Client-chosen id, which makes a retry record nothing; generated when absent.
@@ -54,12 +55,13 @@ pub struct ShipmentRequest {
     /// Date the goods left.
     pub ship_date: NaiveDate,
     /// What shipped.
+    #[schema(value_type = Vec<crate::openapi::bodies::LineQuantityInput>)]
     pub lines: Vec<LineQuantityInput>,
 }
 
 /// Body of `POST /v1/sales-orders/{id}/returns`: a [`RecordReturn`] whose id may be left to
 /// the server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
     /// Client-chosen id, which makes a retry record nothing; generated when absent.
@@ -68,10 +70,13 @@ pub struct ReturnRequest {
     /// Date the goods came back.
     pub return_date: NaiveDate,
     /// What came back.
+    #[schema(value_type = Vec<crate::openapi::bodies::LineQuantityInput>)]
     pub lines: Vec<LineQuantityInput>,
 }
 
 /// `POST /v1/sales-orders` with a [`PlaceOrderRequest`] body: 201.
+#[utoipa::path(post, path = "/v1/sales-orders", params(crate::openapi::IfMatch), request_body = PlaceOrderRequest,
+    responses((status = 201, description = "Placed", body = super::order_routes::OrderChanged)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn place(
     State(stores): State<Stores>,
@@ -93,6 +98,9 @@ pub async fn place(
 }
 
 /// `POST /v1/sales-orders/{id}/confirm`.
+#[utoipa::path(post, path = "/v1/sales-orders/{id}/confirm",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Confirmed", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn confirm(
     State(stores): State<Stores>,
@@ -105,6 +113,9 @@ pub async fn confirm(
 }
 
 /// `POST /v1/sales-orders/{id}/pick`.
+#[utoipa::path(post, path = "/v1/sales-orders/{id}/pick",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Marked picked", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn pick(
     State(stores): State<Stores>,
@@ -117,6 +128,9 @@ pub async fn pick(
 }
 
 /// `POST /v1/sales-orders/{id}/shipments` with a [`ShipmentRequest`] body.
+#[utoipa::path(post, path = "/v1/sales-orders/{id}/shipments",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch), request_body = ShipmentRequest,
+    responses((status = 200, description = "Shipment recorded", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn ship(
     State(stores): State<Stores>,
@@ -135,6 +149,9 @@ pub async fn ship(
 }
 
 /// `POST /v1/sales-orders/{id}/deliver`.
+#[utoipa::path(post, path = "/v1/sales-orders/{id}/deliver",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Delivered", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn deliver(
     State(stores): State<Stores>,
@@ -148,6 +165,10 @@ pub async fn deliver(
 }
 
 /// `POST /v1/sales-orders/{id}/cancel` with a [`CancelOrder`] body.
+#[utoipa::path(post, path = "/v1/sales-orders/{id}/cancel",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
+    request_body = crate::openapi::bodies::CancelOrder,
+    responses((status = 200, description = "Cancelled", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn cancel(
     State(stores): State<Stores>,
@@ -162,6 +183,9 @@ pub async fn cancel(
 }
 
 /// `POST /v1/sales-orders/{id}/returns` with a [`ReturnRequest`] body.
+#[utoipa::path(post, path = "/v1/sales-orders/{id}/returns",
+    params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch), request_body = ReturnRequest,
+    responses((status = 200, description = "Return recorded", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn record_return(
     State(stores): State<Stores>,

@@ -20,6 +20,8 @@ pub type Stores = Arc<crate::event_store::TenantEventStores<SupplySettings>>;
 
 /// `POST /v1/supply-settings` with `{allow_negative_stock, po_approval_threshold_minor,
 /// po_approval_currency}`: 200, whether or not anything changed.
+#[utoipa::path(post, path = "/v1/supply-settings", params(crate::openapi::IfMatch), request_body = ConfigureRequest,
+    responses((status = 200, description = "Configured", body = super::Changed)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn configure(
     State(stores): State<Stores>,
@@ -42,7 +44,7 @@ pub async fn configure(
 }
 
 /// Body of `POST /v1/supply-settings`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigureRequest {
     /// Whether issues and reservations may take on hand below zero.

@@ -31,7 +31,7 @@ pub type Stores = Arc<crate::event_store::TenantEventStores<Stock>>;
 const ATTEMPTS: u32 = 32;
 
 /// Answer to an accepted movement.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StockMoved {
     /// The item.
     pub sku: String,
@@ -44,7 +44,7 @@ pub struct StockMoved {
 }
 
 /// The stock of an item at one location.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LocationStockView {
     /// Location code.
     pub location: String,
@@ -59,6 +59,8 @@ pub struct LocationStockView {
 }
 
 /// `POST /v1/stock/receipts` with a [`ReceiveStock`] body: 201.
+#[utoipa::path(post, path = "/v1/stock/receipts", request_body = crate::openapi::bodies::ReceiveStock,
+    responses((status = 201, description = "Received", body = StockMoved), crate::openapi::NotFound))]
 pub async fn receive(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
@@ -70,6 +72,8 @@ pub async fn receive(
 }
 
 /// `POST /v1/stock/issues` with an [`IssueStock`] body: 201.
+#[utoipa::path(post, path = "/v1/stock/issues", request_body = crate::openapi::bodies::IssueStock,
+    responses((status = 201, description = "Issued", body = StockMoved), crate::openapi::NotFound))]
 pub async fn issue(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
@@ -81,6 +85,8 @@ pub async fn issue(
 }
 
 /// `POST /v1/stock/transfers` with a [`TransferStock`] body: 201.
+#[utoipa::path(post, path = "/v1/stock/transfers", request_body = crate::openapi::bodies::TransferStock,
+    responses((status = 201, description = "Transferred", body = StockMoved), crate::openapi::NotFound))]
 pub async fn transfer(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
@@ -92,6 +98,8 @@ pub async fn transfer(
 }
 
 /// `POST /v1/stock/adjustments` with an [`AdjustStock`] body: 201.
+#[utoipa::path(post, path = "/v1/stock/adjustments", request_body = crate::openapi::bodies::AdjustStock,
+    responses((status = 201, description = "Adjusted to the count", body = StockMoved), crate::openapi::NotFound))]
 pub async fn adjust(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
@@ -103,6 +111,8 @@ pub async fn adjust(
 }
 
 /// `POST /v1/stock/reservations` with a [`ReserveStock`] body: 201.
+#[utoipa::path(post, path = "/v1/stock/reservations", request_body = crate::openapi::bodies::ReserveStock,
+    responses((status = 201, description = "Reserved", body = StockMoved), crate::openapi::NotFound))]
 pub async fn reserve(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
@@ -114,6 +124,8 @@ pub async fn reserve(
 }
 
 /// `POST /v1/stock/releases` with a [`ReleaseReservation`] body: 201.
+#[utoipa::path(post, path = "/v1/stock/releases", request_body = crate::openapi::bodies::ReleaseReservation,
+    responses((status = 201, description = "Released", body = StockMoved), crate::openapi::NotFound))]
 pub async fn release(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,

@@ -17,7 +17,7 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// An account's balances, one per currency it has postings in.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AccountBalanceView {
     /// The account code.
     pub account: String,
@@ -26,7 +26,7 @@ pub struct AccountBalanceView {
 }
 
 /// Totals of one account in one currency, in minor units.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CurrencyBalance {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -39,6 +39,8 @@ pub struct CurrencyBalance {
 }
 
 /// `GET /v1/accounts/{code}/balance`.
+#[utoipa::path(get, path = "/v1/accounts/{code}/balance", params(("code" = String, Path, description = "Account code")),
+    responses((status = 200, description = "The account's balance per currency", body = AccountBalanceView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, account = %code))]
 pub async fn get(
     State(state): State<AppState>,

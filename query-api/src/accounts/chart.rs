@@ -23,7 +23,8 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the chart; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChartParams {
     /// `active` or `archived`; every account when absent.
@@ -31,14 +32,14 @@ pub struct ChartParams {
 }
 
 /// The chart of accounts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChartView {
     /// Accounts by code.
     pub items: Vec<AccountView>,
 }
 
 /// One account of the chart; read from the `accounts` row of the same column names.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct AccountView {
     /// Account code.
     pub code: String,
@@ -61,6 +62,8 @@ pub struct AccountView {
 }
 
 /// `GET /v1/accounts`.
+#[utoipa::path(get, path = "/v1/accounts", params(ChartParams, crate::openapi::Csv),
+    responses((status = 200, description = "The chart of accounts by code", body = ChartView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

@@ -24,7 +24,8 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the postings endpoint; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PostingsParams {
     /// Start of the range, inclusive: a date or an RFC 3339 instant. Required.
@@ -36,7 +37,7 @@ pub struct PostingsParams {
 }
 
 /// An account's postings per bucket.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PostingsView {
     /// The account code.
     pub account: String,
@@ -47,7 +48,7 @@ pub struct PostingsView {
 }
 
 /// The postings of one account in one currency within one bucket; amounts in minor units.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PostingBucket {
     /// Start of the bucket (RFC 3339, UTC).
     pub bucket_start: DateTime<Utc>,
@@ -72,6 +73,9 @@ struct Range {
 }
 
 /// `GET /v1/accounts/{code}/postings`.
+#[utoipa::path(get, path = "/v1/accounts/{code}/postings",
+    params(("code" = String, Path, description = "Account code"), PostingsParams),
+    responses((status = 200, description = "The account's postings per bucket", body = PostingsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, account = %code))]
 pub async fn get(
     State(state): State<AppState>,

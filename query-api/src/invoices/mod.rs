@@ -52,7 +52,7 @@ pub const STATUSES: &[&str] = &["draft", "issued", "partially_paid", "paid", "vo
 
 /// An invoice as the list shows it; amounts in minor units of `currency`. Read from the
 /// `invoices` columns of the same names.
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct InvoiceSummary {
     /// Invoice id.
     pub invoice_id: Uuid,
@@ -86,7 +86,7 @@ pub struct InvoiceSummary {
 
 /// One invoice with its lines and the payments applied to it; read from the `invoices`
 /// columns of the same names, `lines` and `payments` aggregated as JSON.
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct InvoiceView {
     /// The list columns.
     #[serde(flatten)]
@@ -111,7 +111,7 @@ pub struct InvoiceView {
 }
 
 /// One line of an invoice; the computed amounts are `null` until it is issued.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InvoiceLineView {
     /// 1-based line number.
     pub line_no: i32,
@@ -134,7 +134,7 @@ pub struct InvoiceLineView {
 }
 
 /// A payment applied to an invoice.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AppliedPaymentView {
     /// Payment id (see `GET /v1/payments/{id}`).
     pub payment_id: Uuid,
@@ -145,7 +145,7 @@ pub struct AppliedPaymentView {
 }
 
 /// A page of the invoice list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InvoicePage {
     /// Invoices in `(issue_date, invoice_id)` order, drafts last.
     pub items: Vec<InvoiceSummary>,
@@ -154,7 +154,8 @@ pub struct InvoicePage {
 }
 
 /// Query parameters of `GET /v1/invoices`; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Only this kind (one of [`KINDS`]).
@@ -174,6 +175,9 @@ pub struct ListParams {
 }
 
 /// `GET /v1/invoices/{id}`: the invoice with its lines and payments; 404 when absent.
+#[utoipa::path(get, path = "/v1/invoices/{id}",
+    params(("id" = Uuid, Path, description = "The invoice"), crate::openapi::Csv),
+    responses((status = 200, description = "The invoice with its lines and payments", body = InvoiceView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, invoice_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
@@ -191,6 +195,9 @@ pub async fn get(
 }
 
 /// `GET /v1/invoices?kind=&status=&counterparty_id=&from=&to=&limit=&cursor=`: one page.
+#[utoipa::path(get, path = "/v1/invoices", params(ListParams, crate::openapi::Csv),
+    responses((status = 200, description = "One page of invoices by issue date then id, drafts last", body = InvoicePage,
+        headers(("X-Prism-Next-Cursor" = String, description = "The `next_cursor`, when there is a next page")))))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

@@ -29,7 +29,8 @@ use crate::tenants::KnownTenant;
 pub const STATUSES: &[&str] = &["draft", "posted", "discarded"];
 
 /// Query parameters of the drafts; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DraftParams {
     /// `draft` (the default), `posted` or `discarded`.
@@ -37,14 +38,14 @@ pub struct DraftParams {
 }
 
 /// The drafts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DraftsView {
     /// Drafts by date then id.
     pub items: Vec<DraftView>,
 }
 
 /// One draft journal entry.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct DraftView {
     /// The entry's id (post or discard it under this id).
     pub entry_id: Uuid,
@@ -56,6 +57,7 @@ pub struct DraftView {
     /// Reference to the source document.
     pub source_reference: Option<String>,
     /// The lines as saved.
+    #[schema(value_type = Vec<crate::openapi::PostedLine>)]
     pub lines: Json<Vec<PostedLine>>,
     /// `draft`, `posted` or `discarded`.
     pub status: String,
@@ -64,6 +66,8 @@ pub struct DraftView {
 }
 
 /// `GET /v1/journal-entries/drafts`.
+#[utoipa::path(get, path = "/v1/journal-entries/drafts", params(DraftParams, crate::openapi::Csv),
+    responses((status = 200, description = "The drafts by date then id", body = DraftsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

@@ -22,7 +22,7 @@ use crate::state::{AppState, DEFAULT_PAGE_SIZE};
 use crate::tenants::KnownTenant;
 
 /// A journal entry as the query API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JournalEntryView {
     /// Entry id.
     pub entry_id: Uuid,
@@ -51,7 +51,7 @@ pub struct JournalEntryView {
 }
 
 /// One line of a journal entry; amounts in minor units of `currency`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JournalLineView {
     /// 1-based line number.
     pub line_no: i32,
@@ -67,11 +67,12 @@ pub struct JournalLineView {
     pub memo: Option<String>,
     /// The line in the tenant's functional currency; `null` when the tenant had none when the
     /// line was posted.
+    #[schema(value_type = Option<crate::openapi::FunctionalAmount>)]
     pub functional: Option<FunctionalAmount>,
 }
 
 /// A page of the journal-entry list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JournalEntryPage {
     /// Entries in `(entry_date, entry_id)` order.
     pub items: Vec<JournalEntryView>,
@@ -80,7 +81,8 @@ pub struct JournalEntryPage {
 }
 
 /// Query parameters of `GET /v1/journal-entries`; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Only entries with a line on this account.
@@ -96,6 +98,8 @@ pub struct ListParams {
 }
 
 /// `GET /v1/journal-entries/{id}`: the entry with its lines; 404 when absent.
+#[utoipa::path(get, path = "/v1/journal-entries/{id}", params(("id" = Uuid, Path, description = "The journal entry")),
+    responses((status = 200, description = "The entry with its lines", body = JournalEntryView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, entry_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
@@ -112,6 +116,8 @@ pub async fn get(
 }
 
 /// `GET /v1/journal-entries?account=&from=&to=&limit=&cursor=`: one page of entries.
+#[utoipa::path(get, path = "/v1/journal-entries", params(ListParams),
+    responses((status = 200, description = "One page of entries by date then id", body = JournalEntryPage)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,

@@ -36,7 +36,7 @@ use crate::tenants::KnownTenant;
 pub const CURRENT_EARNINGS: &str = "current earnings";
 
 /// The balance sheet.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BalanceSheetView {
     /// Last entry date included.
     pub as_of: NaiveDate,
@@ -47,7 +47,7 @@ pub struct BalanceSheetView {
 }
 
 /// The balance sheet in one currency; amounts in its minor units.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct BalanceSheetCurrency {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -74,6 +74,8 @@ pub struct BalanceSheetCurrency {
 }
 
 /// `GET /v1/reports/balance-sheet`.
+#[utoipa::path(get, path = "/v1/reports/balance-sheet", params(super::AsOfParams, crate::openapi::Csv),
+    responses((status = 200, description = "The balance sheet per currency", body = BalanceSheetView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn get(
     State(state): State<AppState>,

@@ -30,7 +30,8 @@ use crate::tenants::KnownTenant;
 const INCOME_AND_EXPENSE: &[&str] = &["income", "expense"];
 
 /// Query parameters of the income statement; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IncomeStatementParams {
     /// First entry date, inclusive (`YYYY-MM-DD`). Required.
@@ -44,7 +45,7 @@ pub struct IncomeStatementParams {
 }
 
 /// The income statement.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct IncomeStatementView {
     /// First entry date included.
     pub from: NaiveDate,
@@ -57,7 +58,7 @@ pub struct IncomeStatementView {
 }
 
 /// The income statement in one currency; amounts in its minor units.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct IncomeStatementCurrency {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -74,6 +75,8 @@ pub struct IncomeStatementCurrency {
 }
 
 /// `GET /v1/reports/income-statement`.
+#[utoipa::path(get, path = "/v1/reports/income-statement", params(IncomeStatementParams, crate::openapi::Csv),
+    responses((status = 200, description = "The income statement per currency", body = IncomeStatementView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn get(
     State(state): State<AppState>,

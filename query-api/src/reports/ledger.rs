@@ -16,7 +16,7 @@ use crate::params::{self, InputError};
 use crate::stores::tenant_table;
 
 /// Which amounts of a line a report sums, and under which currency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// The amount in the line's transaction currency.

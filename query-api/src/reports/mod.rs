@@ -38,7 +38,7 @@ use crate::params::{self, InputError};
 
 /// One account's amount on a statement, signed so that the section's normal balance is
 /// positive (a contra account shows negative).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StatementLine {
     /// Account code.
     pub code: String,
@@ -50,7 +50,8 @@ pub struct StatementLine {
 
 /// Query parameters of a report as of a date (the trial balance, the balance sheet); unknown
 /// ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AsOfParams {
     /// Last entry date included (`YYYY-MM-DD`); today (UTC) when absent.

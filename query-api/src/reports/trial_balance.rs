@@ -28,7 +28,7 @@ use crate::state::AppState;
 use crate::tenants::KnownTenant;
 
 /// The trial balance.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrialBalanceView {
     /// Last entry date included.
     pub as_of: NaiveDate,
@@ -39,7 +39,7 @@ pub struct TrialBalanceView {
 }
 
 /// The trial balance in one currency; amounts in its minor units.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrialBalanceCurrency {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -54,7 +54,7 @@ pub struct TrialBalanceCurrency {
 }
 
 /// One account's net balance.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrialBalanceLine {
     /// Account code.
     pub code: String,
@@ -69,6 +69,8 @@ pub struct TrialBalanceLine {
 }
 
 /// `GET /v1/reports/trial-balance`.
+#[utoipa::path(get, path = "/v1/reports/trial-balance", params(super::AsOfParams, crate::openapi::Csv),
+    responses((status = 200, description = "The trial balance per currency", body = TrialBalanceView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn get(
     State(state): State<AppState>,

@@ -22,7 +22,8 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the item list; any other is refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ItemParams {
     /// Only items of this status: `active` or `discontinued`.
@@ -30,14 +31,14 @@ pub struct ItemParams {
 }
 
 /// The items.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemsView {
     /// Items by SKU.
     pub items: Vec<ItemView>,
 }
 
 /// One item.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct ItemView {
     /// Stock-keeping unit.
     pub sku: String,
@@ -61,6 +62,8 @@ const ITEM_COLUMNS: &str = "sku, name, unit_of_measure, valuation_method, curren
                             reorder_point_milli, reorder_quantity_milli, status";
 
 /// `GET /v1/items`.
+#[utoipa::path(get, path = "/v1/items", params(ItemParams, crate::openapi::Csv),
+    responses((status = 200, description = "The items by SKU", body = ItemsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list_items(
     State(state): State<AppState>,
@@ -81,6 +84,9 @@ pub async fn list_items(
 }
 
 /// `GET /v1/items/{sku}`: 404 when there is no such item.
+#[utoipa::path(get, path = "/v1/items/{sku}",
+    params(("sku" = String, Path, description = "The SKU"), crate::openapi::Csv),
+    responses((status = 200, description = "The item", body = ItemView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, sku = %sku))]
 pub async fn get_item(
     State(state): State<AppState>,
@@ -133,7 +139,8 @@ impl ToCsv for ItemView {
 }
 
 /// Query parameters of the location list; any other is refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LocationParams {
     /// Only this warehouse and the zones and bins in it.
@@ -141,14 +148,14 @@ pub struct LocationParams {
 }
 
 /// The locations.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LocationsView {
     /// Locations by code.
     pub items: Vec<LocationView>,
 }
 
 /// One location.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct LocationView {
     /// Location code.
     pub code: String,
@@ -165,6 +172,8 @@ pub struct LocationView {
 }
 
 /// `GET /v1/locations`.
+#[utoipa::path(get, path = "/v1/locations", params(LocationParams, crate::openapi::Csv),
+    responses((status = 200, description = "The locations by code", body = LocationsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list_locations(
     State(state): State<AppState>,

@@ -29,7 +29,8 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the movement list and the daily movements; any other is refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RangeParams {
     /// First UTC day (`YYYY-MM-DD`), inclusive.
@@ -49,7 +50,7 @@ fn day_range(query: &RangeParams) -> Result<(Option<NaiveDate>, Option<NaiveDate
 }
 
 /// The movements of one item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MovementsView {
     /// The item.
     pub sku: String,
@@ -58,7 +59,7 @@ pub struct MovementsView {
 }
 
 /// One movement.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct MovementView {
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
@@ -81,6 +82,9 @@ pub struct MovementView {
 }
 
 /// `GET /v1/stock/{sku}/movements`.
+#[utoipa::path(get, path = "/v1/stock/{sku}/movements",
+    params(("sku" = String, Path, description = "The SKU"), RangeParams, crate::openapi::Csv),
+    responses((status = 200, description = "The item's movements in the order recorded", body = MovementsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, sku = %sku))]
 pub async fn list(
     State(state): State<AppState>,
@@ -143,7 +147,8 @@ impl ToCsv for MovementsView {
 }
 
 /// Query parameters of the stock as of a time; any other is refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AsOfParams {
     /// The time (RFC 3339, e.g. `2026-03-31T23:59:59Z`); now when absent.
@@ -151,7 +156,7 @@ pub struct AsOfParams {
 }
 
 /// An item's stock as it stood at a time.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StockAsOfView {
     /// The item.
     pub sku: String,
@@ -162,7 +167,7 @@ pub struct StockAsOfView {
 }
 
 /// Stock at one location.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct LocationStockView {
     /// The location.
     pub location: String,
@@ -175,6 +180,9 @@ pub struct LocationStockView {
 }
 
 /// `GET /v1/stock/{sku}/as-of`.
+#[utoipa::path(get, path = "/v1/stock/{sku}/as-of",
+    params(("sku" = String, Path, description = "The SKU"), AsOfParams, crate::openapi::Csv),
+    responses((status = 200, description = "The item's stock as it stood at `at`", body = StockAsOfView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, sku = %sku))]
 pub async fn as_of(
     State(state): State<AppState>,
@@ -220,7 +228,7 @@ impl ToCsv for StockAsOfView {
 }
 
 /// An item's movements per day.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DailyMovementsView {
     /// The item.
     pub sku: String,
@@ -229,7 +237,7 @@ pub struct DailyMovementsView {
 }
 
 /// One day's movements of one kind at one location.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct DailyMovementView {
     /// The UTC day.
     pub day: NaiveDate,
@@ -246,6 +254,9 @@ pub struct DailyMovementView {
 }
 
 /// `GET /v1/stock/{sku}/daily`.
+#[utoipa::path(get, path = "/v1/stock/{sku}/daily",
+    params(("sku" = String, Path, description = "The SKU"), RangeParams, crate::openapi::Csv),
+    responses((status = 200, description = "The item's movements per UTC day", body = DailyMovementsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, sku = %sku))]
 pub async fn daily(
     State(state): State<AppState>,

@@ -24,6 +24,8 @@ pub const SALES_ORDERS: &str = "sales_orders";
 pub const PURCHASE_ORDERS: &str = "purchase_orders";
 
 /// `GET /v1/sales-orders/{id}`: the stored document as relaxed extended JSON; 404 when absent.
+#[utoipa::path(get, path = "/v1/sales-orders/{id}", params(("id" = Uuid, Path, description = "The order")),
+    responses((status = 200, description = "The order's MongoDB document (lines with progress, status history, shipments, invoices, payments)", body = Object)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn get_sales_order(
     State(state): State<AppState>,
@@ -36,6 +38,8 @@ pub async fn get_sales_order(
 
 /// `GET /v1/purchase-orders/{id}`: the stored document as relaxed extended JSON; 404 when
 /// absent.
+#[utoipa::path(get, path = "/v1/purchase-orders/{id}", params(("id" = Uuid, Path, description = "The order")),
+    responses((status = 200, description = "The order's MongoDB document (lines with progress, approval, receipts, bills with their three-way match)", body = Object)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn get_purchase_order(
     State(state): State<AppState>,

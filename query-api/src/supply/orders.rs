@@ -29,7 +29,8 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the order lists; any other is refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OrderParams {
     /// Only orders in this status; the open ones when absent.
@@ -37,14 +38,14 @@ pub struct OrderParams {
 }
 
 /// The orders, oldest first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OrdersView<R> {
     /// One row per order.
     pub items: Vec<R>,
 }
 
 /// One sales order.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct SalesOrderView {
     /// The order.
     pub order_id: Uuid,
@@ -68,7 +69,7 @@ pub struct SalesOrderView {
 }
 
 /// One purchase order.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct PurchaseOrderView {
     /// The order.
     pub order_id: Uuid,
@@ -130,6 +131,8 @@ impl OrderTable for PurchaseOrderView {
 }
 
 /// `GET /v1/sales-orders`.
+#[utoipa::path(get, path = "/v1/sales-orders", params(OrderParams, crate::openapi::Csv),
+    responses((status = 200, description = "The open sales orders, oldest first", body = OrdersView<SalesOrderView>)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list_sales_orders(
     State(state): State<AppState>,
@@ -142,6 +145,8 @@ pub async fn list_sales_orders(
 }
 
 /// `GET /v1/purchase-orders`.
+#[utoipa::path(get, path = "/v1/purchase-orders", params(OrderParams, crate::openapi::Csv),
+    responses((status = 200, description = "The open purchase orders, oldest first", body = OrdersView<PurchaseOrderView>)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list_purchase_orders(
     State(state): State<AppState>,

@@ -25,7 +25,8 @@ use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the stock levels; any other is refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StockParams {
     /// Only this item.
@@ -35,14 +36,14 @@ pub struct StockParams {
 }
 
 /// Stock levels.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StockView {
     /// Levels by SKU, then location.
     pub items: Vec<StockLevelView>,
 }
 
 /// The stock of one item at one location.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct StockLevelView {
     /// The item.
     pub sku: String,
@@ -61,6 +62,8 @@ pub struct StockLevelView {
 }
 
 /// `GET /v1/stock`.
+#[utoipa::path(get, path = "/v1/stock", params(StockParams, crate::openapi::Csv),
+    responses((status = 200, description = "Stock by SKU then location", body = StockView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn levels(
     State(state): State<AppState>,
@@ -111,14 +114,14 @@ impl ToCsv for StockView {
 pub struct SuggestionParams {}
 
 /// Reorder suggestions.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestionsView {
     /// Suggestions by SKU.
     pub items: Vec<SuggestionView>,
 }
 
 /// One item to reorder.
-#[derive(Debug, Serialize, FromRow)]
+#[derive(Debug, Serialize, FromRow, utoipa::ToSchema)]
 pub struct SuggestionView {
     /// The item.
     pub sku: String,
@@ -135,6 +138,8 @@ pub struct SuggestionView {
 }
 
 /// `GET /v1/reorder-suggestions`.
+#[utoipa::path(get, path = "/v1/reorder-suggestions", params(crate::openapi::Csv),
+    responses((status = 200, description = "Active items whose available stock is below their reorder point", body = SuggestionsView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn reorder_suggestions(
     State(state): State<AppState>,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::error::ReadError;
 
 /// How overdue an open amount is at the report date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub enum Bucket {
     /// Not yet overdue: the report date is on or before the due date.
     #[serde(rename = "current")]
@@ -54,7 +54,7 @@ impl Bucket {
 }
 
 /// Open amounts by bucket and their total, in minor units (credit notes negative).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BucketAmounts {
     /// Not yet overdue.
     pub current_minor: i64,

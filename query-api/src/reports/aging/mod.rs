@@ -47,7 +47,7 @@ use crate::state::AppState;
 use crate::tenants::KnownTenant;
 
 /// Which side of the books a report ages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// What customers owe: customer invoices less customer credit notes.
@@ -87,7 +87,8 @@ pub fn is_credit_note(kind: &str) -> bool {
 }
 
 /// Query parameters of the aging report; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgingParams {
     /// `receivables` or `payables`. Required.
@@ -101,7 +102,7 @@ pub struct AgingParams {
 }
 
 /// The aging report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgingView {
     /// The side aged.
     pub side: Side,
@@ -112,7 +113,7 @@ pub struct AgingView {
 }
 
 /// The aging in one currency; amounts in its minor units.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgingCurrency {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -123,7 +124,7 @@ pub struct AgingCurrency {
 }
 
 /// One counterparty's open amounts by bucket.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CounterpartyAging {
     /// Id of the customer or vendor.
     pub counterparty_id: String,
@@ -138,7 +139,7 @@ pub struct CounterpartyAging {
 }
 
 /// One document open at the report date.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgedInvoice {
     /// Invoice id.
     pub invoice_id: Uuid,
@@ -163,6 +164,8 @@ pub struct AgedInvoice {
 }
 
 /// `GET /v1/reports/aging`.
+#[utoipa::path(get, path = "/v1/reports/aging", params(AgingParams, crate::openapi::Csv),
+    responses((status = 200, description = "Open receivables or payables by days past due, per currency", body = AgingView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn get(
     State(state): State<AppState>,

@@ -40,7 +40,8 @@ use crate::state::AppState;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the budget-vs-actual report; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetVsActualParams {
     /// Budget name. Required.
@@ -54,7 +55,7 @@ pub struct BudgetVsActualParams {
 }
 
 /// The budget-vs-actual report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BudgetVsActualView {
     /// Budget name.
     pub budget: String,
@@ -78,6 +79,8 @@ struct Request {
 }
 
 /// `GET /v1/reports/budget-vs-actual`.
+#[utoipa::path(get, path = "/v1/reports/budget-vs-actual", params(BudgetVsActualParams, crate::openapi::Csv),
+    responses((status = 200, description = "Budget against actual per period and currency", body = BudgetVsActualView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn get(
     State(state): State<AppState>,

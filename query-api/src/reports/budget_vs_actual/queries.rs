@@ -20,7 +20,7 @@ use crate::error::{absent_if_unprovisioned, ReadError};
 use crate::stores::tenant_table;
 
 /// One fiscal period with its dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow, utoipa::ToSchema)]
 pub struct PeriodSpan {
     /// Period label (`2026-03`).
     pub period: String,

@@ -17,7 +17,7 @@ use crate::error::ReadError;
 use crate::reports::{checked_neg, checked_sum};
 
 /// The report in one currency; amounts in its minor units.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BudgetVsActualCurrency {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -32,7 +32,7 @@ pub struct BudgetVsActualCurrency {
 }
 
 /// One account's budget against its actual amounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AccountRow {
     /// Account code.
     pub code: String,
@@ -49,7 +49,7 @@ pub struct AccountRow {
 }
 
 /// A total over several accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SummaryRow {
     /// Each period of the range, in order.
     pub periods: Vec<PeriodVariance>,

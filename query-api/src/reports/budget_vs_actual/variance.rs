@@ -12,7 +12,7 @@ use crate::error::ReadError;
 const WHOLE_BP: i128 = 10_000;
 
 /// Budget, actual and their difference over a whole row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Variance {
     /// The budgeted amount, in minor units.
     pub budget_minor: i64,
@@ -25,7 +25,7 @@ pub struct Variance {
 }
 
 /// Budget, actual and their difference in one period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PeriodVariance {
     /// Period label.
     pub period: String,

@@ -16,7 +16,7 @@ pub const INVESTING_ASSET_PREFIX: &str = "15";
 pub const FINANCING_LIABILITY_PREFIX: &str = "25";
 
 /// A section of the cash-flow statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Activity {
     /// Cash from running the business: income and expense accounts, and every asset or

@@ -44,7 +44,8 @@ use crate::state::AppState;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the cash-flow statement; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CashFlowParams {
     /// First entry date, inclusive (`YYYY-MM-DD`). Required.
@@ -56,7 +57,7 @@ pub struct CashFlowParams {
 }
 
 /// The cash-flow statement.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CashFlowView {
     /// First entry date included.
     pub from: NaiveDate,
@@ -67,7 +68,7 @@ pub struct CashFlowView {
 }
 
 /// The cash-flow statement in one currency; amounts in its minor units.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct CashFlowCurrency {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -88,7 +89,7 @@ pub struct CashFlowCurrency {
 }
 
 /// One section of the statement.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct CashFlowSection {
     /// Counter-accounts by code, with the cash each brought in (negative: paid out).
     pub lines: Vec<StatementLine>,
@@ -97,6 +98,8 @@ pub struct CashFlowSection {
 }
 
 /// `GET /v1/reports/cash-flow`.
+#[utoipa::path(get, path = "/v1/reports/cash-flow", params(CashFlowParams, crate::openapi::Csv),
+    responses((status = 200, description = "The cash flow statement (direct method) per currency", body = CashFlowView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn get(
     State(state): State<AppState>,

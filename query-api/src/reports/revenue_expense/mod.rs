@@ -50,7 +50,8 @@ use crate::state::AppState;
 use crate::tenants::KnownTenant;
 
 /// Query parameters of the revenue and expense report; unknown ones are refused.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RevenueExpenseParams {
     /// First entry date, inclusive (`YYYY-MM-DD`). Required.
@@ -66,7 +67,7 @@ pub struct RevenueExpenseParams {
 }
 
 /// Revenue and expense per bucket.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RevenueExpenseView {
     /// First entry date included.
     pub from: NaiveDate,
@@ -81,7 +82,7 @@ pub struct RevenueExpenseView {
 }
 
 /// Revenue and expense in one currency; amounts in its minor units.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RevenueExpenseCurrency {
     /// ISO 4217 currency code.
     pub currency: String,
@@ -99,7 +100,7 @@ pub struct RevenueExpenseCurrency {
 }
 
 /// One bucket's revenue and expense.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RevenueExpenseBucket {
     /// First day of the bucket (a Monday for weeks, the 1st for months).
     pub bucket_start: NaiveDate,
@@ -114,7 +115,7 @@ pub struct RevenueExpenseBucket {
 }
 
 /// One account's amount within a bucket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BucketAccount {
     /// Account code.
     pub code: String,
@@ -124,6 +125,8 @@ pub struct BucketAccount {
     pub amount_minor: i64,
 }
 /// `GET /v1/reports/revenue-expense`.
+#[utoipa::path(get, path = "/v1/reports/revenue-expense", params(RevenueExpenseParams, crate::openapi::Csv),
+    responses((status = 200, description = "Revenue and expense per bucket and currency", body = RevenueExpenseView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn get(
     State(state): State<AppState>,

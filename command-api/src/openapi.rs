@@ -1,0 +1,333 @@
+//! The command API's contract: one OpenAPI 3.1 document, generated from the code and served at
+//! `GET /openapi.json`. Each handler carries its own `#[utoipa::path]`: path, parameters,
+//! request body, success answer and the errors only it gives. What every command shares
+//! because a layer or an extractor gives it to all of them — the `X-Tenant-ID` and
+//! `X-Correlation-ID` headers, the `Idempotency-Key` layer, the body limit, the `Location`,
+//! `ETag` and `X-Prism-Position` of an accepted command, and the problems those give — is
+//! added here once, by [`Shared`]. Every error is `application/problem+json` with the one
+//! `Problem` schema. The request bodies `prism-aggregates` defines are described in
+//! [`bodies`]. A test checks that the document lists exactly the routes `app.rs` registers.
+
+pub mod bodies;
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use clap::CommandFactory;
+use prism_platform::problem::ProblemSchema;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{Header, OpenApi, RefOr};
+use utoipa::{IntoParams, IntoResponses, Modify, OpenApi as _};
+
+use crate::config::CommandApiConfig;
+use crate::{
+    budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, supply, tax_rates,
+    tenants,
+};
+
+/// Routes that name no tenant, so take no `X-Tenant-ID` and answer no command headers.
+const TENANT_FREE_PATHS: &[&str] = &["/v1/tenants"];
+
+/// The document, built once.
+static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(document);
+
+/// The command API's OpenAPI document.
+#[must_use]
+pub fn document() -> OpenApi {
+    CommandApiDocument::openapi()
+}
+
+/// `GET /openapi.json`: this API's OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/openapi.json",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+pub async fn serve() -> Json<&'static OpenApi> {
+    Json(&DOCUMENT)
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Prism command API"),
+    paths(
+        serve,
+        tenants::provision,
+        journal_entries::post,
+        journal_entries::reverse,
+        journal_entries::post_draft,
+        journal_entries::discard_draft,
+        chart::open,
+        chart::load_default,
+        chart::rename,
+        chart::archive,
+        chart::reactivate,
+        calendar::open_year,
+        calendar::close_year,
+        calendar::close,
+        calendar::reopen,
+        calendar::lock,
+        tax_rates::define,
+        tax_rates::change,
+        tax_rates::retire,
+        budgets::set_amounts,
+        exchange_rates::set_rates,
+        revaluations::revalue,
+        exchange_rates::set_functional_currency,
+        invoices::draft,
+        invoices::issue,
+        invoices::void,
+        payments::process,
+        supply::items::define,
+        supply::items::change_reorder_policy,
+        supply::items::rename,
+        supply::items::discontinue,
+        supply::locations::open,
+        supply::locations::rename,
+        supply::locations::close,
+        supply::settings::configure,
+        supply::stock::receive,
+        supply::stock::issue,
+        supply::stock::transfer,
+        supply::stock::adjust,
+        supply::stock::reserve,
+        supply::stock::release,
+        supply::sales_orders::place,
+        supply::sales_orders::confirm,
+        supply::sales_orders::pick,
+        supply::sales_orders::ship,
+        supply::sales_orders::deliver,
+        supply::sales_orders::cancel,
+        supply::sales_orders::record_return,
+        supply::purchase_orders::draft,
+        supply::purchase_orders::submit,
+        supply::purchase_orders::approve,
+        supply::purchase_orders::receive,
+        supply::purchase_orders::bill,
+        supply::purchase_orders::close,
+        supply::purchase_orders::cancel,
+    ),
+    components(schemas(ProblemSchema)),
+    modifiers(&Shared)
+)]
+struct CommandApiDocument;
+
+/// 404: what the path or the body names does not exist.
+#[derive(IntoResponses)]
+#[response(
+    status = 404,
+    content_type = "application/problem+json",
+    description = "Not found: what the path or the body names does not exist (`type` says which)"
+)]
+pub struct NotFound(pub ProblemSchema);
+
+/// 503: a dependency the command needs (the books, the invoices) could not be read; retry.
+#[derive(IntoResponses)]
+#[response(
+    status = 503,
+    content_type = "application/problem+json",
+    description = "A dependency the command reads (the books, the invoices) is unavailable; retry"
+)]
+pub struct Unavailable(pub ProblemSchema);
+
+/// The optional `If-Match` header of the routes that honour it.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// The aggregate version the command expects (`"3"`, the `ETag` of the last answer);
+    /// another version is 409 `version-conflict` with `current_version`, an unreadable one 400.
+    #[param(rename = "If-Match")]
+    pub if_match: Option<String>,
+}
+
+/// The headers of every command: it passes through the `Idempotency-Key` layer.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct CommandHeaders {
+    /// 1 to 255 visible ASCII characters, scoped to the tenant. The first answer to a key is
+    /// stored for 24 hours and replayed (with `Idempotent-Replayed: true`) to a retry with the
+    /// same key; the same key with another request is 422 `idempotency-key-reused`, and while
+    /// the first request runs a retry is 409 `idempotency-key-in-progress`.
+    #[param(rename = "Idempotency-Key")]
+    pub idempotency_key: Option<String>,
+}
+
+/// The headers of every command on a tenant's aggregates.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct TenantHeaders {
+    /// The tenant: lowercase letters, digits and `_`, starting with a letter (missing is 400,
+    /// malformed 422).
+    #[param(rename = "X-Tenant-ID")]
+    pub tenant: String,
+    /// Correlates the events the command records with the caller's request; the command id
+    /// when absent.
+    #[param(rename = "X-Correlation-ID")]
+    pub correlation_id: Option<String>,
+}
+
+/// The problems every command can give: reading the request, the `Idempotency-Key` layer,
+/// the body limit, an optimistic-lock race and the aggregate's rules.
+const COMMAND_PROBLEMS: [(&str, &str); 4] = [
+    ("400", "Malformed request: unreadable JSON, a missing `X-Tenant-ID`, an unreadable `If-Match`"),
+    (
+        "409",
+        "Conflicts with the current state: a stale `If-Match` or a lost race (`current_version`), a state \
+         that forbids the command, or the same `Idempotency-Key` still running (`Retry-After`)",
+    ),
+    ("413", "The request body is over the limit (`PRISM_HTTP_BODY_LIMIT_BYTES`)"),
+    (
+        "422",
+        "The request breaks a rule; `field` names the input at fault: a body member, `X-Tenant-ID`, \
+         `Idempotency-Key` (malformed, or reused with another request)",
+    ),
+];
+
+/// The headers of an accepted command on a tenant's aggregate (see [`crate::dispatch::accepted`]).
+const ACCEPTED_HEADERS: [(&str, &str); 3] = [
+    ("Location", "Where the aggregate is read in the query API"),
+    ("ETag", "The aggregate's version after the command, quoted: send it as `If-Match`"),
+    ("X-Prism-Position", "Global position of the command's last event: send it as `X-Prism-Min-Position`"),
+];
+
+/// Adds to the document what routes share: the API description, operation ids and tags from
+/// the paths, and for every command the headers and problems of the layers and extractors it
+/// passes through.
+struct Shared;
+
+impl Modify for Shared {
+    fn modify(&self, openapi: &mut OpenApi) {
+        openapi.info.description = Some(description());
+        for (path, item) in &mut openapi.paths.paths {
+            if let Some(operation) = item.get.as_mut() {
+                name("get", path, operation);
+            }
+            let Some(operation) = item.post.as_mut() else { continue };
+            name("post", path, operation);
+            let parameters = operation.parameters.get_or_insert_with(Vec::new);
+            parameters.extend(CommandHeaders::into_params(|| None));
+            let replayed = [("Idempotent-Replayed", "`true` when the answer is replayed for an `Idempotency-Key`")];
+            success_headers(operation, &replayed);
+            if !TENANT_FREE_PATHS.contains(&path.as_str()) {
+                operation.parameters.get_or_insert_with(Vec::new).extend(TenantHeaders::into_params(|| None));
+                success_headers(operation, &ACCEPTED_HEADERS);
+            }
+            for (status, description) in COMMAND_PROBLEMS {
+                let problem = || ProblemSchema::response(description).into();
+                operation.responses.responses.entry(status.to_owned()).or_insert_with(problem);
+            }
+        }
+    }
+}
+
+/// Gives `operation` an id unique by its method and path (`post_v1_accounts_code_rename`) and
+/// the tag of its resource (`accounts`).
+fn name(method: &str, path: &str, operation: &mut Operation) {
+    operation.operation_id = Some(format!("{method}{}", path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")));
+    operation.tags = Some(vec![path.split('/').nth(2).unwrap_or("contract").to_owned()]);
+}
+
+/// Adds `headers` to every 2xx answer of `operation`.
+fn success_headers(operation: &mut Operation, headers: &[(&str, &str)]) {
+    let successes = operation.responses.responses.iter_mut().filter(|(status, _)| status.starts_with('2'));
+    for (_, response) in successes {
+        let RefOr::T(response) = response else { continue };
+        for (name, description) in headers {
+            let mut value = Header::new(ObjectBuilder::new().schema_type(Type::String));
+            value.description = Some((*description).to_owned());
+            response.headers.insert((*name).to_owned(), value);
+        }
+    }
+}
+
+/// The API description, with the body limit's configured default.
+fn description() -> String {
+    let body_limit = CommandApiConfig::command()
+        .get_arguments()
+        .find(|argument| argument.get_long() == Some("http-body-limit-bytes"))
+        .and_then(|argument| argument.get_default_values().first().and_then(|value| value.to_str()).map(str::to_owned))
+        .unwrap_or_default();
+    format!(
+        "Prism's write side: every route runs one command on an aggregate of the tenant named by \
+         `X-Tenant-ID` and answers with the aggregate's version (`ETag`) and the global position of its \
+         last event (`X-Prism-Position`; send it to the query API as `X-Prism-Min-Position` to read your \
+         write). Amounts are integers in minor units with an ISO 4217 currency.\n\n\
+         Request bodies are JSON of at most `PRISM_HTTP_BODY_LIMIT_BYTES` bytes ({body_limit} by default, \
+         256 KiB); a larger one is 413. Every error is `application/problem+json` (RFC 9457, schema \
+         `Problem`). `GET /health` and `GET /metrics` (Prometheus) are served too, outside this contract."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use crate::idempotency::{MAX_KEY_CHARS, RETENTION};
+
+    /// The `(method, path)` of every `.route("…", method(…))` in `source`.
+    fn routed(source: &str) -> BTreeSet<(String, String)> {
+        let routes = source.split(".route(\"").skip(1).map(|rest| {
+            let (path, handler) = rest.split_once('"').unwrap();
+            let method = handler.trim_start_matches([',', ' ', '\n']).split('(').next().unwrap();
+            let method = method.rsplit("::").next().unwrap();
+            assert!(["get", "post", "put", "patch", "delete"].contains(&method), "{path}: unread method {method}");
+            (method.to_owned(), path.to_owned())
+        });
+        routes.collect()
+    }
+
+    /// The document as JSON, and each of its operations as `(method, path, operation)`.
+    fn operations() -> (Value, Vec<(String, String, Value)>) {
+        let document = serde_json::to_value(super::document()).unwrap();
+        let paths = document["paths"].as_object().unwrap();
+        let operations = paths.iter().flat_map(|(path, item)| {
+            let methods = item.as_object().unwrap().iter();
+            methods.map(move |(method, operation)| (method.clone(), path.clone(), operation.clone()))
+        });
+        let operations = operations.collect();
+        (document, operations)
+    }
+
+    #[test]
+    fn the_document_lists_every_route_the_router_registers_and_no_other() {
+        let routed = routed(include_str!("app.rs"));
+        let documented: BTreeSet<_> = operations().1.into_iter().map(|(method, path, _)| (method, path)).collect();
+        assert!(routed.len() > 50, "the router's routes were not read: {routed:?}");
+        let undocumented: Vec<_> = routed.difference(&documented).collect();
+        let unrouted: Vec<_> = documented.difference(&routed).collect();
+        assert!(undocumented.is_empty(), "routed but not in the document: {undocumented:?}");
+        assert!(unrouted.is_empty(), "in the document but not routed: {unrouted:?}");
+    }
+
+    #[test]
+    fn every_error_is_problem_json_and_every_command_takes_an_idempotency_key() {
+        let (document, operations) = operations();
+        assert_eq!(document["openapi"], "3.1.0");
+        assert_eq!(document["info"]["version"], env!("CARGO_PKG_VERSION"));
+        let mut ids = BTreeSet::new();
+        for (method, path, operation) in operations {
+            assert!(ids.insert(operation["operationId"].to_string()), "{method} {path}: operation id taken");
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with(['4', '5']) {
+                    let schema = &response["content"]["application/problem+json"]["schema"]["$ref"];
+                    assert_eq!(schema, "#/components/schemas/Problem", "{method} {path} {status}");
+                }
+            }
+            let headers: Vec<_> =
+                operation["parameters"].as_array().into_iter().flatten().map(|p| &p["name"]).collect();
+            assert_eq!(method == "post", headers.contains(&&"Idempotency-Key".into()), "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn the_documented_idempotency_limits_are_the_layers() {
+        let (document, _) = operations();
+        let parameters = &document["paths"]["/v1/payments"]["post"]["parameters"];
+        let key = parameters.as_array().unwrap().iter().find(|p| p["name"] == "Idempotency-Key").unwrap();
+        let description = key["description"].as_str().unwrap();
+        assert!(description.contains(&format!("1 to {MAX_KEY_CHARS} ")), "{description}");
+        assert!(description.contains(&format!("stored for {} hours", RETENTION.as_secs() / 3600)), "{description}");
+    }
+}

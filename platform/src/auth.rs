@@ -1,0 +1,366 @@
+//! Who is calling. Every request but the public ones (health, metrics, the OpenAPI document,
+//! login and refresh) carries `Authorization: Bearer <token>`:
+//!
+//! - an **access token**: a JWT signed HS256 with the deployment's secret
+//!   (`PRISM_JWT_SECRET`), naming the tenant, the user and the user's roles, valid for
+//!   `PRISM_ACCESS_TOKEN_TTL_SECONDS`. Only HS256 is accepted — `alg: none` or any other
+//!   algorithm, a wrong signature, another issuer or an expired token is 401;
+//! - or the **operator key** (`PRISM_OPERATOR_KEY`), which only the platform routes accept
+//!   (provisioning tenants).
+//!
+//! [`authenticate`] verifies the token and puts the [`Caller`] in the request's extensions;
+//! handlers take the tenant from it ([`crate::http::Tenant`]), never from a header or a body,
+//! and each API checks the route's permission against it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use prism_aggregates::identity::permissions::{permissions_of, Permission, Role};
+use prism_aggregates::tenant::TenantId;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::problem::Problem;
+
+/// Issuer of every Prism access token.
+pub const ISSUER: &str = "prism";
+
+/// Token settings shared by both APIs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuthArgs {
+    /// Secret the access tokens are signed with (HS256); at least 32 bytes. The default is for
+    /// local development only.
+    #[arg(long = "jwt-secret", env = "PRISM_JWT_SECRET", default_value = DEV_SECRET, hide_env_values = true)]
+    pub jwt_secret: String,
+    /// Lifetime of an access token, seconds.
+    #[arg(long = "access-token-ttl-seconds", env = "PRISM_ACCESS_TOKEN_TTL_SECONDS", default_value_t = 900)]
+    pub access_token_ttl_seconds: u64,
+    /// Key of the platform operator, who provisions tenants. The default is for local
+    /// development only.
+    #[arg(long = "operator-key", env = "PRISM_OPERATOR_KEY", default_value = DEV_OPERATOR_KEY, hide_env_values = true)]
+    pub operator_key: String,
+}
+
+/// The development signing secret (`scripts/prism up`, tests).
+pub const DEV_SECRET: &str = "prism-local-development-secret-change-me-0123456789";
+/// The development operator key.
+pub const DEV_OPERATOR_KEY: &str = "prism-local-operator-key";
+
+/// The claims of an access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer, [`ISSUER`].
+    pub iss: String,
+    /// The user id.
+    pub sub: String,
+    /// The tenant slug.
+    pub tenant: String,
+    /// The user's role names.
+    pub roles: Vec<String>,
+    /// Issued at, Unix seconds.
+    pub iat: i64,
+    /// Expires at, Unix seconds.
+    pub exp: i64,
+    /// Token id.
+    pub jti: String,
+}
+
+/// A signed access token and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessToken {
+    /// The JWT.
+    pub token: String,
+    /// Seconds it is valid for.
+    pub expires_in: u64,
+}
+
+/// Signs and verifies access tokens, and recognises the operator key.
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    ttl: Duration,
+    operator_key: String,
+}
+
+impl Tokens {
+    /// Tokens as `args` configure them.
+    #[must_use]
+    pub fn new(args: &AuthArgs) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.leeway = 0;
+        Self {
+            encoding: EncodingKey::from_secret(args.jwt_secret.as_bytes()),
+            decoding: DecodingKey::from_secret(args.jwt_secret.as_bytes()),
+            validation,
+            ttl: Duration::from_secs(args.access_token_ttl_seconds),
+            operator_key: args.operator_key.clone(),
+        }
+    }
+
+    /// An access token for `user_id` of `tenant` with `roles`.
+    ///
+    /// # Errors
+    /// When signing fails (it does not with an HMAC key).
+    pub fn issue(
+        &self,
+        tenant: &TenantId,
+        user_id: &str,
+        roles: &[Role],
+    ) -> Result<AccessToken, jsonwebtoken::errors::Error> {
+        let now = Utc::now().timestamp();
+        let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
+        let claims = Claims {
+            iss: ISSUER.to_owned(),
+            sub: user_id.to_owned(),
+            tenant: tenant.as_str().to_owned(),
+            roles: roles.iter().map(|role| role.as_str().to_owned()).collect(),
+            iat: now,
+            exp: now.saturating_add(ttl),
+            jti: Uuid::now_v7().to_string(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
+        Ok(AccessToken { token, expires_in: self.ttl.as_secs() })
+    }
+
+    /// Who `token` says is calling.
+    ///
+    /// # Errors
+    /// A 401 problem: a malformed, forged, foreign, expired token, or one naming an invalid
+    /// tenant or an unknown role.
+    pub fn caller(&self, token: &str) -> Result<Caller, Problem> {
+        if constant_time_eq(token.as_bytes(), self.operator_key.as_bytes()) {
+            return Ok(Caller::Operator);
+        }
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|error| invalid_token(&error.to_string()))?
+            .claims;
+        let tenant = TenantId::parse(&claims.tenant).map_err(|_| invalid_token("the token names no valid tenant"))?;
+        let roles = claims
+            .roles
+            .iter()
+            .map(|name| Role::parse(name).ok_or_else(|| invalid_token("the token names an unknown role")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Caller::User(Identity::new(tenant, claims.sub, roles)))
+    }
+}
+
+/// Who is calling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// The platform operator (the operator key).
+    Operator,
+    /// A user of a tenant (an access token).
+    User(Identity),
+}
+
+/// A user of a tenant, as an access token names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The tenant, from the token.
+    pub tenant: TenantId,
+    /// The user id.
+    pub user_id: String,
+    /// The user's roles.
+    pub roles: Vec<Role>,
+    permissions: BTreeSet<Permission>,
+}
+
+impl Identity {
+    /// The identity of `user_id` of `tenant` holding `roles`.
+    #[must_use]
+    pub fn new(tenant: TenantId, user_id: String, roles: Vec<Role>) -> Self {
+        let permissions = permissions_of(roles.iter().copied());
+        Self { tenant, user_id, roles, permissions }
+    }
+
+    /// Whether one of the user's roles grants `permission`.
+    #[must_use]
+    pub fn may(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
+
+/// State of [`authenticate`]: the token settings and the paths anyone may call.
+#[derive(Clone)]
+pub struct Authenticator {
+    tokens: Arc<Tokens>,
+    public_paths: &'static [&'static str],
+}
+
+impl Authenticator {
+    /// Checks tokens with `tokens`; `public_paths` (exact paths) need none.
+    #[must_use]
+    pub fn new(tokens: Arc<Tokens>, public_paths: &'static [&'static str]) -> Self {
+        Self { tokens, public_paths }
+    }
+}
+
+/// The middleware: a request to a public path passes as it is; any other needs a valid bearer
+/// token, whose [`Caller`] goes into the request's extensions. Without one: 401
+/// `unauthenticated` with `WWW-Authenticate: Bearer`.
+pub async fn authenticate(State(auth): State<Authenticator>, mut request: Request, next: Next) -> Response {
+    if auth.public_paths.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(token) = bearer else {
+        return unauthorized(
+            Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required")
+                .with_detail("send Authorization: Bearer <access token> (POST /v1/auth/login gives one)"),
+        );
+    };
+    match auth.tokens.caller(token) {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(problem) => unauthorized(problem),
+    }
+}
+
+/// The caller of a request that passed [`authenticate`].
+///
+/// # Errors
+/// 401 when there is none (a public path).
+pub fn caller_of(extensions: &axum::http::Extensions) -> Result<&Caller, Problem> {
+    extensions.get::<Caller>().ok_or_else(|| {
+        Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required")
+            .with_detail("this route needs an access token")
+    })
+}
+
+/// The user calling, allowed `permission`.
+///
+/// # Errors
+/// 401 without a user, 403 `forbidden` naming the permission when the user's roles lack it
+/// (the operator is not a tenant user).
+pub fn permitted(caller: &Caller, permission: Permission) -> Result<&Identity, Problem> {
+    match caller {
+        Caller::User(identity) if identity.may(permission) => Ok(identity),
+        Caller::User(_) => Err(forbidden(&format!("this needs the permission {}", permission.as_str()))
+            .with_extension("permission", serde_json::Value::String(permission.as_str().to_owned()))),
+        Caller::Operator => Err(forbidden("the operator key only provisions tenants; use a user's access token")),
+    }
+}
+
+/// 403 `forbidden` with `detail`.
+#[must_use]
+pub fn forbidden(detail: &str) -> Problem {
+    Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden").with_detail(detail)
+}
+
+fn invalid_token(detail: &str) -> Problem {
+    Problem::new(StatusCode::UNAUTHORIZED, "invalid-token", "Invalid access token").with_detail(detail)
+}
+
+fn unauthorized(problem: Problem) -> Response {
+    let mut response = problem.into_response();
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// Equality of two byte strings in time independent of where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens() -> Tokens {
+        Tokens::new(&AuthArgs {
+            jwt_secret: DEV_SECRET.to_owned(),
+            access_token_ttl_seconds: 60,
+            operator_key: DEV_OPERATOR_KEY.to_owned(),
+        })
+    }
+
+    fn acme() -> TenantId {
+        TenantId::parse("acme").unwrap()
+    }
+
+    #[test]
+    fn an_issued_token_names_the_tenant_user_and_roles() {
+        let tokens = tokens();
+        let issued = tokens.issue(&acme(), "u-1", &[Role::Accountant]).unwrap();
+        let Caller::User(identity) = tokens.caller(&issued.token).unwrap() else { panic!("a user") };
+        assert_eq!(
+            (identity.tenant, identity.user_id.as_str(), identity.roles.as_slice()),
+            (acme(), "u-1", &[Role::Accountant][..])
+        );
+        assert_eq!(issued.expires_in, 60);
+    }
+
+    #[test]
+    fn the_operator_key_is_the_operator() {
+        assert_eq!(tokens().caller(DEV_OPERATOR_KEY).ok(), Some(Caller::Operator));
+    }
+
+    fn refused(token: &str) -> String {
+        tokens().caller(token).unwrap_err().into_response().status().to_string()
+    }
+
+    #[test]
+    fn forged_unsigned_foreign_and_expired_tokens_are_refused() {
+        let claims = Claims {
+            iss: ISSUER.to_owned(),
+            sub: "u-1".to_owned(),
+            tenant: "acme".to_owned(),
+            roles: vec!["admin".to_owned()],
+            iat: Utc::now().timestamp(),
+            exp: Utc::now().timestamp() + 600,
+            jti: "j".to_owned(),
+        };
+        let sign = |claims: &Claims, secret: &str, alg: Algorithm| {
+            jsonwebtoken::encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+        };
+        let forged = sign(&claims, "another-secret-of-enough-length-0123456789", Algorithm::HS256);
+        let other_alg = sign(&claims, DEV_SECRET, Algorithm::HS512);
+        let expired = sign(&Claims { exp: Utc::now().timestamp() - 1, ..claims.clone() }, DEV_SECRET, Algorithm::HS256);
+        let foreign = sign(&Claims { iss: "elsewhere".to_owned(), ..claims.clone() }, DEV_SECRET, Algorithm::HS256);
+        let bad_role = sign(&Claims { roles: vec!["root".to_owned()], ..claims.clone() }, DEV_SECRET, Algorithm::HS256);
+        // alg none: header {"alg":"none"}, the claims, no signature
+        let b64 = |json: &str| {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+        };
+        let unsigned =
+            format!("{}.{}.", b64(r#"{"alg":"none","typ":"JWT"}"#), b64(&serde_json::to_string(&claims).unwrap()));
+        for token in [forged, other_alg, expired, foreign, bad_role, unsigned, "garbage".to_owned()] {
+            assert_eq!(refused(&token), "401 Unauthorized", "{token}");
+        }
+        assert!(tokens().caller(&sign(&claims, DEV_SECRET, Algorithm::HS256)).is_ok(), "the genuine one passes");
+    }
+
+    #[test]
+    fn permissions_come_from_the_roles() {
+        let auditor = Caller::User(Identity::new(acme(), "u".to_owned(), vec![Role::Auditor]));
+        assert!(permitted(&auditor, Permission::AuditRead).is_ok());
+        let denied = permitted(&auditor, Permission::JournalPost).unwrap_err();
+        assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+        assert!(permitted(&Caller::Operator, Permission::AuditRead).is_err());
+    }
+
+    #[test]
+    fn keys_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+}

@@ -1,0 +1,289 @@
+//! The query API's contract: one OpenAPI 3.1 document, generated from the code and served at
+//! `GET /openapi.json`. Each handler carries its own `#[utoipa::path]`: path, query and path
+//! parameters, the answer, and [`Csv`] where it also answers CSV. What every read shares
+//! because an extractor gives it to all of them — `X-Tenant-ID` (an unknown tenant is 404),
+//! the `X-Prism-Min-Position` wait (504 on timeout), query strings refused with 400 or 422 —
+//! is added here once, by [`Shared`], as are the page and range limits in the description.
+//! Every error is `application/problem+json` with the one `Problem` schema. A test checks
+//! that the document lists exactly the routes `app.rs` registers.
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use prism_platform::problem::ProblemSchema;
+use utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
+use utoipa::{IntoParams, Modify, OpenApi as _, PartialSchema, ToSchema};
+
+use crate::config::QueryApiConfig;
+use crate::state::DEFAULT_PAGE_SIZE;
+use crate::{
+    accounts, budgets, documents, exchange_rates, fiscal_years, invoices, journal_entries, payments, reports, supply,
+    tax_rates,
+};
+
+/// The document, built once.
+static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(document);
+
+/// The query API's OpenAPI document.
+#[must_use]
+pub fn document() -> OpenApi {
+    QueryApiDocument::openapi()
+}
+
+/// `GET /openapi.json`: this API's OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/openapi.json",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+pub async fn serve() -> Json<&'static OpenApi> {
+    Json(&DOCUMENT)
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Prism query API"),
+    paths(
+        serve,
+        journal_entries::list,
+        journal_entries::drafts::list,
+        journal_entries::get,
+        documents::get,
+        accounts::chart::list,
+        accounts::balance::get,
+        accounts::postings::get,
+        fiscal_years::list,
+        reports::trial_balance::get,
+        reports::income_statement::get,
+        reports::balance_sheet::get,
+        reports::aging::get,
+        reports::cash_flow::get,
+        reports::budget_vs_actual::get,
+        reports::revenue_expense::get,
+        invoices::list,
+        invoices::get,
+        payments::get,
+        tax_rates::list,
+        budgets::list,
+        exchange_rates::list,
+        supply::catalog::list_items,
+        supply::catalog::get_item,
+        supply::catalog::list_locations,
+        supply::stock::levels,
+        supply::stock::reorder_suggestions,
+        supply::movements::list,
+        supply::movements::as_of,
+        supply::movements::daily,
+        supply::orders::list_sales_orders,
+        supply::order_documents::get_sales_order,
+        supply::orders::list_purchase_orders,
+        supply::order_documents::get_purchase_order,
+    ),
+    components(schemas(ProblemSchema)),
+    modifiers(&Shared)
+)]
+struct QueryApiDocument;
+
+/// The `Accept` header of the routes that also answer CSV; [`Shared`] adds `text/csv` to
+/// their answer.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct Csv {
+    /// `text/csv` for CSV (a header row, one record per line, no totals) when it weighs more
+    /// than `application/json`; JSON otherwise. Both answers carry `Vary: Accept`.
+    #[param(rename = "Accept")]
+    pub accept: Option<String>,
+}
+
+/// The headers of every read.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ReadHeaders {
+    /// The tenant: missing is 400, malformed 422, unknown 404.
+    #[param(rename = "X-Tenant-ID")]
+    pub tenant: String,
+    /// Read your write: the `X-Prism-Position` of a command. The answer waits, at most
+    /// `PRISM_MIN_POSITION_WAIT_MS`, until the read model behind the route has applied that
+    /// event; then 504 `consistency-timeout`.
+    #[param(rename = "X-Prism-Min-Position", minimum = 1)]
+    pub min_position: Option<i64>,
+}
+
+/// The problems every read can give.
+const READ_PROBLEMS: [(&str, &str); 4] = [
+    ("400", "Malformed request: a missing `X-Tenant-ID`, an unknown or unreadable query parameter, a bad `X-Prism-Min-Position`"),
+    ("404", "Not found: an unknown tenant, or nothing under the path's id"),
+    ("422", "A parameter breaks a rule (a bad date, currency, limit or range); `field` names it"),
+    ("504", "The read model did not reach `X-Prism-Min-Position` in time (`min_position`, `waited_ms`); retry"),
+];
+
+/// Adds to the document what every read shares: the API description with its limits,
+/// operation ids and tags from the paths, the shared headers and problems, and `text/csv` on
+/// the routes that take [`Csv`].
+struct Shared;
+
+impl Modify for Shared {
+    fn modify(&self, openapi: &mut OpenApi) {
+        openapi.info.description = Some(description());
+        for (path, item) in &mut openapi.paths.paths {
+            let Some(operation) = item.get.as_mut() else { continue };
+            operation.operation_id = Some(format!("get{}", path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")));
+            operation.tags = Some(vec![path.split('/').nth(2).unwrap_or("contract").to_owned()]);
+            if !path.starts_with("/v1/") {
+                continue;
+            }
+            let parameters = operation.parameters.get_or_insert_with(Vec::new);
+            let csv = parameters.iter().any(|parameter| parameter.name == "Accept");
+            parameters.extend(ReadHeaders::into_params(|| None));
+            for (status, description) in READ_PROBLEMS {
+                let problem = || ProblemSchema::response(description).into();
+                operation.responses.responses.entry(status.to_owned()).or_insert_with(problem);
+            }
+            if let Some(RefOr::T(answer)) = operation.responses.responses.get_mut("200").filter(|_| csv) {
+                let text = ContentBuilder::new().schema(Some(String::schema())).build();
+                let media_type = crate::csv::TEXT_CSV.split(';').next().unwrap_or_default();
+                answer.content.insert(media_type.to_owned(), text);
+            }
+        }
+    }
+}
+
+/// The API description, with the limits' configured defaults.
+fn description() -> String {
+    let cli = QueryApiConfig::cli();
+    let default = |flag: &str| {
+        let argument = cli.get_arguments().find(|argument| argument.get_long() == Some(flag));
+        let value = argument.and_then(|argument| argument.get_default_values().first()?.to_str().map(str::to_owned));
+        value.unwrap_or_default()
+    };
+    format!(
+        "Prism's read side: tenant-scoped answers from the read models the projectors build \
+         (Postgres, the time-series database, MongoDB). Amounts are integers in minor units per \
+         currency; dates are `YYYY-MM-DD` and inclusive.\n\n\
+         Limits: a list pages `limit` items ({DEFAULT_PAGE_SIZE} when absent, at most \
+         `PRISM_PAGE_SIZE_MAX`, {page} by default) with keyset cursors (`cursor` = the previous page's \
+         `next_cursor`); a bucketed range spans at most `PRISM_BUCKET_COUNT_MAX` buckets ({buckets} by \
+         default); an `X-Prism-Min-Position` wait lasts at most `PRISM_MIN_POSITION_WAIT_MS` ms ({wait} by \
+         default). Every error is `application/problem+json` (RFC 9457, schema `Problem`). `GET /health` \
+         and `GET /metrics` (Prometheus) are served too, outside this contract.",
+        page = default("page-size-max"),
+        buckets = default("bucket-count-max"),
+        wait = default("min-position-wait-ms"),
+    )
+}
+
+/// A journal line's amount in the tenant's functional currency (described here because
+/// `prism-aggregates` defines it).
+#[derive(ToSchema)]
+pub struct FunctionalAmount {
+    /// ISO 4217 code of the functional currency.
+    pub currency: String,
+    /// Debit in minor units of the functional currency, or 0.
+    pub debit_minor: i64,
+    /// Credit in minor units of the functional currency, or 0.
+    pub credit_minor: i64,
+}
+
+/// One line of a draft journal entry (described here because `prism-aggregates` defines it).
+#[derive(ToSchema)]
+pub struct PostedLine {
+    /// 1-based position of the line in its entry.
+    pub line_no: i32,
+    /// Account code.
+    pub account: String,
+    /// Debit in minor units of `currency`, or 0.
+    pub debit_minor: i64,
+    /// Credit in minor units of `currency`, or 0.
+    pub credit_minor: i64,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Free text for the line.
+    pub memo: Option<String>,
+    /// The line in the functional currency; `null` on drafts, which are priced when posted.
+    pub functional: Option<FunctionalAmount>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+    use std::collections::BTreeSet;
+
+    use prism_aggregates::finance::journal_entry;
+    use serde::Serialize;
+    use serde_json::Value;
+
+    /// Every `(method, path)` registered by a `.route("…", method(…))` of `source`.
+    fn registered(source: &str) -> BTreeSet<(String, String)> {
+        let mut routes = BTreeSet::new();
+        for call in source.split(".route(\"").skip(1) {
+            let (path, rest) = call.split_once('"').unwrap();
+            let handler = rest.trim_start_matches([',', ' ', '\n']);
+            let method = handler[..handler.find('(').unwrap()].rsplit("::").next().unwrap();
+            assert!(matches!(method, "get" | "post" | "put" | "patch" | "delete"), "{path}: {method}?");
+            routes.insert((method.to_owned(), path.to_owned()));
+        }
+        routes
+    }
+
+    fn document() -> Value {
+        serde_json::to_value(super::document()).unwrap()
+    }
+
+    #[test]
+    fn the_document_lists_every_route_the_router_registers_and_no_other() {
+        let routed = registered(include_str!("app.rs"));
+        let document = document();
+        let mut documented = BTreeSet::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            documented.extend(item.as_object().unwrap().keys().map(|method| (method.clone(), path.clone())));
+        }
+        assert!(routed.len() > 30, "the router's routes were not read: {routed:?}");
+        let undocumented: Vec<_> = routed.difference(&documented).collect();
+        let unrouted: Vec<_> = documented.difference(&routed).collect();
+        assert!(undocumented.is_empty(), "routed but not in the document: {undocumented:?}");
+        assert!(unrouted.is_empty(), "in the document but not routed: {unrouted:?}");
+    }
+
+    #[test]
+    fn every_read_names_the_tenant_and_answers_its_errors_as_problem_json() {
+        let document = document();
+        assert_eq!(document["openapi"], "3.1.0");
+        assert_eq!(document["info"]["version"], env!("CARGO_PKG_VERSION"));
+        for (path, item) in document["paths"].as_object().unwrap().iter().filter(|(path, _)| path.starts_with("/v1/")) {
+            let operation = &item["get"];
+            let names: Vec<_> = operation["parameters"].as_array().unwrap().iter().map(|p| &p["name"]).collect();
+            assert!(names.contains(&&"X-Tenant-ID".into()), "{path}: {names:?}");
+            for status in ["400", "404", "422", "504"] {
+                let schema = &operation["responses"][status]["content"]["application/problem+json"]["schema"];
+                assert_eq!(schema["$ref"], "#/components/schemas/Problem", "{path} {status}");
+            }
+        }
+        let chart = &document["paths"]["/v1/accounts"]["get"]["responses"]["200"]["content"];
+        assert!(chart["text/csv"].is_object() && chart["application/json"].is_object(), "{chart}");
+    }
+
+    /// Fails unless `value` serialises to exactly the properties of component `name`.
+    fn documented_as(value: impl Serialize, name: &str) {
+        let document = document();
+        let properties = document["components"]["schemas"][name]["properties"].as_object().unwrap();
+        let value = serde_json::to_value(value).unwrap();
+        let documented: BTreeSet<_> = properties.keys().collect();
+        let sent: BTreeSet<_> = value.as_object().unwrap().keys().collect();
+        assert_eq!(documented, sent, "the documented {name} is not what is sent");
+    }
+
+    #[test]
+    fn the_documented_aggregate_types_are_what_is_sent() {
+        let functional =
+            journal_entry::FunctionalAmount { currency: "EUR".to_owned(), debit_minor: 1, credit_minor: 0 };
+        let line = journal_entry::PostedLine {
+            line_no: 1,
+            account: "1000".to_owned(),
+            debit_minor: 1,
+            credit_minor: 0,
+            currency: "EUR".to_owned(),
+            memo: None,
+            functional: Some(functional.clone()),
+        };
+        documented_as(functional, "FunctionalAmount");
+        documented_as(line, "PostedLine");
+    }
+}
