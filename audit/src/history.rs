@@ -1,5 +1,5 @@
 //! `history`: every event of one aggregate, oldest first — its version, position, when, the
-//! request it came from, and what it recorded.
+//! user and request it came from, and what it recorded.
 
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -11,7 +11,7 @@ use crate::AuditError;
 
 /// Columns of the answer.
 pub const COLUMNS: &[&str] =
-    &["version", "position", "recorded_at", "event_type", "correlation_id", "causation_id", "changes"];
+    &["version", "position", "recorded_at", "event_type", "user_id", "correlation_id", "causation_id", "changes"];
 
 /// The history of `aggregate_type`/`id` in `tenant`.
 ///
@@ -31,6 +31,7 @@ pub async fn history(pool: &PgPool, tenant: &str, aggregate_type: &str, id: &str
             json!(event.global_position),
             json!(event.recorded_at.to_rfc3339()),
             json!(event.event_type),
+            event.user_id().map_or(Value::Null, |id| json!(id)),
             event.correlation_id().map_or(Value::Null, |id| json!(id)),
             event.causation_id().map_or(Value::Null, |id| json!(id)),
             event.body().clone(),

@@ -46,6 +46,12 @@ impl StoredEvent {
         self.meta(metadata_keys::CORRELATION_ID)
     }
 
+    /// The user whose request caused it, if a user's.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        self.meta(metadata_keys::USER_ID)
+    }
+
     /// The id of the command (or event) that directly caused it.
     #[must_use]
     pub fn causation_id(&self) -> Option<&str> {

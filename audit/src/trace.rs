@@ -11,7 +11,7 @@ use crate::AuditError;
 
 /// Columns of the answer.
 pub const COLUMNS: &[&str] =
-    &["position", "recorded_at", "aggregate_type", "aggregate_id", "version", "event_type", "causation_id"];
+    &["position", "recorded_at", "aggregate_type", "aggregate_id", "version", "event_type", "user_id", "causation_id"];
 
 /// The events of `tenant` correlated to `correlation_id` (none is an empty answer).
 ///
@@ -28,6 +28,7 @@ pub async fn trace(pool: &PgPool, tenant: &str, correlation_id: &str) -> Result<
             json!(event.aggregate_id),
             json!(event.sequence),
             json!(event.event_type),
+            event.user_id().map_or(Value::Null, |id| json!(id)),
             event.causation_id().map_or(Value::Null, |id| json!(id)),
         ]);
     }

@@ -62,13 +62,15 @@ async fn measure(system: &System, args: &AppendArgs) -> Result<Vec<AppendReport>
     let tenant = system.ledger_tenant().await;
     let max_clients = args.clients.iter().copied().max().unwrap_or(1);
     let client = crate::http_client(max_clients)?;
-    load::post_single(&client, &system.command_url, &tenant).await?; // provisions the tenant
+    let token = system.token(&tenant).await;
+    load::post_single(&client, &system.command_url, &token).await?; // migrates and warms up
     let mut stored_expected = 1;
     let mut reports = Vec::new();
     for &clients in &args.clients {
+        let token = system.token(&tenant).await; // renewed when close to expiring
         let load_for = |seconds: u64| Load {
             command_url: system.command_url.clone(),
-            tenant: tenant.clone(),
+            token: token.clone(),
             count: usize::MAX,
             concurrency: clients,
             deadline: Instant::now() + Duration::from_secs(seconds),

@@ -94,7 +94,7 @@ async fn measure(
     let limit = Duration::from_secs(args.max_seconds);
     let load = Load {
         command_url: system.command_url.clone(),
-        tenant: tenant.clone(),
+        token: system.token(&tenant).await,
         count: args.entries,
         concurrency: args.concurrency,
         deadline: Instant::now() + limit,

@@ -102,7 +102,8 @@ async fn measure(system: &System, args: &ContentionArgs, race: Race) -> Result<C
     let clients = args.clients.max(2);
     let client = crate::http_client(clients)?;
     let tenant = system.ledger_tenant().await;
-    load::post_single(&client, &system.command_url, &tenant).await?; // provisions the tenant
+    let token = system.token(&tenant).await;
+    load::post_single(&client, &system.command_url, &token).await?; // warms up
     let ids = RandomState::new();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.seconds);
@@ -111,7 +112,7 @@ async fn measure(system: &System, args: &ContentionArgs, race: Race) -> Result<C
     while Instant::now() < deadline {
         let (url, body) = match race {
             Race::Reverse => {
-                let (entry_id, _) = load::post_single(&client, &system.command_url, &tenant).await?;
+                let (entry_id, _) = load::post_single(&client, &system.command_url, &token).await?;
                 (format!("{}/v1/journal-entries/{entry_id}/reverse", system.command_url), json!({"reason": "race"}))
             }
             Race::DuplicatePost => {
@@ -122,7 +123,7 @@ async fn measure(system: &System, args: &ContentionArgs, race: Race) -> Result<C
         };
         let body = serde_json::to_vec(&body)?;
         let racers: Vec<_> = (0..clients)
-            .map(|_| tokio::spawn(send(client.clone(), url.clone(), tenant.clone(), body.clone())))
+            .map(|_| tokio::spawn(send(client.clone(), url.clone(), token.clone(), body.clone())))
             .collect();
         let mut winners = 0;
         for joined in futures::future::join_all(racers).await {
@@ -167,17 +168,12 @@ async fn measure(system: &System, args: &ContentionArgs, race: Race) -> Result<C
 async fn send(
     client: reqwest::Client,
     url: String,
-    tenant: String,
+    token: String,
     body: Vec<u8>,
 ) -> Result<(u16, Value, Duration), BoxError> {
     let sent = Instant::now();
-    let response = client
-        .post(&url)
-        .header("content-type", "application/json")
-        .header("x-tenant-id", &tenant)
-        .body(body)
-        .send()
-        .await?;
+    let response =
+        client.post(&url).header("content-type", "application/json").bearer_auth(&token).body(body).send().await?;
     let status = response.status().as_u16();
     let bytes = response.bytes().await?;
     let latency = sent.elapsed();

@@ -17,8 +17,8 @@ use crate::BoxError;
 pub struct Load {
     /// Base URL of the command API.
     pub command_url: String,
-    /// Tenant to post as.
-    pub tenant: String,
+    /// Access token to post with (of the tenant's admin: `System::token`).
+    pub token: String,
     /// Entries to post.
     pub count: usize,
     /// Concurrent clients.
@@ -82,22 +82,17 @@ async fn client_loop(client: reqwest::Client, load: Load, next: Arc<AtomicUsize>
         if number >= load.count || Instant::now() >= load.deadline {
             return Ok(done);
         }
-        done.push(post_one(&client, &url, &load.tenant, number).await?);
+        done.push(post_one(&client, &url, &load.token, number).await?);
     }
 }
 
 /// Posts entry `number` (a distinct amount, so distinct descriptions) and checks for 201.
-async fn post_one(client: &reqwest::Client, url: &str, tenant: &str, number: usize) -> Result<Accepted, BoxError> {
+async fn post_one(client: &reqwest::Client, url: &str, token: &str, number: usize) -> Result<Accepted, BoxError> {
     let amount = i64::try_from(number % 1_000_000).unwrap_or(0) + 1;
     let body = serde_json::to_vec(&entry("1000", "3000", amount))?;
     let sent = Instant::now();
-    let response = client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("x-tenant-id", tenant)
-        .body(body)
-        .send()
-        .await?;
+    let response =
+        client.post(url).header("content-type", "application/json").bearer_auth(token).body(body).send().await?;
     let status = response.status();
     let bytes = response.bytes().await?;
     let latency = sent.elapsed();
@@ -109,28 +104,30 @@ async fn post_one(client: &reqwest::Client, url: &str, tenant: &str, number: usi
     Ok(Accepted { latency, position })
 }
 
-/// Posts one entry and returns `(entry_id, position)`; for the sequential latency probes.
+/// Posts one entry with access token `token` and returns `(entry_id, position)`; for the
+/// sequential latency probes.
 ///
 /// # Errors
 /// When the command is not accepted with 201.
-pub async fn post_single(client: &reqwest::Client, command_url: &str, tenant: &str) -> Result<(String, i64), BoxError> {
-    post_entry(client, command_url, tenant, 100).await
+pub async fn post_single(client: &reqwest::Client, command_url: &str, token: &str) -> Result<(String, i64), BoxError> {
+    post_entry(client, command_url, token, 100).await
 }
 
-/// Posts one entry of `amount` minor units and returns `(entry_id, position)`.
+/// Posts one entry of `amount` minor units with access token `token` and returns
+/// `(entry_id, position)`.
 ///
 /// # Errors
 /// When the command is not accepted with 201.
 pub async fn post_entry(
     client: &reqwest::Client,
     command_url: &str,
-    tenant: &str,
+    token: &str,
     amount: i64,
 ) -> Result<(String, i64), BoxError> {
     let response = client
         .post(format!("{command_url}/v1/journal-entries"))
         .header("content-type", "application/json")
-        .header("x-tenant-id", tenant)
+        .bearer_auth(token)
         .body(serde_json::to_vec(&entry("1000", "3000", amount))?)
         .send()
         .await?;
@@ -144,20 +141,21 @@ pub async fn post_entry(
     Ok((entry_id, position))
 }
 
-/// GETs entry `entry_id` with `position` as consistency token; Ok when it answers 200.
+/// GETs entry `entry_id` with access token `token` and `position` as consistency token; Ok
+/// when it answers 200.
 ///
 /// # Errors
 /// When the request fails or answers anything but 200.
 pub async fn get_visible(
     client: &reqwest::Client,
     query_url: &str,
-    tenant: &str,
+    token: &str,
     entry_id: &str,
     position: i64,
 ) -> Result<(), BoxError> {
     let response = client
         .get(format!("{query_url}/v1/journal-entries/{entry_id}"))
-        .header("x-tenant-id", tenant)
+        .bearer_auth(token)
         .header("x-prism-min-position", position.to_string())
         .send()
         .await?;

@@ -103,15 +103,17 @@ async fn phases(system: &System, args: &OfferedLoadArgs) -> Result<Vec<OfferedLo
     let client = crate::http_client(args.max_in_flight.min(1_024))?;
     let tenant = system.ledger_tenant().await;
     // Provision the tenant, its schema and read model, and the registry before any clock runs.
+    let token = system.token(&tenant).await;
     for _ in 0..10 {
-        let (entry_id, position) = load::post_single(&client, &system.command_url, &tenant).await?;
-        if load::get_visible(&client, &system.query_url, &tenant, &entry_id, position).await.is_err() {
+        let (entry_id, position) = load::post_single(&client, &system.command_url, &token).await?;
+        if load::get_visible(&client, &system.query_url, &token, &entry_id, position).await.is_err() {
             return Err("warm-up entry never became visible".into());
         }
     }
     let mut reports = Vec::new();
     for &rate in &args.rates {
-        let report = phase(system, &client, &tenant, rate, args).await?;
+        let token = system.token(&tenant).await; // renewed when close to expiring
+        let report = phase(system, &client, &token, rate, args).await?;
         eprintln!("[bench] {}", report.summary());
         reports.push(report);
     }
@@ -121,7 +123,7 @@ async fn phases(system: &System, args: &OfferedLoadArgs) -> Result<Vec<OfferedLo
 async fn phase(
     system: &System,
     client: &reqwest::Client,
-    tenant: &str,
+    token: &str,
     rate: u32,
     args: &OfferedLoadArgs,
 ) -> Result<OfferedLoadReport, BoxError> {
@@ -147,7 +149,7 @@ async fn phase(
                 client: client.clone(),
                 command_url: system.command_url.clone(),
                 query_url: system.query_url.clone(),
-                tenant: tenant.to_owned(),
+                token: token.to_owned(),
                 number: n,
                 scheduled,
             };
@@ -211,7 +213,8 @@ struct Command {
     client: reqwest::Client,
     command_url: String,
     query_url: String,
-    tenant: String,
+    /// Access token of the tenant's admin.
+    token: String,
     number: usize,
     scheduled: Instant,
 }
@@ -224,7 +227,7 @@ impl Command {
             return sample;
         };
         sample.post = Some(self.scheduled.elapsed());
-        match load::get_visible(&self.client, &self.query_url, &self.tenant, &entry_id, position).await {
+        match load::get_visible(&self.client, &self.query_url, &self.token, &entry_id, position).await {
             Ok(()) => sample.visible = Some(self.scheduled.elapsed()),
             Err(_) => sample.get_error = true,
         }
@@ -233,7 +236,7 @@ impl Command {
 
     async fn post(&self) -> Result<(String, i64), BoxError> {
         let amount = i64::try_from(self.number % 1_000_000).unwrap_or(0) + 1;
-        load::post_entry(&self.client, &self.command_url, &self.tenant, amount).await
+        load::post_entry(&self.client, &self.command_url, &self.token, amount).await
     }
 }
 

@@ -152,17 +152,19 @@ async fn query_api_round_trip(
     client: &reqwest::Client,
     tenant: &str,
 ) -> Result<(Duration, Duration), BoxError> {
+    let token = system.token(tenant).await;
     let started = Instant::now();
-    let (entry_id, position) = load::post_single(client, &system.command_url, tenant).await?;
+    let (entry_id, position) = load::post_single(client, &system.command_url, &token).await?;
     let accepted = Instant::now();
-    load::get_visible(client, &system.query_url, tenant, &entry_id, position).await?;
+    load::get_visible(client, &system.query_url, &token, &entry_id, position).await?;
     let visible = Instant::now();
     Ok((visible - started, visible - accepted))
 }
 
 /// POST one entry, then poll the read model directly until it holds it: the wait.
 async fn read_model_wait(system: &System, client: &reqwest::Client, tenant: &str) -> Result<Duration, BoxError> {
-    let (entry_id, _) = load::post_single(client, &system.command_url, tenant).await?;
+    let token = system.token(tenant).await;
+    let (entry_id, _) = load::post_single(client, &system.command_url, &token).await?;
     let accepted = Instant::now();
     let sql = format!("SELECT EXISTS (SELECT 1 FROM tenant_{tenant}.journal_entries WHERE entry_id = $1::uuid)");
     loop {
@@ -182,13 +184,14 @@ async fn pipeline(
     args: &ProjectionArgs,
 ) -> Result<PipelineReport, BoxError> {
     let tenant = system.ledger_tenant().await;
-    load::post_single(client, &system.command_url, &tenant).await?; // provisions the tenant
+    let token = system.token(&tenant).await;
+    load::post_single(client, &system.command_url, &token).await?; // warms up
     wait_for_rows(system, &tenant, 1, Instant::now() + Duration::from_secs(args.max_seconds)).await?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.max_seconds);
     let load = Load {
         command_url: system.command_url.clone(),
-        tenant: tenant.clone(),
+        token,
         count: args.entries,
         concurrency: args.concurrency,
         deadline,

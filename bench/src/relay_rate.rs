@@ -64,7 +64,8 @@ pub async fn run(args: &RelayArgs) -> Result<RelayReport, BoxError> {
 async fn measure(system: &System, args: &RelayArgs) -> Result<RelayReport, BoxError> {
     let client = crate::http_client(1)?;
     let tenant = system.ledger_tenant().await;
-    load::post_single(&client, &system.command_url, &tenant).await?; // provisions tenant and topic
+    let token = system.token(&tenant).await;
+    load::post_single(&client, &system.command_url, &token).await?; // creates the topic
     wait_until_empty(system, &tenant, Instant::now() + Duration::from_secs(args.max_seconds)).await?;
     let offsets_before = end_offsets(system)?;
 

@@ -14,6 +14,7 @@ use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
+use prism_platform::auth::{authenticate, Authenticator, Tokens};
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
 use prism_platform::rate_limit::{self, RateLimiter};
@@ -22,6 +23,7 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::authorization::{self, PUBLIC_PATHS};
 use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
 use crate::counterparty_lock::CounterpartyLocks;
@@ -31,8 +33,8 @@ use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
-    budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, supply, tax_rates,
-    tenants,
+    budgets, calendar, chart, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
+    tax_rates, tenants,
 };
 
 /// Shared state of the command routes.
@@ -74,6 +76,10 @@ pub struct AppState {
     pub books: Arc<BooksCache>,
     /// The locks serialising money-moving commands per counterparty.
     pub counterparty_locks: Arc<CounterpartyLocks>,
+    /// User event stores.
+    pub users: identity::users::Stores,
+    /// Access tokens issued at login.
+    pub tokens: Arc<Tokens>,
 }
 
 /// A built, not yet running, command API.
@@ -93,9 +99,13 @@ impl CommandApi {
         db::migrate(&pool, "shared", db::SHARED).await?;
         let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
         let idempotency = Idempotency::new(pool.clone(), config.http.body_limit_bytes);
-        let state = state(pool, provisioner);
+        config.http.auth.check()?;
+        let tokens = Arc::new(Tokens::new(&config.http.auth));
+        let authenticator = Authenticator::new(tokens.clone(), PUBLIC_PATHS);
+        let state = state(pool, provisioner, tokens);
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
-        let router = router(state, idempotency.clone(), limiter, config.http.body_limit_bytes);
+        let layers = Layers { authenticator, limiter, idempotency: idempotency.clone() };
+        let router = router(state, layers, config.http.body_limit_bytes);
         let listener = TcpListener::bind(&config.http.addr).await?;
         Ok(Self { listener, router, idempotency })
     }
@@ -133,7 +143,7 @@ async fn purge_idempotency_keys(idempotency: Idempotency, shutdown: Cancellation
 }
 
 /// The event stores of every aggregate, each with the services its commands need.
-fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
+fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>, tokens: Arc<Tokens>) -> AppState {
     let books = Arc::new(BooksCache::new(pool.clone()));
     let factory = EventStoresFactory { pool: pool.clone(), provisioner: provisioner.clone() };
     let stores = &factory;
@@ -167,6 +177,8 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>) -> AppState {
         invoices,
         books,
         counterparty_locks: Arc::new(CounterpartyLocks::new(pool.clone())),
+        users: stores.build(Box::new(|_| ())),
+        tokens,
         pool,
         provisioner,
     }
@@ -193,9 +205,23 @@ where
     Box::new(move |tenant| books.source_for(tenant))
 }
 
-fn router(state: AppState, idempotency: Idempotency, limiter: RateLimiter, body_limit_bytes: usize) -> Router {
+/// The layers every command route runs through, outermost first: who calls (the token), how
+/// often (rate limits per tenant and IP), retries (`Idempotency-Key`), and what the route needs
+/// of the caller.
+struct Layers {
+    authenticator: Authenticator,
+    limiter: RateLimiter,
+    idempotency: Idempotency,
+}
+
+fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
     Router::new()
         .route("/v1/tenants", post(tenants::provision))
+        .route("/v1/auth/login", post(identity::login::login))
+        .route("/v1/users", post(identity::users::create))
+        .route("/v1/users/{id}/roles", post(identity::users::change_roles))
+        .route("/v1/users/{id}/deactivate", post(identity::users::deactivate))
+        .route("/v1/users/{id}/reactivate", post(identity::users::reactivate))
         .route("/v1/journal-entries", post(journal_entries::post))
         .route("/v1/journal-entries/{id}/reverse", post(journal_entries::reverse))
         .route("/v1/journal-entries/{id}/post", post(journal_entries::post_draft))
@@ -253,7 +279,9 @@ fn router(state: AppState, idempotency: Idempotency, limiter: RateLimiter, body_
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
-        .layer(axum::middleware::from_fn_with_state(idempotency, idempotency::layer))
-        .layer(axum::middleware::from_fn_with_state(limiter, rate_limit::layer))
+        .layer(axum::middleware::from_fn(authorization::authorize))
+        .layer(axum::middleware::from_fn_with_state(layers.idempotency, idempotency::layer))
+        .layer(axum::middleware::from_fn_with_state(layers.limiter, rate_limit::layer))
+        .layer(axum::middleware::from_fn_with_state(layers.authenticator, authenticate))
         .with_state(state)
 }

@@ -2,8 +2,9 @@
 //! for byte, to a retry with the same key within 24 hours, so a client that lost an answer can
 //! send the command again without it running twice.
 //!
-//! - A key is 1 to [`MAX_KEY_CHARS`] visible ASCII characters, scoped to the tenant (the
-//!   `X-Tenant-ID` header); anything else is 422 `invalid-idempotency-key` naming the header.
+//! - A key is 1 to [`MAX_KEY_CHARS`] visible ASCII characters, scoped to the caller's tenant
+//!   (from the access token; the layer runs after authentication); anything else is 422
+//!   `invalid-idempotency-key` naming the header.
 //! - The request is fingerprinted (SHA-256 of method, path and body, computed by Postgres): the
 //!   same key with another request is 422 `idempotency-key-reused`, and nothing runs.
 //! - While the first request runs, a retry is 409 `idempotency-key-in-progress` with
@@ -13,7 +14,8 @@
 //!   the claim, so a retry runs the command again (a failed command recorded nothing).
 //! - A replayed answer carries `Idempotent-Replayed: true`. Keys are purged, and may be used
 //!   again, once [`RETENTION`] has passed.
-//! - Requests without the header run as they always did.
+//! - Requests without the header run as they always did, and so do those to
+//!   [`UNSTORED_PATHS`] (signing in), whose answers carry credentials.
 
 use std::time::Duration;
 
@@ -22,12 +24,15 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use prism_platform::http::TENANT_HEADER;
+use prism_platform::auth::Caller;
 use prism_platform::problem::Problem;
 use sqlx::PgPool;
 
 /// The request header carrying the key.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// Routes whose answers are never stored, a key or not: they carry credentials (an access
+/// token), which must not sit in a table for a day.
+pub const UNSTORED_PATHS: &[&str] = &["/v1/auth/login"];
 /// The response header marking a replayed answer.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// Longest key accepted.
@@ -36,6 +41,8 @@ pub const MAX_KEY_CHARS: usize = 255;
 pub const RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
 /// How long a claim without an answer blocks retries before it counts as abandoned.
 pub const ABANDONED_AFTER: Duration = Duration::from_secs(60);
+/// The scope of the operator's keys (provisioning tenants): no tenant slug can equal it.
+const OPERATOR_SCOPE: &str = ":operator";
 /// How often expired keys are purged.
 pub const PURGE_EVERY: Duration = Duration::from_secs(15 * 60);
 
@@ -69,7 +76,8 @@ impl Idempotency {
 /// The middleware: runs a keyed `POST` once and replays its answer to retries.
 pub async fn layer(State(idempotency): State<Idempotency>, request: Request, next: Next) -> Response {
     let key = request.headers().get(IDEMPOTENCY_HEADER).cloned();
-    let Some(key) = key.filter(|_| request.method() == Method::POST) else {
+    let stored = request.method() == Method::POST && !UNSTORED_PATHS.contains(&request.uri().path());
+    let Some(key) = key.filter(|_| stored) else {
         return next.run(request).await;
     };
     match keyed(&idempotency, &key, request, next).await {
@@ -96,7 +104,11 @@ async fn keyed(
     next: Next,
 ) -> Result<Response, Response> {
     let key = valid_key(key).map_err(IntoResponse::into_response)?;
-    let tenant = request.headers().get(TENANT_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let tenant = match request.extensions().get::<Caller>() {
+        Some(Caller::User(identity)) => identity.tenant.as_str().to_owned(),
+        // the operator's keys are scoped apart from every tenant's (no slug starts with `:`)
+        _ => OPERATOR_SCOPE.to_owned(),
+    };
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, idempotency.body_limit_bytes).await.map_err(|_| {
         Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large")

@@ -3,6 +3,7 @@
 //! that publishes stored events to Kafka.
 
 pub mod app;
+pub mod authorization;
 pub mod books;
 pub mod budgets;
 pub mod calendar;

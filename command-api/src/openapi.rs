@@ -1,12 +1,15 @@
 //! The command API's contract: one OpenAPI 3.1 document, generated from the code and served at
 //! `GET /openapi.json`. Each handler carries its own `#[utoipa::path]`: path, parameters,
 //! request body, success answer and the errors only it gives. What every command shares
-//! because a layer or an extractor gives it to all of them — the `X-Tenant-ID` and
-//! `X-Correlation-ID` headers, the `Idempotency-Key` layer, the body limit, the `Location`,
-//! `ETag` and `X-Prism-Position` of an accepted command, and the problems those give — is
-//! added here once, by [`Shared`]. Every error is `application/problem+json` with the one
-//! `Problem` schema. The request bodies `prism-aggregates` defines are described in
-//! [`bodies`]. A test checks that the document lists exactly the routes `app.rs` registers.
+//! because a layer or an extractor gives it to all of them — the token it needs (security
+//! scheme `bearer`, an access token, or `operatorKey` on the platform routes, as
+//! [`crate::authorization::need`] says) with its 401 and 403 and the permission it needs
+//! (`x-prism-permission`), the `X-Correlation-ID` header, the `Idempotency-Key` layer, the
+//! body limit, the `Location`, `ETag` and `X-Prism-Position` of an accepted command, and the
+//! problems those give — is added here once, by [`Shared`]. Every error is
+//! `application/problem+json` with the one `Problem` schema. The request bodies
+//! `prism-aggregates` defines are described in [`bodies`]. A test checks that the document
+//! lists exactly the routes `app.rs` registers.
 
 pub mod bodies;
 
@@ -15,19 +18,33 @@ use std::sync::LazyLock;
 use axum::Json;
 use clap::CommandFactory;
 use prism_platform::problem::ProblemSchema;
+use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Header, OpenApi, RefOr};
 use utoipa::{IntoParams, IntoResponses, Modify, OpenApi as _};
 
+use crate::authorization::{need, Need};
 use crate::config::CommandApiConfig;
+use crate::idempotency::UNSTORED_PATHS;
 use crate::{
-    budgets, calendar, chart, exchange_rates, invoices, journal_entries, payments, revaluations, supply, tax_rates,
-    tenants,
+    budgets, calendar, chart, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
+    tax_rates, tenants,
 };
 
-/// Routes that name no tenant, so take no `X-Tenant-ID` and answer no command headers.
-const TENANT_FREE_PATHS: &[&str] = &["/v1/tenants"];
+/// Routes that run no command on an aggregate of the caller's tenant, so take no
+/// `X-Correlation-ID` and answer no `Location`, `ETag` or `X-Prism-Position`.
+const TENANT_FREE_PATHS: &[&str] = &["/v1/tenants", "/v1/auth/login"];
+
+/// The security scheme of a user's access token.
+const BEARER: &str = "bearer";
+
+/// The security scheme of the operator key.
+const OPERATOR_KEY: &str = "operatorKey";
+
+/// The operation extension naming the permission a command needs.
+const PERMISSION: &str = "x-prism-permission";
 
 /// The document, built once.
 static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(document);
@@ -51,6 +68,11 @@ pub async fn serve() -> Json<&'static OpenApi> {
     paths(
         serve,
         tenants::provision,
+        identity::login::login,
+        identity::users::create,
+        identity::users::change_roles,
+        identity::users::deactivate,
+        identity::users::reactivate,
         journal_entries::post,
         journal_entries::reverse,
         journal_entries::post_draft,
@@ -150,14 +172,10 @@ pub struct CommandHeaders {
     pub idempotency_key: Option<String>,
 }
 
-/// The headers of every command on a tenant's aggregates.
+/// The headers of every command on a tenant's aggregates (the tenant is the access token's).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct TenantHeaders {
-    /// The tenant: lowercase letters, digits and `_`, starting with a letter (missing is 400,
-    /// malformed 422).
-    #[param(rename = "X-Tenant-ID")]
-    pub tenant: String,
     /// Correlates the events the command records with the caller's request; the command id
     /// when absent.
     #[param(rename = "X-Correlation-ID")]
@@ -167,7 +185,7 @@ pub struct TenantHeaders {
 /// The problems every command can give: reading the request, the `Idempotency-Key` layer,
 /// the body limit, an optimistic-lock race and the aggregate's rules.
 const COMMAND_PROBLEMS: [(&str, &str); 4] = [
-    ("400", "Malformed request: unreadable JSON, a missing `X-Tenant-ID`, an unreadable `If-Match`"),
+    ("400", "Malformed request: unreadable JSON, an unreadable `If-Match`"),
     (
         "409",
         "Conflicts with the current state: a stale `If-Match` or a lost race (`current_version`), a state \
@@ -176,8 +194,8 @@ const COMMAND_PROBLEMS: [(&str, &str); 4] = [
     ("413", "The request body is over the limit (`PRISM_HTTP_BODY_LIMIT_BYTES`)"),
     (
         "422",
-        "The request breaks a rule; `field` names the input at fault: a body member, `X-Tenant-ID`, \
-         `Idempotency-Key` (malformed, or reused with another request)",
+        "The request breaks a rule; `field` names the input at fault: a body member, `Idempotency-Key` \
+         (malformed, or reused with another request)",
     ),
 ];
 
@@ -188,24 +206,39 @@ const ACCEPTED_HEADERS: [(&str, &str); 3] = [
     ("X-Prism-Position", "Global position of the command's last event: send it as `X-Prism-Min-Position`"),
 ];
 
-/// Adds to the document what routes share: the API description, operation ids and tags from
-/// the paths, and for every command the headers and problems of the layers and extractors it
-/// passes through.
+/// 401 on every route that needs a token, as [`prism_platform::auth::authenticate`] answers it.
+const UNAUTHORIZED: &str = "Not authenticated: no `Authorization: Bearer` token (`unauthenticated`), or one that \
+     is malformed, forged, expired, of another issuer or not signed HS256 (`invalid-token`)";
+
+/// 403 on the routes that take the operator key.
+const OPERATOR_FORBIDDEN: &str =
+    "Forbidden (`forbidden`): a user's access token; only the operator key (`PRISM_OPERATOR_KEY`) may do this";
+
+/// Adds to the document what routes share: the API description, the security schemes,
+/// operation ids and tags from the paths, for every route but the public ones the token it
+/// needs and the 401 and 403 it gives, and for every command the headers and problems of the
+/// layers and extractors it passes through.
 struct Shared;
 
 impl Modify for Shared {
     fn modify(&self, openapi: &mut OpenApi) {
         openapi.info.description = Some(description());
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(BEARER, access_token_scheme());
+        components.add_security_scheme(OPERATOR_KEY, operator_key_scheme());
         for (path, item) in &mut openapi.paths.paths {
             if let Some(operation) = item.get.as_mut() {
                 name("get", path, operation);
+                secure(path, operation);
             }
             let Some(operation) = item.post.as_mut() else { continue };
             name("post", path, operation);
-            let parameters = operation.parameters.get_or_insert_with(Vec::new);
-            parameters.extend(CommandHeaders::into_params(|| None));
-            let replayed = [("Idempotent-Replayed", "`true` when the answer is replayed for an `Idempotency-Key`")];
-            success_headers(operation, &replayed);
+            secure(path, operation);
+            if !UNSTORED_PATHS.contains(&path.as_str()) {
+                operation.parameters.get_or_insert_with(Vec::new).extend(CommandHeaders::into_params(|| None));
+                let replayed = [("Idempotent-Replayed", "`true` when the answer is replayed for an `Idempotency-Key`")];
+                success_headers(operation, &replayed);
+            }
             if !TENANT_FREE_PATHS.contains(&path.as_str()) {
                 operation.parameters.get_or_insert_with(Vec::new).extend(TenantHeaders::into_params(|| None));
                 success_headers(operation, &ACCEPTED_HEADERS);
@@ -216,6 +249,50 @@ impl Modify for Shared {
             }
         }
     }
+}
+
+/// The `bearer` scheme: a user's access token.
+fn access_token_scheme() -> SecurityScheme {
+    let description = format!(
+        "A user's access token: the `access_token` of `POST /v1/auth/login`, a JWT signed HS256 with the \
+         claims `iss` (`prism`), `sub` (the user id), `tenant`, `roles`, `iat`, `exp` and `jti`, valid for \
+         `PRISM_ACCESS_TOKEN_TTL_SECONDS` seconds ({ttl} by default). The tenant of every command is the \
+         token's.",
+        ttl = default_of("access-token-ttl-seconds"),
+    );
+    let http = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").description(Some(description));
+    SecurityScheme::Http(http.build())
+}
+
+/// The `operatorKey` scheme: the platform operator's key, which only provisions tenants.
+fn operator_key_scheme() -> SecurityScheme {
+    let description = "The platform operator's key (`PRISM_OPERATOR_KEY`), sent as `Authorization: Bearer <key>`; \
+         only provisioning tenants takes it";
+    SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some(description)).build())
+}
+
+/// Names the token the route at `path` needs as [`need`] says (none on a public route), the
+/// permission it needs (as `x-prism-permission`), and adds the 401 and 403 it gives.
+fn secure(path: &str, operation: &mut Operation) {
+    let (scheme, forbidden) = match need(path) {
+        Some(Need::Public) => return,
+        Some(Need::Operator) => (OPERATOR_KEY, OPERATOR_FORBIDDEN.to_owned()),
+        Some(Need::Permission(permission)) => {
+            let name = permission.as_str();
+            operation.extensions.get_or_insert_with(Extensions::default).insert(PERMISSION.to_owned(), name.into());
+            let forbidden = format!(
+                "Forbidden (`forbidden`): the user's roles do not grant `{name}` (the `permission` member names \
+                 it); or the operator key, which names no tenant"
+            );
+            (BEARER, forbidden)
+        }
+        // Refused whoever calls (deny by default); `authorization`'s tests keep this from happening.
+        None => (BEARER, "Forbidden (`forbidden`): the route has no permission assigned".to_owned()),
+    };
+    operation.security = Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
+    let responses = &mut operation.responses.responses;
+    responses.entry("401".to_owned()).or_insert_with(|| ProblemSchema::unauthorized_response(UNAUTHORIZED).into());
+    responses.entry("403".to_owned()).or_insert_with(|| ProblemSchema::response(&forbidden).into());
 }
 
 /// Gives `operation` an id unique by its method and path (`post_v1_accounts_code_rename`) and
@@ -238,18 +315,30 @@ fn success_headers(operation: &mut Operation, headers: &[(&str, &str)]) {
     }
 }
 
-/// The API description, with the body limit's configured default.
-fn description() -> String {
-    let body_limit = CommandApiConfig::command()
+/// The default of the configuration flag `--{flag}`, as the command line shows it.
+fn default_of(flag: &str) -> String {
+    CommandApiConfig::command()
         .get_arguments()
-        .find(|argument| argument.get_long() == Some("http-body-limit-bytes"))
+        .find(|argument| argument.get_long() == Some(flag))
         .and_then(|argument| argument.get_default_values().first().and_then(|value| value.to_str()).map(str::to_owned))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The API description, with the body limit's and the token lifetime's configured defaults.
+fn description() -> String {
+    let body_limit = default_of("http-body-limit-bytes");
+    let ttl = default_of("access-token-ttl-seconds");
     format!(
-        "Prism's write side: every route runs one command on an aggregate of the tenant named by \
-         `X-Tenant-ID` and answers with the aggregate's version (`ETag`) and the global position of its \
-         last event (`X-Prism-Position`; send it to the query API as `X-Prism-Min-Position` to read your \
-         write). Amounts are integers in minor units with an ISO 4217 currency.\n\n\
+        "Prism's write side: every route runs one command on an aggregate of the caller's tenant (the one \
+         its access token names) and answers with the aggregate's version (`ETag`) and the global position \
+         of its last event (`X-Prism-Position`; send it to the query API as `X-Prism-Min-Position` to read \
+         your write). Amounts are integers in minor units with an ISO 4217 currency.\n\n\
+         Every route but `POST /v1/auth/login` and `GET /openapi.json` needs `Authorization: Bearer <token>`: \
+         a user's access token (security scheme `bearer`; `POST /v1/auth/login` gives one, valid {ttl} seconds \
+         by default), or on `POST /v1/tenants` the platform operator's key (`operatorKey`). Without a token the \
+         answer is 401 `unauthenticated`, with a bad or expired one 401 `invalid-token`. Each command needs \
+         one permission, which one of the user's roles must grant, else 403 `forbidden` naming it in \
+         `permission`. The acting user is recorded in each event's metadata (`user_id`).\n\n\
          Request bodies are JSON of at most `PRISM_HTTP_BODY_LIMIT_BYTES` bytes ({body_limit} by default, \
          256 KiB); a larger one is 413. Every error is `application/problem+json` (RFC 9457, schema \
          `Problem`). `GET /health` and `GET /metrics` (Prometheus) are served too, outside this contract."
@@ -264,6 +353,7 @@ mod tests {
 
     use serde_json::Value;
 
+    use crate::authorization::{need, Need};
     use crate::idempotency::{MAX_KEY_CHARS, RETENTION};
 
     /// The `(method, path)` of every `.route("…", method(…))` in `source`.
@@ -317,8 +407,50 @@ mod tests {
             }
             let headers: Vec<_> =
                 operation["parameters"].as_array().into_iter().flatten().map(|p| &p["name"]).collect();
-            assert_eq!(method == "post", headers.contains(&&"Idempotency-Key".into()), "{method} {path}");
+            let keyed = method == "post" && !crate::idempotency::UNSTORED_PATHS.contains(&path.as_str());
+            assert_eq!(keyed, headers.contains(&&"Idempotency-Key".into()), "{method} {path}");
         }
+    }
+
+    #[test]
+    fn every_route_but_the_public_ones_needs_a_token_and_answers_401_and_403() {
+        let (document, operations) = operations();
+        let schemes = &document["components"]["securitySchemes"];
+        assert_eq!(schemes["bearer"]["type"], "http");
+        assert_eq!(schemes["bearer"]["scheme"], "bearer");
+        assert_eq!(schemes["bearer"]["bearerFormat"], "JWT");
+        assert_eq!(schemes["operatorKey"]["type"], "http");
+        assert_eq!(schemes["operatorKey"]["scheme"], "bearer");
+        let mut schemes_used = BTreeSet::new();
+        for (method, path, operation) in operations {
+            let names: Vec<_> = operation["parameters"].as_array().into_iter().flatten().map(|p| &p["name"]).collect();
+            assert!(!names.contains(&&"X-Tenant-ID".into()), "{method} {path}: the tenant is the token's");
+            let responses = &operation["responses"];
+            let (scheme, permission) = match need(&path).unwrap() {
+                Need::Public => {
+                    assert!(operation["security"].is_null(), "{method} {path} is public");
+                    assert!(responses["403"].is_null(), "{method} {path} is public");
+                    continue;
+                }
+                Need::Operator => ("operatorKey", Value::Null),
+                Need::Permission(permission) => ("bearer", permission.as_str().into()),
+            };
+            assert_eq!(operation["security"], serde_json::json!([{ scheme: [] }]), "{method} {path}");
+            assert_eq!(operation["x-prism-permission"], permission, "{method} {path}");
+            schemes_used.insert(scheme);
+            assert!(responses["401"]["headers"]["WWW-Authenticate"].is_object(), "{method} {path}");
+            let forbidden = responses["403"]["description"].as_str().unwrap();
+            assert!(forbidden.contains("forbidden") && forbidden.contains(permission.as_str().unwrap_or("operator")));
+        }
+        assert_eq!(schemes_used, BTreeSet::from(["bearer", "operatorKey"]));
+        for public in ["/openapi.json", "/v1/auth/login"] {
+            let item = document["paths"][public].as_object().unwrap();
+            assert!(item.values().all(|operation| operation["security"].is_null()), "{public} is public");
+        }
+        let payments = &document["paths"]["/v1/payments"]["post"];
+        assert_eq!(payments["security"][0]["bearer"], serde_json::json!([]));
+        assert_eq!(payments["x-prism-permission"], "finance.payment.process");
+        assert_eq!(document["paths"]["/v1/tenants"]["post"]["security"][0]["operatorKey"], serde_json::json!([]));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Per-request context carried into event metadata: a fresh command id (the causation id of
-//! the events), the caller's correlation id and W3C trace context (generated when absent).
+//! the events), the caller's correlation id and W3C trace context (generated when absent),
+//! and the user the access token names.
 
 use std::collections::HashMap;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use prism_platform::auth::Caller;
 use prism_platform::envelope::{metadata_keys, EventEnvelope};
 use prism_platform::problem::Problem;
 use uuid::Uuid;
@@ -21,29 +23,36 @@ pub struct RequestContext {
     pub correlation_id: String,
     /// W3C `traceparent` from the request, or a new one.
     pub traceparent: String,
+    /// The user acting (from the access token); `None` for the operator.
+    pub user_id: Option<String>,
 }
 
 impl RequestContext {
     /// The metadata stored with each event the command produces.
     #[must_use]
     pub fn metadata(&self) -> HashMap<String, String> {
-        HashMap::from([
+        let mut metadata = HashMap::from([
             (metadata_keys::CAUSATION_ID.to_owned(), self.command_id.to_string()),
             (metadata_keys::CORRELATION_ID.to_owned(), self.correlation_id.clone()),
             (metadata_keys::TRACEPARENT.to_owned(), self.traceparent.clone()),
-        ])
+        ]);
+        if let Some(user_id) = &self.user_id {
+            metadata.insert(metadata_keys::USER_ID.to_owned(), user_id.clone());
+        }
+        metadata
     }
 }
 
 impl RequestContext {
     /// The context of a command a process manager issues in reaction to `event`: the event is
-    /// its cause (and its command id), its correlation and trace carry on.
+    /// its cause (and its command id), its correlation, trace and user carry on.
     #[must_use]
     pub fn reacting_to(event: &EventEnvelope) -> Self {
         Self {
             command_id: event.event_id,
             correlation_id: event.correlation_id.clone().unwrap_or_else(|| event.event_id.to_string()),
             traceparent: event.traceparent.clone().unwrap_or_else(new_traceparent),
+            user_id: event.user_id.clone(),
         }
     }
 }
@@ -67,6 +76,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
             command_id,
             correlation_id: header(parts, CORRELATION_HEADER).unwrap_or_else(|| command_id.to_string()),
             traceparent: header(parts, "traceparent").unwrap_or_else(new_traceparent),
+            user_id: match parts.extensions.get::<Caller>() {
+                Some(Caller::User(identity)) => Some(identity.user_id.clone()),
+                _ => None,
+            },
         })
     }
 }

@@ -1,16 +1,25 @@
-//! `POST /v1/tenants`: provisions a tenant (schema, migrations) ahead of its first command.
-//! Tenants are also provisioned on first use, so this call is optional and idempotent.
+//! `POST /v1/tenants` (the platform operator only): provisions a tenant — its schema and
+//! migrations — and creates its first user, with role `admin`, who signs in and creates the
+//! others. Provisioning an existing tenant is 409 and changes nothing.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use prism_aggregates::identity::email::Email;
+use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::http::JsonBody;
 use prism_platform::problem::Problem;
 use prism_platform::tenancy::{self, schema_of, TenantProvisioner};
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::identity::passwords;
+use crate::identity::users::{create_user, CreateUserRequest, Stores};
+use crate::request_context::RequestContext;
 
 /// Body of `POST /v1/tenants`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -21,6 +30,20 @@ pub struct ProvisionTenantRequest {
     /// Human-readable name; defaults to the slug.
     #[serde(default)]
     pub display_name: Option<String>,
+    /// The tenant's first user, who gets role `admin`.
+    pub admin: FirstAdmin,
+}
+
+/// The first user of a tenant.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirstAdmin {
+    /// The address the admin signs in with.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// The password, 12 to 128 characters.
+    pub password: String,
 }
 
 /// Answer to a provisioning call.
@@ -30,21 +53,45 @@ pub struct TenantProvisioned {
     pub tenant: String,
     /// Its Postgres schema.
     pub schema: String,
+    /// The admin's user id.
+    pub admin_user_id: Uuid,
 }
 
-/// `POST /v1/tenants`: 201 when created, 200 when it already existed.
+/// `POST /v1/tenants`: 201 once provisioned with its admin; 409 `tenant-exists`.
 #[utoipa::path(post, path = "/v1/tenants", request_body = ProvisionTenantRequest,
-    responses((status = 201, description = "Provisioned", body = TenantProvisioned), (status = 200, description = "Already provisioned", body = TenantProvisioned)))]
+    responses((status = 201, description = "Provisioned", body = TenantProvisioned)))]
+#[tracing::instrument(skip_all, fields(tenant = %request.tenant))]
 pub async fn provision(
     State(provisioner): State<Arc<TenantProvisioner>>,
-    State(pool): State<sqlx::PgPool>,
+    State(pool): State<PgPool>,
+    State(users): State<Stores>,
+    context: RequestContext,
     JsonBody(request): JsonBody<ProvisionTenantRequest>,
 ) -> Result<(StatusCode, Json<TenantProvisioned>), Problem> {
     let tenant = TenantId::parse(&request.tenant)
-        .map_err(|e| Problem::unprocessable("invalid_tenant", "tenant", e.to_string()))?;
-    let existed = tenancy::exists(&pool, &tenant).await.map_err(|e| Problem::internal(&e))?;
+        .map_err(|e| Problem::unprocessable("invalid-tenant", "tenant", e.to_string()))?;
+    // The admin's own inputs are checked first, so a refused one provisions nothing.
+    passwords::check(&request.admin.password, "admin.password")?;
+    Email::parse(&request.admin.email)
+        .map_err(|e| Problem::unprocessable("invalid-email", "admin.email", e.to_string()))?;
+    if tenancy::exists(&pool, &tenant).await.map_err(|e| Problem::internal(&e))? {
+        return Err(Problem::new(StatusCode::CONFLICT, "tenant-exists", "Tenant exists")
+            .with_detail(format!("tenant {tenant} is provisioned already"))
+            .with_field("tenant"));
+    }
     let display_name = request.display_name.unwrap_or_else(|| tenant.as_str().to_owned());
     provisioner.provision(&tenant, &display_name).await.map_err(|e| Problem::internal(&e))?;
-    let status = if existed { StatusCode::OK } else { StatusCode::CREATED };
-    Ok((status, Json(TenantProvisioned { schema: schema_of(&tenant), tenant: tenant.as_str().to_owned() })))
+    let admin = CreateUserRequest {
+        user_id: None,
+        email: request.admin.email,
+        name: request.admin.name,
+        organization_unit: None,
+        roles: vec![Role::Admin.as_str().to_owned()],
+        password: request.admin.password,
+    };
+    let (admin_user_id, _) = create_user(&pool, &users, &tenant, admin, "admin.", &context).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TenantProvisioned { schema: schema_of(&tenant), tenant: tenant.as_str().to_owned(), admin_user_id }),
+    ))
 }

@@ -48,6 +48,26 @@ pub struct AuthArgs {
     pub operator_key: String,
 }
 
+impl AuthArgs {
+    /// Whether the settings are usable: a signing secret of at least [`MIN_SECRET_BYTES`] and a
+    /// non-empty operator key. The APIs refuse to start otherwise.
+    ///
+    /// # Errors
+    /// What is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        if self.jwt_secret.len() < MIN_SECRET_BYTES {
+            return Err(format!("PRISM_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes"));
+        }
+        if self.operator_key.is_empty() {
+            return Err("PRISM_OPERATOR_KEY must not be empty".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Shortest signing secret accepted, in bytes (HS256's key is as strong as its secret).
+pub const MIN_SECRET_BYTES: usize = 32;
+
 /// The development signing secret (`scripts/prism up`, tests).
 pub const DEV_SECRET: &str = "prism-local-development-secret-change-me-0123456789";
 /// The development operator key.
@@ -355,6 +375,18 @@ mod tests {
         let denied = permitted(&auditor, Permission::JournalPost).unwrap_err();
         assert_eq!(denied.status(), StatusCode::FORBIDDEN);
         assert!(permitted(&Caller::Operator, Permission::AuditRead).is_err());
+    }
+
+    #[test]
+    fn a_short_secret_or_an_empty_operator_key_is_refused() {
+        let args = AuthArgs {
+            jwt_secret: DEV_SECRET.to_owned(),
+            access_token_ttl_seconds: 60,
+            operator_key: DEV_OPERATOR_KEY.to_owned(),
+        };
+        assert!(args.check().is_ok());
+        assert!(AuthArgs { jwt_secret: "x".repeat(MIN_SECRET_BYTES - 1), ..args.clone() }.check().is_err());
+        assert!(AuthArgs { operator_key: String::new(), ..args }.check().is_err());
     }
 
     #[test]

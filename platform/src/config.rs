@@ -64,6 +64,9 @@ pub struct HttpArgs {
     /// Request rate limits per tenant and per client IP.
     #[command(flatten)]
     pub rate_limit: RateLimitArgs,
+    /// Access tokens and the operator key.
+    #[command(flatten)]
+    pub auth: crate::auth::AuthArgs,
 }
 
 /// Request rate limits of the APIs, counted in Redis (see [`crate::rate_limit`]). Both APIs
@@ -73,7 +76,8 @@ pub struct RateLimitArgs {
     /// Redis URL holding the counters.
     #[arg(long = "redis-url", env = "PRISM_REDIS_URL", default_value = "redis://127.0.0.1:26379")]
     pub redis_url: String,
-    /// Requests one tenant (`X-Tenant-ID`) may make per window; 0 turns the tenant limit off.
+    /// Requests one tenant (the one the access token names) may make per window; 0 turns the
+    /// tenant limit off.
     #[arg(long = "rate-limit-tenant-per-window", env = "PRISM_RATE_LIMIT_TENANT_PER_WINDOW", default_value_t = 6_000)]
     pub tenant_per_window: u64,
     /// Requests one client IP may make per window; 0 turns the IP limit off.

@@ -14,6 +14,8 @@ pub mod metadata_keys {
     pub const CAUSATION_ID: &str = "causation_id";
     /// W3C trace context of the request.
     pub const TRACEPARENT: &str = "traceparent";
+    /// Id of the user whose request caused the event (a saga's commands keep it).
+    pub const USER_ID: &str = "user_id";
 }
 
 /// Header names, part of the public topic contract.
@@ -42,6 +44,8 @@ pub mod header_names {
     pub const CAUSATION_ID: &str = "prism-causation-id";
     /// W3C trace context.
     pub const TRACEPARENT: &str = "traceparent";
+    /// Id of the user whose request caused the event.
+    pub const USER_ID: &str = "prism-user-id";
 }
 
 /// What an envelope lacked or had wrong.
@@ -82,6 +86,8 @@ pub struct EventEnvelope {
     pub causation_id: Option<String>,
     /// W3C trace context, if the request had one.
     pub traceparent: Option<String>,
+    /// Id of the user whose request caused the event, if a user's.
+    pub user_id: Option<String>,
 }
 
 impl EventEnvelope {
@@ -104,6 +110,7 @@ impl EventEnvelope {
             (h::CORRELATION_ID, &self.correlation_id),
             (h::CAUSATION_ID, &self.causation_id),
             (h::TRACEPARENT, &self.traceparent),
+            (h::USER_ID, &self.user_id),
         ];
         let mut headers = OwnedHeaders::new_with_capacity(required.len() + optional.len());
         for (key, value) in &required {
@@ -150,6 +157,7 @@ impl EventEnvelope {
             correlation_id: text(h::CORRELATION_ID),
             causation_id: text(h::CAUSATION_ID),
             traceparent: text(h::TRACEPARENT),
+            user_id: text(h::USER_ID),
         })
     }
 }
@@ -174,6 +182,7 @@ mod tests {
             correlation_id: Some("req-1".to_owned()),
             causation_id: None,
             traceparent: Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_owned()),
+            user_id: Some("0193a7c4-0000-7000-8000-000000000001".to_owned()),
         };
         let message =
             OwnedMessage::new(None, None, "t".to_owned(), Timestamp::NotAvailable, 0, 0, Some(envelope.to_headers()));

@@ -1,5 +1,5 @@
 //! HTTP plumbing shared by the command and query APIs: a JSON body extractor whose
-//! rejections are problem+json naming the field, the tenant header, health and metrics
+//! rejections are problem+json naming the field, the tenant of the caller, health and metrics
 //! routes, and serving with graceful shutdown.
 
 use axum::body::Bytes;
@@ -16,9 +16,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::problem::Problem;
 use crate::telemetry;
-
-/// Header naming the tenant until JWT identity replaces it.
-pub const TENANT_HEADER: &str = "x-tenant-id";
 
 /// Path of the liveness route every Prism HTTP service has.
 pub const HEALTH_PATH: &str = "/health";
@@ -81,7 +78,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     }
 }
 
-/// The tenant named by the `X-Tenant-ID` header: missing is 400, badly formed is 422.
+/// The tenant of the user calling, from the access token [`crate::auth::authenticate`]
+/// verified: never from a header or a body.
 #[derive(Debug, Clone)]
 pub struct Tenant(pub TenantId);
 
@@ -89,15 +87,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Tenant {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let raw = parts
-            .headers
-            .get(TENANT_HEADER)
-            .ok_or_else(|| Problem::bad_request("the X-Tenant-ID header is required"))?
-            .to_str()
-            .map_err(|_| Problem::unprocessable("invalid-tenant", "X-Tenant-ID", "tenant must be ASCII"))?;
-        TenantId::parse(raw)
-            .map(Tenant)
-            .map_err(|e| Problem::unprocessable("invalid-tenant", "X-Tenant-ID", e.to_string()))
+        match crate::auth::caller_of(&parts.extensions)? {
+            crate::auth::Caller::User(identity) => Ok(Tenant(identity.tenant.clone())),
+            crate::auth::Caller::Operator => {
+                Err(crate::auth::forbidden("the operator key names no tenant; use a user's access token"))
+            }
+        }
     }
 }
 

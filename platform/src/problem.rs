@@ -69,6 +69,17 @@ impl Problem {
         }
     }
 
+    /// Puts `prefix` before the `field` member, if there is one: for a layer whose request nests
+    /// the command's input (`admin.` + `roles[0]`).
+    #[must_use]
+    pub fn prefixing_field(self, prefix: &str) -> Self {
+        let field = self.body.extensions.get("field").and_then(Value::as_str).map(|field| format!("{prefix}{field}"));
+        match field {
+            Some(field) if !prefix.is_empty() => self.with_field(field),
+            _ => self,
+        }
+    }
+
     /// Adds an extension member.
     #[must_use]
     pub fn with_extension(mut self, name: &str, value: Value) -> Self {
@@ -134,8 +145,10 @@ pub struct ProblemSchema {
     /// Human explanation of this occurrence.
     pub detail: Option<String>,
     /// The input at fault: a JSON path into the body (`lines[1].debit`), a query parameter
-    /// or a header (`X-Tenant-ID`, `Idempotency-Key`).
+    /// or a header (`Idempotency-Key`).
     pub field: Option<String>,
+    /// On a 403 `forbidden`: the permission the caller's roles lack (`finance.journal.post`).
+    pub permission: Option<String>,
     /// On a 409 version conflict: the aggregate's version now (send it as `If-Match`).
     pub current_version: Option<i64>,
     /// On a 504 consistency timeout: the `X-Prism-Min-Position` waited for.
@@ -151,5 +164,17 @@ impl ProblemSchema {
         let body =
             utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")));
         utoipa::openapi::ResponseBuilder::new().description(description).content(PROBLEM_JSON, body.build()).build()
+    }
+
+    /// The 401 response of `description`, with the `WWW-Authenticate: Bearer` challenge it
+    /// carries.
+    #[must_use]
+    pub fn unauthorized_response(description: &str) -> utoipa::openapi::Response {
+        let mut response = Self::response(description);
+        let schema = utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String);
+        let mut challenge = utoipa::openapi::Header::new(schema);
+        challenge.description = Some("`Bearer`".to_owned());
+        response.headers.insert("WWW-Authenticate".to_owned(), challenge);
+        response
     }
 }

@@ -1,5 +1,6 @@
 //! Request rate limiting for both APIs, counted in Redis. Every request counts against its
-//! tenant (the `X-Tenant-ID` header, when well formed) and its client IP (the peer address;
+//! tenant (the one its access token names — so the limiter runs after
+//! [`crate::auth::authenticate`]) and its client IP (the peer address;
 //! `X-Forwarded-For` only behind a configured number of trusted proxies). A subject's window
 //! starts with its first request and lasts `window_secs` (one Lua script increments the
 //! counters and sets their expiry, in one round trip). Over either limit the answer is 429
@@ -25,8 +26,9 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
 use serde_json::json;
 
+use crate::auth::Caller;
 use crate::config::RateLimitArgs;
-use crate::http::{HEALTH_PATH, METRICS_PATH, TENANT_HEADER};
+use crate::http::{HEALTH_PATH, METRICS_PATH};
 use crate::problem::Problem;
 
 /// How long requests pass unchecked after Redis failed to answer, before it is asked again.
@@ -189,12 +191,12 @@ impl RateLimiter {
         Ok(Self { inner: Arc::new(inner) })
     }
 
-    /// The counters `headers` and `peer` name, with their limits (limits of 0 are off).
-    fn counters(&self, headers: &HeaderMap, peer: Option<IpAddr>) -> Vec<Counter> {
+    /// The counters of a request of `tenant` (the caller's, when a user's) from `peer` with
+    /// `headers`, with their limits (limits of 0 are off).
+    fn counters(&self, headers: &HeaderMap, tenant: Option<&TenantId>, peer: Option<IpAddr>) -> Vec<Counter> {
         let settings = &self.inner.settings;
         let mut counters = Vec::with_capacity(2);
         if settings.tenant_per_window > 0 {
-            let tenant = headers.get(TENANT_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| TenantId::parse(v).ok());
             if let Some(tenant) = tenant {
                 let key = format!("{}:tenant:{tenant}", settings.key_prefix);
                 counters.push(Counter { scope: Scope::Tenant, key, limit: settings.tenant_per_window });
@@ -312,7 +314,11 @@ pub async fn layer(State(limiter): State<RateLimiter>, request: Request, next: N
         return next.run(request).await;
     }
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    let counters = limiter.counters(request.headers(), peer);
+    let tenant = match request.extensions().get::<Caller>() {
+        Some(Caller::User(identity)) => Some(&identity.tenant),
+        _ => None,
+    };
+    let counters = limiter.counters(request.headers(), tenant, peer);
     let decision = limiter.count(&counters).await.as_deref().and_then(decide);
     match decision {
         Some(Decision::Refuse(count)) => limiter.refusal(&count),
@@ -351,9 +357,8 @@ mod tests {
     #[tokio::test]
     async fn a_request_counts_against_its_tenant_and_its_peer_address_under_the_key_prefix() {
         let limiter = RateLimiter::new(&settings(&["--rate-limit-key-prefix", "p:rl"])).expect("limiter");
-        let mut headers = HeaderMap::new();
-        headers.insert(TENANT_HEADER, HeaderValue::from_static("acme"));
-        let counters = limiter.counters(&headers, Some(ip("10.0.0.7")));
+        let acme = TenantId::parse("acme").unwrap();
+        let counters = limiter.counters(&HeaderMap::new(), Some(&acme), Some(ip("10.0.0.7")));
         assert_eq!(
             counters,
             [
@@ -364,12 +369,9 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_missing_or_malformed_tenant_and_a_limit_of_zero_count_nothing() {
+    async fn a_request_of_no_tenant_and_a_limit_of_zero_count_nothing() {
         let limiter = RateLimiter::new(&settings(&["--rate-limit-ip-per-window", "0"])).expect("limiter");
-        let mut headers = HeaderMap::new();
-        assert!(limiter.counters(&headers, Some(ip("10.0.0.7"))).is_empty());
-        headers.insert(TENANT_HEADER, HeaderValue::from_static("Not A Slug:*"));
-        assert!(limiter.counters(&headers, Some(ip("10.0.0.7"))).is_empty());
+        assert!(limiter.counters(&HeaderMap::new(), None, Some(ip("10.0.0.7"))).is_empty());
     }
 
     #[test]
@@ -437,7 +439,7 @@ mod tests {
     #[tokio::test]
     async fn an_unreachable_redis_lets_requests_through_and_is_not_asked_again_at_once() {
         let limiter = RateLimiter::new(&settings(&["--redis-url", "redis://127.0.0.1:1"])).expect("limiter");
-        let counters = limiter.counters(&HeaderMap::new(), Some(ip("10.0.0.7")));
+        let counters = limiter.counters(&HeaderMap::new(), None, Some(ip("10.0.0.7")));
         let first = Instant::now();
         assert_eq!(limiter.count(&counters).await, None);
         assert!(first.elapsed() < Duration::from_secs(2), "bounded by the Redis timeout");

@@ -145,6 +145,7 @@ mod tests {
             correlation_id: None,
             causation_id: None,
             traceparent: None,
+            user_id: None,
         }
     }
 

@@ -2,9 +2,11 @@
 //! the tests build the same [`QueryApi`].
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
+use prism_platform::auth::{authenticate, Authenticator, Tokens};
 use prism_platform::http::{operational_routes, serve, unknown_route};
 use prism_platform::rate_limit::{self, RateLimiter};
 use tokio::net::TcpListener;
@@ -43,7 +45,9 @@ impl QueryApi {
         };
         let listener = TcpListener::bind(&config.http.addr).await?;
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
-        Ok(Self { listener, router: router(state, limiter) })
+        config.http.auth.check()?;
+        let authenticator = Authenticator::new(Arc::new(Tokens::new(&config.http.auth)), PUBLIC_PATHS);
+        Ok(Self { listener, router: router(state, authenticator, limiter) })
     }
 
     /// The bound address (useful with port 0).
@@ -63,7 +67,11 @@ impl QueryApi {
     }
 }
 
-fn router(state: AppState, limiter: RateLimiter) -> Router {
+/// Paths anyone may read, without a token; every other read needs a user's access token, and
+/// answers from that user's tenant only.
+const PUBLIC_PATHS: &[&str] = &["/health", "/metrics", "/openapi.json"];
+
+fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -> Router {
     Router::new()
         .route("/v1/journal-entries", get(journal_entries::list))
         .route("/v1/journal-entries/drafts", get(journal_entries::drafts::list))
@@ -102,5 +110,6 @@ fn router(state: AppState, limiter: RateLimiter) -> Router {
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(limiter, rate_limit::layer))
+        .layer(axum::middleware::from_fn_with_state(authenticator, authenticate))
         .with_state(state)
 }

@@ -1,9 +1,10 @@
 //! The query API's contract: one OpenAPI 3.1 document, generated from the code and served at
 //! `GET /openapi.json`. Each handler carries its own `#[utoipa::path]`: path, query and path
 //! parameters, the answer, and [`Csv`] where it also answers CSV. What every read shares
-//! because an extractor gives it to all of them — `X-Tenant-ID` (an unknown tenant is 404),
-//! the `X-Prism-Min-Position` wait (504 on timeout), query strings refused with 400 or 422 —
-//! is added here once, by [`Shared`], as are the page and range limits in the description.
+//! because a layer or an extractor gives it to all of them — the access token (security
+//! scheme `bearer`; none is 401, the operator key 403, a token of an unknown tenant 404), the
+//! `X-Prism-Min-Position` wait (504 on timeout), query strings refused with 400 or 422 — is
+//! added here once, by [`Shared`], as are the page and range limits in the description.
 //! Every error is `application/problem+json` with the one `Problem` schema. A test checks
 //! that the document lists exactly the routes `app.rs` registers.
 
@@ -11,6 +12,7 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use prism_platform::problem::ProblemSchema;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use utoipa::{IntoParams, Modify, OpenApi as _, PartialSchema, ToSchema};
 
@@ -92,13 +94,10 @@ pub struct Csv {
     pub accept: Option<String>,
 }
 
-/// The headers of every read.
+/// The headers of every read (the tenant is the access token's).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct ReadHeaders {
-    /// The tenant: missing is 400, malformed 422, unknown 404.
-    #[param(rename = "X-Tenant-ID")]
-    pub tenant: String,
     /// Read your write: the `X-Prism-Position` of a command. The answer waits, at most
     /// `PRISM_MIN_POSITION_WAIT_MS`, until the read model behind the route has applied that
     /// event; then 504 `consistency-timeout`.
@@ -106,22 +105,31 @@ pub struct ReadHeaders {
     pub min_position: Option<i64>,
 }
 
+/// The security scheme of a user's access token.
+const BEARER: &str = "bearer";
+
 /// The problems every read can give.
-const READ_PROBLEMS: [(&str, &str); 4] = [
-    ("400", "Malformed request: a missing `X-Tenant-ID`, an unknown or unreadable query parameter, a bad `X-Prism-Min-Position`"),
-    ("404", "Not found: an unknown tenant, or nothing under the path's id"),
+const READ_PROBLEMS: [(&str, &str); 5] = [
+    ("400", "Malformed request: an unknown or unreadable query parameter, a bad `X-Prism-Min-Position`"),
+    ("403", "Forbidden (`forbidden`): the operator key, which names no tenant; reads take a user's access token"),
+    ("404", "Not found: the token's tenant is not provisioned (`unknown-tenant`), or nothing under the path's id"),
     ("422", "A parameter breaks a rule (a bad date, currency, limit or range); `field` names it"),
     ("504", "The read model did not reach `X-Prism-Min-Position` in time (`min_position`, `waited_ms`); retry"),
 ];
 
-/// Adds to the document what every read shares: the API description with its limits,
-/// operation ids and tags from the paths, the shared headers and problems, and `text/csv` on
-/// the routes that take [`Csv`].
+/// 401 on every read, as [`prism_platform::auth::authenticate`] answers it.
+const UNAUTHORIZED: &str = "Not authenticated: no `Authorization: Bearer` token (`unauthenticated`), or one that \
+     is malformed, forged, expired, of another issuer or not signed HS256 (`invalid-token`)";
+
+/// Adds to the document what every read shares: the API description with its limits, the
+/// `bearer` security scheme, operation ids and tags from the paths, the access token every
+/// read needs, the shared headers and problems, and `text/csv` on the routes that take [`Csv`].
 struct Shared;
 
 impl Modify for Shared {
     fn modify(&self, openapi: &mut OpenApi) {
         openapi.info.description = Some(description());
+        openapi.components.get_or_insert_with(Default::default).add_security_scheme(BEARER, access_token_scheme());
         for (path, item) in &mut openapi.paths.paths {
             let Some(operation) = item.get.as_mut() else { continue };
             operation.operation_id = Some(format!("get{}", path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")));
@@ -129,9 +137,15 @@ impl Modify for Shared {
             if !path.starts_with("/v1/") {
                 continue;
             }
+            operation.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
             let parameters = operation.parameters.get_or_insert_with(Vec::new);
             let csv = parameters.iter().any(|parameter| parameter.name == "Accept");
             parameters.extend(ReadHeaders::into_params(|| None));
+            operation
+                .responses
+                .responses
+                .entry("401".to_owned())
+                .or_insert_with(|| ProblemSchema::unauthorized_response(UNAUTHORIZED).into());
             for (status, description) in READ_PROBLEMS {
                 let problem = || ProblemSchema::response(description).into();
                 operation.responses.responses.entry(status.to_owned()).or_insert_with(problem);
@@ -145,27 +159,47 @@ impl Modify for Shared {
     }
 }
 
-/// The API description, with the limits' configured defaults.
-fn description() -> String {
+/// The `bearer` scheme: a user's access token.
+fn access_token_scheme() -> SecurityScheme {
+    let description = format!(
+        "A user's access token: the `access_token` of the command API's `POST /v1/auth/login`, a JWT signed \
+         HS256 with the claims `iss` (`prism`), `sub` (the user id), `tenant`, `roles`, `iat`, `exp` and `jti`, \
+         valid for `PRISM_ACCESS_TOKEN_TTL_SECONDS` seconds ({ttl} by default). Every read answers for the \
+         token's tenant.",
+        ttl = default_of("access-token-ttl-seconds"),
+    );
+    let http = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").description(Some(description));
+    SecurityScheme::Http(http.build())
+}
+
+/// The default of the configuration flag `--{flag}`, as the command line shows it.
+fn default_of(flag: &str) -> String {
     let cli = QueryApiConfig::cli();
-    let default = |flag: &str| {
-        let argument = cli.get_arguments().find(|argument| argument.get_long() == Some(flag));
-        let value = argument.and_then(|argument| argument.get_default_values().first()?.to_str().map(str::to_owned));
-        value.unwrap_or_default()
-    };
+    let argument = cli.get_arguments().find(|argument| argument.get_long() == Some(flag));
+    let value = argument.and_then(|argument| argument.get_default_values().first()?.to_str().map(str::to_owned));
+    value.unwrap_or_default()
+}
+
+/// The API description, with the limits' and the token lifetime's configured defaults.
+fn description() -> String {
     format!(
-        "Prism's read side: tenant-scoped answers from the read models the projectors build \
-         (Postgres, the time-series database, MongoDB). Amounts are integers in minor units per \
-         currency; dates are `YYYY-MM-DD` and inclusive.\n\n\
+        "Prism's read side: answers for the caller's tenant (the one its access token names) from the \
+         read models the projectors build (Postgres, the time-series database, MongoDB). Amounts are \
+         integers in minor units per currency; dates are `YYYY-MM-DD` and inclusive.\n\n\
+         Every route but `GET /openapi.json` needs `Authorization: Bearer <access token>` (security scheme \
+         `bearer`), any user's of the tenant: the command API's `POST /v1/auth/login` gives one, valid \
+         {ttl} seconds by default. Without a token the answer is 401 `unauthenticated`, with a bad or \
+         expired one 401 `invalid-token`, with the operator key 403 `forbidden`.\n\n\
          Limits: a list pages `limit` items ({DEFAULT_PAGE_SIZE} when absent, at most \
          `PRISM_PAGE_SIZE_MAX`, {page} by default) with keyset cursors (`cursor` = the previous page's \
          `next_cursor`); a bucketed range spans at most `PRISM_BUCKET_COUNT_MAX` buckets ({buckets} by \
          default); an `X-Prism-Min-Position` wait lasts at most `PRISM_MIN_POSITION_WAIT_MS` ms ({wait} by \
          default). Every error is `application/problem+json` (RFC 9457, schema `Problem`). `GET /health` \
          and `GET /metrics` (Prometheus) are served too, outside this contract.",
-        page = default("page-size-max"),
-        buckets = default("bucket-count-max"),
-        wait = default("min-position-wait-ms"),
+        page = default_of("page-size-max"),
+        buckets = default_of("bucket-count-max"),
+        wait = default_of("min-position-wait-ms"),
+        ttl = default_of("access-token-ttl-seconds"),
     )
 }
 
@@ -243,19 +277,28 @@ mod tests {
     }
 
     #[test]
-    fn every_read_names_the_tenant_and_answers_its_errors_as_problem_json() {
+    fn every_read_needs_an_access_token_and_answers_its_errors_as_problem_json() {
         let document = document();
         assert_eq!(document["openapi"], "3.1.0");
         assert_eq!(document["info"]["version"], env!("CARGO_PKG_VERSION"));
+        let bearer = &document["components"]["securitySchemes"]["bearer"];
+        assert_eq!(
+            (&bearer["type"], &bearer["scheme"], &bearer["bearerFormat"]),
+            (&"http".into(), &"bearer".into(), &"JWT".into())
+        );
         for (path, item) in document["paths"].as_object().unwrap().iter().filter(|(path, _)| path.starts_with("/v1/")) {
             let operation = &item["get"];
+            assert_eq!(operation["security"], serde_json::json!([{ "bearer": [] }]), "{path}");
             let names: Vec<_> = operation["parameters"].as_array().unwrap().iter().map(|p| &p["name"]).collect();
-            assert!(names.contains(&&"X-Tenant-ID".into()), "{path}: {names:?}");
-            for status in ["400", "404", "422", "504"] {
+            assert!(!names.contains(&&"X-Tenant-ID".into()), "{path}: the tenant is the token's");
+            assert!(names.contains(&&"X-Prism-Min-Position".into()), "{path}: {names:?}");
+            for status in ["400", "401", "403", "404", "422", "504"] {
                 let schema = &operation["responses"][status]["content"]["application/problem+json"]["schema"];
                 assert_eq!(schema["$ref"], "#/components/schemas/Problem", "{path} {status}");
             }
+            assert!(operation["responses"]["401"]["headers"]["WWW-Authenticate"].is_object(), "{path}");
         }
+        assert!(document["paths"]["/openapi.json"]["get"]["security"].is_null(), "the document is public");
         let chart = &document["paths"]["/v1/accounts"]["get"]["responses"]["200"]["content"];
         assert!(chart["text/csv"].is_object() && chart["application/json"].is_object(), "{chart}");
     }

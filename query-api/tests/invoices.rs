@@ -203,7 +203,7 @@ async fn the_list_as_csv_has_one_record_per_invoice_and_the_next_cursor_in_a_hea
     let response = api
         .client
         .get(format!("{}/v1/invoices?counterparty_id=C-ACME&limit=2", api.base))
-        .header("X-Tenant-ID", tenant.as_str())
+        .bearer_auth(api.token(&tenant))
         .header(CSV.0, CSV.1)
         .send()
         .await

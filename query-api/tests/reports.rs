@@ -167,15 +167,10 @@ async fn csv_answers_vary_on_accept_and_json_stays_the_default() {
     let (api, tenant) = worked_example().await;
     let url = format!("{}/v1/reports/trial-balance?as_of=2026-03-31", api.base);
 
-    let csv = api.client.get(&url).header("X-Tenant-ID", tenant.as_str()).header(CSV.0, CSV.1).send().await.unwrap();
-    let json = api
-        .client
-        .get(&url)
-        .header("X-Tenant-ID", tenant.as_str())
-        .header("Accept", "application/json, text/csv")
-        .send()
-        .await
-        .unwrap();
+    let token = api.token(&tenant);
+    let csv = api.client.get(&url).bearer_auth(&token).header(CSV.0, CSV.1).send().await.unwrap();
+    let json =
+        api.client.get(&url).bearer_auth(&token).header("Accept", "application/json, text/csv").send().await.unwrap();
 
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     assert_eq!(csv.headers()["vary"], "accept");

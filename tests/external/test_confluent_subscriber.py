@@ -2,13 +2,16 @@
 (confluent-kafka, unmodified) consumes the journal-entry topic and decodes each event with the
 schema the registry serves, and the registry guards that contract against incompatible changes.
 
-Run by `scripts/prism test` against the running Prism processes (default topic prefix).
+Run by `scripts/prism test` against the running Prism processes (default topic prefix). Like any
+client, it provisions its tenant with the operator key (PRISM_OPERATOR_KEY, else the development
+default) and posts with its admin's access token.
 """
 
 import datetime
 import json
 import os
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -21,28 +24,50 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 COMMAND_URL = os.environ.get("PRISM_COMMAND_URL", "http://127.0.0.1:28080")
 REGISTRY_URL = os.environ.get("PRISM_SCHEMA_REGISTRY_URL", "http://127.0.0.1:28081")
 BROKERS = os.environ.get("PRISM_KAFKA_BROKERS", "127.0.0.1:29092")
+# The platform operator's key, which provisions tenants (the processes' dev default unless set).
+OPERATOR_KEY = os.environ.get("PRISM_OPERATOR_KEY") or "prism-local-operator-key"
+ADMIN_PASSWORD = "external-check-admin-password"
 TOPIC = "prism.finance.journal-entry.v1"
 POSTED_SUBJECT = f"{TOPIC}-prism.finance.JournalEntryPosted"
 
 
-def post(tenant: str, path: str, body: dict) -> dict:
+def call(path: str, body: dict, bearer: str | None, expected: int) -> dict:
+    """POSTs `body` as JSON to the command API with `Authorization: Bearer <bearer>` (none when
+    `bearer` is None) and checks the status is `expected`; the JSON answer."""
+    headers = {"content-type": "application/json"}
+    if bearer is not None:
+        headers["authorization"] = f"Bearer {bearer}"
     request = urllib.request.Request(
-        f"{COMMAND_URL}{path}",
-        data=json.dumps(body).encode(),
-        headers={"content-type": "application/json", "x-tenant-id": tenant},
-        method="POST",
+        f"{COMMAND_URL}{path}", data=json.dumps(body).encode(), headers=headers, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 201
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, answer = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read()
+    assert status == expected, f"POST {path}: {status} {answer!r}"
+    return json.loads(answer)
 
 
-def open_books(tenant: str) -> None:
-    post(tenant, "/v1/chart-of-accounts/default", {})
-    post(tenant, "/v1/fiscal-years", {"start_date": "2026-01-01"})
+def provision(tenant: str) -> str:
+    """Provisions `tenant` with its admin as the operator, logs the admin in; the access token."""
+    domain = tenant.replace("_", "-")  # a domain has no `_`
+    admin = {"email": f"admin@{domain}.example", "name": "External Check", "password": ADMIN_PASSWORD}
+    call("/v1/tenants", {"tenant": tenant, "admin": admin}, OPERATOR_KEY, 201)
+    login = {"tenant": tenant, "email": admin["email"], "password": ADMIN_PASSWORD}
+    return call("/v1/auth/login", login, None, 200)["access_token"]
 
 
-def post_entry(tenant: str, amount: int) -> dict:
+def post(token: str, path: str, body: dict) -> dict:
+    return call(path, body, token, 201)
+
+
+def open_books(token: str) -> None:
+    post(token, "/v1/chart-of-accounts/default", {})
+    post(token, "/v1/fiscal-years", {"start_date": "2026-01-01"})
+
+
+def post_entry(token: str, amount: int) -> dict:
     body = {
         "date": "2026-11-25",
         "description": "external subscriber check",
@@ -51,7 +76,7 @@ def post_entry(tenant: str, amount: int) -> dict:
             {"account": "3000", "credit": amount, "currency": "EUR"},
         ],
     }
-    return post(tenant, "/v1/journal-entries", body)
+    return post(token, "/v1/journal-entries", body)
 
 
 def find_message(consumer: Consumer, tenant: str, timeout_s: float):
@@ -68,8 +93,9 @@ def find_message(consumer: Consumer, tenant: str, timeout_s: float):
 
 def test_an_unmodified_confluent_consumer_decodes_a_posted_entry():
     tenant = f"ext_{uuid.uuid4().hex[:10]}"
-    open_books(tenant)
-    accepted = post_entry(tenant, 12_345)
+    token = provision(tenant)
+    open_books(token)
+    accepted = post_entry(token, 12_345)
     consumer = Consumer(
         {
             "bootstrap.servers": BROKERS,

@@ -144,17 +144,6 @@ pub async fn event_positions(pool: &PgPool, tenant: &str, aggregate_types: &[&st
     .expect("event store readable")
 }
 
-/// Every event position in `tenant`'s event store, in order.
-///
-/// # Panics
-/// When the event store cannot be read.
-pub async fn all_event_positions(pool: &PgPool, tenant: &str) -> Vec<i64> {
-    sqlx::query_scalar(&format!("SELECT global_position FROM tenant_{tenant}.events ORDER BY global_position"))
-        .fetch_all(pool)
-        .await
-        .expect("event store readable")
-}
-
 /// Where a projector records the global positions it applied.
 #[derive(Clone, Copy)]
 pub enum AppliedLog<'a> {

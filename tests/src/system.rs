@@ -1,13 +1,23 @@
 //! A whole Prism system started in-process for one test: its own Postgres database, topic
 //! prefix (so its own topics, subjects and consumer groups), command API and query API on
 //! port 0, the relay and the chosen projectors as tasks. Dropping it stops everything.
+//!
+//! Requests authenticate as the APIs demand: the first request of a tenant provisions it
+//! through `POST /v1/tenants` with the operator key (admin `admin@<tenant>.example`, password
+//! [`ADMIN_PASSWORD`]), logs its admin in and caches the access token; every request helper
+//! sends `Authorization: Bearer <token>` ([`System::token`]). [`System::user`] adds a user of
+//! given roles, for tests where who acts matters.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use prism_aggregates::identity::permissions::Role;
+use prism_aggregates::tenant::TenantId;
 use prism_command_api::app::CommandApi;
 use prism_command_api::config::{CommandApiConfig, RelayConfig};
 use prism_command_api::relay::Relay;
+use prism_platform::auth::{AuthArgs, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RateLimitArgs, RegistryArgs};
 use prism_process_managers::config::ProcessKind;
 use prism_process_managers::stores::EventStores;
@@ -21,8 +31,9 @@ use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::ClientConfig;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 use sqlx::PgPool;
+use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::env::{unique_suffix, StackEnv};
@@ -33,6 +44,30 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// Requests per tenant and per client IP a test system allows in a window unless a test
 /// asks for less ([`System::start_rate_limited`]): far more than any test makes.
 pub const GENEROUS_REQUESTS_PER_WINDOW: u64 = 1_000_000;
+
+/// Lifetime of the test systems' access tokens, seconds (the APIs' default).
+pub const ACCESS_TOKEN_TTL_SECONDS: u64 = 900;
+
+/// A cached token this close to expiring is replaced by a fresh login.
+const TOKEN_RENEW_MARGIN: Duration = Duration::from_secs(60);
+
+/// Password of every tenant's admin (`admin@<tenant>.example`) in the test systems.
+pub const ADMIN_PASSWORD: &str = "prism-test-admin-password";
+
+/// Password of the users [`System::user`] creates.
+pub const USER_PASSWORD: &str = "prism-test-user-password";
+
+/// The email of `tenant`'s admin, whom [`System::token`] provisions the tenant with.
+#[must_use]
+pub fn admin_email(tenant: &str) -> String {
+    format!("admin@{}", email_domain(tenant))
+}
+
+/// The email domain of `tenant`'s test users: `<tenant>.example`, with `-` for the `_` a
+/// domain may not hold.
+fn email_domain(tenant: &str) -> String {
+    format!("{}.example", tenant.replace('_', "-"))
+}
 
 /// What to start besides the command API, relay and query API.
 #[derive(Debug, Clone)]
@@ -61,6 +96,24 @@ pub struct Answer {
     pub headers: HeaderMap,
     /// Parsed JSON body.
     pub body: Value,
+}
+
+/// A user [`System::user`] created and logged in.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// The user id the command API gave it.
+    pub user_id: String,
+    /// Its email (its login).
+    pub email: String,
+    /// An access token of it.
+    pub token: String,
+}
+
+/// An access token cached for a tenant's admin, and when it was obtained.
+#[derive(Debug, Clone)]
+struct CachedToken {
+    token: String,
+    obtained: Instant,
 }
 
 /// A process manager running in-process.
@@ -97,7 +150,11 @@ pub struct System {
     pub query_url: String,
     /// The APIs' rate limits; their counters are under a key prefix of this system's own.
     pub rate_limit: RateLimitArgs,
+    /// The APIs' token settings: the development secret and operator key.
+    pub auth: AuthArgs,
     http: reqwest::Client,
+    /// Access tokens of each tenant's admin, by tenant slug.
+    tokens: Mutex<HashMap<String, CachedToken>>,
     shutdown: CancellationToken,
 }
 
@@ -152,7 +209,13 @@ impl System {
             command_url: String::new(),
             query_url: String::new(),
             rate_limit,
+            auth: AuthArgs {
+                jwt_secret: DEV_SECRET.to_owned(),
+                access_token_ttl_seconds: ACCESS_TOKEN_TTL_SECONDS,
+                operator_key: DEV_OPERATOR_KEY.to_owned(),
+            },
             http: reqwest::Client::new(),
+            tokens: Mutex::new(HashMap::new()),
             shutdown: CancellationToken::new(),
             env,
         };
@@ -174,6 +237,7 @@ impl System {
             addr: "127.0.0.1:0".to_owned(),
             body_limit_bytes: BODY_LIMIT_BYTES,
             rate_limit: self.rate_limit.clone(),
+            auth: self.auth.clone(),
         }
     }
 
@@ -304,23 +368,130 @@ impl System {
         tokio::spawn(api.run(self.shutdown.clone()));
     }
 
-    /// `POST` `body` (raw bytes) to the command API as `tenant`.
+    /// `POST` `body` (raw bytes) to the command API as `tenant`'s admin, with `extra` headers.
+    ///
+    /// # Panics
+    /// When the tenant cannot be provisioned or its admin not logged in.
     pub async fn post_raw(&self, tenant: &str, path: &str, body: Vec<u8>, extra: &[(&str, &str)]) -> Answer {
-        let mut request = self
-            .http
-            .post(format!("{}{path}", self.command_url))
-            .header("content-type", "application/json")
-            .header("x-tenant-id", tenant)
-            .body(body);
+        let token = self.token(tenant).await;
+        self.send_post(Some(&token), path, body, extra).await
+    }
+
+    /// `POST` JSON to the command API as `tenant`'s admin.
+    ///
+    /// # Panics
+    /// When the tenant cannot be provisioned or its admin not logged in.
+    pub async fn post(&self, tenant: &str, path: &str, body: &Value) -> Answer {
+        self.post_raw(tenant, path, serde_json::to_vec(body).expect("json"), &[]).await
+    }
+
+    /// `POST` JSON to the command API with access token `token` (a [`TestUser`]'s, say).
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> Answer {
+        self.send_post(Some(token), path, serde_json::to_vec(body).expect("json"), &[]).await
+    }
+
+    /// `POST` `body` (raw bytes) to the command API with `Authorization: Bearer <bearer>`, or
+    /// no `Authorization` header when `bearer` is `None`, and `extra` headers.
+    pub async fn send_post(&self, bearer: Option<&str>, path: &str, body: Vec<u8>, extra: &[(&str, &str)]) -> Answer {
+        let mut request =
+            self.http.post(format!("{}{path}", self.command_url)).header("content-type", "application/json").body(body);
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
         for (name, value) in extra {
             request = request.header(*name, *value);
         }
         answer(request.send().await.expect("command API answers")).await
     }
 
-    /// `POST` JSON to the command API as `tenant`.
-    pub async fn post(&self, tenant: &str, path: &str, body: &Value) -> Answer {
-        self.post_raw(tenant, path, serde_json::to_vec(body).expect("json"), &[]).await
+    /// An access token of `tenant`'s admin. On the tenant's first use the operator provisions
+    /// it (`POST /v1/tenants`, admin `admin@<tenant>.example` with [`ADMIN_PASSWORD`]; a
+    /// tenant that exists already is fine) and the admin logs in; the token is cached, and
+    /// replaced by a new login shortly before it expires.
+    ///
+    /// # Panics
+    /// When provisioning or the login is refused (a failed test).
+    pub async fn token(&self, tenant: &str) -> String {
+        let mut tokens = self.tokens.lock().await;
+        let lifetime = Duration::from_secs(self.auth.access_token_ttl_seconds);
+        if let Some(cached) = tokens.get(tenant) {
+            if cached.obtained.elapsed() + TOKEN_RENEW_MARGIN < lifetime {
+                return cached.token.clone();
+            }
+        } else {
+            self.provision(tenant).await;
+        }
+        let token = self.login(tenant, &admin_email(tenant), ADMIN_PASSWORD).await;
+        tokens.insert(tenant.to_owned(), CachedToken { token: token.clone(), obtained: Instant::now() });
+        token
+    }
+
+    /// Provisions `tenant` with its admin through `POST /v1/tenants` and the operator key;
+    /// a tenant that exists already (409 `tenant-exists`) is fine.
+    ///
+    /// # Panics
+    /// When the command API refuses otherwise.
+    async fn provision(&self, tenant: &str) {
+        let body = json!({"tenant": tenant, "display_name": format!("Test tenant {tenant}"),
+            "admin": {"email": admin_email(tenant), "name": "Test Admin", "password": ADMIN_PASSWORD}});
+        let operator_key = self.auth.operator_key.clone();
+        let answer =
+            self.send_post(Some(&operator_key), "/v1/tenants", serde_json::to_vec(&body).expect("json"), &[]).await;
+        let exists = answer.status == StatusCode::CONFLICT && answer.body["type"] == "urn:prism:problem:tenant-exists";
+        assert!(
+            answer.status == StatusCode::CREATED || exists,
+            "provisioning tenant {tenant}: {} {}",
+            answer.status,
+            answer.body
+        );
+    }
+
+    /// Logs `email` of `tenant` in with `password` through `POST /v1/auth/login`; the access
+    /// token.
+    ///
+    /// # Panics
+    /// When the login is refused.
+    pub async fn login(&self, tenant: &str, email: &str, password: &str) -> String {
+        let body = json!({"tenant": tenant, "email": email, "password": password});
+        let answer = self.send_post(None, "/v1/auth/login", serde_json::to_vec(&body).expect("json"), &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "login of {email} to {tenant}: {}", answer.body);
+        answer.body["access_token"].as_str().expect("an access_token in the login answer").to_owned()
+    }
+
+    /// A new user of `tenant` holding `roles` (role names: `accountant`, `approver`, …), created
+    /// by the tenant's admin through `POST /v1/users` with [`USER_PASSWORD`], and logged in.
+    ///
+    /// # Panics
+    /// When the command API refuses to create it or to log it in.
+    pub async fn user(&self, tenant: &str, roles: &[&str]) -> TestUser {
+        let suffix = unique_suffix();
+        let email = format!("user-{suffix}@{}", email_domain(tenant));
+        let body = json!({"email": email, "name": format!("User {suffix}"), "roles": roles, "password": USER_PASSWORD});
+        let created = self.post(tenant, "/v1/users", &body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "user with roles {roles:?}: {}", created.body);
+        let user_id = created.body["user_id"].as_str().expect("a user_id in the answer").to_owned();
+        let token = self.login(tenant, &email, USER_PASSWORD).await;
+        TestUser { user_id, email, token }
+    }
+
+    /// An access token of a new user of `tenant` holding `roles` (see [`System::user`]).
+    ///
+    /// # Panics
+    /// When the command API refuses to create it or to log it in.
+    pub async fn user_token(&self, tenant: &str, roles: &[&str]) -> String {
+        self.user(tenant, roles).await.token
+    }
+
+    /// An access token for user `user_id` of `tenant` with `roles`, signed with this system's
+    /// secret without asking the APIs: the tenant need not exist, nothing is provisioned and
+    /// no request is made (for tests that count requests, or of tenants the APIs do not know).
+    ///
+    /// # Panics
+    /// When `tenant` is not a valid slug.
+    #[must_use]
+    pub fn signed_token(&self, tenant: &str, user_id: &str, roles: &[Role]) -> String {
+        let tenant = TenantId::parse(tenant).expect("a valid tenant slug");
+        Tokens::new(&self.auth).issue(&tenant, user_id, roles).expect("HMAC signing works").token
     }
 
     /// A fresh tenant whose books are open: the default chart of accounts and fiscal year 2026
@@ -345,9 +516,28 @@ impl System {
         assert_eq!(year.status, StatusCode::CREATED, "fiscal year: {}", year.body);
     }
 
-    /// `GET` from the query API as `tenant`, waiting for `min_position` when given.
+    /// `GET` from the query API as `tenant`'s admin, waiting for `min_position` when given.
+    ///
+    /// # Panics
+    /// When the tenant cannot be provisioned or its admin not logged in.
     pub async fn get(&self, tenant: &str, path: &str, min_position: Option<i64>) -> Answer {
-        let mut request = self.http.get(format!("{}{path}", self.query_url)).header("x-tenant-id", tenant);
+        let token = self.token(tenant).await;
+        self.send_get(Some(&token), path, min_position).await
+    }
+
+    /// `GET` from the query API with access token `token` (a [`TestUser`]'s, say), waiting for
+    /// `min_position` when given.
+    pub async fn get_as(&self, token: &str, path: &str, min_position: Option<i64>) -> Answer {
+        self.send_get(Some(token), path, min_position).await
+    }
+
+    /// `GET` from the query API with `Authorization: Bearer <bearer>` (none when `None`),
+    /// waiting for `min_position` when given.
+    pub async fn send_get(&self, bearer: Option<&str>, path: &str, min_position: Option<i64>) -> Answer {
+        let mut request = self.http.get(format!("{}{path}", self.query_url));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
         if let Some(position) = min_position {
             request = request.header("x-prism-min-position", position.to_string());
         }

@@ -83,6 +83,7 @@ async fn history_state_as_of_and_trace_answer_from_the_event_store() {
     let types: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
     assert_eq!(types, ["JournalEntryPosted", "JournalEntryReversed"]);
     assert_eq!(history[0]["correlation_id"], CORRELATION);
+    assert!(history[0]["user_id"].as_str().is_some_and(|id| !id.is_empty()), "who posted it: {history}");
     assert_eq!(history[0]["changes"]["entry_id"], entry_id.as_str());
     assert_eq!(history[1]["changes"]["reason"], "posted twice");
 

@@ -320,8 +320,12 @@ async fn a_saga_killed_half_way_through_a_shipment_and_restarted_ends_as_if_it_r
         reference: Some(order_id.clone()),
         movement_id: Some(line_movement_id(&order_id, "S1", 1)),
     });
-    let context =
-        RequestContext { command_id: Uuid::now_v7(), correlation_id: "crash".to_owned(), traceparent: String::new() };
+    let context = RequestContext {
+        command_id: Uuid::now_v7(),
+        correlation_id: "crash".to_owned(),
+        traceparent: String::new(),
+        user_id: None,
+    };
     stores.stock.execute(&tenant_id, "WIDGET", first_line, &context).await.unwrap();
 
     // Restarted, they redo everything and end where one clean run would.
@@ -444,6 +448,7 @@ async fn a_return_comes_back_into_stock_at_its_issued_cost_and_is_credited_once(
             correlation_id: None,
             causation_id: None,
             traceparent: None,
+            user_id: None,
         },
         event: DomainEvent::SalesOrder(SalesOrderEvent::OrderReturned(returned)),
         topic: "redelivered".to_owned(),
@@ -527,6 +532,7 @@ async fn back_orders_are_reserved_oldest_first_when_enough_stock_arrives_and_onl
             correlation_id: None,
             causation_id: None,
             traceparent: None,
+            user_id: None,
         },
         event: DomainEvent::Stock(StockEvent::InventoryUpdated(InventoryUpdated {
             sku: "GADGET".to_owned(),

@@ -127,24 +127,31 @@ async fn a_purchase_order_above_the_threshold_is_approved_by_another_user_and_it
     system.define_item(t, "BOLT", "fifo").await;
     system.define_item(t, "NUT", "moving_average").await;
 
-    let draft = json!({"vendor_id": "V-1", "vendor_name": "Fabrikam", "currency": "EUR", "requested_by": "alice",
+    // The requester and the approver are the users calling: alice may order and approve, bob
+    // only approve, carol only order.
+    let alice = system.user(t, &["purchasing", "approver"]).await;
+    let bob = system.user(t, &["approver"]).await;
+    let carol = system.user(t, &["purchasing"]).await;
+    let draft = json!({"vendor_id": "V-1", "vendor_name": "Fabrikam", "currency": "EUR",
                        "lines": [{"sku": "BOLT", "quantity": "100", "unit_price_minor": 150},
                                  {"sku": "NUT", "quantity": "50", "unit_price_minor": 40}]});
-    let drafted = system.post(t, "/v1/purchase-orders", &draft).await;
+    let drafted = system.post_as(&alice.token, "/v1/purchase-orders", &draft).await;
     assert_eq!(accepted(&drafted, 201).0, "draft");
     let id = drafted.body["order_id"].as_str().unwrap().to_owned();
     let path = |action: &str| format!("/v1/purchase-orders/{id}/{action}");
 
-    let (status, position) = accepted(&system.post(t, &path("submit"), &Value::Null).await, 200);
+    let (status, position) = accepted(&system.post_as(&alice.token, &path("submit"), &Value::Null).await, 200);
     assert_eq!(status, "submitted", "17,000 is above the threshold of 10,000");
     let open = system.get(t, "/v1/purchase-orders?status=submitted", position).await;
     assert_eq!(order_ids(&open), [id.as_str()]);
 
     let before = system.count(t, PURCHASE_ORDER_EVENTS).await;
-    let own = system.post(t, &path("approve"), &json!({"approved_by": "alice"})).await;
+    let own = system.post_as(&alice.token, &path("approve"), &Value::Null).await;
     assert_problem(&own, 422, "self-approval", Some("approved_by"));
+    let unpermitted = system.post_as(&carol.token, &path("approve"), &Value::Null).await;
+    assert_problem(&unpermitted, 403, "forbidden", None);
     assert_eq!(system.count(t, PURCHASE_ORDER_EVENTS).await, before, "a refused approval records nothing");
-    assert_eq!(accepted(&system.post(t, &path("approve"), &json!({"approved_by": "bob"})).await, 200).0, "approved");
+    assert_eq!(accepted(&system.post_as(&bob.token, &path("approve"), &Value::Null).await, 200).0, "approved");
 
     let receipt = json!({"receipt_date": "2026-11-25", "location": "WH1",
                          "lines": [{"line_no": 1, "quantity": "100"}, {"line_no": 2, "quantity": "50"}]});
@@ -158,7 +165,11 @@ async fn a_purchase_order_above_the_threshold_is_approved_by_another_user_and_it
     let document = system.get(t, &format!("/v1/purchase-orders/{id}"), position).await;
     assert_status(&document, 200);
     let body = &document.body;
-    assert_eq!((body["status"].as_str(), body["approved_by"].as_str()), (Some("billed"), Some("bob")), "{body}");
+    assert_eq!(
+        (body["status"].as_str(), body["requested_by"].as_str(), body["approved_by"].as_str()),
+        (Some("billed"), Some(alice.user_id.as_str()), Some(bob.user_id.as_str())),
+        "{body}"
+    );
     assert_eq!(body["approval"]["auto_approved"], false);
     assert_eq!(body["lines"][0]["received_milli"], 100_000);
     assert_eq!(body["receipts"].as_array().map(Vec::len), Some(1));
@@ -206,8 +217,7 @@ async fn orders_naming_unknown_items_or_locations_are_refused_and_write_nothing(
     let draft = |skus: &[&str]| {
         let lines: Vec<Value> =
             skus.iter().map(|sku| json!({"sku": sku, "quantity": "10", "unit_price_minor": 100})).collect();
-        json!({"vendor_id": "V-1", "vendor_name": "Fabrikam", "currency": "EUR", "requested_by": "alice",
-               "lines": lines})
+        json!({"vendor_id": "V-1", "vendor_name": "Fabrikam", "currency": "EUR", "lines": lines})
     };
     let refused = system.post(t, "/v1/purchase-orders", &draft(&["WIDGET", "OLD"])).await;
     assert_problem(&refused, 422, "item-discontinued", Some("lines[1].sku"));
@@ -217,7 +227,8 @@ async fn orders_naming_unknown_items_or_locations_are_refused_and_write_nothing(
     let id = drafted.body["order_id"].as_str().unwrap().to_owned();
     let path = |action: &str| format!("/v1/purchase-orders/{id}/{action}");
     assert_eq!(accepted(&system.post(t, &path("submit"), &Value::Null).await, 200).0, "submitted");
-    let (status, position) = accepted(&system.post(t, &path("approve"), &json!({"approved_by": "bob"})).await, 200);
+    let approver = system.user_token(t, &["approver"]).await; // not the admin who requested it
+    let (status, position) = accepted(&system.post_as(&approver, &path("approve"), &Value::Null).await, 200);
     assert_eq!(status, "approved");
     let before = system.count(t, PURCHASE_ORDER_EVENTS).await;
     let receipt = json!({"receipt_date": "2026-11-25", "location": "WH9", "lines": [{"line_no": 1, "quantity": "10"}]});

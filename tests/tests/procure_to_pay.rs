@@ -43,14 +43,15 @@ async fn approved_order(system: &System) -> (String, String) {
     system.open_warehouse(t, WH).await;
     system.define_item(t, "WIDGET", "fifo").await;
     system.define_item(t, "GADGET", "moving_average").await;
-    let order = json!({"vendor_id": "V-1", "vendor_name": "Parts Ltd", "currency": "EUR", "requested_by": "alice",
+    let order = json!({"vendor_id": "V-1", "vendor_name": "Parts Ltd", "currency": "EUR",
         "lines": [{"sku": "WIDGET", "quantity": "10", "unit_price_minor": 100},
                   {"sku": "GADGET", "quantity": "5", "unit_price_minor": 300}]});
     let order_id = ok(&system.post(t, "/v1/purchase-orders", &order).await)["order_id"].as_str().unwrap().to_owned();
     let submitted = system.post(t, &format!("/v1/purchase-orders/{order_id}/submit"), &Value::Null).await;
     assert_eq!(ok(&submitted)["status"], "submitted");
-    let approval = json!({"approved_by": "bob"});
-    ok(&system.post(t, &format!("/v1/purchase-orders/{order_id}/approve"), &approval).await);
+    // The admin requested it; another user approves it.
+    let approver = system.user_token(t, &["approver"]).await;
+    ok(&system.post_as(&approver, &format!("/v1/purchase-orders/{order_id}/approve"), &Value::Null).await);
     (tenant, order_id)
 }
 

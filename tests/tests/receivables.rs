@@ -196,8 +196,12 @@ async fn the_process_manager_applies_allocations_the_command_api_never_applied()
         reference: None,
         allocations: vec![AllocationInput { invoice_id: invoice_id.clone(), amount_minor: 3_600 }],
     });
-    let context =
-        RequestContext { command_id: Uuid::now_v7(), correlation_id: "crash".to_owned(), traceparent: String::new() };
+    let context = RequestContext {
+        command_id: Uuid::now_v7(),
+        correlation_id: "crash".to_owned(),
+        traceparent: String::new(),
+        user_id: None,
+    };
     payments.execute(&tenant_id, &payment_id.to_string(), command, &context).await.unwrap();
     assert_eq!(invoices.load(&tenant_id, &invoice_id).await.unwrap().open_minor(), 3_600, "not applied yet");
 

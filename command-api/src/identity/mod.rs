@@ -1,4 +1,8 @@
-//! Users and their credentials on the command side: passwords checked and hashed with
-//! Argon2id ([`passwords`]).
+//! Users and signing in on the command side: the users' routes ([`users`]), their
+//! credentials kept out of the events ([`credentials`]), passwords checked and hashed with
+//! Argon2id ([`passwords`]), and login ([`login`]).
 
+pub mod credentials;
+pub mod login;
 pub mod passwords;
+pub mod users;

@@ -301,13 +301,6 @@ pub struct CancelOrder {
     pub reason: String,
 }
 
-/// Approve a submitted purchase order.
-#[derive(ToSchema)]
-pub struct ApprovePurchaseOrder {
-    /// Id of the approving user; not the requester.
-    pub approved_by: String,
-}
-
 /// One billed line of a purchase order.
 #[derive(ToSchema)]
 pub struct BillLineInput {
@@ -400,7 +393,6 @@ mod tests {
         accepted_by::<order_lines::LineQuantityInput>("LineQuantityInput", schemas);
         accepted_by::<sales_order::CancelOrder>("CancelOrder", schemas);
         accepted_by::<purchase_order::CancelPurchaseOrder>("CancelOrder", schemas);
-        accepted_by::<purchase_order::ApprovePurchaseOrder>("ApprovePurchaseOrder", schemas);
         accepted_by::<purchase_order::RecordBill>("RecordBill", schemas);
     }
 }

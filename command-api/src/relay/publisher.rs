@@ -110,5 +110,6 @@ fn envelope_of(row: &OutboxRow) -> EventEnvelope {
         correlation_id: meta(metadata_keys::CORRELATION_ID),
         causation_id: meta(metadata_keys::CAUSATION_ID),
         traceparent: meta(metadata_keys::TRACEPARENT),
+        user_id: meta(metadata_keys::USER_ID),
     }
 }

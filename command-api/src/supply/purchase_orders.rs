@@ -1,8 +1,8 @@
 //! Purchase orders over REST: draft an order, submit it (approved at once within the tenant's
 //! approval threshold, see [`super::purchase_order_lookups`]), approve it, record goods
 //! received and the vendor's bills with their three-way match, close it, cancel it before
-//! goods arrive. Each order is its own aggregate, addressed by its UUID; `If-Match` carries
-//! its version.
+//! goods arrive. The requester and the approver are the users calling (from their tokens).
+//! Each order is its own aggregate, addressed by its UUID; `If-Match` carries its version.
 
 use std::sync::Arc;
 
@@ -40,8 +40,6 @@ pub struct DraftRequest {
     pub vendor_name: String,
     /// ISO-4217 currency of every price.
     pub currency: String,
-    /// Id of the requesting user, who may not approve the order.
-    pub requested_by: String,
     /// The lines.
     #[schema(value_type = Vec<crate::openapi::bodies::OrderLineInput>)]
     pub lines: Vec<OrderLineInput>,
@@ -81,7 +79,7 @@ pub async fn draft(
         vendor_id: request.vendor_id,
         vendor_name: request.vendor_name,
         currency: request.currency,
-        requested_by: request.requested_by,
+        requested_by: acting_user(&context)?,
         lines: request.lines,
     });
     run(&stores, &tenant, order_id, &headers, command, &context, StatusCode::CREATED).await
@@ -102,10 +100,10 @@ pub async fn submit(
     run(&stores, &tenant, parse_order_id(&id)?, &headers, PurchaseOrderCommand::Submit, &context, StatusCode::OK).await
 }
 
-/// `POST /v1/purchase-orders/{id}/approve` with an [`ApprovePurchaseOrder`] body.
+/// `POST /v1/purchase-orders/{id}/approve`: approved by the user calling, who may not be its
+/// requester (422 `self-approval`).
 #[utoipa::path(post, path = "/v1/purchase-orders/{id}/approve",
     params(("id" = Uuid, Path, description = "The order"), crate::openapi::IfMatch),
-    request_body = crate::openapi::bodies::ApprovePurchaseOrder,
     responses((status = 200, description = "Approved", body = super::order_routes::OrderChanged), crate::openapi::NotFound))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, order_id = %id))]
 pub async fn approve(
@@ -114,10 +112,15 @@ pub async fn approve(
     Path(id): Path<String>,
     headers: HeaderMap,
     context: RequestContext,
-    JsonBody(request): JsonBody<ApprovePurchaseOrder>,
 ) -> Result<Response, Problem> {
-    let command = PurchaseOrderCommand::Approve(request);
+    let command = PurchaseOrderCommand::Approve(ApprovePurchaseOrder { approved_by: acting_user(&context)? });
     run(&stores, &tenant, parse_order_id(&id)?, &headers, command, &context, StatusCode::OK).await
+}
+
+/// The user calling, who requests or approves an order: segregation of duties rests on the
+/// token, never on a body naming someone.
+fn acting_user(context: &RequestContext) -> Result<String, Problem> {
+    context.user_id.clone().ok_or_else(|| prism_platform::auth::forbidden("orders are requested and approved by users"))
 }
 
 /// `POST /v1/purchase-orders/{id}/receipts` with a [`ReceiptRequest`] body.

@@ -52,6 +52,7 @@ pub fn envelope(
         correlation_id: None,
         causation_id: None,
         traceparent: None,
+        user_id: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Test support: a fresh tenant per test in the real Postgres, read-model rows (ledger,
 //! chart of accounts, fiscal calendar, invoices, payments, tax codes) and documents seeded
 //! directly (the projectors are not under test here), and the query API built in-process on
-//! port 0.
+//! port 0. Requests carry an access token for their tenant, signed with the API's secret as
+//! the command API's login would sign it (the query API only verifies tokens).
 
 #![allow(dead_code, missing_docs)]
 
@@ -9,7 +10,9 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use mongodb::bson::{doc, Document};
+use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
+use prism_platform::auth::{AuthArgs, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::db;
 use prism_platform::tenancy::TenantProvisioner;
 use prism_query_api::app::QueryApi;
@@ -29,6 +32,8 @@ pub struct TestApi {
     pub base: String,
     pub client: reqwest::Client,
     pub pool: PgPool,
+    /// Signs access tokens with the API's secret.
+    tokens: Tokens,
     shutdown: CancellationToken,
 }
 
@@ -62,27 +67,47 @@ impl TestApi {
         let key_prefix = format!("prism:rl:q{}", Uuid::new_v4().simple());
         args.extend(["--rate-limit-key-prefix", key_prefix.as_str()]);
         args.extend(["--rate-limit-tenant-per-window", "1000000", "--rate-limit-ip-per-window", "1000000"]);
+        // The secret the tests sign tokens with, whatever PRISM_JWT_SECRET says.
+        args.extend(["--jwt-secret", DEV_SECRET, "--operator-key", DEV_OPERATOR_KEY]);
         args.extend(flags);
         let config = QueryApiConfig::load_from(args).expect("test config");
         let api = QueryApi::build(&config).await.expect("query API builds");
         let base = format!("http://{}", api.local_addr().expect("bound"));
         let shutdown = CancellationToken::new();
         tokio::spawn(api.run(shutdown.clone()));
-        Self { base, client: reqwest::Client::new(), pool: pool().await, shutdown }
+        let tokens = Tokens::new(&AuthArgs {
+            jwt_secret: DEV_SECRET.to_owned(),
+            access_token_ttl_seconds: 900,
+            operator_key: DEV_OPERATOR_KEY.to_owned(),
+        });
+        Self { base, client: reqwest::Client::new(), pool: pool().await, tokens, shutdown }
+    }
+
+    /// An access token of an admin of `tenant`, signed with the API's secret.
+    pub fn token(&self, tenant: &TenantId) -> String {
+        self.tokens.issue(tenant, "query-api-test-user", &[Role::Admin]).expect("HMAC signing works").token
     }
 
     /// `GET path` as `tenant`, with extra headers.
     pub async fn get(&self, tenant: &TenantId, path: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut request = self.client.get(format!("{}{path}", self.base)).header("X-Tenant-ID", tenant.as_str());
+        self.get_with_token(Some(&self.token(tenant)), path, headers).await
+    }
+
+    /// `GET path` with `Authorization: Bearer <token>` (none when `None`) and extra headers.
+    pub async fn get_with_token(&self, token: Option<&str>, path: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         answer(request.send().await.expect("request sent")).await
     }
 
-    /// `GET path` without a tenant header.
+    /// `GET path` without an access token.
     pub async fn get_anonymous(&self, path: &str) -> Answer {
-        answer(self.client.get(format!("{}{path}", self.base)).send().await.expect("request sent")).await
+        self.get_with_token(None, path, &[]).await
     }
 }
 

@@ -1,0 +1,165 @@
+//! What each command route needs of its caller, in one table ([`need`]): nobody for signing
+//! in and the operational routes, the platform operator for provisioning tenants, and one
+//! [`Permission`] for every other route. [`authorize`] checks the caller that
+//! [`prism_platform::auth::authenticate`] found against it; a route missing from the table is
+//! refused (deny by default), and a test keeps the table complete.
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prism_aggregates::identity::permissions::Permission;
+use prism_platform::auth::{caller_of, forbidden, permitted, Caller};
+use prism_platform::problem::Problem;
+
+/// Paths anyone may call, without a token.
+pub const PUBLIC_PATHS: &[&str] = &["/health", "/metrics", "/openapi.json", "/v1/auth/login"];
+
+/// What a route needs of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing: anyone may call it.
+    Public,
+    /// The platform operator key.
+    Operator,
+    /// A user of the tenant holding this permission.
+    Permission(Permission),
+}
+
+/// What the route `path` (as registered, e.g. `/v1/invoices/{id}/void`) needs; `None` for a
+/// route the table does not know.
+#[must_use]
+pub fn need(path: &str) -> Option<Need> {
+    use Permission as P;
+    let permission = match path {
+        p if PUBLIC_PATHS.contains(&p) => return Some(Need::Public),
+        "/v1/tenants" => return Some(Need::Operator),
+        "/v1/users" | "/v1/users/{id}/roles" | "/v1/users/{id}/deactivate" | "/v1/users/{id}/reactivate" => {
+            P::UserManage
+        }
+        "/v1/journal-entries" | "/v1/journal-entries/{id}/post" | "/v1/journal-entries/{id}/discard" => P::JournalPost,
+        "/v1/journal-entries/{id}/reverse" => P::JournalReverse,
+        "/v1/accounts"
+        | "/v1/chart-of-accounts/default"
+        | "/v1/accounts/{code}/rename"
+        | "/v1/accounts/{code}/archive"
+        | "/v1/accounts/{code}/reactivate" => P::ChartManage,
+        "/v1/fiscal-years"
+        | "/v1/fiscal-years/{year}/close"
+        | "/v1/fiscal-periods/{period}/close"
+        | "/v1/fiscal-periods/{period}/reopen"
+        | "/v1/fiscal-periods/{period}/lock" => P::CalendarManage,
+        "/v1/tax-rates" | "/v1/tax-rates/{code}/change" | "/v1/tax-rates/{code}/retire" => P::TaxManage,
+        "/v1/budgets/{budget}/amounts" => P::BudgetManage,
+        "/v1/exchange-rates" | "/v1/exchange-rates/functional-currency" | "/v1/revaluations" => P::FxManage,
+        "/v1/invoices" | "/v1/invoices/{id}/issue" => P::InvoiceManage,
+        "/v1/invoices/{id}/void" => P::InvoiceVoid,
+        "/v1/payments" => P::PaymentProcess,
+        "/v1/items" | "/v1/items/{sku}/reorder-policy" | "/v1/items/{sku}/rename" | "/v1/items/{sku}/discontinue" => {
+            P::ItemManage
+        }
+        "/v1/locations" | "/v1/locations/{code}/rename" | "/v1/locations/{code}/close" => P::LocationManage,
+        "/v1/supply-settings" => P::SupplySettingsManage,
+        "/v1/stock/receipts" | "/v1/stock/issues" | "/v1/stock/transfers" | "/v1/stock/adjustments" => P::StockMove,
+        "/v1/stock/reservations" | "/v1/stock/releases" => P::StockReserve,
+        "/v1/sales-orders"
+        | "/v1/sales-orders/{id}/confirm"
+        | "/v1/sales-orders/{id}/pick"
+        | "/v1/sales-orders/{id}/shipments"
+        | "/v1/sales-orders/{id}/deliver"
+        | "/v1/sales-orders/{id}/cancel"
+        | "/v1/sales-orders/{id}/returns" => P::SalesOrderManage,
+        "/v1/purchase-orders"
+        | "/v1/purchase-orders/{id}/submit"
+        | "/v1/purchase-orders/{id}/receipts"
+        | "/v1/purchase-orders/{id}/bills"
+        | "/v1/purchase-orders/{id}/close"
+        | "/v1/purchase-orders/{id}/cancel" => P::PurchaseOrderManage,
+        "/v1/purchase-orders/{id}/approve" => P::PurchaseOrderApprove,
+        _ => return None,
+    };
+    Some(Need::Permission(permission))
+}
+
+/// The middleware: lets the request through when its caller meets its route's [`need`]; else
+/// 401 (no caller), 403 `forbidden` (naming the permission, or the operator's), or 403 for a
+/// route the table does not know. An unmatched request (the 404 fallback) passes.
+pub async fn authorize(matched: Option<MatchedPath>, request: Request, next: Next) -> Response {
+    let Some(matched) = matched else { return next.run(request).await };
+    match check(matched.as_str(), request.extensions()) {
+        Ok(()) => next.run(request).await,
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// Whether the caller in `extensions` meets what `path` needs.
+fn check(path: &str, extensions: &axum::http::Extensions) -> Result<(), Problem> {
+    match need(path) {
+        Some(Need::Public) => Ok(()),
+        Some(Need::Operator) => match caller_of(extensions)? {
+            Caller::Operator => Ok(()),
+            Caller::User(_) => Err(forbidden("only the platform operator provisions tenants")),
+        },
+        Some(Need::Permission(permission)) => permitted(caller_of(extensions)?, permission).map(drop),
+        None => Err(forbidden(&format!("{path} has no permission assigned; refused"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use prism_aggregates::identity::permissions::Role;
+    use prism_aggregates::tenant::TenantId;
+    use prism_platform::auth::Identity;
+
+    use super::*;
+
+    fn user(roles: Vec<Role>) -> axum::http::Extensions {
+        let mut extensions = axum::http::Extensions::new();
+        extensions.insert(Caller::User(Identity::new(TenantId::parse("acme").unwrap(), "u-1".to_owned(), roles)));
+        extensions
+    }
+
+    #[test]
+    fn every_documented_route_has_a_need() {
+        let document = crate::openapi::document();
+        let missing: Vec<&String> = document.paths.paths.keys().filter(|path| need(path).is_none()).collect();
+        assert!(missing.is_empty(), "routes without a need: {missing:?}");
+    }
+
+    #[test]
+    fn every_permission_is_needed_by_some_route_but_audit_read() {
+        let document = crate::openapi::document();
+        let needed: Vec<Permission> = document
+            .paths
+            .paths
+            .keys()
+            .filter_map(|path| match need(path) {
+                Some(Need::Permission(permission)) => Some(permission),
+                _ => None,
+            })
+            .collect();
+        for permission in Permission::ALL {
+            assert_eq!(needed.contains(&permission), permission != Permission::AuditRead, "{permission}");
+        }
+    }
+
+    #[test]
+    fn a_role_without_the_permission_is_forbidden() {
+        assert!(check("/v1/journal-entries", &user(vec![Role::Accountant])).is_ok());
+        let refused = check("/v1/journal-entries", &user(vec![Role::Warehouse])).unwrap_err();
+        assert_eq!(refused.status().as_u16(), 403);
+        assert_eq!(check("/v1/purchase-orders/{id}/approve", &user(vec![Role::Purchasing])).unwrap_err().status(), 403);
+        assert!(check("/v1/purchase-orders/{id}/approve", &user(vec![Role::Approver])).is_ok());
+    }
+
+    #[test]
+    fn only_the_operator_provisions_and_the_operator_is_no_user() {
+        let mut operator = axum::http::Extensions::new();
+        operator.insert(Caller::Operator);
+        assert!(check("/v1/tenants", &operator).is_ok());
+        assert_eq!(check("/v1/tenants", &user(vec![Role::Admin])).unwrap_err().status(), 403);
+        assert_eq!(check("/v1/items", &operator).unwrap_err().status(), 403);
+        assert_eq!(check("/v1/items", &axum::http::Extensions::new()).unwrap_err().status(), 401);
+        assert!(check("/v1/auth/login", &axum::http::Extensions::new()).is_ok());
+        assert_eq!(check("/v1/unknown", &user(vec![Role::Admin])).unwrap_err().status(), 403);
+    }
+}

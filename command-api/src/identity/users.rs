@@ -1,0 +1,209 @@
+//! Users over REST (permission `identity.user.manage`): create a user with a password, change
+//! its roles, deactivate and reactivate it. Each user is an `identity.user` aggregate; the
+//! password's Argon2id hash goes to `user_credentials`, never into an event. `If-Match`
+//! carries the user's version.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use prism_aggregates::identity::email::Email;
+use prism_aggregates::identity::user::{User, UserCommand};
+use prism_aggregates::tenant::TenantId;
+use prism_platform::auth::forbidden;
+use prism_platform::http::{JsonBody, Tenant};
+use prism_platform::problem::Problem;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::credentials::{self, StoreError};
+use super::passwords;
+use crate::dispatch::{accepted, check_if_match, execute};
+use crate::event_store::{Committed, TenantEventStores};
+use crate::request_context::RequestContext;
+
+/// The user event stores.
+pub type Stores = Arc<TenantEventStores<User>>;
+
+/// Body of `POST /v1/users`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// Id of the new user; generated when absent.
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+    /// The address the user signs in with, unique in the tenant.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Department, site or team, if any.
+    #[serde(default)]
+    pub organization_unit: Option<String>,
+    /// Role names: `admin`, `accountant`, `warehouse`, `sales`, `purchasing`, `approver`,
+    /// `auditor`.
+    pub roles: Vec<String>,
+    /// The password, 12 to 128 characters.
+    pub password: String,
+}
+
+/// Body of `POST /v1/users/{id}/roles`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesRequest {
+    /// The role names the user is to hold.
+    pub roles: Vec<String>,
+}
+
+/// Body of `POST /v1/users/{id}/deactivate`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateRequest {
+    /// Why.
+    pub reason: String,
+}
+
+/// Answer to an accepted user command.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserChanged {
+    /// The user.
+    pub user_id: Uuid,
+    /// The user's version after the command.
+    pub version: i64,
+    /// Global position of its last event.
+    pub position: i64,
+}
+
+/// A new user with its credential, as the admin of a tenant being provisioned or a user
+/// manager creates it: the password checked (naming `field_prefix` + `password`) and hashed,
+/// the credential stored, then the `identity.user` aggregate created — and the credential
+/// removed again when the aggregate refuses. The user's id and the command's outcome.
+///
+/// # Errors
+/// 422 for a weak password or a malformed email, 409 `email-taken`, the aggregate's refusal.
+pub async fn create_user(
+    pool: &PgPool,
+    stores: &TenantEventStores<User>,
+    tenant: &TenantId,
+    request: CreateUserRequest,
+    field_prefix: &str,
+    context: &RequestContext,
+) -> Result<(Uuid, Committed), Problem> {
+    let field = |name: &str| format!("{field_prefix}{name}");
+    passwords::check(&request.password, &field("password"))?;
+    let email = Email::parse(&request.email)
+        .map_err(|e| Problem::unprocessable("invalid-email", &field("email"), e.to_string()))?;
+    let user_id = request.user_id.unwrap_or_else(Uuid::now_v7);
+    let password = request.password;
+    let hash =
+        tokio::task::spawn_blocking(move || passwords::hash(&password)).await.map_err(|e| Problem::internal(&e))??;
+    match credentials::insert(pool, tenant, user_id, email.as_str(), &hash).await {
+        Ok(()) => {}
+        Err(StoreError::EmailTaken) => {
+            return Err(Problem::new(StatusCode::CONFLICT, "email-taken", "Email taken")
+                .with_detail(format!("another user of the tenant signs in with {}", email.as_str()))
+                .with_field(field("email")))
+        }
+        Err(StoreError::Database(e)) => return Err(Problem::internal(&e)),
+    }
+    let command = UserCommand::Create {
+        user_id,
+        email: email.as_str().to_owned(),
+        name: request.name,
+        organization_unit: request.organization_unit,
+        roles: request.roles,
+    };
+    match execute(stores, tenant, &user_id.to_string(), command, context).await {
+        Ok(committed) => Ok((user_id, committed)),
+        Err(problem) => {
+            credentials::remove(pool, tenant, user_id).await.map_err(|e| Problem::internal(&e))?;
+            Err(problem.prefixing_field(field_prefix))
+        }
+    }
+}
+
+/// `POST /v1/users`: 201 with the new user's id.
+#[utoipa::path(post, path = "/v1/users", request_body = CreateUserRequest,
+    responses((status = 201, description = "Created", body = UserChanged)))]
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn create(
+    State(stores): State<Stores>,
+    State(pool): State<PgPool>,
+    Tenant(tenant): Tenant,
+    context: RequestContext,
+    JsonBody(request): JsonBody<CreateUserRequest>,
+) -> Result<Response, Problem> {
+    let (user_id, committed) = create_user(&pool, &stores, &tenant, request, "", &context).await?;
+    Ok(answer(StatusCode::CREATED, user_id, committed))
+}
+
+/// `POST /v1/users/{id}/roles`: the user's roles replaced.
+#[utoipa::path(post, path = "/v1/users/{id}/roles",
+    params(("id" = Uuid, Path, description = "The user"), crate::openapi::IfMatch), request_body = RolesRequest,
+    responses((status = 200, description = "Changed", body = UserChanged), crate::openapi::NotFound))]
+#[tracing::instrument(skip_all, fields(tenant = %tenant, user = %id))]
+pub async fn change_roles(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    context: RequestContext,
+    JsonBody(request): JsonBody<RolesRequest>,
+) -> Result<Response, Problem> {
+    run(&stores, &tenant, id, &headers, UserCommand::ChangeRoles { roles: request.roles }, &context).await
+}
+
+/// `POST /v1/users/{id}/deactivate`: the user can no longer sign in; not oneself.
+#[utoipa::path(post, path = "/v1/users/{id}/deactivate",
+    params(("id" = Uuid, Path, description = "The user"), crate::openapi::IfMatch), request_body = DeactivateRequest,
+    responses((status = 200, description = "Deactivated", body = UserChanged), crate::openapi::NotFound))]
+#[tracing::instrument(skip_all, fields(tenant = %tenant, user = %id))]
+pub async fn deactivate(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    context: RequestContext,
+    JsonBody(request): JsonBody<DeactivateRequest>,
+) -> Result<Response, Problem> {
+    if context.user_id.as_deref() == Some(id.to_string().as_str()) {
+        return Err(forbidden("a user cannot deactivate themselves"));
+    }
+    run(&stores, &tenant, id, &headers, UserCommand::Deactivate { reason: request.reason }, &context).await
+}
+
+/// `POST /v1/users/{id}/reactivate`: the user may sign in again.
+#[utoipa::path(post, path = "/v1/users/{id}/reactivate",
+    params(("id" = Uuid, Path, description = "The user"), crate::openapi::IfMatch),
+    responses((status = 200, description = "Reactivated", body = UserChanged), crate::openapi::NotFound))]
+#[tracing::instrument(skip_all, fields(tenant = %tenant, user = %id))]
+pub async fn reactivate(
+    State(stores): State<Stores>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    context: RequestContext,
+) -> Result<Response, Problem> {
+    run(&stores, &tenant, id, &headers, UserCommand::Reactivate, &context).await
+}
+
+async fn run(
+    stores: &TenantEventStores<User>,
+    tenant: &TenantId,
+    id: Uuid,
+    headers: &HeaderMap,
+    command: UserCommand,
+    context: &RequestContext,
+) -> Result<Response, Problem> {
+    let aggregate_id = id.to_string();
+    check_if_match(stores, tenant, &aggregate_id, headers).await?;
+    let committed = execute(stores, tenant, &aggregate_id, command, context).await?;
+    Ok(answer(StatusCode::OK, id, committed))
+}
+
+/// The answer to an accepted command on user `user_id`.
+fn answer(status: StatusCode, user_id: Uuid, committed: Committed) -> Response {
+    let body = UserChanged { user_id, version: committed.version, position: committed.position };
+    accepted(status, body, &format!("/v1/users/{user_id}"), committed)
+}
