@@ -20,7 +20,7 @@ use prism_process_managers::order_fulfilment::{invoice_id_for, reservation_id};
 use prism_process_managers::saga::{line_movement_id, quantity};
 use prism_process_managers::stores::EventStores;
 use prism_projections::config::ProjectorKind;
-use prism_tests::system::{eventually, Answer, System, SystemOptions};
+use prism_tests::system::{eventually, Answer, ProcessTask, System, SystemOptions};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -48,6 +48,23 @@ async fn stocked_tenant(system: &System) -> String {
         ok(&system.post(&tenant, "/v1/stock/receipts", &receipt).await);
     }
     tenant
+}
+
+/// A system with every supply process running, its event stores, and a
+/// [`stocked_tenant`].
+struct Running {
+    system: System,
+    processes: Vec<ProcessTask>,
+    stores: EventStores,
+    tenant: String,
+}
+
+async fn running() -> Running {
+    let system = System::start_with(options()).await;
+    let processes = system.start_supply_processes().await;
+    let stores = system.event_stores();
+    let tenant = stocked_tenant(&system).await;
+    Running { system, processes, stores, tenant }
 }
 
 /// Places an order of `lines` (`(sku, quantity, unit price)`) for customer `C-1` shipping from
@@ -126,10 +143,7 @@ async fn await_entries(system: &System, tenant: &str, count: i64) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_order_shipped_in_two_parts_is_invoiced_per_shipment_paid_and_costed_in_the_ledger() {
-    let system = System::start_with(options()).await;
-    let _processes = system.start_supply_processes().await;
-    let stores = system.event_stores();
-    let tenant = stocked_tenant(&system).await;
+    let Running { system, processes: _processes, stores, tenant } = running().await;
     let t = tenant.as_str();
     let order_id = place(&system, t, &[("WIDGET", "6", 250), ("GADGET", "2", 900)]).await;
 
@@ -244,10 +258,7 @@ async fn orders_racing_for_the_last_units_never_oversell() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_back_ordered_order_cancelled_gives_back_what_it_reserved() {
-    let system = System::start_with(options()).await;
-    let _processes = system.start_supply_processes().await;
-    let stores = system.event_stores();
-    let tenant = stocked_tenant(&system).await;
+    let Running { system, processes: _processes, stores, tenant } = running().await;
     let t = tenant.as_str();
     // 6 of 10 widgets reserve; 5 gadgets of 4 do not: that line is back-ordered whole.
     let order_id = place(&system, t, &[("WIDGET", "6", 250), ("GADGET", "5", 900)]).await;
@@ -273,10 +284,7 @@ async fn a_back_ordered_order_cancelled_gives_back_what_it_reserved() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_placed_order_holds_its_stock_until_it_is_cancelled() {
-    let system = System::start_with(options()).await;
-    let _processes = system.start_supply_processes().await;
-    let stores = system.event_stores();
-    let tenant = stocked_tenant(&system).await;
+    let Running { system, processes: _processes, stores, tenant } = running().await;
     let t = tenant.as_str();
     let order_id = place(&system, t, &[("WIDGET", "3", 250)]).await;
     eventually(WAIT, "the placed order's reservation", || async {
@@ -478,10 +486,7 @@ async fn back_orders_are_reserved_oldest_first_when_enough_stock_arrives_and_onl
     use prism_process_managers::saga::Reaction;
     use prism_projections::decode::{DomainEvent, ProjectedEvent};
 
-    let system = System::start_with(options()).await;
-    let _processes = system.start_supply_processes().await;
-    let stores = system.event_stores();
-    let tenant = stocked_tenant(&system).await;
+    let Running { system, processes: _processes, stores, tenant } = running().await;
     let t = tenant.as_str();
     // 4 gadgets on hand: an order of 6, then one of 5, are back-ordered whole.
     let first = place(&system, t, &[("GADGET", "6", 900)]).await;
@@ -571,10 +576,7 @@ async fn back_orders_are_reserved_oldest_first_when_enough_stock_arrives_and_onl
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_order_whose_stock_cannot_be_reserved_any_more_is_cancelled_and_reserves_nothing() {
-    let system = System::start_with(options()).await;
-    let _processes = system.start_supply_processes().await;
-    let stores = system.event_stores();
-    let tenant = stocked_tenant(&system).await;
+    let Running { system, processes: _processes, stores, tenant } = running().await;
     let t = tenant.as_str();
     let order_id = place(&system, t, &[("WIDGET", "2", 250), ("GADGET", "1", 900)]).await;
     // the warehouse closes between placing and confirming: no line can be reserved there
