@@ -29,6 +29,7 @@ use crate::config::CommandApiConfig;
 use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::idempotency::{self, Idempotency};
+use crate::identity::sessions::Sessions;
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
 use crate::supply::catalog_lookups::SupplyServices;
@@ -36,6 +37,9 @@ use crate::{
     budgets, calendar, chart, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
     tax_rates, tenants,
 };
+
+/// Start of every key of the refresh-token sessions in Redis.
+const SESSION_KEY_PREFIX: &str = "prism:session";
 
 /// Shared state of the command routes.
 #[derive(Clone, FromRef)]
@@ -80,6 +84,8 @@ pub struct AppState {
     pub users: identity::users::Stores,
     /// Access tokens issued at login.
     pub tokens: Arc<Tokens>,
+    /// Refresh tokens, in Redis.
+    pub sessions: Sessions,
 }
 
 /// A built, not yet running, command API.
@@ -102,7 +108,8 @@ impl CommandApi {
         config.http.auth.check()?;
         let tokens = Arc::new(Tokens::new(&config.http.auth));
         let authenticator = Authenticator::new(tokens.clone(), PUBLIC_PATHS);
-        let state = state(pool, provisioner, tokens);
+        let sessions = Sessions::new(&config.http.rate_limit.redis_url, SESSION_KEY_PREFIX)?;
+        let state = state(pool, provisioner, tokens, sessions);
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
         let layers = Layers { authenticator, limiter, idempotency: idempotency.clone() };
         let router = router(state, layers, config.http.body_limit_bytes);
@@ -143,7 +150,7 @@ async fn purge_idempotency_keys(idempotency: Idempotency, shutdown: Cancellation
 }
 
 /// The event stores of every aggregate, each with the services its commands need.
-fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>, tokens: Arc<Tokens>) -> AppState {
+fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>, tokens: Arc<Tokens>, sessions: Sessions) -> AppState {
     let books = Arc::new(BooksCache::new(pool.clone()));
     let factory = EventStoresFactory { pool: pool.clone(), provisioner: provisioner.clone() };
     let stores = &factory;
@@ -179,6 +186,7 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>, tokens: Arc<Tokens>)
         counterparty_locks: Arc::new(CounterpartyLocks::new(pool.clone())),
         users: stores.build(Box::new(|_| ())),
         tokens,
+        sessions,
         pool,
         provisioner,
     }
@@ -218,6 +226,8 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
     Router::new()
         .route("/v1/tenants", post(tenants::provision))
         .route("/v1/auth/login", post(identity::login::login))
+        .route("/v1/auth/refresh", post(identity::login::refresh))
+        .route("/v1/auth/logout", post(identity::login::logout))
         .route("/v1/users", post(identity::users::create))
         .route("/v1/users/{id}/roles", post(identity::users::change_roles))
         .route("/v1/users/{id}/deactivate", post(identity::users::deactivate))

@@ -12,7 +12,8 @@ use prism_platform::auth::{caller_of, forbidden, permitted, Caller};
 use prism_platform::problem::Problem;
 
 /// Paths anyone may call, without a token.
-pub const PUBLIC_PATHS: &[&str] = &["/health", "/metrics", "/openapi.json", "/v1/auth/login"];
+pub const PUBLIC_PATHS: &[&str] =
+    &["/health", "/metrics", "/openapi.json", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout"];
 
 /// What a route needs of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,7 +32,7 @@ use sqlx::PgPool;
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// Routes whose answers are never stored, a key or not: they carry credentials (an access
 /// token), which must not sit in a table for a day.
-pub const UNSTORED_PATHS: &[&str] = &["/v1/auth/login"];
+pub const UNSTORED_PATHS: &[&str] = &["/v1/auth/login", "/v1/auth/refresh"];
 /// The response header marking a replayed answer.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// Longest key accepted.

@@ -35,7 +35,7 @@ use crate::{
 
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
 /// `X-Correlation-ID` and answer no `Location`, `ETag` or `X-Prism-Position`.
-const TENANT_FREE_PATHS: &[&str] = &["/v1/tenants", "/v1/auth/login"];
+const TENANT_FREE_PATHS: &[&str] = &["/v1/tenants", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout"];
 
 /// The security scheme of a user's access token.
 const BEARER: &str = "bearer";
@@ -69,6 +69,8 @@ pub async fn serve() -> Json<&'static OpenApi> {
         serve,
         tenants::provision,
         identity::login::login,
+        identity::login::refresh,
+        identity::login::logout,
         identity::users::create,
         identity::users::change_roles,
         identity::users::deactivate,

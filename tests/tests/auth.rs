@@ -3,7 +3,8 @@
 //! names its tenant and nothing else does (a header naming another tenant changes nothing,
 //! another tenant's ids are not found); forged, expired, unsigned (`alg: none`) and garbage
 //! tokens are refused; each command needs its permission; deactivated users cannot sign in;
-//! and every event records the user who caused it.
+//! every event records the user who caused it; refresh tokens rotate, a reused one revokes
+//! its session, and logout ends one.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -167,4 +168,48 @@ async fn each_command_needs_its_permission_and_records_who_gave_it() {
     let itself =
         system.post(&tenant, &format!("/v1/users/{}/deactivate", admin_id.as_str().unwrap()), &deactivate).await;
     assert_problem(&itself, 403, "forbidden");
+}
+
+async fn refresh(system: &System, refresh_token: &Value) -> Answer {
+    let body = serde_json::to_vec(&json!({"refresh_token": refresh_token})).unwrap();
+    system.send_post(None, "/v1/auth/refresh", body, &[]).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refresh_tokens_rotate_a_reused_one_revokes_its_session_and_logout_ends_it() {
+    let system = System::start_with(options()).await;
+    let tenant = system.ledger_tenant().await;
+    let signed_in = login_answer(&system, &tenant, &admin_email(&tenant), ADMIN_PASSWORD).await;
+    let first = signed_in.body["refresh_token"].clone();
+    assert!(first.as_str().is_some_and(|t| t.len() >= 64), "{}", signed_in.body);
+
+    // Each refresh gives a new pair; the new access token works.
+    let rotated = refresh(&system, &first).await;
+    assert_eq!(rotated.status.as_u16(), 200, "{}", rotated.body);
+    let second = rotated.body["refresh_token"].clone();
+    assert_ne!(second, first);
+    let access = rotated.body["access_token"].as_str().unwrap();
+    let posted = system.post_as(access, "/v1/journal-entries", &entry("1000", "3000", 10)).await;
+    assert_eq!(posted.status.as_u16(), 201, "{}", posted.body);
+
+    // The first token again — a thief's copy: reuse revokes the whole session, so the
+    // legitimate holder's newer token is refused too.
+    assert_problem(&refresh(&system, &first).await, 401, "refresh-token-reused");
+    assert_problem(&refresh(&system, &second).await, 401, "invalid-refresh-token");
+    assert_problem(&refresh(&system, &json!("never-issued")).await, 401, "invalid-refresh-token");
+
+    // Logout ends another session; a deactivated user cannot refresh.
+    let other =
+        login_answer(&system, &tenant, &admin_email(&tenant), ADMIN_PASSWORD).await.body["refresh_token"].clone();
+    let body = serde_json::to_vec(&json!({"refresh_token": other})).unwrap();
+    assert_eq!(system.send_post(None, "/v1/auth/logout", body, &[]).await.status.as_u16(), 204);
+    assert_problem(&refresh(&system, &other).await, 401, "invalid-refresh-token");
+    let clerk = system.user(&tenant, &["warehouse"]).await;
+    let clerk_refresh = login_answer(&system, &tenant, &clerk.email, prism_tests::system::USER_PASSWORD).await.body
+        ["refresh_token"]
+        .clone();
+    let gone =
+        system.post(&tenant, &format!("/v1/users/{}/deactivate", clerk.user_id), &json!({"reason": "left"})).await;
+    assert_eq!(gone.status.as_u16(), 200, "{}", gone.body);
+    assert_problem(&refresh(&system, &clerk_refresh).await, 401, "invalid-refresh-token");
 }

@@ -1,8 +1,10 @@
-//! `POST /v1/auth/login`: a user of a tenant signs in with email and password and gets an
-//! access token (see [`prism_platform::auth`]). Every failure — unknown tenant, unknown email,
-//! wrong password, deactivated user — is the same 401 `invalid-credentials`, and an unknown
-//! email costs the same hashing time as a wrong password, so the answer tells an attacker
-//! nothing about which accounts exist.
+//! Signing in and out. `POST /v1/auth/login`: a user of a tenant signs in with email and
+//! password and gets an access token (see [`prism_platform::auth`]) and a refresh token (see
+//! [`super::sessions`]). Every failure — unknown tenant, unknown email, wrong password,
+//! deactivated user — is the same 401 `invalid-credentials`, and an unknown email costs the
+//! same hashing time as a wrong password, so the answer tells an attacker nothing about which
+//! accounts exist. `POST /v1/auth/refresh` trades a refresh token for new tokens (the user
+//! still active, its roles read afresh); `POST /v1/auth/logout` revokes the token's family.
 
 use std::sync::{Arc, LazyLock};
 
@@ -20,6 +22,7 @@ use sqlx::PgPool;
 
 use super::credentials;
 use super::passwords;
+use super::sessions::{Presented, SessionError, Sessions, REFRESH_TOKEN_TTL};
 use super::users::Stores;
 
 /// Body of `POST /v1/auth/login`.
@@ -47,6 +50,22 @@ pub struct LoginAnswer {
     pub user_id: String,
     /// The user's roles (the token carries them).
     pub roles: Vec<String>,
+    /// Trade it at `POST /v1/auth/refresh` for new tokens; once only. Absent when the session
+    /// store could not be reached at sign-in: the access token works, and the user signs in
+    /// again when it expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Seconds the refresh token is valid for; absent with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_in: Option<u64>,
+}
+
+/// Body of `POST /v1/auth/refresh` and `POST /v1/auth/logout`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// A refresh token from a login or an earlier refresh.
+    pub refresh_token: String,
 }
 
 /// A hash no password matches, verified when the email is unknown so that the answer takes as
@@ -64,6 +83,7 @@ pub async fn login(
     State(tokens): State<Arc<Tokens>>,
     State(pool): State<PgPool>,
     State(users): State<Stores>,
+    State(sessions): State<Sessions>,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginAnswer>, Problem> {
     let refused = || {
@@ -85,17 +105,93 @@ pub async fn login(
         .map_err(|e| Problem::internal(&e))?;
     let Some(credential) = credential.filter(|_| matches) else { return Err(refused()) };
     let user_id = credential.user_id.to_string();
-    let user = users.load(&tenant, &user_id).await.map_err(|e| Problem::internal(&e))?;
-    if !user.is_active() {
-        return Err(refused());
-    }
-    let issued = tokens.issue(&tenant, &user_id, user.roles()).map_err(|e| Problem::internal(&e))?;
+    let refresh_token = match sessions.open(tenant.as_str(), &user_id).await {
+        Ok(token) => Some(token),
+        Err(error) => {
+            // Signing in does not depend on the session store; refreshing does.
+            tracing::warn!(%error, "session store unavailable: signed in without a refresh token");
+            metrics::counter!("prism_logins_without_refresh_total").increment(1);
+            None
+        }
+    };
     metrics::counter!("prism_logins_total").increment(1);
-    Ok(Json(LoginAnswer {
+    answer(&tokens, &users, &tenant, &user_id, refresh_token).await?.ok_or_else(refused)
+}
+
+/// `POST /v1/auth/refresh`: new tokens for a refresh token used once only. A token used a
+/// second time revokes its whole family (401 `refresh-token-reused`); an unknown, expired or
+/// revoked one, or one of a user deactivated since, is 401 `invalid-refresh-token`.
+#[utoipa::path(post, path = "/v1/auth/refresh", request_body = RefreshRequest,
+    responses((status = 200, description = "New tokens", body = LoginAnswer),
+              (status = 401, description = "Unknown, expired, revoked or reused refresh token",
+               body = prism_platform::problem::ProblemSchema, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all)]
+pub async fn refresh(
+    State(tokens): State<Arc<Tokens>>,
+    State(users): State<Stores>,
+    State(sessions): State<Sessions>,
+    JsonBody(request): JsonBody<RefreshRequest>,
+) -> Result<Json<LoginAnswer>, Problem> {
+    let invalid = || {
+        Problem::new(StatusCode::UNAUTHORIZED, "invalid-refresh-token", "Invalid refresh token")
+            .with_detail("the refresh token is unknown, expired or revoked; sign in again")
+    };
+    let session = match sessions.present(&request.refresh_token).await.map_err(|e| unavailable(&e))? {
+        Presented::Fresh(session) => session,
+        Presented::Reused => {
+            return Err(Problem::new(StatusCode::UNAUTHORIZED, "refresh-token-reused", "Refresh token reused")
+                .with_detail(
+                    "this refresh token was used before: every token of its session is revoked; sign in again",
+                ))
+        }
+        Presented::Invalid => return Err(invalid()),
+    };
+    let tenant = TenantId::parse(&session.tenant).map_err(|_| invalid())?;
+    let next = sessions.issue(&session).await.map_err(|e| unavailable(&e))?;
+    answer(&tokens, &users, &tenant, &session.user_id, Some(next)).await?.ok_or_else(invalid)
+}
+
+/// `POST /v1/auth/logout`: the refresh token's family is revoked; 204 whether or not it was
+/// known. Access tokens already issued stay valid until they expire (minutes).
+#[utoipa::path(post, path = "/v1/auth/logout", request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out")))]
+#[tracing::instrument(skip_all)]
+pub async fn logout(
+    State(sessions): State<Sessions>,
+    JsonBody(request): JsonBody<RefreshRequest>,
+) -> Result<StatusCode, Problem> {
+    sessions.close(&request.refresh_token).await.map_err(|e| unavailable(&e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tokens for `user_id` of `tenant` with `refresh_token`: `None` when the user is not active
+/// (any more).
+async fn answer(
+    tokens: &Tokens,
+    users: &Stores,
+    tenant: &TenantId,
+    user_id: &str,
+    refresh_token: Option<String>,
+) -> Result<Option<Json<LoginAnswer>>, Problem> {
+    let user = users.load(tenant, user_id).await.map_err(|e| Problem::internal(&e))?;
+    if !user.is_active() {
+        return Ok(None);
+    }
+    let issued = tokens.issue(tenant, user_id, user.roles()).map_err(|e| Problem::internal(&e))?;
+    Ok(Some(Json(LoginAnswer {
         access_token: issued.token,
         token_type: "Bearer",
         expires_in: issued.expires_in,
-        user_id,
+        user_id: user_id.to_owned(),
         roles: user.roles().iter().map(|role| role.as_str().to_owned()).collect(),
-    }))
+        refresh_expires_in: refresh_token.as_ref().map(|_| REFRESH_TOKEN_TTL.as_secs()),
+        refresh_token,
+    })))
+}
+
+/// 503 `sessions-unavailable`: the session store could not be reached; nothing was issued.
+fn unavailable(error: &SessionError) -> Problem {
+    tracing::warn!(%error, "session store unavailable");
+    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "sessions-unavailable", "Sessions unavailable")
+        .with_detail("the session store could not be reached; retry shortly")
 }
