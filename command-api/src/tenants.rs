@@ -7,7 +7,6 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use prism_aggregates::identity::email::Email;
 use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::http::JsonBody;
@@ -17,8 +16,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::identity::passwords;
-use crate::identity::users::{create_user, CreateUserRequest, Stores};
+use crate::identity::users::{create_user, CreateUserRequest, NewUser, Stores};
 use crate::request_context::RequestContext;
 
 /// Body of `POST /v1/tenants`.
@@ -71,16 +69,6 @@ pub async fn provision(
     let tenant = TenantId::parse(&request.tenant)
         .map_err(|e| Problem::unprocessable("invalid-tenant", "tenant", e.to_string()))?;
     // The admin's own inputs are checked first, so a refused one provisions nothing.
-    passwords::check(&request.admin.password, "admin.password")?;
-    Email::parse(&request.admin.email)
-        .map_err(|e| Problem::unprocessable("invalid-email", "admin.email", e.to_string()))?;
-    if tenancy::exists(&pool, &tenant).await.map_err(|e| Problem::internal(&e))? {
-        return Err(Problem::new(StatusCode::CONFLICT, "tenant-exists", "Tenant exists")
-            .with_detail(format!("tenant {tenant} is provisioned already"))
-            .with_field("tenant"));
-    }
-    let display_name = request.display_name.unwrap_or_else(|| tenant.as_str().to_owned());
-    provisioner.provision(&tenant, &display_name).await.map_err(|e| Problem::internal(&e))?;
     let admin = CreateUserRequest {
         user_id: None,
         email: request.admin.email,
@@ -89,7 +77,15 @@ pub async fn provision(
         roles: vec![Role::Admin.as_str().to_owned()],
         password: request.admin.password,
     };
-    let (admin_user_id, _) = create_user(&pool, &users, &tenant, admin, "admin.", &context).await?;
+    let admin = NewUser::checked(admin, "admin.")?;
+    if tenancy::exists(&pool, &tenant).await.map_err(|e| Problem::internal(&e))? {
+        return Err(Problem::new(StatusCode::CONFLICT, "tenant-exists", "Tenant exists")
+            .with_detail(format!("tenant {tenant} is provisioned already"))
+            .with_field("tenant"));
+    }
+    let display_name = request.display_name.unwrap_or_else(|| tenant.as_str().to_owned());
+    provisioner.provision(&tenant, &display_name).await.map_err(|e| Problem::internal(&e))?;
+    let (admin_user_id, _) = create_user(&pool, &users, &tenant, admin, &context).await?;
     Ok((
         StatusCode::CREATED,
         Json(TenantProvisioned { schema: schema_of(&tenant), tenant: tenant.as_str().to_owned(), admin_user_id }),

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use prism_aggregates::identity::email::Email;
+use prism_aggregates::identity::user::User;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::auth::Tokens;
 use prism_platform::http::JsonBody;
@@ -105,6 +106,7 @@ pub async fn login(
         .map_err(|e| Problem::internal(&e))?;
     let Some(credential) = credential.filter(|_| matches) else { return Err(refused()) };
     let user_id = credential.user_id.to_string();
+    let user = active_user(&users, &tenant, &user_id).await?.ok_or_else(refused)?;
     let refresh_token = match sessions.open(tenant.as_str(), &user_id).await {
         Ok(token) => Some(token),
         Err(error) => {
@@ -115,7 +117,7 @@ pub async fn login(
         }
     };
     metrics::counter!("prism_logins_total").increment(1);
-    answer(&tokens, &users, &tenant, &user_id, refresh_token).await?.ok_or_else(refused)
+    answer(&tokens, &tenant, &user_id, &user, refresh_token)
 }
 
 /// `POST /v1/auth/refresh`: new tokens for a refresh token used once only. A token used a
@@ -147,8 +149,9 @@ pub async fn refresh(
         Presented::Invalid => return Err(invalid()),
     };
     let tenant = TenantId::parse(&session.tenant).map_err(|_| invalid())?;
+    let user = active_user(&users, &tenant, &session.user_id).await?.ok_or_else(invalid)?;
     let next = sessions.issue(&session).await.map_err(|e| unavailable(&e))?;
-    answer(&tokens, &users, &tenant, &session.user_id, Some(next)).await?.ok_or_else(invalid)
+    answer(&tokens, &tenant, &session.user_id, &user, Some(next))
 }
 
 /// `POST /v1/auth/logout`: the refresh token's family is revoked; 204 whether or not it was
@@ -164,21 +167,23 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Tokens for `user_id` of `tenant` with `refresh_token`: `None` when the user is not active
-/// (any more).
-async fn answer(
+/// User `user_id` of `tenant` as it stands, if active: only an active user gets tokens (and
+/// a session is opened or continued only for one).
+async fn active_user(users: &Stores, tenant: &TenantId, user_id: &str) -> Result<Option<User>, Problem> {
+    let user = users.load(tenant, user_id).await.map_err(|e| Problem::internal(&e))?;
+    Ok(user.is_active().then_some(user))
+}
+
+/// Tokens for active `user` (`user_id` of `tenant`) with `refresh_token`.
+fn answer(
     tokens: &Tokens,
-    users: &Stores,
     tenant: &TenantId,
     user_id: &str,
+    user: &User,
     refresh_token: Option<String>,
-) -> Result<Option<Json<LoginAnswer>>, Problem> {
-    let user = users.load(tenant, user_id).await.map_err(|e| Problem::internal(&e))?;
-    if !user.is_active() {
-        return Ok(None);
-    }
+) -> Result<Json<LoginAnswer>, Problem> {
     let issued = tokens.issue(tenant, user_id, user.roles()).map_err(|e| Problem::internal(&e))?;
-    Ok(Some(Json(LoginAnswer {
+    Ok(Json(LoginAnswer {
         access_token: issued.token,
         token_type: "Bearer",
         expires_in: issued.expires_in,
@@ -186,7 +191,7 @@ async fn answer(
         roles: user.roles().iter().map(|role| role.as_str().to_owned()).collect(),
         refresh_expires_in: refresh_token.as_ref().map(|_| REFRESH_TOKEN_TTL.as_secs()),
         refresh_token,
-    })))
+    }))
 }
 
 /// 503 `sessions-unavailable`: the session store could not be reached; nothing was issued.

@@ -75,25 +75,43 @@ pub struct UserChanged {
     pub position: i64,
 }
 
-/// A new user with its credential, as the admin of a tenant being provisioned or a user
-/// manager creates it: the password checked (naming `field_prefix` + `password`) and hashed,
-/// the credential stored, then the `identity.user` aggregate created — and the credential
-/// removed again when the aggregate refuses. The user's id and the command's outcome.
+/// A user to create, its own inputs checked: the password's length and the email's form.
+/// Checked before anything is written, so that a caller with more to do first (provisioning a
+/// tenant for its admin) can refuse bad inputs before doing it.
+pub struct NewUser {
+    request: CreateUserRequest,
+    email: Email,
+    /// What the request's fields are named under (`admin.` for a tenant's first admin).
+    field_prefix: &'static str,
+}
+
+impl NewUser {
+    /// `request` checked, its fields named under `field_prefix` in refusals.
+    ///
+    /// # Errors
+    /// 422 `weak-password` or `invalid-email` naming the field.
+    pub fn checked(request: CreateUserRequest, field_prefix: &'static str) -> Result<Self, Problem> {
+        passwords::check(&request.password, &format!("{field_prefix}password"))?;
+        let email = Email::parse(&request.email)
+            .map_err(|e| Problem::unprocessable("invalid-email", &format!("{field_prefix}email"), e.to_string()))?;
+        Ok(Self { request, email, field_prefix })
+    }
+}
+
+/// Creates `user` with its credential: the password hashed, the credential stored, then the
+/// `identity.user` aggregate created — and the credential removed again when the aggregate
+/// refuses. The user's id and the command's outcome.
 ///
 /// # Errors
-/// 422 for a weak password or a malformed email, 409 `email-taken`, the aggregate's refusal.
+/// 409 `email-taken`, the aggregate's refusal (its field named under the user's prefix).
 pub async fn create_user(
     pool: &PgPool,
     stores: &TenantEventStores<User>,
     tenant: &TenantId,
-    request: CreateUserRequest,
-    field_prefix: &str,
+    user: NewUser,
     context: &RequestContext,
 ) -> Result<(Uuid, Committed), Problem> {
-    let field = |name: &str| format!("{field_prefix}{name}");
-    passwords::check(&request.password, &field("password"))?;
-    let email = Email::parse(&request.email)
-        .map_err(|e| Problem::unprocessable("invalid-email", &field("email"), e.to_string()))?;
+    let NewUser { request, email, field_prefix } = user;
     let user_id = request.user_id.unwrap_or_else(Uuid::now_v7);
     let password = request.password;
     let hash =
@@ -103,7 +121,7 @@ pub async fn create_user(
         Err(StoreError::EmailTaken) => {
             return Err(Problem::new(StatusCode::CONFLICT, "email-taken", "Email taken")
                 .with_detail(format!("another user of the tenant signs in with {}", email.as_str()))
-                .with_field(field("email")))
+                .with_field(format!("{field_prefix}email")))
         }
         Err(StoreError::Database(e)) => return Err(Problem::internal(&e)),
     }
@@ -134,7 +152,8 @@ pub async fn create(
     context: RequestContext,
     JsonBody(request): JsonBody<CreateUserRequest>,
 ) -> Result<Response, Problem> {
-    let (user_id, committed) = create_user(&pool, &stores, &tenant, request, "", &context).await?;
+    let user = NewUser::checked(request, "")?;
+    let (user_id, committed) = create_user(&pool, &stores, &tenant, user, &context).await?;
     Ok(answer(StatusCode::CREATED, user_id, committed))
 }
 
