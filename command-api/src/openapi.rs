@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use clap::CommandFactory;
+use prism_platform::openapi::{access_token_scheme, name_operation, BEARER, UNAUTHORIZED};
 use prism_platform::problem::ProblemSchema;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::path::Operation;
@@ -36,9 +37,6 @@ use crate::{
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
 /// `X-Correlation-ID` and answer no `Location`, `ETag` or `X-Prism-Position`.
 const TENANT_FREE_PATHS: &[&str] = &["/v1/tenants", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout"];
-
-/// The security scheme of a user's access token.
-const BEARER: &str = "bearer";
 
 /// The security scheme of the operator key.
 const OPERATOR_KEY: &str = "operatorKey";
@@ -208,10 +206,6 @@ const ACCEPTED_HEADERS: [(&str, &str); 3] = [
     ("X-Prism-Position", "Global position of the command's last event: send it as `X-Prism-Min-Position`"),
 ];
 
-/// 401 on every route that needs a token, as [`prism_platform::auth::authenticate`] answers it.
-const UNAUTHORIZED: &str = "Not authenticated: no `Authorization: Bearer` token (`unauthenticated`), or one that \
-     is malformed, forged, expired, of another issuer or not signed HS256 (`invalid-token`)";
-
 /// 403 on the routes that take the operator key.
 const OPERATOR_FORBIDDEN: &str =
     "Forbidden (`forbidden`): a user's access token; only the operator key (`PRISM_OPERATOR_KEY`) may do this";
@@ -226,15 +220,17 @@ impl Modify for Shared {
     fn modify(&self, openapi: &mut OpenApi) {
         openapi.info.description = Some(description());
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(BEARER, access_token_scheme());
+        let ttl = default_of("access-token-ttl-seconds");
+        components
+            .add_security_scheme(BEARER, access_token_scheme(&ttl, "The tenant of every command is the token's."));
         components.add_security_scheme(OPERATOR_KEY, operator_key_scheme());
         for (path, item) in &mut openapi.paths.paths {
             if let Some(operation) = item.get.as_mut() {
-                name("get", path, operation);
+                name_operation("get", path, operation);
                 secure(path, operation);
             }
             let Some(operation) = item.post.as_mut() else { continue };
-            name("post", path, operation);
+            name_operation("post", path, operation);
             secure(path, operation);
             if !UNSTORED_PATHS.contains(&path.as_str()) {
                 operation.parameters.get_or_insert_with(Vec::new).extend(CommandHeaders::into_params(|| None));
@@ -251,19 +247,6 @@ impl Modify for Shared {
             }
         }
     }
-}
-
-/// The `bearer` scheme: a user's access token.
-fn access_token_scheme() -> SecurityScheme {
-    let description = format!(
-        "A user's access token: the `access_token` of `POST /v1/auth/login`, a JWT signed HS256 with the \
-         claims `iss` (`prism`), `sub` (the user id), `tenant`, `roles`, `iat`, `exp` and `jti`, valid for \
-         `PRISM_ACCESS_TOKEN_TTL_SECONDS` seconds ({ttl} by default). The tenant of every command is the \
-         token's.",
-        ttl = default_of("access-token-ttl-seconds"),
-    );
-    let http = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").description(Some(description));
-    SecurityScheme::Http(http.build())
 }
 
 /// The `operatorKey` scheme: the platform operator's key, which only provisions tenants.
@@ -297,13 +280,6 @@ fn secure(path: &str, operation: &mut Operation) {
     responses.entry("403".to_owned()).or_insert_with(|| ProblemSchema::response(&forbidden).into());
 }
 
-/// Gives `operation` an id unique by its method and path (`post_v1_accounts_code_rename`) and
-/// the tag of its resource (`accounts`).
-fn name(method: &str, path: &str, operation: &mut Operation) {
-    operation.operation_id = Some(format!("{method}{}", path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")));
-    operation.tags = Some(vec![path.split('/').nth(2).unwrap_or("contract").to_owned()]);
-}
-
 /// Adds `headers` to every 2xx answer of `operation`.
 fn success_headers(operation: &mut Operation, headers: &[(&str, &str)]) {
     let successes = operation.responses.responses.iter_mut().filter(|(status, _)| status.starts_with('2'));
@@ -317,13 +293,9 @@ fn success_headers(operation: &mut Operation, headers: &[(&str, &str)]) {
     }
 }
 
-/// The default of the configuration flag `--{flag}`, as the command line shows it.
+/// The default of the flag `--{flag}` of this API's command line.
 fn default_of(flag: &str) -> String {
-    CommandApiConfig::command()
-        .get_arguments()
-        .find(|argument| argument.get_long() == Some(flag))
-        .and_then(|argument| argument.get_default_values().first().and_then(|value| value.to_str()).map(str::to_owned))
-        .unwrap_or_default()
+    prism_platform::openapi::default_of(&CommandApiConfig::command(), flag)
 }
 
 /// The API description, with the body limit's and the token lifetime's configured defaults.
@@ -358,18 +330,6 @@ mod tests {
     use crate::authorization::{need, Need};
     use crate::idempotency::{MAX_KEY_CHARS, RETENTION};
 
-    /// The `(method, path)` of every `.route("…", method(…))` in `source`.
-    fn routed(source: &str) -> BTreeSet<(String, String)> {
-        let routes = source.split(".route(\"").skip(1).map(|rest| {
-            let (path, handler) = rest.split_once('"').unwrap();
-            let method = handler.trim_start_matches([',', ' ', '\n']).split('(').next().unwrap();
-            let method = method.rsplit("::").next().unwrap();
-            assert!(["get", "post", "put", "patch", "delete"].contains(&method), "{path}: unread method {method}");
-            (method.to_owned(), path.to_owned())
-        });
-        routes.collect()
-    }
-
     /// The document as JSON, and each of its operations as `(method, path, operation)`.
     fn operations() -> (Value, Vec<(String, String, Value)>) {
         let document = serde_json::to_value(super::document()).unwrap();
@@ -384,13 +344,10 @@ mod tests {
 
     #[test]
     fn the_document_lists_every_route_the_router_registers_and_no_other() {
-        let routed = routed(include_str!("app.rs"));
-        let documented: BTreeSet<_> = operations().1.into_iter().map(|(method, path, _)| (method, path)).collect();
-        assert!(routed.len() > 50, "the router's routes were not read: {routed:?}");
-        let undocumented: Vec<_> = routed.difference(&documented).collect();
-        let unrouted: Vec<_> = documented.difference(&routed).collect();
-        assert!(undocumented.is_empty(), "routed but not in the document: {undocumented:?}");
-        assert!(unrouted.is_empty(), "in the document but not routed: {unrouted:?}");
+        let check = prism_platform::openapi::check_routes(include_str!("app.rs"), &operations().0);
+        assert!(check.routed > 50, "the router's routes were not read: {check:?}");
+        assert!(check.undocumented.is_empty(), "routed but not in the document: {:?}", check.undocumented);
+        assert!(check.unrouted.is_empty(), "in the document but not routed: {:?}", check.unrouted);
     }
 
     #[test]

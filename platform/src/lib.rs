@@ -11,6 +11,7 @@ pub mod db;
 pub mod envelope;
 pub mod http;
 pub mod kafka;
+pub mod openapi;
 pub mod problem;
 pub mod rate_limit;
 pub mod shutdown;

@@ -11,8 +11,9 @@
 use std::sync::LazyLock;
 
 use axum::Json;
+use prism_platform::openapi::{access_token_scheme, name_operation, BEARER, UNAUTHORIZED};
 use prism_platform::problem::ProblemSchema;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use utoipa::{IntoParams, Modify, OpenApi as _, PartialSchema, ToSchema};
 
@@ -105,9 +106,6 @@ pub struct ReadHeaders {
     pub min_position: Option<i64>,
 }
 
-/// The security scheme of a user's access token.
-const BEARER: &str = "bearer";
-
 /// The problems every read can give.
 const READ_PROBLEMS: [(&str, &str); 5] = [
     ("400", "Malformed request: an unknown or unreadable query parameter, a bad `X-Prism-Min-Position`"),
@@ -117,10 +115,6 @@ const READ_PROBLEMS: [(&str, &str); 5] = [
     ("504", "The read model did not reach `X-Prism-Min-Position` in time (`min_position`, `waited_ms`); retry"),
 ];
 
-/// 401 on every read, as [`prism_platform::auth::authenticate`] answers it.
-const UNAUTHORIZED: &str = "Not authenticated: no `Authorization: Bearer` token (`unauthenticated`), or one that \
-     is malformed, forged, expired, of another issuer or not signed HS256 (`invalid-token`)";
-
 /// Adds to the document what every read shares: the API description with its limits, the
 /// `bearer` security scheme, operation ids and tags from the paths, the access token every
 /// read needs, the shared headers and problems, and `text/csv` on the routes that take [`Csv`].
@@ -129,11 +123,12 @@ struct Shared;
 impl Modify for Shared {
     fn modify(&self, openapi: &mut OpenApi) {
         openapi.info.description = Some(description());
-        openapi.components.get_or_insert_with(Default::default).add_security_scheme(BEARER, access_token_scheme());
+        let scheme =
+            access_token_scheme(&default_of("access-token-ttl-seconds"), "Every read answers for the token's tenant.");
+        openapi.components.get_or_insert_with(Default::default).add_security_scheme(BEARER, scheme);
         for (path, item) in &mut openapi.paths.paths {
             let Some(operation) = item.get.as_mut() else { continue };
-            operation.operation_id = Some(format!("get{}", path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")));
-            operation.tags = Some(vec![path.split('/').nth(2).unwrap_or("contract").to_owned()]);
+            name_operation("get", path, operation);
             if !path.starts_with("/v1/") {
                 continue;
             }
@@ -159,25 +154,9 @@ impl Modify for Shared {
     }
 }
 
-/// The `bearer` scheme: a user's access token.
-fn access_token_scheme() -> SecurityScheme {
-    let description = format!(
-        "A user's access token: the `access_token` of the command API's `POST /v1/auth/login`, a JWT signed \
-         HS256 with the claims `iss` (`prism`), `sub` (the user id), `tenant`, `roles`, `iat`, `exp` and `jti`, \
-         valid for `PRISM_ACCESS_TOKEN_TTL_SECONDS` seconds ({ttl} by default). Every read answers for the \
-         token's tenant.",
-        ttl = default_of("access-token-ttl-seconds"),
-    );
-    let http = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").description(Some(description));
-    SecurityScheme::Http(http.build())
-}
-
-/// The default of the configuration flag `--{flag}`, as the command line shows it.
+/// The default of the flag `--{flag}` of this API's command line.
 fn default_of(flag: &str) -> String {
-    let cli = QueryApiConfig::cli();
-    let argument = cli.get_arguments().find(|argument| argument.get_long() == Some(flag));
-    let value = argument.and_then(|argument| argument.get_default_values().first()?.to_str().map(str::to_owned));
-    value.unwrap_or_default()
+    prism_platform::openapi::default_of(&QueryApiConfig::cli(), flag)
 }
 
 /// The API description, with the limits' and the token lifetime's configured defaults.
@@ -244,36 +223,16 @@ mod tests {
     use serde::Serialize;
     use serde_json::Value;
 
-    /// Every `(method, path)` registered by a `.route("…", method(…))` of `source`.
-    fn registered(source: &str) -> BTreeSet<(String, String)> {
-        let mut routes = BTreeSet::new();
-        for call in source.split(".route(\"").skip(1) {
-            let (path, rest) = call.split_once('"').unwrap();
-            let handler = rest.trim_start_matches([',', ' ', '\n']);
-            let method = handler[..handler.find('(').unwrap()].rsplit("::").next().unwrap();
-            assert!(matches!(method, "get" | "post" | "put" | "patch" | "delete"), "{path}: {method}?");
-            routes.insert((method.to_owned(), path.to_owned()));
-        }
-        routes
-    }
-
     fn document() -> Value {
         serde_json::to_value(super::document()).unwrap()
     }
 
     #[test]
     fn the_document_lists_every_route_the_router_registers_and_no_other() {
-        let routed = registered(include_str!("app.rs"));
-        let document = document();
-        let mut documented = BTreeSet::new();
-        for (path, item) in document["paths"].as_object().unwrap() {
-            documented.extend(item.as_object().unwrap().keys().map(|method| (method.clone(), path.clone())));
-        }
-        assert!(routed.len() > 30, "the router's routes were not read: {routed:?}");
-        let undocumented: Vec<_> = routed.difference(&documented).collect();
-        let unrouted: Vec<_> = documented.difference(&routed).collect();
-        assert!(undocumented.is_empty(), "routed but not in the document: {undocumented:?}");
-        assert!(unrouted.is_empty(), "in the document but not routed: {unrouted:?}");
+        let check = prism_platform::openapi::check_routes(include_str!("app.rs"), &document());
+        assert!(check.routed > 30, "the router's routes were not read: {check:?}");
+        assert!(check.undocumented.is_empty(), "routed but not in the document: {:?}", check.undocumented);
+        assert!(check.unrouted.is_empty(), "in the document but not routed: {:?}", check.unrouted);
     }
 
     #[test]
