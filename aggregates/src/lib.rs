@@ -3,13 +3,17 @@
 //!
 //! Nothing in this crate performs I/O. Aggregates decide from their own events
 //! (`handle`) and fold events into state (`apply`); the command API, the relay and
-//! the projectors wire them to Postgres and Kafka.
+//! the projectors wire them to Postgres and Kafka. [`upcasting`] brings payloads stored
+//! at an older version of their event to the current shape, for every reader. `hierarchy`
+//! holds the tree rules that the locations and organisation aggregates share.
 
 #[cfg(test)]
 pub(crate) mod avro_contract;
 pub mod finance;
+mod hierarchy;
 pub mod identity;
 pub mod money;
+pub mod platform;
 pub mod quantity;
 pub mod refusal;
 pub mod supply;
@@ -17,3 +21,4 @@ pub mod tenant;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod text;
+pub mod upcasting;

@@ -1,5 +1,6 @@
 //! Rebuilding any Prism aggregate from its stored events: the aggregate type names the Rust
-//! aggregate whose events the payloads decode as and whose `apply` folds them.
+//! aggregate whose events the payloads decode as — upcast first when stored at an older
+//! version of their event — and whose `apply` folds them.
 
 use cqrs_es::Aggregate;
 use prism_aggregates::finance::budget::Budgets;
@@ -10,13 +11,17 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
+use prism_aggregates::identity::organization::Organization;
+use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
+use prism_aggregates::platform::tenant_account::TenantAccount;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
 use prism_aggregates::supply::sales_order::SalesOrder;
 use prism_aggregates::supply::settings::SupplySettings;
 use prism_aggregates::supply::stock::Stock;
+use prism_aggregates::upcasting;
 use serde_json::Value;
 
 use crate::store::StoredEvent;
@@ -39,6 +44,9 @@ pub const TYPES: &[&str] = &[
     SalesOrder::TYPE,
     PurchaseOrder::TYPE,
     User::TYPE,
+    Organization::TYPE,
+    Roles::TYPE,
+    TenantAccount::TYPE,
 ];
 
 /// Whether `aggregate_type` is one of [`TYPES`].
@@ -76,6 +84,9 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == SalesOrder::TYPE => fold_as::<SalesOrder>(events),
         t if t == PurchaseOrder::TYPE => fold_as::<PurchaseOrder>(events),
         t if t == User::TYPE => fold_as::<User>(events),
+        t if t == Organization::TYPE => fold_as::<Organization>(events),
+        t if t == Roles::TYPE => fold_as::<Roles>(events),
+        t if t == TenantAccount::TYPE => fold_as::<TenantAccount>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }
 }
@@ -83,8 +94,10 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
 fn fold_as<A: Aggregate>(events: &[StoredEvent]) -> Result<Value, AuditError> {
     let mut aggregate = A::default();
     for stored in events {
-        let event: A::Event = serde_json::from_value(stored.payload.clone())
-            .map_err(|e| AuditError::Undecodable { position: stored.global_position, reason: e.to_string() })?;
+        let undecodable = |reason: String| AuditError::Undecodable { position: stored.global_position, reason };
+        let (payload, _) = upcasting::upcast_tagged(&stored.event_type, &stored.event_version, stored.payload.clone())
+            .map_err(|e| undecodable(e.to_string()))?;
+        let event: A::Event = serde_json::from_value(payload).map_err(|e| undecodable(e.to_string()))?;
         aggregate.apply(event);
     }
     serde_json::to_value(&aggregate).map_err(|e| AuditError::Undecodable {
@@ -107,6 +120,7 @@ mod tests {
             aggregate_id: "supply-settings".to_owned(),
             sequence,
             event_type: payload.as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default(),
+            event_version: "1".to_owned(),
             payload,
             metadata: json!({}),
             recorded_at: Utc::now(),

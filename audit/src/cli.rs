@@ -1,7 +1,11 @@
-//! The command line: global options (database, output format) and one subcommand per question.
+//! The command line: global options (database, output format) and one subcommand per question
+//! or archive operation.
+
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
+use prism_platform::config::{KafkaArgs, RegistryArgs};
 
 use crate::output::Format;
 
@@ -56,11 +60,87 @@ pub enum Command {
         correlation_id: String,
     },
     /// Recomputes every tenant's hash chain (or one tenant's) and reports the first broken
-    /// link. Exits 1 when a chain is broken.
+    /// link; with `--read-models`, also compares the Postgres read models with a replay. Exits
+    /// 1 when a chain is broken or a read model differs.
     Verify {
         /// Only this tenant.
         #[arg(long, env = "PRISM_TENANT")]
         tenant: Option<String>,
+        /// Also compare each Postgres read model with a fresh replay of the events the
+        /// `postgres` projector applied, table by table, listing the rows that differ. Exits 1
+        /// when one does.
+        #[arg(long)]
+        read_models: bool,
+    },
+    /// Rebuilds a tenant's Postgres read model from its event store into a schema of its own,
+    /// batch by batch, while the live one keeps serving, then swaps it in atomically. An
+    /// interrupted rebuild resumes where it stopped.
+    Rebuild {
+        /// The projector whose read model is rebuilt: `postgres`.
+        #[arg(value_parser = ["postgres"])]
+        projector: String,
+        /// Tenant slug.
+        #[arg(long, env = "PRISM_TENANT")]
+        tenant: String,
+        /// Replay only; leave the rebuilt model prepared for a later `rebuild` to finish.
+        #[arg(long)]
+        no_swap: bool,
+    },
+    /// Writes the tenant's events as JSON Lines, in chain order, with every stored column
+    /// `import` needs to restore them bit for bit. `import` takes a whole export (without
+    /// `--from` or `--to`).
+    Export {
+        /// Tenant slug.
+        #[arg(long, env = "PRISM_TENANT")]
+        tenant: String,
+        /// Only events from this global position or RFC 3339 time on (inclusive).
+        #[arg(long, value_parser = Bound::parse)]
+        from: Option<Bound>,
+        /// Only events up to this global position or RFC 3339 time (inclusive).
+        #[arg(long, value_parser = Bound::parse)]
+        to: Option<Bound>,
+        /// The file to write (created or truncated); stdout by default, with the summary on
+        /// stderr.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Restores an `export` into the tenant's empty event store: same ids, positions, times
+    /// and chain hashes, nothing sent to Kafka. Exits 1, importing nothing, when a line's hash
+    /// is not what its bytes give (an altered or removed event).
+    Import {
+        /// Tenant slug: provisioned, without events (or not there yet, with `--provision`).
+        #[arg(long, env = "PRISM_TENANT")]
+        tenant: String,
+        /// The JSON Lines file `export` wrote.
+        #[arg(long)]
+        input: PathBuf,
+        /// Provision the tenant first — register it and create and migrate its schema, with
+        /// no event and no user — when it does not exist yet (as when restoring onto a fresh
+        /// installation, where `POST /v1/tenants` would record events of its own).
+        #[arg(long)]
+        provision: bool,
+    },
+    /// Publishes stored events to Kafka again, as the relay did: same topic, key, headers and
+    /// Avro value. Prints how many events went to each topic.
+    Republish {
+        /// Tenant slug.
+        #[arg(long, env = "PRISM_TENANT")]
+        tenant: String,
+        /// First global position to publish.
+        #[arg(long)]
+        from_position: i64,
+        /// Last global position to publish (the last event by default).
+        #[arg(long)]
+        to_position: Option<i64>,
+        /// Only the events of this topic (full name, e.g. `prism.finance.journal-entry.v1`).
+        #[arg(long)]
+        topic: Option<String>,
+        /// Kafka to publish to.
+        #[command(flatten)]
+        kafka: KafkaArgs,
+        /// The schema registry the values are encoded with.
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
 }
 
@@ -79,13 +159,43 @@ impl AsOf {
     /// # Errors
     /// When it is neither.
     pub fn parse(text: &str) -> Result<Self, String> {
-        if let Ok(version) = text.parse::<i64>() {
-            return if version >= 0 { Ok(Self::Version(version)) } else { Err("a version is 0 or more".to_owned()) };
-        }
-        DateTime::parse_from_rfc3339(text)
-            .map(|time| Self::Time(time.with_timezone(&Utc)))
-            .map_err(|_| format!("{text:?} is neither a version number nor an RFC 3339 time"))
+        number_or_time(text, "version", Self::Version, Self::Time)
     }
+}
+
+/// Where `export` starts or stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// This global position.
+    Position(i64),
+    /// This recording time.
+    Time(DateTime<Utc>),
+}
+
+impl Bound {
+    /// A global position or an RFC 3339 time.
+    ///
+    /// # Errors
+    /// When it is neither.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        number_or_time(text, "position", Self::Position, Self::Time)
+    }
+}
+
+/// `text` as a `number` (0 or more) or an RFC 3339 time, made into a `T` by `of_number` or
+/// `of_time`.
+fn number_or_time<T>(
+    text: &str,
+    number: &str,
+    of_number: fn(i64) -> T,
+    of_time: fn(DateTime<Utc>) -> T,
+) -> Result<T, String> {
+    if let Ok(value) = text.parse::<i64>() {
+        return if value >= 0 { Ok(of_number(value)) } else { Err(format!("a {number} is 0 or more")) };
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| of_time(time.with_timezone(&Utc)))
+        .map_err(|_| format!("{text:?} is neither a {number} number nor an RFC 3339 time"))
 }
 
 #[cfg(test)]
@@ -102,10 +212,42 @@ mod tests {
     }
 
     #[test]
+    fn a_bound_is_a_position_or_a_time() {
+        assert_eq!(Bound::parse("42"), Ok(Bound::Position(42)));
+        let time = DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(Bound::parse("2026-11-25T12:00:00Z"), Ok(Bound::Time(time)));
+        assert_eq!(Bound::parse("-3"), Err("a position is 0 or more".to_owned()));
+        assert!(Bound::parse("soon").unwrap_err().contains("position number"));
+    }
+
+    #[test]
+    fn republish_takes_kafka_and_registry_from_flags() {
+        let cli = Cli::parse_from([
+            "prism-audit",
+            "republish",
+            "--tenant",
+            "acme",
+            "--from-position",
+            "5",
+            "--topic",
+            "p.finance.journal-entry.v1",
+            "--kafka-brokers",
+            "k:1",
+            "--schema-registry-url",
+            "http://r:2",
+        ]);
+        let Command::Republish { from_position, to_position, topic, kafka, registry, .. } = cli.command else {
+            panic!("republish parsed as {:?}", cli.command)
+        };
+        assert_eq!((from_position, to_position, topic.as_deref()), (5, None, Some("p.finance.journal-entry.v1")));
+        assert_eq!((kafka.brokers.as_str(), registry.url.as_str()), ("k:1", "http://r:2"));
+    }
+
+    #[test]
     fn every_subcommand_has_help() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
-        for sub in ["history", "state", "trace", "verify"] {
+        for sub in ["history", "state", "trace", "verify", "export", "import", "republish", "rebuild"] {
             assert!(Cli::command().find_subcommand(sub).and_then(|c| c.get_about()).is_some(), "{sub}");
         }
     }

@@ -35,6 +35,13 @@ impl Rows {
         self.rows.push(row);
     }
 
+    /// The value of `column` in row `row`, if there is such a row and column.
+    #[must_use]
+    pub fn value(&self, row: usize, column: &str) -> Option<&Value> {
+        let index = self.columns.iter().position(|c| *c == column)?;
+        self.rows.get(row).and_then(|values| values.get(index))
+    }
+
     /// Writes the rows to `out` as `format` says.
     ///
     /// # Errors

@@ -1,18 +1,23 @@
 //! `verify`: recomputes each tenant's hash chain (see `migrations/tenant/0012_audit_trail.sql`)
 //! link by link, streaming the events in chain order in batches, and reports the first broken
 //! link: an event whose bytes or hash were altered, a gap where an event was removed, or a
-//! chain that stops short of its recorded head.
+//! chain that stops short of its recorded head. With `--read-models`, it also compares each
+//! Postgres read model of the tenant with a fresh replay of its events
+//! ([`crate::read_models`]): one more row per table.
 
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
 use crate::output::Rows;
+use crate::read_models::{self, TableComparison};
 use crate::store::{tenant_schema, tenants};
 use crate::AuditError;
 
-/// Columns of the answer: one row per tenant.
-pub const COLUMNS: &[&str] = &["tenant", "events", "status", "broken_at_chain_seq", "position", "detail"];
+/// Columns of the answer: one row per tenant for its hash chain (`check` = `hash-chain`), and
+/// with `--read-models` one per read-model table (`check` = `read-model:<table>`; `events`:
+/// how many were replayed; `status` `matches` or `differs`).
+pub const COLUMNS: &[&str] = &["tenant", "check", "events", "status", "broken_at_chain_seq", "position", "detail"];
 
 /// Events read per round trip.
 const BATCH: i64 = 10_000;
@@ -31,12 +36,19 @@ pub struct Break {
     pub detail: String,
 }
 
-/// Verifies the chain of `tenant`, or of every tenant, advancing `progress` per event: one row
-/// per tenant, and whether every chain is intact.
+/// Verifies the chain of `tenant`, or of every tenant, advancing `progress` per event — and,
+/// when `read_models`, compares each tenant's Postgres read models with a replay: the rows of
+/// the answer, and whether every chain is intact and every read model matches.
 ///
 /// # Errors
-/// An unknown tenant or a database failure.
-pub async fn verify(pool: &PgPool, tenant: Option<&str>, progress: &ProgressBar) -> Result<(Rows, bool), AuditError> {
+/// An unknown tenant, a database failure, or (comparing read models) an event that does not
+/// decode.
+pub async fn verify(
+    pool: &PgPool,
+    tenant: Option<&str>,
+    read_models: bool,
+    progress: &ProgressBar,
+) -> Result<(Rows, bool), AuditError> {
     let slugs = match tenant {
         Some(tenant) => vec![tenant.to_owned()],
         None => tenants(pool).await?,
@@ -48,9 +60,12 @@ pub async fn verify(pool: &PgPool, tenant: Option<&str>, progress: &ProgressBar)
         let (events, broken) = verify_chain(pool, &schema, progress).await?;
         intact &= broken.is_none();
         rows.push(match broken {
-            None => vec![json!(slug), json!(events), json!("intact"), Value::Null, Value::Null, Value::Null],
+            None => {
+                vec![json!(slug), json!(CHAIN), json!(events), json!("intact"), Value::Null, Value::Null, Value::Null]
+            }
             Some(link) => vec![
                 json!(slug),
+                json!(CHAIN),
                 json!(events),
                 json!("broken"),
                 json!(link.chain_seq),
@@ -58,9 +73,31 @@ pub async fn verify(pool: &PgPool, tenant: Option<&str>, progress: &ProgressBar)
                 json!(link.detail),
             ],
         });
+        if read_models {
+            let (replayed, tables) = read_models::compare(pool, &slug, &schema).await?;
+            for table in tables {
+                intact &= table.differing == 0;
+                rows.push(read_model_row(&slug, replayed, &table));
+            }
+        }
     }
     progress.finish_and_clear();
     Ok((rows, intact))
+}
+
+/// The `check` of a hash-chain row.
+const CHAIN: &str = "hash-chain";
+
+/// The answer row of one read-model table of `tenant`, after `replayed` events.
+fn read_model_row(tenant: &str, replayed: i64, table: &TableComparison) -> Vec<Value> {
+    let counts = format!("live {} rows, replayed {}", table.live_rows, table.replayed_rows);
+    let (status, detail) = if table.differing == 0 {
+        ("matches", counts)
+    } else {
+        ("differs", format!("{counts}; {} rows differ, first keys {}", table.differing, table.differing_keys.join(" ")))
+    };
+    let check = format!("read-model:{}", table.table);
+    vec![json!(tenant), json!(check), json!(replayed), json!(status), Value::Null, Value::Null, json!(detail)]
 }
 
 /// One link as read: the event's place, its stored hash, and the hash recomputed from its

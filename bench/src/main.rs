@@ -10,6 +10,7 @@
 //! cargo run --release -p prism-bench -- projection --entries 2000
 //! cargo run --release -p prism-bench -- offered-load --rates 500,2000 --seconds 5
 //! cargo run --release -p prism-bench -- catch-up --entries 2000 --projectors mongo,timescale
+//! cargo run --release -p prism-bench -- audit --events 1000000
 //! cargo run --release -p prism-bench -- ratios --results results.jsonl
 //! ```
 //!
@@ -17,6 +18,7 @@
 //! (load generator and in-process system together) when the line was written.
 
 mod append_rate;
+mod audit_rate;
 mod catch_up;
 mod contention;
 mod load;
@@ -61,6 +63,8 @@ enum Measurement {
     OfferedLoad(offered_load::OfferedLoadArgs),
     /// Projector catch-up from a backlog in Kafka (MongoDB and Timescale by default).
     CatchUp(catch_up::CatchUpArgs),
+    /// Audit tooling on a large event store: rebuild, verify the chain, verify read models.
+    Audit(audit_rate::AuditArgs),
     /// Ratios of Prism's numbers to the baselines in a results file.
     Ratios(ratios::RatiosArgs),
 }
@@ -110,6 +114,13 @@ async fn run(measurement: Measurement) -> Result<(), BoxError> {
         Measurement::CatchUp(args) => {
             for report in catch_up::run(&args).await? {
                 emit(&report, &[])?;
+            }
+            Ok(())
+        }
+        Measurement::Audit(args) => {
+            for report in audit_rate::run(&args).await? {
+                let summary = report.summary();
+                emit(&report, &[summary])?;
             }
             Ok(())
         }

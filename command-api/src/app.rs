@@ -14,11 +14,12 @@ use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
+use prism_aggregates::identity::user::User;
 use prism_platform::auth::{authenticate, Authenticator, Tokens};
 use prism_platform::db;
 use prism_platform::http::{operational_routes, serve, unknown_route};
 use prism_platform::rate_limit::{self, RateLimiter};
-use prism_platform::tenancy::TenantProvisioner;
+use prism_platform::tenancy::{TenantProvisioner, TenantStatuses};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -29,7 +30,8 @@ use crate::config::CommandApiConfig;
 use crate::counterparty_lock::CounterpartyLocks;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::idempotency::{self, Idempotency};
-use crate::identity::sessions::Sessions;
+use crate::identity::login_attempts::LoginAttempts;
+use crate::identity::sessions::{self, Sessions};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
 use crate::supply::catalog_lookups::SupplyServices;
@@ -40,6 +42,8 @@ use crate::{
 
 /// Start of every key of the refresh-token sessions in Redis.
 const SESSION_KEY_PREFIX: &str = "prism:session";
+/// Start of every key of the sign-in attempts per account in Redis.
+const LOGIN_ATTEMPTS_KEY_PREFIX: &str = "prism:login-attempts";
 
 /// Shared state of the command routes.
 #[derive(Clone, FromRef)]
@@ -82,10 +86,18 @@ pub struct AppState {
     pub counterparty_locks: Arc<CounterpartyLocks>,
     /// User event stores.
     pub users: identity::users::Stores,
+    /// Organisation event stores.
+    pub organization: identity::organization::Stores,
+    /// Custom-role event stores.
+    pub roles: identity::roles::Stores,
+    /// Tenant-account event stores.
+    pub tenant_accounts: tenants::Stores,
     /// Access tokens issued at login.
     pub tokens: Arc<Tokens>,
     /// Refresh tokens, in Redis.
     pub sessions: Sessions,
+    /// Sign-in attempts per account, in Redis.
+    pub login_attempts: LoginAttempts,
 }
 
 /// A built, not yet running, command API.
@@ -108,10 +120,13 @@ impl CommandApi {
         config.http.auth.check()?;
         let tokens = Arc::new(Tokens::new(&config.http.auth));
         let authenticator = Authenticator::new(tokens.clone(), PUBLIC_PATHS);
-        let sessions = Sessions::new(&config.http.rate_limit.redis_url, SESSION_KEY_PREFIX)?;
-        let state = state(pool, provisioner, tokens, sessions);
+        let redis = sessions::connect(&config.http.rate_limit.redis_url)?;
+        let login_attempts = LoginAttempts::new(redis.clone(), LOGIN_ATTEMPTS_KEY_PREFIX, &config.login_limit);
+        let sessions = Sessions::new(redis, SESSION_KEY_PREFIX);
+        let statuses = Arc::new(TenantStatuses::new(pool.clone()));
+        let state = state(pool, provisioner, tokens, sessions, login_attempts);
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
-        let layers = Layers { authenticator, limiter, idempotency: idempotency.clone() };
+        let layers = Layers { authenticator, limiter, idempotency: idempotency.clone(), statuses };
         let router = router(state, layers, config.http.body_limit_bytes);
         let listener = TcpListener::bind(&config.http.addr).await?;
         Ok(Self { listener, router, idempotency })
@@ -150,7 +165,13 @@ async fn purge_idempotency_keys(idempotency: Idempotency, shutdown: Cancellation
 }
 
 /// The event stores of every aggregate, each with the services its commands need.
-fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>, tokens: Arc<Tokens>, sessions: Sessions) -> AppState {
+fn state(
+    pool: PgPool,
+    provisioner: Arc<TenantProvisioner>,
+    tokens: Arc<Tokens>,
+    sessions: Sessions,
+    login_attempts: LoginAttempts,
+) -> AppState {
     let books = Arc::new(BooksCache::new(pool.clone()));
     let factory = EventStoresFactory { pool: pool.clone(), provisioner: provisioner.clone() };
     let stores = &factory;
@@ -163,6 +184,11 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>, tokens: Arc<Tokens>,
     let locations: supply::locations::Stores = stores.build(Box::new(|_| ()));
     let supply_settings: supply::settings::Stores = stores.build(Box::new(|_| ()));
     let supply = SupplyServices::new(&items, &locations, &supply_settings);
+    let roles: identity::roles::Stores = stores.build(Box::new(|_| ()));
+    let defined_roles: ServicesFactory<User> = {
+        let roles = roles.clone();
+        Box::new(move |tenant| Arc::new(identity::roles::TenantRoles::new(tenant.clone(), roles.clone())))
+    };
     let ledger: ServicesFactory<FiscalCalendar> = {
         let (pool, books) = (pool.clone(), books.clone());
         Box::new(move |tenant| Arc::new(EventStoreLedger::new(tenant, pool.clone(), books.clone())))
@@ -184,9 +210,13 @@ fn state(pool: PgPool, provisioner: Arc<TenantProvisioner>, tokens: Arc<Tokens>,
         invoices,
         books,
         counterparty_locks: Arc::new(CounterpartyLocks::new(pool.clone())),
-        users: stores.build(Box::new(|_| ())),
+        users: stores.build(defined_roles),
+        organization: stores.build(Box::new(|_| ())),
+        roles,
+        tenant_accounts: stores.build(Box::new(|_| ())),
         tokens,
         sessions,
+        login_attempts,
         pool,
         provisioner,
     }
@@ -214,24 +244,38 @@ where
 }
 
 /// The layers every command route runs through, outermost first: who calls (the token), how
-/// often (rate limits per tenant and IP), retries (`Idempotency-Key`), and what the route needs
-/// of the caller.
+/// often (rate limits per tenant and IP), retries (`Idempotency-Key`), what the route needs
+/// of the caller, and whether the caller's tenant is suspended.
 struct Layers {
     authenticator: Authenticator,
     limiter: RateLimiter,
     idempotency: Idempotency,
+    statuses: Arc<TenantStatuses>,
 }
 
 fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
     Router::new()
-        .route("/v1/tenants", post(tenants::provision))
+        .route("/v1/tenants", post(tenants::provisioning::provision))
+        .route("/v1/tenants/{tenant}/suspend", post(tenants::lifecycle::suspend))
+        .route("/v1/tenants/{tenant}/reactivate", post(tenants::lifecycle::reactivate))
+        .route("/v1/tenants/{tenant}/feature-flags", post(tenants::feature_flags::set))
         .route("/v1/auth/login", post(identity::login::login))
         .route("/v1/auth/refresh", post(identity::login::refresh))
         .route("/v1/auth/logout", post(identity::login::logout))
+        .route("/v1/auth/mfa/enrol", post(identity::mfa::enrol))
+        .route("/v1/auth/mfa/confirm", post(identity::mfa::confirm))
+        .route("/v1/auth/mfa/disable", post(identity::mfa::disable))
         .route("/v1/users", post(identity::users::create))
         .route("/v1/users/{id}/roles", post(identity::users::change_roles))
         .route("/v1/users/{id}/deactivate", post(identity::users::deactivate))
         .route("/v1/users/{id}/reactivate", post(identity::users::reactivate))
+        .route("/v1/organization-units", post(identity::organization::add))
+        .route("/v1/organization-units/{unit_id}/rename", post(identity::organization::rename))
+        .route("/v1/organization-units/{unit_id}/move", post(identity::organization::move_unit))
+        .route("/v1/organization-units/{unit_id}/close", post(identity::organization::close))
+        .route("/v1/roles", post(identity::roles::define))
+        .route("/v1/roles/{name}/permissions", post(identity::roles::change_permissions))
+        .route("/v1/roles/{name}/retire", post(identity::roles::retire))
         .route("/v1/journal-entries", post(journal_entries::post))
         .route("/v1/journal-entries/{id}/reverse", post(journal_entries::reverse))
         .route("/v1/journal-entries/{id}/post", post(journal_entries::post_draft))
@@ -289,6 +333,7 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .merge(operational_routes())
         .fallback(unknown_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
+        .layer(axum::middleware::from_fn_with_state(layers.statuses, tenants::suspension::refuse_suspended))
         .layer(axum::middleware::from_fn(authorization::authorize))
         .layer(axum::middleware::from_fn_with_state(layers.idempotency, idempotency::layer))
         .layer(axum::middleware::from_fn_with_state(layers.limiter, rate_limit::layer))

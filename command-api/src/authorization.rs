@@ -1,6 +1,6 @@
 //! What each command route needs of its caller, in one table ([`need`]): nobody for signing
-//! in and the operational routes, the platform operator for provisioning tenants, and one
-//! [`Permission`] for every other route. [`authorize`] checks the caller that
+//! in and the operational routes, the platform operator for provisioning tenants, any signed-in
+//! user for managing their own sign-in (MFA), and one [`Permission`] for every other route. [`authorize`] checks the caller that
 //! [`prism_platform::auth::authenticate`] found against it; a route missing from the table is
 //! refused (deny by default), and a test keeps the table complete.
 
@@ -22,6 +22,8 @@ pub enum Need {
     Public,
     /// The platform operator key.
     Operator,
+    /// Any user of a tenant, acting on their own account: an access token, no permission.
+    SignedIn,
     /// A user of the tenant holding this permission.
     Permission(Permission),
 }
@@ -33,10 +35,19 @@ pub fn need(path: &str) -> Option<Need> {
     use Permission as P;
     let permission = match path {
         p if PUBLIC_PATHS.contains(&p) => return Some(Need::Public),
-        "/v1/tenants" => return Some(Need::Operator),
+        "/v1/tenants"
+        | "/v1/tenants/{tenant}/suspend"
+        | "/v1/tenants/{tenant}/reactivate"
+        | "/v1/tenants/{tenant}/feature-flags" => return Some(Need::Operator),
+        "/v1/auth/mfa/enrol" | "/v1/auth/mfa/confirm" | "/v1/auth/mfa/disable" => return Some(Need::SignedIn),
         "/v1/users" | "/v1/users/{id}/roles" | "/v1/users/{id}/deactivate" | "/v1/users/{id}/reactivate" => {
             P::UserManage
         }
+        "/v1/organization-units"
+        | "/v1/organization-units/{unit_id}/rename"
+        | "/v1/organization-units/{unit_id}/move"
+        | "/v1/organization-units/{unit_id}/close" => P::OrgManage,
+        "/v1/roles" | "/v1/roles/{name}/permissions" | "/v1/roles/{name}/retire" => P::RoleManage,
         "/v1/journal-entries" | "/v1/journal-entries/{id}/post" | "/v1/journal-entries/{id}/discard" => P::JournalPost,
         "/v1/journal-entries/{id}/reverse" => P::JournalReverse,
         "/v1/accounts"
@@ -100,6 +111,10 @@ fn check(path: &str, extensions: &axum::http::Extensions) -> Result<(), Problem>
             Caller::Operator => Ok(()),
             Caller::User(_) => Err(forbidden("only the platform operator provisions tenants")),
         },
+        Some(Need::SignedIn) => match caller_of(extensions)? {
+            Caller::User(_) => Ok(()),
+            Caller::Operator => Err(forbidden("the operator key names no user; use the user's own access token")),
+        },
         Some(Need::Permission(permission)) => permitted(caller_of(extensions)?, permission).map(drop),
         None => Err(forbidden(&format!("{path} has no permission assigned; refused"))),
     }
@@ -109,13 +124,14 @@ fn check(path: &str, extensions: &axum::http::Extensions) -> Result<(), Problem>
 mod tests {
     use prism_aggregates::identity::permissions::Role;
     use prism_aggregates::tenant::TenantId;
-    use prism_platform::auth::Identity;
+    use prism_platform::auth::{Grants, Identity};
 
     use super::*;
 
-    fn user(roles: Vec<Role>) -> axum::http::Extensions {
+    fn user(roles: &[Role]) -> axum::http::Extensions {
         let mut extensions = axum::http::Extensions::new();
-        extensions.insert(Caller::User(Identity::new(TenantId::parse("acme").unwrap(), "u-1".to_owned(), roles)));
+        let grants = Grants::of_builtin(roles);
+        extensions.insert(Caller::User(Identity::new(TenantId::parse("acme").unwrap(), "u-1".to_owned(), grants)));
         extensions
     }
 
@@ -145,11 +161,13 @@ mod tests {
 
     #[test]
     fn a_role_without_the_permission_is_forbidden() {
-        assert!(check("/v1/journal-entries", &user(vec![Role::Accountant])).is_ok());
-        let refused = check("/v1/journal-entries", &user(vec![Role::Warehouse])).unwrap_err();
+        assert!(check("/v1/journal-entries", &user(&[Role::Accountant])).is_ok());
+        let refused = check("/v1/journal-entries", &user(&[Role::Warehouse])).unwrap_err();
         assert_eq!(refused.status().as_u16(), 403);
-        assert_eq!(check("/v1/purchase-orders/{id}/approve", &user(vec![Role::Purchasing])).unwrap_err().status(), 403);
-        assert!(check("/v1/purchase-orders/{id}/approve", &user(vec![Role::Approver])).is_ok());
+        assert_eq!(check("/v1/purchase-orders/{id}/approve", &user(&[Role::Purchasing])).unwrap_err().status(), 403);
+        assert!(check("/v1/purchase-orders/{id}/approve", &user(&[Role::Approver])).is_ok());
+        assert!(check("/v1/roles", &user(&[Role::Admin])).is_ok());
+        assert_eq!(check("/v1/roles/{name}/retire", &user(&[Role::Warehouse])).unwrap_err().status(), 403);
     }
 
     #[test]
@@ -157,10 +175,19 @@ mod tests {
         let mut operator = axum::http::Extensions::new();
         operator.insert(Caller::Operator);
         assert!(check("/v1/tenants", &operator).is_ok());
-        assert_eq!(check("/v1/tenants", &user(vec![Role::Admin])).unwrap_err().status(), 403);
+        assert_eq!(check("/v1/tenants", &user(&[Role::Admin])).unwrap_err().status(), 403);
         assert_eq!(check("/v1/items", &operator).unwrap_err().status(), 403);
         assert_eq!(check("/v1/items", &axum::http::Extensions::new()).unwrap_err().status(), 401);
         assert!(check("/v1/auth/login", &axum::http::Extensions::new()).is_ok());
-        assert_eq!(check("/v1/unknown", &user(vec![Role::Admin])).unwrap_err().status(), 403);
+        assert_eq!(check("/v1/unknown", &user(&[Role::Admin])).unwrap_err().status(), 403);
+    }
+
+    #[test]
+    fn any_signed_in_user_manages_their_own_mfa_but_the_operator_does_not() {
+        assert!(check("/v1/auth/mfa/enrol", &user(&[Role::Warehouse])).is_ok());
+        assert_eq!(check("/v1/auth/mfa/enrol", &axum::http::Extensions::new()).unwrap_err().status(), 401);
+        let mut operator = axum::http::Extensions::new();
+        operator.insert(Caller::Operator);
+        assert_eq!(check("/v1/auth/mfa/confirm", &operator).unwrap_err().status(), 403);
     }
 }

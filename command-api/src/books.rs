@@ -16,6 +16,9 @@ use prism_platform::db::quote_ident;
 use prism_platform::tenancy::schema_of;
 use sqlx::PgPool;
 
+/// A stored event of the books: aggregate type, sequence, event type, event version, payload.
+type StoredBooksEvent = (String, i64, String, String, serde_json::Value);
+
 /// Books folded up to known versions of each of the [`BOOKS_AGGREGATES`], in that order.
 #[derive(Debug, Default, Clone)]
 struct Folded {
@@ -62,8 +65,8 @@ impl BooksCache {
         }
         let mut folded = Folded::clone(&cached);
         let books = Arc::make_mut(&mut folded.books);
-        for (aggregate_type, sequence, payload) in newer {
-            books.apply_stored(&aggregate_type, payload)?;
+        for (aggregate_type, sequence, event_type, event_version, payload) in newer {
+            books.apply_stored(&aggregate_type, &event_type, &event_version, payload)?;
             if let Some(index) = BOOKS_AGGREGATES.iter().position(|(t, _)| *t == aggregate_type) {
                 folded.versions[index] = sequence;
             }
@@ -85,13 +88,9 @@ impl BooksCache {
         }
     }
 
-    async fn events_after(
-        &self,
-        tenant: &TenantId,
-        folded: &Folded,
-    ) -> Result<Vec<(String, i64, serde_json::Value)>, sqlx::Error> {
+    async fn events_after(&self, tenant: &TenantId, folded: &Folded) -> Result<Vec<StoredBooksEvent>, sqlx::Error> {
         let sql = format!(
-            "SELECT e.aggregate_type, e.sequence, e.payload
+            "SELECT e.aggregate_type, e.sequence, e.event_type, e.event_version, e.payload
                FROM {}.events AS e
                JOIN UNNEST($1::text[], $2::text[], $3::int8[]) AS known (aggregate_type, aggregate_id, version)
                  ON e.aggregate_type = known.aggregate_type AND e.aggregate_id = known.aggregate_id

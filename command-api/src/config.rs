@@ -3,6 +3,8 @@
 use clap::Parser;
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RegistryArgs};
 
+use crate::identity::login_attempts::LoginLimitArgs;
+
 /// Command API settings.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "prism-command-api", about = "Prism command REST API")]
@@ -13,6 +15,9 @@ pub struct CommandApiConfig {
     /// HTTP listener settings.
     #[command(flatten)]
     pub http: HttpArgs,
+    /// Failed sign-ins allowed per account.
+    #[command(flatten)]
+    pub login_limit: LoginLimitArgs,
     /// Log filter (`info`, `prism=debug`, …).
     #[arg(long, env = "PRISM_LOG", default_value = "info")]
     pub log: String,

@@ -9,6 +9,7 @@ use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, CqrsFramework, EventStore};
 use postgres_es::{PostgresCqrs, PostgresEventRepository};
 use prism_aggregates::tenant::TenantId;
+use prism_aggregates::upcasting::StoredEventUpcaster;
 use prism_platform::db::{self, quote_ident};
 use prism_platform::envelope::metadata_keys;
 use prism_platform::tenancy::{schema_of, TenantProvisioner};
@@ -109,15 +110,18 @@ where
     /// When the event store cannot be read or holds an event that does not decode.
     pub async fn load(&self, tenant: &TenantId, id: &str) -> Result<A, AggregateError<A::Error>> {
         self.provisioner.ensure(tenant).await.map_err(unexpected)?;
-        let store = PersistedEventStore::<_, A>::new_event_store(self.repository(tenant));
+        let store = self.event_store(tenant);
         let mut context = store.load_aggregate(id).await?;
         Ok(std::mem::take(context.aggregate()))
     }
 
-    fn repository(&self, tenant: &TenantId) -> PostgresEventRepository {
+    /// `tenant`'s event store, which upcasts payloads stored at an older version of their
+    /// event ([`prism_aggregates::upcasting`]) as it loads them.
+    fn event_store(&self, tenant: &TenantId) -> PersistedEventStore<PostgresEventRepository, A> {
         let schema = quote_ident(&schema_of(tenant));
-        PostgresEventRepository::new(self.pool.clone())
-            .with_tables(&format!("{schema}.events"), &format!("{schema}.snapshots"))
+        let repository = PostgresEventRepository::new(self.pool.clone())
+            .with_tables(&format!("{schema}.events"), &format!("{schema}.snapshots"));
+        PersistedEventStore::new_event_store(repository).with_upcasters(vec![Box::new(StoredEventUpcaster)])
     }
 
     async fn framework(&self, tenant: &TenantId) -> Result<Arc<PostgresCqrs<A>>, AggregateError<A::Error>> {
@@ -126,7 +130,7 @@ where
         }
         self.provisioner.ensure(tenant).await.map_err(unexpected)?;
         let services = (self.services)(tenant);
-        let store = PersistedEventStore::new_event_store(self.repository(tenant));
+        let store = self.event_store(tenant);
         let framework = Arc::new(CqrsFramework::new(store, vec![], services));
         let mut frameworks = self.frameworks.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(frameworks.entry(tenant.clone()).or_insert(framework).clone())

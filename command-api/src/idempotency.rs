@@ -15,7 +15,7 @@
 //! - A replayed answer carries `Idempotent-Replayed: true`. Keys are purged, and may be used
 //!   again, once [`RETENTION`] has passed.
 //! - Requests without the header run as they always did, and so do those to
-//!   [`UNSTORED_PATHS`] (signing in), whose answers carry credentials.
+//!   [`UNSTORED_PATHS`] (signing in, a user's own MFA), whose answers carry credentials.
 
 use std::time::Duration;
 
@@ -31,8 +31,10 @@ use sqlx::PgPool;
 /// The request header carrying the key.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// Routes whose answers are never stored, a key or not: they carry credentials (an access
-/// token), which must not sit in a table for a day.
-pub const UNSTORED_PATHS: &[&str] = &["/v1/auth/login", "/v1/auth/refresh"];
+/// token, a TOTP secret), which must not sit in a table for a day, or act on the caller's own
+/// credentials (keys are scoped to the tenant, not the user).
+pub const UNSTORED_PATHS: &[&str] =
+    &["/v1/auth/login", "/v1/auth/refresh", "/v1/auth/mfa/enrol", "/v1/auth/mfa/confirm", "/v1/auth/mfa/disable"];
 /// The response header marking a replayed answer.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// Longest key accepted.

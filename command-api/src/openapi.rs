@@ -36,7 +36,16 @@ use crate::{
 
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
 /// `X-Correlation-ID` and answer no `Location`, `ETag` or `X-Prism-Position`.
-const TENANT_FREE_PATHS: &[&str] = &["/v1/tenants", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout"];
+const TENANT_FREE_PATHS: &[&str] = &[
+    "/v1/tenants",
+    "/v1/tenants/{tenant}/feature-flags",
+    "/v1/auth/login",
+    "/v1/auth/refresh",
+    "/v1/auth/logout",
+    "/v1/auth/mfa/enrol",
+    "/v1/auth/mfa/confirm",
+    "/v1/auth/mfa/disable",
+];
 
 /// The security scheme of the operator key.
 const OPERATOR_KEY: &str = "operatorKey";
@@ -65,14 +74,27 @@ pub async fn serve() -> Json<&'static OpenApi> {
     info(title = "Prism command API"),
     paths(
         serve,
-        tenants::provision,
+        tenants::provisioning::provision,
+        tenants::lifecycle::suspend,
+        tenants::lifecycle::reactivate,
+        tenants::feature_flags::set,
         identity::login::login,
         identity::login::refresh,
         identity::login::logout,
+        identity::mfa::enrol,
+        identity::mfa::confirm,
+        identity::mfa::disable,
         identity::users::create,
         identity::users::change_roles,
         identity::users::deactivate,
         identity::users::reactivate,
+        identity::organization::add,
+        identity::organization::rename,
+        identity::organization::move_unit,
+        identity::organization::close,
+        identity::roles::define,
+        identity::roles::change_permissions,
+        identity::roles::retire,
         journal_entries::post,
         journal_entries::reverse,
         journal_entries::post_draft,
@@ -210,6 +232,9 @@ const ACCEPTED_HEADERS: [(&str, &str); 3] = [
 const OPERATOR_FORBIDDEN: &str =
     "Forbidden (`forbidden`): a user's access token; only the operator key (`PRISM_OPERATOR_KEY`) may do this";
 
+/// 403 on the routes any signed-in user may call for themself.
+const SIGNED_IN_FORBIDDEN: &str = "Forbidden (`forbidden`): the operator key, which names no user";
+
 /// Adds to the document what routes share: the API description, the security schemes,
 /// operation ids and tags from the paths, for every route but the public ones the token it
 /// needs and the 401 and 403 it gives, and for every command the headers and problems of the
@@ -257,17 +282,22 @@ fn operator_key_scheme() -> SecurityScheme {
 }
 
 /// Names the token the route at `path` needs as [`need`] says (none on a public route), the
-/// permission it needs (as `x-prism-permission`), and adds the 401 and 403 it gives.
+/// permission it needs (as `x-prism-permission`), and adds the 401 and 403 it gives — and
+/// the rate limiter's 429, which every route may give.
 fn secure(path: &str, operation: &mut Operation) {
+    let rate_limited = || ProblemSchema::rate_limited_response().into();
+    operation.responses.responses.entry("429".to_owned()).or_insert_with(rate_limited);
     let (scheme, forbidden) = match need(path) {
         Some(Need::Public) => return,
         Some(Need::Operator) => (OPERATOR_KEY, OPERATOR_FORBIDDEN.to_owned()),
+        Some(Need::SignedIn) => (BEARER, SIGNED_IN_FORBIDDEN.to_owned()),
         Some(Need::Permission(permission)) => {
             let name = permission.as_str();
             operation.extensions.get_or_insert_with(Extensions::default).insert(PERMISSION.to_owned(), name.into());
             let forbidden = format!(
                 "Forbidden (`forbidden`): the user's roles do not grant `{name}` (the `permission` member names \
-                 it); or the operator key, which names no tenant"
+                 it); or the operator key, which names no tenant. Or the user's tenant is suspended \
+                 (`tenant-suspended`)"
             );
             (BEARER, forbidden)
         }
@@ -385,6 +415,7 @@ mod tests {
             let names: Vec<_> = operation["parameters"].as_array().into_iter().flatten().map(|p| &p["name"]).collect();
             assert!(!names.contains(&&"X-Tenant-ID".into()), "{method} {path}: the tenant is the token's");
             let responses = &operation["responses"];
+            assert!(responses["429"]["headers"]["Retry-After"].is_object(), "{method} {path} may be rate limited");
             let (scheme, permission) = match need(&path).unwrap() {
                 Need::Public => {
                     assert!(operation["security"].is_null(), "{method} {path} is public");
@@ -392,6 +423,7 @@ mod tests {
                     continue;
                 }
                 Need::Operator => ("operatorKey", Value::Null),
+                Need::SignedIn => ("bearer", Value::Null),
                 Need::Permission(permission) => ("bearer", permission.as_str().into()),
             };
             assert_eq!(operation["security"], serde_json::json!([{ scheme: [] }]), "{method} {path}");

@@ -2,11 +2,17 @@
 //! login and refresh) carries `Authorization: Bearer <token>`:
 //!
 //! - an **access token**: a JWT signed HS256 with the deployment's secret
-//!   (`PRISM_JWT_SECRET`), naming the tenant, the user and the user's roles, valid for
+//!   (`PRISM_JWT_SECRET`), naming the tenant, the user, the user's roles (built-in and custom)
+//!   and the permissions they add up to as of sign-in, valid for
 //!   `PRISM_ACCESS_TOKEN_TTL_SECONDS`. Only HS256 is accepted — `alg: none` or any other
 //!   algorithm, a wrong signature, another issuer or an expired token is 401;
 //! - or the **operator key** (`PRISM_OPERATOR_KEY`), which only the platform routes accept
 //!   (provisioning tenants).
+//!
+//! A token's permissions are fixed when it is issued ([`Grants`]): a custom role changed or
+//! retired since takes effect at the user's next sign-in or refresh. A token issued before
+//! tokens carried permissions has only `roles`; its permissions are those of the built-in roles
+//! among them, until it expires.
 //!
 //! [`authenticate`] verifies the token and puts the [`Caller`] in the request's extensions;
 //! handlers take the tenant from it ([`crate::http::Tenant`]), never from a header or a body,
@@ -82,14 +88,39 @@ pub struct Claims {
     pub sub: String,
     /// The tenant slug.
     pub tenant: String,
-    /// The user's role names.
+    /// The user's role names, built-in and custom.
     pub roles: Vec<String>,
+    /// Names of the permissions the user's roles granted when the token was issued; absent in
+    /// tokens issued before tokens carried them, whose permissions are then those of the
+    /// built-in roles among `roles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
     /// Issued at, Unix seconds.
     pub iat: i64,
     /// Expires at, Unix seconds.
     pub exp: i64,
     /// Token id.
     pub jti: String,
+}
+
+/// What an access token grants: the user's role names and the permissions they add up to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    /// Names of the roles, built-in and custom.
+    pub roles: Vec<String>,
+    /// The union of the roles' permissions.
+    pub permissions: BTreeSet<Permission>,
+}
+
+impl Grants {
+    /// The grants of the built-in `roles`: their names and their permissions.
+    #[must_use]
+    pub fn of_builtin(roles: &[Role]) -> Self {
+        Self {
+            roles: roles.iter().map(|role| role.as_str().to_owned()).collect(),
+            permissions: permissions_of(roles.iter().copied()),
+        }
+    }
 }
 
 /// A signed access token and when it expires.
@@ -127,7 +158,7 @@ impl Tokens {
         }
     }
 
-    /// An access token for `user_id` of `tenant` with `roles`.
+    /// An access token for `user_id` of `tenant` with `grants`.
     ///
     /// # Errors
     /// When signing fails (it does not with an HMAC key).
@@ -135,7 +166,7 @@ impl Tokens {
         &self,
         tenant: &TenantId,
         user_id: &str,
-        roles: &[Role],
+        grants: &Grants,
     ) -> Result<AccessToken, jsonwebtoken::errors::Error> {
         let now = Utc::now().timestamp();
         let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
@@ -143,7 +174,8 @@ impl Tokens {
             iss: ISSUER.to_owned(),
             sub: user_id.to_owned(),
             tenant: tenant.as_str().to_owned(),
-            roles: roles.iter().map(|role| role.as_str().to_owned()).collect(),
+            roles: grants.roles.clone(),
+            permissions: Some(grants.permissions.iter().map(|permission| permission.as_str().to_owned()).collect()),
             iat: now,
             exp: now.saturating_add(ttl),
             jti: Uuid::now_v7().to_string(),
@@ -156,7 +188,7 @@ impl Tokens {
     ///
     /// # Errors
     /// A 401 problem: a malformed, forged, foreign, expired token, or one naming an invalid
-    /// tenant or an unknown role.
+    /// tenant or an unknown permission.
     pub fn caller(&self, token: &str) -> Result<Caller, Problem> {
         if constant_time_eq(token.as_bytes(), self.operator_key.as_bytes()) {
             return Ok(Caller::Operator);
@@ -165,12 +197,16 @@ impl Tokens {
             .map_err(|error| invalid_token(&error.to_string()))?
             .claims;
         let tenant = TenantId::parse(&claims.tenant).map_err(|_| invalid_token("the token names no valid tenant"))?;
-        let roles = claims
-            .roles
-            .iter()
-            .map(|name| Role::parse(name).ok_or_else(|| invalid_token("the token names an unknown role")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Caller::User(Identity::new(tenant, claims.sub, roles)))
+        let permissions = match &claims.permissions {
+            Some(names) => names
+                .iter()
+                .map(|name| {
+                    Permission::parse(name).ok_or_else(|| invalid_token("the token names an unknown permission"))
+                })
+                .collect::<Result<BTreeSet<_>, _>>()?,
+            None => permissions_of(claims.roles.iter().filter_map(|name| Role::parse(name))),
+        };
+        Ok(Caller::User(Identity::new(tenant, claims.sub, Grants { roles: claims.roles, permissions })))
     }
 }
 
@@ -190,20 +226,20 @@ pub struct Identity {
     pub tenant: TenantId,
     /// The user id.
     pub user_id: String,
-    /// The user's roles.
-    pub roles: Vec<Role>,
+    /// The names of the user's roles, built-in and custom.
+    pub roles: Vec<String>,
     permissions: BTreeSet<Permission>,
 }
 
 impl Identity {
-    /// The identity of `user_id` of `tenant` holding `roles`.
+    /// The identity of `user_id` of `tenant` with `grants`.
     #[must_use]
-    pub fn new(tenant: TenantId, user_id: String, roles: Vec<Role>) -> Self {
-        let permissions = permissions_of(roles.iter().copied());
+    pub fn new(tenant: TenantId, user_id: String, grants: Grants) -> Self {
+        let Grants { roles, permissions } = grants;
         Self { tenant, user_id, roles, permissions }
     }
 
-    /// Whether one of the user's roles grants `permission`.
+    /// Whether the token grants `permission`.
     #[must_use]
     pub fn may(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
@@ -318,13 +354,28 @@ mod tests {
     #[test]
     fn an_issued_token_names_the_tenant_user_and_roles() {
         let tokens = tokens();
-        let issued = tokens.issue(&acme(), "u-1", &[Role::Accountant]).unwrap();
+        let issued = tokens.issue(&acme(), "u-1", &Grants::of_builtin(&[Role::Accountant])).unwrap();
         let Caller::User(identity) = tokens.caller(&issued.token).unwrap() else { panic!("a user") };
         assert_eq!(
-            (identity.tenant, identity.user_id.as_str(), identity.roles.as_slice()),
-            (acme(), "u-1", &[Role::Accountant][..])
+            (&identity.tenant, identity.user_id.as_str(), identity.roles.as_slice()),
+            (&acme(), "u-1", &["accountant".to_owned()][..])
         );
+        assert!(identity.may(Permission::JournalPost));
         assert_eq!(issued.expires_in, 60);
+    }
+
+    #[test]
+    fn the_token_grants_the_permissions_it_was_issued_with_whatever_its_roles() {
+        let tokens = tokens();
+        let grants = Grants {
+            roles: vec!["ap_clerk".to_owned()],
+            permissions: [Permission::InvoiceManage, Permission::PaymentProcess].into(),
+        };
+        let issued = tokens.issue(&acme(), "u-1", &grants).unwrap();
+        let Caller::User(identity) = tokens.caller(&issued.token).unwrap() else { panic!("a user") };
+        assert_eq!(identity.roles, ["ap_clerk"]);
+        assert!(identity.may(Permission::InvoiceManage) && identity.may(Permission::PaymentProcess));
+        assert!(!identity.may(Permission::JournalPost));
     }
 
     #[test]
@@ -343,6 +394,7 @@ mod tests {
             sub: "u-1".to_owned(),
             tenant: "acme".to_owned(),
             roles: vec!["admin".to_owned()],
+            permissions: None,
             iat: Utc::now().timestamp(),
             exp: Utc::now().timestamp() + 600,
             jti: "j".to_owned(),
@@ -354,7 +406,11 @@ mod tests {
         let other_alg = sign(&claims, DEV_SECRET, Algorithm::HS512);
         let expired = sign(&Claims { exp: Utc::now().timestamp() - 1, ..claims.clone() }, DEV_SECRET, Algorithm::HS256);
         let foreign = sign(&Claims { iss: "elsewhere".to_owned(), ..claims.clone() }, DEV_SECRET, Algorithm::HS256);
-        let bad_role = sign(&Claims { roles: vec!["root".to_owned()], ..claims.clone() }, DEV_SECRET, Algorithm::HS256);
+        let bad_permission = sign(
+            &Claims { permissions: Some(vec!["audit.write".to_owned()]), ..claims.clone() },
+            DEV_SECRET,
+            Algorithm::HS256,
+        );
         // alg none: header {"alg":"none"}, the claims, no signature
         let b64 = |json: &str| {
             use base64::Engine;
@@ -362,15 +418,38 @@ mod tests {
         };
         let unsigned =
             format!("{}.{}.", b64(r#"{"alg":"none","typ":"JWT"}"#), b64(&serde_json::to_string(&claims).unwrap()));
-        for token in [forged, other_alg, expired, foreign, bad_role, unsigned, "garbage".to_owned()] {
+        for token in [forged, other_alg, expired, foreign, bad_permission, unsigned, "garbage".to_owned()] {
             assert_eq!(refused(&token), "401 Unauthorized", "{token}");
         }
         assert!(tokens().caller(&sign(&claims, DEV_SECRET, Algorithm::HS256)).is_ok(), "the genuine one passes");
     }
 
     #[test]
-    fn permissions_come_from_the_roles() {
-        let auditor = Caller::User(Identity::new(acme(), "u".to_owned(), vec![Role::Auditor]));
+    fn a_token_without_permissions_grants_those_of_its_built_in_roles_and_nothing_for_other_names() {
+        let claims = Claims {
+            iss: ISSUER.to_owned(),
+            sub: "u-1".to_owned(),
+            tenant: "acme".to_owned(),
+            roles: vec!["auditor".to_owned(), "ap_clerk".to_owned()],
+            permissions: None,
+            iat: Utc::now().timestamp(),
+            exp: Utc::now().timestamp() + 600,
+            jti: "j".to_owned(),
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(DEV_SECRET.as_bytes()),
+        )
+        .unwrap();
+        let Caller::User(identity) = tokens().caller(&token).unwrap() else { panic!("a user") };
+        assert!(identity.may(Permission::AuditRead));
+        assert!(Permission::ALL.into_iter().filter(|p| *p != Permission::AuditRead).all(|p| !identity.may(p)));
+    }
+
+    #[test]
+    fn permissions_come_from_the_grants() {
+        let auditor = Caller::User(Identity::new(acme(), "u".to_owned(), Grants::of_builtin(&[Role::Auditor])));
         assert!(permitted(&auditor, Permission::AuditRead).is_ok());
         let denied = permitted(&auditor, Permission::JournalPost).unwrap_err();
         assert_eq!(denied.status(), StatusCode::FORBIDDEN);

@@ -408,6 +408,76 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.identity.UserReactivated",
         schema: include_str!("../../schemas/avro/identity/UserReactivated.avsc"),
     },
+    EventContract {
+        event_type: "OrganizationUnitAdded",
+        aggregate_type: "identity.organization",
+        topic_suffix: "identity.organization.v1",
+        record_name: "prism.identity.OrganizationUnitAdded",
+        schema: include_str!("../../schemas/avro/identity/OrganizationUnitAdded.avsc"),
+    },
+    EventContract {
+        event_type: "OrganizationUnitRenamed",
+        aggregate_type: "identity.organization",
+        topic_suffix: "identity.organization.v1",
+        record_name: "prism.identity.OrganizationUnitRenamed",
+        schema: include_str!("../../schemas/avro/identity/OrganizationUnitRenamed.avsc"),
+    },
+    EventContract {
+        event_type: "OrganizationUnitMoved",
+        aggregate_type: "identity.organization",
+        topic_suffix: "identity.organization.v1",
+        record_name: "prism.identity.OrganizationUnitMoved",
+        schema: include_str!("../../schemas/avro/identity/OrganizationUnitMoved.avsc"),
+    },
+    EventContract {
+        event_type: "OrganizationUnitClosed",
+        aggregate_type: "identity.organization",
+        topic_suffix: "identity.organization.v1",
+        record_name: "prism.identity.OrganizationUnitClosed",
+        schema: include_str!("../../schemas/avro/identity/OrganizationUnitClosed.avsc"),
+    },
+    EventContract {
+        event_type: "RoleDefined",
+        aggregate_type: "identity.roles",
+        topic_suffix: "identity.roles.v1",
+        record_name: "prism.identity.RoleDefined",
+        schema: include_str!("../../schemas/avro/identity/RoleDefined.avsc"),
+    },
+    EventContract {
+        event_type: "RolePermissionsChanged",
+        aggregate_type: "identity.roles",
+        topic_suffix: "identity.roles.v1",
+        record_name: "prism.identity.RolePermissionsChanged",
+        schema: include_str!("../../schemas/avro/identity/RolePermissionsChanged.avsc"),
+    },
+    EventContract {
+        event_type: "RoleRetired",
+        aggregate_type: "identity.roles",
+        topic_suffix: "identity.roles.v1",
+        record_name: "prism.identity.RoleRetired",
+        schema: include_str!("../../schemas/avro/identity/RoleRetired.avsc"),
+    },
+    EventContract {
+        event_type: "TenantProvisioned",
+        aggregate_type: "platform.tenant",
+        topic_suffix: "platform.tenant.v1",
+        record_name: "prism.platform.TenantProvisioned",
+        schema: include_str!("../../schemas/avro/platform/TenantProvisioned.avsc"),
+    },
+    EventContract {
+        event_type: "TenantSuspended",
+        aggregate_type: "platform.tenant",
+        topic_suffix: "platform.tenant.v1",
+        record_name: "prism.platform.TenantSuspended",
+        schema: include_str!("../../schemas/avro/platform/TenantSuspended.avsc"),
+    },
+    EventContract {
+        event_type: "TenantReactivated",
+        aggregate_type: "platform.tenant",
+        topic_suffix: "platform.tenant.v1",
+        record_name: "prism.platform.TenantReactivated",
+        schema: include_str!("../../schemas/avro/platform/TenantReactivated.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -523,5 +593,18 @@ mod tests {
         let catalogue = Catalogue::load().expect("schemas parse");
         assert_eq!(catalogue.event_type_of_record("prism.identity.UserCreated"), Some("UserCreated"));
         assert_eq!(topic_name("prism", "identity.user.v1"), "prism.identity.user.v1");
+    }
+
+    #[test]
+    fn organization_events_share_an_identity_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("identity.organization"), vec!["identity.organization.v1"]);
+        let events: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "identity.organization").map(|c| c.event_type).collect();
+        assert_eq!(
+            events,
+            ["OrganizationUnitAdded", "OrganizationUnitRenamed", "OrganizationUnitMoved", "OrganizationUnitClosed"]
+        );
+        let on_topic = EVENTS.iter().filter(|c| c.topic_suffix == "identity.organization.v1");
+        assert_eq!(on_topic.count(), events.len(), "no other aggregate's events on it");
     }
 }

@@ -47,6 +47,9 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0011_orders", include_str!("../../migrations/tenant/0011_orders.sql")),
         ("0012_audit_trail", include_str!("../../migrations/tenant/0012_audit_trail.sql")),
         ("0013_user_credentials", include_str!("../../migrations/tenant/0013_user_credentials.sql")),
+        ("0014_user_mfa", include_str!("../../migrations/tenant/0014_user_mfa.sql")),
+        ("0015_identity_read_model", include_str!("../../migrations/tenant/0015_identity_read_model.sql")),
+        ("0016_roles", include_str!("../../migrations/tenant/0016_roles.sql")),
     ],
 };
 

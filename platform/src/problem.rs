@@ -170,11 +170,24 @@ impl ProblemSchema {
     /// carries.
     #[must_use]
     pub fn unauthorized_response(description: &str) -> utoipa::openapi::Response {
+        Self::response_with_header(description, "WWW-Authenticate", "`Bearer`")
+    }
+
+    /// The 429 response of the rate limiter ([`crate::rate_limit`]), with its `Retry-After`.
+    #[must_use]
+    pub fn rate_limited_response() -> utoipa::openapi::Response {
+        let description = "Too many requests (`rate-limited`): over the tenant's or the client IP's limit \
+             (`PRISM_RATE_LIMIT_*`); the detail names the limit";
+        Self::response_with_header(description, "Retry-After", "Seconds until the limit's window ends")
+    }
+
+    /// A response of `description` carrying the header `name`, described by `meaning`.
+    fn response_with_header(description: &str, name: &str, meaning: &str) -> utoipa::openapi::Response {
         let mut response = Self::response(description);
         let schema = utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String);
-        let mut challenge = utoipa::openapi::Header::new(schema);
-        challenge.description = Some("`Bearer`".to_owned());
-        response.headers.insert("WWW-Authenticate".to_owned(), challenge);
+        let mut header = utoipa::openapi::Header::new(schema);
+        header.description = Some(meaning.to_owned());
+        response.headers.insert(name.to_owned(), header);
         response
     }
 }

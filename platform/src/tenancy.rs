@@ -1,9 +1,12 @@
 //! Tenancy: each tenant's data lives in its own Postgres schema `tenant_<slug>`, registered
 //! in `shared.tenant_metadata`. A tenant is provisioned explicitly or on first use; the
-//! provisioner remembers which tenants this process has already made sure of.
+//! provisioner remembers which tenants this process has already made sure of. A tenant is
+//! active or suspended ([`TenantStatus`]); [`TenantStatuses`] answers which, cheaply, for the
+//! check every command makes.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use prism_aggregates::tenant::TenantId;
 use sqlx::PgPool;
@@ -60,12 +63,12 @@ impl TenantProvisioner {
         for set in self.sets {
             db::migrate(&self.pool, &schema, *set).await?;
         }
-        self.ready.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(tenant.clone());
+        self.ready.lock().unwrap_or_else(PoisonError::into_inner).insert(tenant.clone());
         Ok(())
     }
 
     fn is_ready(&self, tenant: &TenantId) -> bool {
-        self.ready.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(tenant)
+        self.ready.lock().unwrap_or_else(PoisonError::into_inner).contains(tenant)
     }
 }
 
@@ -79,4 +82,80 @@ pub async fn exists(pool: &PgPool, tenant: &TenantId) -> Result<bool, sqlx::Erro
         .fetch_optional(pool)
         .await?;
     Ok(found.is_some())
+}
+
+/// Whether a tenant may change anything, as `shared.tenant_metadata.status` records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantStatus {
+    /// Its commands are accepted.
+    Active,
+    /// Its commands are refused; its data stays readable.
+    Suspended,
+}
+
+impl TenantStatus {
+    /// The value of the `status` column.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantStatus::Active => "active",
+            TenantStatus::Suspended => "suspended",
+        }
+    }
+}
+
+/// Records `tenant`'s status in the registry.
+///
+/// # Errors
+/// When the database refuses.
+pub async fn set_status(pool: &PgPool, tenant: &TenantId, status: TenantStatus) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE shared.tenant_metadata SET status = $2 WHERE tenant = $1")
+        .bind(tenant.as_str())
+        .bind(status.as_str())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// How long [`TenantStatuses`] trusts a status it read: a suspension reaches every process
+/// within this time.
+pub const STATUS_TTL: Duration = Duration::from_secs(1);
+
+/// Each tenant's status, read from the registry at most once per [`STATUS_TTL`] per process.
+#[derive(Debug)]
+pub struct TenantStatuses {
+    pool: PgPool,
+    read: Mutex<HashMap<TenantId, (TenantStatus, Instant)>>,
+}
+
+impl TenantStatuses {
+    /// Statuses read from the registry behind `pool`.
+    #[must_use]
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool, read: Mutex::new(HashMap::new()) }
+    }
+
+    /// Whether `tenant` is suspended; a tenant the registry does not know is not.
+    ///
+    /// # Errors
+    /// When the database refuses.
+    pub async fn is_suspended(&self, tenant: &TenantId) -> Result<bool, sqlx::Error> {
+        let cached = self.read.lock().unwrap_or_else(PoisonError::into_inner).get(tenant).copied();
+        if let Some((status, read_at)) = cached {
+            if read_at.elapsed() < STATUS_TTL {
+                return Ok(status == TenantStatus::Suspended);
+            }
+        }
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM shared.tenant_metadata WHERE tenant = $1")
+            .bind(tenant.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        let status = if status.as_deref() == Some(TenantStatus::Suspended.as_str()) {
+            TenantStatus::Suspended
+        } else {
+            TenantStatus::Active
+        };
+        self.read.lock().unwrap_or_else(PoisonError::into_inner).insert(tenant.clone(), (status, Instant::now()));
+        Ok(status == TenantStatus::Suspended)
+    }
 }

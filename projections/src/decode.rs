@@ -1,5 +1,7 @@
 //! From a Kafka record to a typed event: envelope from the headers, body from Confluent Avro
-//! via the registry, then the domain event type of the aggregate the envelope names.
+//! via the registry, brought to the current version of its event when it was written at an
+//! older one ([`prism_aggregates::upcasting`]), then the domain event type of the aggregate
+//! the envelope names.
 
 use cqrs_es::Aggregate;
 use prism_aggregates::finance::budget::{Budgets, BudgetsEvent};
@@ -10,12 +12,16 @@ use prism_aggregates::finance::invoice::{Invoice, InvoiceEvent};
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
+use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
+use prism_aggregates::identity::roles::{Roles, RolesEvent};
+use prism_aggregates::identity::user::{User, UserEvent};
 use prism_aggregates::supply::item::{Item, ItemEvent};
 use prism_aggregates::supply::locations::{Locations, LocationsEvent};
 use prism_aggregates::supply::purchase_order::{PurchaseOrder, PurchaseOrderEvent};
 use prism_aggregates::supply::sales_order::{SalesOrder, SalesOrderEvent};
 use prism_aggregates::supply::settings::{SupplySettings, SupplySettingsEvent};
 use prism_aggregates::supply::stock::{Stock, StockEvent};
+use prism_aggregates::upcasting;
 use prism_platform::avro::AvroCodec;
 use prism_platform::envelope::EventEnvelope;
 use rdkafka::message::{BorrowedMessage, Message};
@@ -66,6 +72,12 @@ pub enum DomainEvent {
     SalesOrder(SalesOrderEvent),
     /// A purchase order's event.
     PurchaseOrder(PurchaseOrderEvent),
+    /// A user's event.
+    User(UserEvent),
+    /// An organisation event.
+    Organization(OrganizationEvent),
+    /// A custom-roles event.
+    Roles(RolesEvent),
 }
 
 impl DomainEvent {
@@ -99,6 +111,9 @@ impl DomainEvent {
             Stock::TYPE => DomainEvent::Stock(serde_json::from_value(tagged)?),
             SalesOrder::TYPE => DomainEvent::SalesOrder(serde_json::from_value(tagged)?),
             PurchaseOrder::TYPE => DomainEvent::PurchaseOrder(serde_json::from_value(tagged)?),
+            User::TYPE => DomainEvent::User(serde_json::from_value(tagged)?),
+            Organization::TYPE => DomainEvent::Organization(serde_json::from_value(tagged)?),
+            Roles::TYPE => DomainEvent::Roles(serde_json::from_value(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }
@@ -119,6 +134,9 @@ pub enum DecodeError {
     /// The body does not fit the event type.
     #[error("event body: {0}")]
     Body(#[from] serde_json::Error),
+    /// The body is of an older version of its event that cannot be brought to the current one.
+    #[error("{0}")]
+    Upcast(#[from] prism_aggregates::upcasting::UpcastError),
     /// The event's aggregate is not one the projectors know.
     #[error("aggregate type {0} is not known to the projectors")]
     UnknownAggregate(String),
@@ -133,6 +151,7 @@ pub async fn decode(codec: &AvroCodec, message: &BorrowedMessage<'_>) -> Result<
     let envelope = EventEnvelope::from_headers(headers)?;
     let payload = message.payload().ok_or(DecodeError::Empty)?;
     let (_, body) = codec.decode(payload).await?;
+    let (body, _) = upcasting::upcast(&envelope.event_type, &envelope.event_version, body)?;
     let tagged = serde_json::json!({ envelope.event_type.clone(): body });
     let event = DomainEvent::from_tagged_json(&envelope.aggregate_type, tagged)?;
     Ok(ProjectedEvent {

@@ -33,6 +33,7 @@ fn rate_set(tenant: &str, sequence: i64, currency: &str, day: u32, rate: &str) -
         functional_currency: "EUR".to_owned(),
         date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
         rate: rate.to_owned(),
+        rate_e9: prism_aggregates::finance::exchange_rates::parse_rate(rate).unwrap(),
     };
     event(tenant, sequence, ExchangeRatesEvent::ExchangeRateSet(set))
 }

@@ -16,7 +16,9 @@ use crate::config::QueryApiConfig;
 use crate::state::{AppState, Limits};
 use crate::stores::Stores;
 use crate::tenants::KnownTenants;
-use crate::{accounts, documents, fiscal_years, invoices, journal_entries, payments, reports, supply, tax_rates};
+use crate::{
+    accounts, audit, documents, fiscal_years, invoices, journal_entries, payments, reports, supply, tax_rates,
+};
 
 /// A built, not yet running, query API.
 #[derive(Debug)]
@@ -68,7 +70,7 @@ impl QueryApi {
 }
 
 /// Paths anyone may read, without a token; every other read needs a user's access token, and
-/// answers from that user's tenant only.
+/// answers from that user's tenant only (the audit routes, only to a user allowed `audit.read`).
 const PUBLIC_PATHS: &[&str] = &["/health", "/metrics", "/openapi.json"];
 
 fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -> Router {
@@ -92,6 +94,11 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/payments/{id}", get(payments::get))
         .route("/v1/tax-rates", get(tax_rates::list))
+        .route("/v1/users", get(crate::identity::list_users))
+        .route("/v1/users/{id}", get(crate::identity::get_user))
+        .route("/v1/organization-units", get(crate::identity::list_units))
+        .route("/v1/roles", get(crate::roles::list_roles))
+        .route("/v1/feature-flags", get(crate::feature_flags::get))
         .route("/v1/budgets", get(crate::budgets::list))
         .route("/v1/exchange-rates", get(crate::exchange_rates::list))
         .route("/v1/items", get(supply::catalog::list_items))
@@ -106,6 +113,9 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/v1/sales-orders/{id}", get(supply::order_documents::get_sales_order))
         .route("/v1/purchase-orders", get(supply::orders::list_purchase_orders))
         .route("/v1/purchase-orders/{id}", get(supply::order_documents::get_purchase_order))
+        .route("/v1/audit/aggregates/{aggregate_type}/{id}/history", get(audit::history::get))
+        .route("/v1/audit/aggregates/{aggregate_type}/{id}/state", get(audit::state::get))
+        .route("/v1/audit/traces/{correlation_id}", get(audit::trace::get))
         .route("/openapi.json", get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

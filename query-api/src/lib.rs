@@ -4,10 +4,14 @@
 //! cash-flow reports computed from them in Postgres, bucketed postings in the time-series
 //! database, entry documents with their status history in MongoDB — and honouring the
 //! `X-Prism-Min-Position` consistency token by waiting, bounded, for the projector that feeds
-//! each endpoint.
+//! each endpoint. The tenant's users and organisation chart are read like any other read model
+//! ([`identity`]), and so are its roles ([`roles`]). The tenant's feature flags are read from the platform registry
+//! ([`feature_flags`]). Besides, users allowed `audit.read` read the audit trail straight from the
+//! event store ([`audit`]).
 
 pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod budgets;
 pub mod config;
 pub mod consistency;
@@ -15,7 +19,9 @@ pub mod csv;
 pub mod documents;
 pub mod error;
 pub mod exchange_rates;
+pub mod feature_flags;
 pub mod fiscal_years;
+pub mod identity;
 pub mod invoices;
 pub mod journal_entries;
 pub mod negotiate;
@@ -23,6 +29,7 @@ pub mod openapi;
 pub mod params;
 pub mod payments;
 pub mod reports;
+pub mod roles;
 pub mod state;
 pub mod stores;
 pub mod supply;

@@ -5,8 +5,9 @@
 //! scheme `bearer`; none is 401, the operator key 403, a token of an unknown tenant 404), the
 //! `X-Prism-Min-Position` wait (504 on timeout), query strings refused with 400 or 422 — is
 //! added here once, by [`Shared`], as are the page and range limits in the description.
-//! Every error is `application/problem+json` with the one `Problem` schema. A test checks
-//! that the document lists exactly the routes `app.rs` registers.
+//! Every error is `application/problem+json` with the one `Problem` schema. The audit routes
+//! read the event store, not a read model: they take no `X-Prism-Min-Position` and never
+//! wait. A test checks that the document lists exactly the routes `app.rs` registers.
 
 use std::sync::LazyLock;
 
@@ -20,8 +21,8 @@ use utoipa::{IntoParams, Modify, OpenApi as _, PartialSchema, ToSchema};
 use crate::config::QueryApiConfig;
 use crate::state::DEFAULT_PAGE_SIZE;
 use crate::{
-    accounts, budgets, documents, exchange_rates, fiscal_years, invoices, journal_entries, payments, reports, supply,
-    tax_rates,
+    accounts, audit, budgets, documents, exchange_rates, fiscal_years, invoices, journal_entries, payments, reports,
+    supply, tax_rates,
 };
 
 /// The document, built once.
@@ -64,6 +65,11 @@ pub async fn serve() -> Json<&'static OpenApi> {
         invoices::get,
         payments::get,
         tax_rates::list,
+        crate::identity::list_users,
+        crate::identity::get_user,
+        crate::identity::list_units,
+        crate::roles::list_roles,
+        crate::feature_flags::get,
         budgets::list,
         exchange_rates::list,
         supply::catalog::list_items,
@@ -78,6 +84,9 @@ pub async fn serve() -> Json<&'static OpenApi> {
         supply::order_documents::get_sales_order,
         supply::orders::list_purchase_orders,
         supply::order_documents::get_purchase_order,
+        audit::history::get,
+        audit::state::get,
+        audit::trace::get,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)
@@ -117,7 +126,8 @@ const READ_PROBLEMS: [(&str, &str); 5] = [
 
 /// Adds to the document what every read shares: the API description with its limits, the
 /// `bearer` security scheme, operation ids and tags from the paths, the access token every
-/// read needs, the shared headers and problems, and `text/csv` on the routes that take [`Csv`].
+/// read needs, the shared headers and problems (but the wait for a read model, on the audit
+/// routes), and `text/csv` on the routes that take [`Csv`].
 struct Shared;
 
 impl Modify for Shared {
@@ -135,13 +145,18 @@ impl Modify for Shared {
             operation.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
             let parameters = operation.parameters.get_or_insert_with(Vec::new);
             let csv = parameters.iter().any(|parameter| parameter.name == "Accept");
-            parameters.extend(ReadHeaders::into_params(|| None));
+            let waits = !path.starts_with(audit::PATH_PREFIX);
+            if waits {
+                parameters.extend(ReadHeaders::into_params(|| None));
+            }
             operation
                 .responses
                 .responses
                 .entry("401".to_owned())
                 .or_insert_with(|| ProblemSchema::unauthorized_response(UNAUTHORIZED).into());
-            for (status, description) in READ_PROBLEMS {
+            let rate_limited = || ProblemSchema::rate_limited_response().into();
+            operation.responses.responses.entry("429".to_owned()).or_insert_with(rate_limited);
+            for (status, description) in READ_PROBLEMS.into_iter().filter(|(status, _)| waits || *status != "504") {
                 let problem = || ProblemSchema::response(description).into();
                 operation.responses.responses.entry(status.to_owned()).or_insert_with(problem);
             }
@@ -168,7 +183,10 @@ fn description() -> String {
          Every route but `GET /openapi.json` needs `Authorization: Bearer <access token>` (security scheme \
          `bearer`), any user's of the tenant: the command API's `POST /v1/auth/login` gives one, valid \
          {ttl} seconds by default. Without a token the answer is 401 `unauthenticated`, with a bad or \
-         expired one 401 `invalid-token`, with the operator key 403 `forbidden`.\n\n\
+         expired one 401 `invalid-token`, with the operator key 403 `forbidden`. The audit routes \
+         (`/v1/audit/…`: an aggregate's history and state as of a version or time, a request's trace, \
+         straight from the event store) need a user whose roles grant `audit.read` (`auditor`, \
+         `admin`); others get 403 `forbidden`.\n\n\
          Limits: a list pages `limit` items ({DEFAULT_PAGE_SIZE} when absent, at most \
          `PRISM_PAGE_SIZE_MAX`, {page} by default) with keyset cursors (`cursor` = the previous page's \
          `next_cursor`); a bucketed range spans at most `PRISM_BUCKET_COUNT_MAX` buckets ({buckets} by \
@@ -250,16 +268,36 @@ mod tests {
             assert_eq!(operation["security"], serde_json::json!([{ "bearer": [] }]), "{path}");
             let names: Vec<_> = operation["parameters"].as_array().unwrap().iter().map(|p| &p["name"]).collect();
             assert!(!names.contains(&&"X-Tenant-ID".into()), "{path}: the tenant is the token's");
-            assert!(names.contains(&&"X-Prism-Min-Position".into()), "{path}: {names:?}");
-            for status in ["400", "401", "403", "404", "422", "504"] {
+            let waits = !path.starts_with(crate::audit::PATH_PREFIX);
+            assert_eq!(names.contains(&&"X-Prism-Min-Position".into()), waits, "{path}: {names:?}");
+            assert_eq!(operation["responses"]["504"].is_object(), waits, "{path}");
+            for status in ["400", "401", "403", "404", "422"] {
                 let schema = &operation["responses"][status]["content"]["application/problem+json"]["schema"];
                 assert_eq!(schema["$ref"], "#/components/schemas/Problem", "{path} {status}");
             }
             assert!(operation["responses"]["401"]["headers"]["WWW-Authenticate"].is_object(), "{path}");
+            assert!(operation["responses"]["429"]["headers"]["Retry-After"].is_object(), "{path}");
         }
         assert!(document["paths"]["/openapi.json"]["get"]["security"].is_null(), "the document is public");
         let chart = &document["paths"]["/v1/accounts"]["get"]["responses"]["200"]["content"];
         assert!(chart["text/csv"].is_object() && chart["application/json"].is_object(), "{chart}");
+    }
+
+    #[test]
+    fn the_audit_routes_say_they_need_audit_read_and_what_they_answer() {
+        let document = document();
+        let audit: Vec<_> =
+            document["paths"].as_object().unwrap().iter().filter(|(path, _)| path.starts_with("/v1/audit/")).collect();
+        assert_eq!(audit.len(), 3, "history, state and trace");
+        for (path, item) in audit {
+            let forbidden = item["get"]["responses"]["403"]["description"].as_str().unwrap();
+            assert!(forbidden.contains("audit.read"), "{path}: {forbidden}");
+        }
+        let schemas = &document["components"]["schemas"];
+        for field in ["version", "position", "event_type", "event_version", "user_id", "correlation_id", "changes"] {
+            assert!(schemas["RecordedEvent"]["properties"][field].is_object(), "RecordedEvent.{field}");
+        }
+        assert!(schemas["AggregateState"]["properties"]["state"].is_object());
     }
 
     /// Fails unless `value` serialises to exactly the properties of component `name`.

@@ -1,5 +1,5 @@
-//! Which tenants exist: every query names its tenant in `X-Tenant-ID`, and a tenant not in
-//! `shared.tenant_metadata` is answered 404 before any read model is touched. Tenants are
+//! Which tenants exist: every query answers for the tenant its access token names, and a
+//! tenant not in `shared.tenant_metadata` is answered 404 before any read model is touched. Tenants are
 //! never deleted, so a tenant once found is remembered for the life of the process.
 
 use std::collections::HashSet;
@@ -46,8 +46,8 @@ impl KnownTenants {
     }
 }
 
-/// The tenant of the request, checked to exist: missing header 400, malformed 422, not
-/// registered 404 (`urn:prism:problem:unknown-tenant`).
+/// The tenant of the request's access token, checked to exist: not registered 404
+/// (`urn:prism:problem:unknown-tenant`).
 #[derive(Debug, Clone)]
 pub struct KnownTenant(pub TenantId);
 

@@ -8,7 +8,7 @@ mod common;
 use common::{assert_problem, new_tenant, seed_entry, SeedEntry, TestApi};
 use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
-use prism_platform::auth::{AuthArgs, Tokens, DEV_OPERATOR_KEY};
+use prism_platform::auth::{AuthArgs, Grants, Tokens, DEV_OPERATOR_KEY};
 use serde_json::json;
 
 #[tokio::test]
@@ -47,7 +47,7 @@ async fn a_garbage_token_or_one_signed_with_another_secret_is_an_invalid_token()
         access_token_ttl_seconds: 900,
         operator_key: DEV_OPERATOR_KEY.to_owned(),
     })
-    .issue(&tenant, "u-1", &[Role::Admin])
+    .issue(&tenant, "u-1", &Grants::of_builtin(&[Role::Admin]))
     .unwrap()
     .token;
 

@@ -1,11 +1,14 @@
-//! Ledger helpers for tests: request bodies for balanced entries and fiscal years, and the
-//! balances a fresh replay of the event store gives, to compare read models against.
+//! Ledger helpers for tests: request bodies for balanced entries and fiscal years, an entry
+//! posted and reversed, and the balances a fresh replay of the event store gives, to compare
+//! read models against.
 
 use std::collections::BTreeMap;
 
 use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
 use serde_json::{json, Value};
 use sqlx::PgPool;
+
+use crate::system::System;
 
 /// A balanced two-line entry: `amount` minor units of EUR from `credit` to `debit`.
 #[must_use]
@@ -18,6 +21,23 @@ pub fn entry(debit: &str, credit: &str, amount: i64) -> Value {
             {"account": credit, "credit": amount, "currency": "EUR"}
         ]
     })
+}
+
+/// Posts [`entry`] `1000`/`3000` of 1,250 as `tenant`'s admin in request `correlation_id`
+/// (`X-Correlation-ID`), then reverses it ("posted twice", 2026-11-26) in another request: the
+/// entry's id.
+///
+/// # Panics
+/// When the command API refuses either (a failed test).
+pub async fn posted_and_reversed(system: &System, tenant: &str, correlation_id: &str) -> String {
+    let body = serde_json::to_vec(&entry("1000", "3000", 1_250)).expect("json");
+    let posted = system.post_raw(tenant, "/v1/journal-entries", body, &[("x-correlation-id", correlation_id)]).await;
+    assert_eq!(posted.status.as_u16(), 201, "{}", posted.body);
+    let entry_id = posted.body["entry_id"].as_str().expect("an entry_id in the answer").to_owned();
+    let reversal = json!({"reason": "posted twice", "date": "2026-11-26"});
+    let reversed = system.post(tenant, &format!("/v1/journal-entries/{entry_id}/reverse"), &reversal).await;
+    assert_eq!(reversed.status.as_u16(), 201, "{}", reversed.body);
+    entry_id
 }
 
 /// Body opening calendar year `year` as a fiscal year of monthly periods.

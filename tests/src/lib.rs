@@ -4,6 +4,7 @@
 //! tenants, so tests run side by side without seeing each other; and the tools to replay a
 //! read model from the topics and compare it with the live one ([`replay`]).
 
+pub mod audit_cli;
 pub mod env;
 pub mod ledger;
 pub mod replay;

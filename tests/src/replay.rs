@@ -46,6 +46,11 @@ pub const LEDGER_TABLES: &[Table] = &[
     ("budget_amounts", "budget, account, period, currency", "*"),
 ];
 
+/// The identity read-model tables of the `postgres` projector: users (every tenant has its
+/// admin), organisation units and custom roles.
+pub const IDENTITY_TABLES: &[Table] =
+    &[("users", "user_id", "*"), ("organization_units", "unit_id", "*"), ("roles", "name", "*")];
+
 /// The positions each SQL projector applied. `applied_at` is left out: it is the wall-clock
 /// time of the write, which differs between two projectors by construction.
 pub const APPLIED: Table = ("projection_applied", "projector, global_position", "projector, global_position");

@@ -16,8 +16,9 @@ use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
 use prism_command_api::app::CommandApi;
 use prism_command_api::config::{CommandApiConfig, RelayConfig};
+use prism_command_api::identity::login_attempts::LoginLimitArgs;
 use prism_command_api::relay::Relay;
-use prism_platform::auth::{AuthArgs, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
+use prism_platform::auth::{AuthArgs, Grants, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RateLimitArgs, RegistryArgs};
 use prism_process_managers::config::ProcessKind;
 use prism_process_managers::stores::EventStores;
@@ -96,6 +97,18 @@ pub struct Answer {
     pub headers: HeaderMap,
     /// Parsed JSON body.
     pub body: Value,
+}
+
+impl Answer {
+    /// Asserts the answer is a problem of `status` whose type is `urn:prism:problem:<code>`.
+    ///
+    /// # Panics
+    /// When it is not (a failed test), at the caller's line.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(self.body["type"], format!("urn:prism:problem:{code}"), "{}", self.body);
+    }
 }
 
 /// A user [`System::user`] created and logged in.
@@ -254,7 +267,12 @@ impl System {
     }
 
     async fn start_command_api(&mut self) {
-        let config = CommandApiConfig { database: self.database(), http: self.http_args(), log: String::new() };
+        let config = CommandApiConfig {
+            database: self.database(),
+            http: self.http_args(),
+            login_limit: LoginLimitArgs::default(),
+            log: String::new(),
+        };
         let api = CommandApi::build(&config).await.expect("command API builds");
         self.command_url = format!("http://{}", api.local_addr().expect("bound"));
         tokio::spawn(api.run(self.shutdown.clone()));
@@ -432,7 +450,7 @@ impl System {
     /// # Panics
     /// When the command API refuses otherwise.
     async fn provision(&self, tenant: &str) {
-        let body = json!({"tenant": tenant, "display_name": format!("Test tenant {tenant}"),
+        let body = json!({"tenant": tenant, "display_name": format!("Test tenant {tenant}"), "chart_of_accounts": "empty",
             "admin": {"email": admin_email(tenant), "name": "Test Admin", "password": ADMIN_PASSWORD}});
         let operator_key = self.auth.operator_key.clone();
         let answer =
@@ -482,7 +500,8 @@ impl System {
         self.user(tenant, roles).await.token
     }
 
-    /// An access token for user `user_id` of `tenant` with `roles`, signed with this system's
+    /// An access token for user `user_id` of `tenant` with the built-in `roles` (and their
+    /// permissions), signed with this system's
     /// secret without asking the APIs: the tenant need not exist, nothing is provisioned and
     /// no request is made (for tests that count requests, or of tenants the APIs do not know).
     ///
@@ -491,7 +510,7 @@ impl System {
     #[must_use]
     pub fn signed_token(&self, tenant: &str, user_id: &str, roles: &[Role]) -> String {
         let tenant = TenantId::parse(tenant).expect("a valid tenant slug");
-        Tokens::new(&self.auth).issue(&tenant, user_id, roles).expect("HMAC signing works").token
+        Tokens::new(&self.auth).issue(&tenant, user_id, &Grants::of_builtin(roles)).expect("HMAC signing works").token
     }
 
     /// A fresh tenant whose books are open: the default chart of accounts and fiscal year 2026

@@ -1,43 +1,21 @@
 //! `prism-audit` against the real event store: an aggregate's history and its state as of an
 //! earlier version, the events of one request, and the hash chain — intact after real
-//! commands, broken where one stored byte was changed or an event removed.
+//! commands, broken where one stored byte was changed or an event removed — and the Postgres
+//! read models, equal to a replay of the events until a row is changed by hand.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 use std::process::Output;
 
-use prism_tests::ledger::entry;
+use prism_projections::config::ProjectorKind;
+use prism_tests::audit_cli::{json_answer as answer, prism_audit as audit};
 use prism_tests::system::{System, SystemOptions};
-use serde_json::{json, Value};
 
 const CORRELATION: &str = "audit-test-request-1";
 
-async fn audit(system: &System, args: &[&str]) -> Output {
-    tokio::process::Command::new(system.env.bin_dir.join("prism-audit"))
-        .args(["--format", "json"])
-        .args(args)
-        .env("PRISM_DATABASE_URL", &system.database_url)
-        .output()
-        .await
-        .expect("prism-audit binary runs (build it with `cargo build --bins`)")
-}
-
-fn answer(output: &Output, code: i32) -> Value {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("JSON on stdout ({e}); stderr: {stderr}"))
-}
-
 /// Posts an entry as request [`CORRELATION`] and reverses it: its id.
 async fn posted_and_reversed(system: &System, tenant: &str) -> String {
-    let body = serde_json::to_vec(&entry("1000", "3000", 1_250)).unwrap();
-    let posted = system.post_raw(tenant, "/v1/journal-entries", body, &[("x-correlation-id", CORRELATION)]).await;
-    assert_eq!(posted.status.as_u16(), 201, "{}", posted.body);
-    let entry_id = posted.body["entry_id"].as_str().unwrap().to_owned();
-    let reversal = json!({"reason": "posted twice", "date": "2026-11-26"});
-    let reversed = system.post(tenant, &format!("/v1/journal-entries/{entry_id}/reverse"), &reversal).await;
-    assert_eq!(reversed.status.as_u16(), 201, "{}", reversed.body);
-    entry_id
+    prism_tests::ledger::posted_and_reversed(system, tenant, CORRELATION).await
 }
 
 /// Rewrites the stored events of `tenant` with `sql` (`{events}` is the table), going around
@@ -151,4 +129,47 @@ async fn verify_finds_one_changed_byte_and_a_removed_event() {
         .collect();
     assert!(status.contains(&(untouched.as_str(), "intact")), "{all}");
     assert!(status.contains(&(altered.as_str(), "broken")), "{all}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_read_models_matches_a_replay_until_a_row_is_changed_by_hand() {
+    let system =
+        System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    posted_and_reversed(&system, &tenant).await;
+    system.await_postgres_caught_up(&tenant).await;
+
+    let report = answer(&audit(&system, &["verify", "--tenant", &tenant, "--read-models"]).await, 0);
+    let checks: Vec<(&str, &str)> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["check"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(checks[0], ("hash-chain", "intact"), "{report}");
+    for table in ["accounts", "journal_entries", "journal_lines", "account_balances", "users", "projection_applied"] {
+        assert!(checks.contains(&(format!("read-model:{table}").as_str(), "matches")), "{table}: {report}");
+    }
+    assert!(checks.iter().all(|(_, status)| *status != "differs"), "{report}");
+    let balances = report.as_array().unwrap().iter().find(|r| r["check"] == "read-model:account_balances").unwrap();
+    assert!(balances["events"].as_i64().unwrap() >= 3, "the chart, the year, the entry and its reversal: {balances}");
+
+    sqlx::query(&format!(
+        "UPDATE tenant_{tenant}.account_balances SET debit_total_minor = debit_total_minor + 1 WHERE account = '1000'"
+    ))
+    .execute(&system.pool)
+    .await
+    .unwrap();
+    let report = answer(&audit(&system, &["verify", "--tenant", &tenant, "--read-models"]).await, 1);
+    let balances = report.as_array().unwrap().iter().find(|r| r["check"] == "read-model:account_balances").unwrap();
+    assert_eq!(balances["status"], "differs", "{report}");
+    assert!(balances["detail"].as_str().unwrap().contains(r#"["1000","EUR"]"#), "{balances}");
+    let others = report.as_array().unwrap().iter().filter(|r| r["check"] != "read-model:account_balances");
+    assert!(others.into_iter().all(|r| r["status"] != "differs"), "only the changed table differs: {report}");
+    let replays: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE $1")
+        .bind(format!("replay_{tenant}_%"))
+        .fetch_one(&system.pool)
+        .await
+        .unwrap();
+    assert_eq!(replays, 0, "the scratch schemas are dropped");
 }

@@ -14,18 +14,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
-use prism_platform::auth::{AuthArgs, Tokens};
+use prism_platform::auth::{AuthArgs, Grants, Tokens};
 use prism_tests::ledger::entry;
 use prism_tests::system::{admin_email, Answer, System, SystemOptions, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 
 fn options() -> SystemOptions {
     SystemOptions { projectors: vec![], kafka_brokers: None }
-}
-
-fn assert_problem(answer: &Answer, status: u16, code: &str) {
-    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
-    assert_eq!(answer.body["type"], format!("urn:prism:problem:{code}"), "{}", answer.body);
 }
 
 async fn login_answer(system: &System, tenant: &str, email: &str, password: &str) -> Answer {
@@ -45,16 +40,16 @@ async fn only_the_operator_provisions_and_login_tells_nothing_about_what_was_wro
     let tenant = prism_tests::system::new_tenant();
     let operator = system.auth.operator_key.clone();
 
-    assert_problem(&provision(&system, None, &tenant, ADMIN_PASSWORD).await, 401, "unauthenticated");
+    provision(&system, None, &tenant, ADMIN_PASSWORD).await.assert_problem(401, "unauthenticated");
     let someone = system.ledger_tenant().await;
     let admin_elsewhere = system.token(&someone).await;
-    assert_problem(&provision(&system, Some(&admin_elsewhere), &tenant, ADMIN_PASSWORD).await, 403, "forbidden");
+    provision(&system, Some(&admin_elsewhere), &tenant, ADMIN_PASSWORD).await.assert_problem(403, "forbidden");
     let weak = provision(&system, Some(&operator), &tenant, "short").await;
-    assert_problem(&weak, 422, "weak-password");
+    weak.assert_problem(422, "weak-password");
     assert_eq!(weak.body["field"], "admin.password");
     let created = provision(&system, Some(&operator), &tenant, ADMIN_PASSWORD).await;
     assert_eq!(created.status.as_u16(), 201, "the weak attempt provisioned nothing: {}", created.body);
-    assert_problem(&provision(&system, Some(&operator), &tenant, ADMIN_PASSWORD).await, 409, "tenant-exists");
+    provision(&system, Some(&operator), &tenant, ADMIN_PASSWORD).await.assert_problem(409, "tenant-exists");
 
     let good = login_answer(&system, &tenant, &admin_email(&tenant), ADMIN_PASSWORD).await;
     assert_eq!(good.status.as_u16(), 200, "{}", good.body);
@@ -66,7 +61,7 @@ async fn only_the_operator_provisions_and_login_tells_nothing_about_what_was_wro
         login_answer(&system, "Not A Tenant!", &admin_email(&tenant), ADMIN_PASSWORD).await,
     ];
     for failure in &failures {
-        assert_problem(failure, 401, "invalid-credentials");
+        failure.assert_problem(401, "invalid-credentials");
         assert_eq!(failure.body, failures[0].body, "every failure answers alike");
     }
 }
@@ -102,11 +97,11 @@ async fn a_token_is_the_only_way_to_name_a_tenant_and_bad_tokens_are_refused() {
         jwt_secret: "not-the-deployment-secret-but-long-enough".to_owned(),
         ..system.auth.clone()
     })
-    .issue(&theirs_id, "intruder", &[Role::Admin])
+    .issue(&theirs_id, "intruder", &Grants::of_builtin(&[Role::Admin]))
     .unwrap()
     .token;
     let expiring = Tokens::new(&AuthArgs { access_token_ttl_seconds: 0, ..system.auth.clone() })
-        .issue(&theirs_id, "intruder", &[Role::Admin])
+        .issue(&theirs_id, "intruder", &Grants::of_builtin(&[Role::Admin]))
         .unwrap()
         .token;
     tokio::time::sleep(Duration::from_millis(1_100)).await;
@@ -115,13 +110,13 @@ async fn a_token_is_the_only_way_to_name_a_tenant_and_bad_tokens_are_refused() {
     {
         let body = serde_json::to_vec(&entry("1000", "3000", 1)).unwrap();
         let answer = system.send_post(Some(&token), "/v1/journal-entries", body, &[]).await;
-        assert_problem(&answer, 401, "invalid-token");
+        answer.assert_problem(401, "invalid-token");
         assert_eq!(answer.headers["www-authenticate"], "Bearer", "{what}");
         let read = system.send_get(Some(&token), "/v1/journal-entries", None).await;
         assert_eq!(read.status.as_u16(), 401, "{what}: {}", read.body);
     }
     let anonymous = system.send_post(None, "/v1/journal-entries", b"{}".to_vec(), &[("x-tenant-id", &theirs)]).await;
-    assert_problem(&anonymous, 401, "unauthenticated");
+    anonymous.assert_problem(401, "unauthenticated");
     assert_eq!(system.journal_event_count(&theirs).await, 1, "nothing was posted");
 }
 
@@ -133,7 +128,7 @@ async fn each_command_needs_its_permission_and_records_who_gave_it() {
     let accountant = system.user(&tenant, &["accountant"]).await;
 
     let denied = system.post_as(&clerk.token, "/v1/journal-entries", &entry("1000", "3000", 500)).await;
-    assert_problem(&denied, 403, "forbidden");
+    denied.assert_problem(403, "forbidden");
     assert_eq!(denied.body["permission"], "finance.journal.post");
     let posted = system.post_as(&accountant.token, "/v1/journal-entries", &entry("1000", "3000", 500)).await;
     assert_eq!(posted.status.as_u16(), 201, "{}", posted.body);
@@ -148,17 +143,17 @@ async fn each_command_needs_its_permission_and_records_who_gave_it() {
     // Only an admin manages users; a deactivated user cannot sign in, and nobody deactivates
     // themselves.
     let by_accountant = system.post_as(&accountant.token, "/v1/users", &json!({})).await;
-    assert_problem(&by_accountant, 403, "forbidden");
+    by_accountant.assert_problem(403, "forbidden");
     let taken =
         json!({"email": accountant.email, "name": "Twin", "roles": ["sales"], "password": "a-long-enough-password"});
     let duplicate = system.post(&tenant, "/v1/users", &taken).await;
-    assert_problem(&duplicate, 409, "email-taken");
+    duplicate.assert_problem(409, "email-taken");
     assert_eq!(duplicate.body["field"], "email");
     let deactivate = json!({"reason": "left the company"});
     let gone = system.post(&tenant, &format!("/v1/users/{}/deactivate", accountant.user_id), &deactivate).await;
     assert_eq!(gone.status.as_u16(), 200, "{}", gone.body);
     let refused = login_answer(&system, &tenant, &accountant.email, prism_tests::system::USER_PASSWORD).await;
-    assert_problem(&refused, 401, "invalid-credentials");
+    refused.assert_problem(401, "invalid-credentials");
     let back = system.post(&tenant, &format!("/v1/users/{}/reactivate", accountant.user_id), &Value::Null).await;
     assert_eq!(back.status.as_u16(), 200, "{}", back.body);
     let again = login_answer(&system, &tenant, &accountant.email, prism_tests::system::USER_PASSWORD).await;
@@ -167,7 +162,7 @@ async fn each_command_needs_its_permission_and_records_who_gave_it() {
     let admin_id = login_answer(&system, &tenant, &admin_email(&tenant), ADMIN_PASSWORD).await.body["user_id"].clone();
     let itself =
         system.post(&tenant, &format!("/v1/users/{}/deactivate", admin_id.as_str().unwrap()), &deactivate).await;
-    assert_problem(&itself, 403, "forbidden");
+    itself.assert_problem(403, "forbidden");
 }
 
 async fn refresh(system: &System, refresh_token: &Value) -> Answer {
@@ -194,16 +189,16 @@ async fn refresh_tokens_rotate_a_reused_one_revokes_its_session_and_logout_ends_
 
     // The first token again — a thief's copy: reuse revokes the whole session, so the
     // legitimate holder's newer token is refused too.
-    assert_problem(&refresh(&system, &first).await, 401, "refresh-token-reused");
-    assert_problem(&refresh(&system, &second).await, 401, "invalid-refresh-token");
-    assert_problem(&refresh(&system, &json!("never-issued")).await, 401, "invalid-refresh-token");
+    refresh(&system, &first).await.assert_problem(401, "refresh-token-reused");
+    refresh(&system, &second).await.assert_problem(401, "invalid-refresh-token");
+    refresh(&system, &json!("never-issued")).await.assert_problem(401, "invalid-refresh-token");
 
     // Logout ends another session; a deactivated user cannot refresh.
     let other =
         login_answer(&system, &tenant, &admin_email(&tenant), ADMIN_PASSWORD).await.body["refresh_token"].clone();
     let body = serde_json::to_vec(&json!({"refresh_token": other})).unwrap();
     assert_eq!(system.send_post(None, "/v1/auth/logout", body, &[]).await.status.as_u16(), 204);
-    assert_problem(&refresh(&system, &other).await, 401, "invalid-refresh-token");
+    refresh(&system, &other).await.assert_problem(401, "invalid-refresh-token");
     let clerk = system.user(&tenant, &["warehouse"]).await;
     let clerk_refresh = login_answer(&system, &tenant, &clerk.email, prism_tests::system::USER_PASSWORD).await.body
         ["refresh_token"]
@@ -211,5 +206,5 @@ async fn refresh_tokens_rotate_a_reused_one_revokes_its_session_and_logout_ends_
     let gone =
         system.post(&tenant, &format!("/v1/users/{}/deactivate", clerk.user_id), &json!({"reason": "left"})).await;
     assert_eq!(gone.status.as_u16(), 200, "{}", gone.body);
-    assert_problem(&refresh(&system, &clerk_refresh).await, 401, "invalid-refresh-token");
+    refresh(&system, &clerk_refresh).await.assert_problem(401, "invalid-refresh-token");
 }

@@ -1,6 +1,7 @@
 //! A rebuilt read model equals the live one. A realistic year of books goes through the REST
 //! APIs while the `postgres` projector follows along live: chart changes (accounts opened,
-//! renamed, archived, reactivated), tax rates defined, changed and retired, journal entries in
+//! renamed, archived, reactivated), tax rates defined, changed and retired, custom roles
+//! defined, changed and retired, journal entries in
 //! two currencies and a reversal, invoices issued, paid in parts, voided and credited, a draft
 //! left alone, payments with and without an unallocated rest, budget amounts set and cleared,
 //! periods closed, locked and reopened, and the year closed. Once the live projector has
@@ -22,7 +23,7 @@ use prism_projections::config::ProjectorKind;
 use prism_tests::env::StackEnv;
 use prism_tests::replay::{
     create_database, differences, drop_database, event_positions, followed_aggregate_types, rows, wait_until_applied,
-    InProcessProjector, APPLIED, LEDGER_TABLES,
+    InProcessProjector, APPLIED, IDENTITY_TABLES, LEDGER_TABLES,
 };
 use prism_tests::system::{System, SystemOptions};
 use serde_json::{json, Value};
@@ -40,6 +41,7 @@ const EXPECTED_ROWS: &[(&str, i64)] = &[
     ("payments", 3),
     ("payment_allocations", 3),
     ("budget_amounts", 2),
+    ("roles", 2),
 ];
 
 /// Posts `body` to `path` as `tenant`, asserting the command was accepted.
@@ -103,6 +105,14 @@ async fn run_workload(system: &System, tenant: &str) {
                       "sales_account": "2100", "purchase_account": "1400"});
     ok(system, t, "/v1/tax-rates", &vat7).await;
     ok(system, t, "/v1/tax-rates/VAT7/change", &json!({"rate_bp": 800, "effective_from": "2026-03-01"})).await;
+
+    // Custom roles: 2, one changed, one retired.
+    let clerk = json!({"name": "ap_clerk", "description": "Payables", "permissions": ["finance.invoice.manage"]});
+    ok(system, t, "/v1/roles", &clerk).await;
+    ok(system, t, "/v1/roles", &json!({"name": "viewer", "description": "Reads", "permissions": ["audit.read"]})).await;
+    let payables = json!({"permissions": ["finance.invoice.manage", "finance.payment.process"]});
+    ok(system, t, "/v1/roles/ap_clerk/permissions", &payables).await;
+    ok(system, t, "/v1/roles/viewer/retire", &Value::Null).await;
 
     // Journal entries typed in: 6, one reversed (+1).
     let capital = json!({"date": "2026-01-02", "description": "Owner invests", "source_reference": "CAP-1",
@@ -189,7 +199,7 @@ async fn a_read_model_rebuilt_from_the_topics_equals_the_live_one_row_for_row() 
         System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
     let tenant = system.ledger_tenant().await;
     run_workload(&system, &tenant).await;
-    // The events the projector follows: not, say, the tenant's admin user created at provisioning.
+    // The events the projector follows: not, say, the `TenantProvisioned` recorded at provisioning.
     let followed = followed_aggregate_types(&system, ProjectorKind::Postgres).await;
     let positions = event_positions(&system.pool, &tenant, followed).await;
     let live = &system.pool;
@@ -210,7 +220,7 @@ async fn a_read_model_rebuilt_from_the_topics_equals_the_live_one_row_for_row() 
 
     let mut found = Vec::new();
     let mut compared = Vec::new();
-    for table in LEDGER_TABLES.iter().chain([&APPLIED]) {
+    for table in LEDGER_TABLES.iter().chain(IDENTITY_TABLES).chain([&APPLIED]) {
         let (live_rows, rebuilt_rows) =
             (rows(&system.pool, &tenant, *table).await, rows(&rebuilt, &tenant, *table).await);
         compared.push(format!("{} {}", table.0, live_rows.as_array().map_or(0, Vec::len)));

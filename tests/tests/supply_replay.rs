@@ -41,7 +41,7 @@ use prism_projections::projectors::mongo;
 use prism_tests::env::StackEnv;
 use prism_tests::replay::{
     create_database, differences, documents, drop_database, event_positions, followed_aggregate_types, kill, rows,
-    spawn_projector, table_names, AppliedLog, InProcessProjector, Table, APPLIED, LEDGER_TABLES,
+    spawn_projector, table_names, AppliedLog, InProcessProjector, Table, APPLIED, IDENTITY_TABLES, LEDGER_TABLES,
 };
 use prism_tests::system::{eventually, System, SystemOptions};
 use serde_json::{json, Value};
@@ -373,8 +373,14 @@ async fn supply_projectors_killed_mid_flow_and_restarted_equal_a_replay_in_every
     // Every table a projector writes, then every document.
     let mut found = Vec::new();
     let mut compared = BTreeMap::new();
-    let tables: Vec<Table> =
-        LEDGER_TABLES.iter().chain(SUPPLY_TABLES).chain(TIMESERIES_TABLES).chain([&APPLIED]).copied().collect();
+    let tables: Vec<Table> = LEDGER_TABLES
+        .iter()
+        .chain(IDENTITY_TABLES)
+        .chain(SUPPLY_TABLES)
+        .chain(TIMESERIES_TABLES)
+        .chain([&APPLIED])
+        .copied()
+        .collect();
     for table in &tables {
         let (live, replay) = (rows(&system.pool, t, *table).await, rows(&replayed, t, *table).await);
         compared.insert(table.0.to_owned(), live.as_array().map_or(0, Vec::len));

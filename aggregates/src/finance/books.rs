@@ -15,6 +15,7 @@ use super::exchange_rates::{ExchangeRates, ExchangeRatesEvent, RateRefusal, EXCH
 use super::journal_entry::PostedLine;
 use super::tax::{TaxRates, TaxRatesEvent, TAX_RATES_ID};
 use crate::money::Currency;
+use crate::upcasting::upcast_tagged;
 
 /// The chart of accounts, fiscal calendar, tax rates and exchange rates of one tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,11 +78,19 @@ impl Books {
     }
 
     /// Folds an event as the event store keeps it: the externally tagged JSON `payload` of an
-    /// event of one of the [`BOOKS_AGGREGATES`] of type `aggregate_type`.
+    /// event `event_type` at `event_version` of one of the [`BOOKS_AGGREGATES`] of type
+    /// `aggregate_type`, upcast first when the version is an older one.
     ///
     /// # Errors
     /// When the aggregate type is not one of the books' or the payload does not decode.
-    pub fn apply_stored(&mut self, aggregate_type: &str, payload: serde_json::Value) -> Result<(), String> {
+    pub fn apply_stored(
+        &mut self,
+        aggregate_type: &str,
+        event_type: &str,
+        event_version: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), String> {
+        let (payload, _) = upcast_tagged(event_type, event_version, payload).map_err(|e| e.to_string())?;
         let decoded = match aggregate_type {
             ChartOfAccounts::TYPE => serde_json::from_value(payload).map(|event| self.apply_chart(event)),
             FiscalCalendar::TYPE => serde_json::from_value(payload).map(|event| self.apply_calendar(event)),

@@ -7,7 +7,9 @@
 //! changed or reused: a new command gets a new permission or joins an existing one.
 //!
 //! A [`Role`] is a fixed set of permissions. Users hold roles, not permissions; what a user may
-//! do is the union of its roles' permissions ([`permissions_of`]).
+//! do is the union of its roles' permissions ([`permissions_of`]). Besides these built-in
+//! roles a tenant may define its own ([`crate::identity::roles`]), each a set of permissions
+//! from this same catalogue.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -74,6 +76,13 @@ pub enum Permission {
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
+    /// `identity.org.manage`: the organisation chart — `POST /v1/organization-units`,
+    /// `/v1/organization-units/{unit_id}/rename`, `/v1/organization-units/{unit_id}/move`,
+    /// `/v1/organization-units/{unit_id}/close`.
+    OrgManage,
+    /// `identity.role.manage`: the tenant's custom roles — `POST /v1/roles`,
+    /// `/v1/roles/{name}/permissions`, `/v1/roles/{name}/retire`. Only `admin` holds it.
+    RoleManage,
     /// `audit.read`: reading the audit trail — an aggregate's history, its state as of a
     /// version or time, a correlation trace, and verifying the hash chain.
     AuditRead,
@@ -81,7 +90,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 22] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -101,6 +110,8 @@ impl Permission {
         Permission::PurchaseOrderManage,
         Permission::PurchaseOrderApprove,
         Permission::UserManage,
+        Permission::OrgManage,
+        Permission::RoleManage,
         Permission::AuditRead,
     ];
 
@@ -127,6 +138,8 @@ impl Permission {
             Permission::PurchaseOrderManage => "supply.po.manage",
             Permission::PurchaseOrderApprove => "supply.po.approve",
             Permission::UserManage => "identity.user.manage",
+            Permission::OrgManage => "identity.org.manage",
+            Permission::RoleManage => "identity.role.manage",
             Permission::AuditRead => "audit.read",
         }
     }
@@ -226,6 +239,20 @@ impl Role {
         Self::ALL.into_iter().find(|role| role.as_str() == name)
     }
 
+    /// What the role is for, in a phrase (as `GET /v1/roles` lists it).
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::Admin => "Every permission",
+            Role::Accountant => "Every finance permission",
+            Role::Warehouse => "Items, locations, and moving and reserving stock",
+            Role::Sales => "Sales orders, and reserving stock for them",
+            Role::Purchasing => "Purchase orders, but not approving them",
+            Role::Approver => "Approving purchase orders",
+            Role::Auditor => "Reading the audit trail, nothing else",
+        }
+    }
+
     /// The permissions the role grants, in catalogue order.
     #[must_use]
     pub fn permissions(self) -> &'static [Permission] {
@@ -309,6 +336,7 @@ mod tests {
         assert_eq!(sorted, Permission::ALL, "Ord follows ALL");
         assert_eq!(Permission::JournalPost.module(), "finance");
         assert_eq!(Permission::AuditRead.module(), "audit");
+        assert_eq!(Permission::parse("identity.role.manage"), Some(Permission::RoleManage));
     }
 
     #[test]
@@ -319,6 +347,8 @@ mod tests {
         }
         let names: BTreeSet<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(names.len(), Role::ALL.len());
+        let descriptions: BTreeSet<&str> = Role::ALL.iter().map(|r| r.description()).collect();
+        assert_eq!(descriptions.len(), Role::ALL.len(), "each role says what it is for");
     }
 
     #[test]
@@ -372,8 +402,10 @@ mod tests {
     }
 
     #[test]
-    fn only_the_admin_manages_users_and_settings() {
-        for permission in [Permission::UserManage, Permission::SupplySettingsManage] {
+    fn only_the_admin_manages_users_the_organisation_roles_and_settings() {
+        let admin_only =
+            [Permission::UserManage, Permission::OrgManage, Permission::RoleManage, Permission::SupplySettingsManage];
+        for permission in admin_only {
             let holders: Vec<Role> = Role::ALL.into_iter().filter(|r| r.grants(permission)).collect();
             assert_eq!(holders, [Role::Admin], "{permission}");
         }

@@ -1,28 +1,40 @@
 //! Signing in and out. `POST /v1/auth/login`: a user of a tenant signs in with email and
-//! password and gets an access token (see [`prism_platform::auth`]) and a refresh token (see
-//! [`super::sessions`]). Every failure — unknown tenant, unknown email, wrong password,
-//! deactivated user — is the same 401 `invalid-credentials`, and an unknown email costs the
-//! same hashing time as a wrong password, so the answer tells an attacker nothing about which
-//! accounts exist. `POST /v1/auth/refresh` trades a refresh token for new tokens (the user
-//! still active, its roles read afresh); `POST /v1/auth/logout` revokes the token's family.
+//! password — and, with MFA on ([`super::mfa`]), a TOTP code — and gets an access token (see
+//! [`prism_platform::auth`]) and a refresh token (see [`super::sessions`]). Every failure of the
+//! first factor — unknown tenant, unknown email, wrong password, deactivated user — is the same
+//! 401 `invalid-credentials`, and an unknown email costs the same hashing time as a wrong
+//! password, so the answer tells an attacker nothing about which accounts exist. Only once the
+//! password was right does a user with MFA on hear 401 `mfa-required` (no code sent) or
+//! `invalid-mfa-code` (a wrong or used one). Each account may fail a few times per window
+//! ([`super::login_attempts`]); then it is 429 `too-many-login-attempts` until the window ends.
+//! `POST /v1/auth/refresh` trades a refresh token for new tokens (the user still active, its
+//! roles read afresh; no second factor again: the session was verified at sign-in);
+//! at both, the token gets the permissions the user's roles grant then — the built-in roles'
+//! and those of its custom roles as they stand ([`super::roles`]), none for one retired;
+//! `POST /v1/auth/logout` revokes the token's family.
 
 use std::sync::{Arc, LazyLock};
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use prism_aggregates::identity::email::Email;
 use prism_aggregates::identity::user::User;
 use prism_aggregates::tenant::TenantId;
-use prism_platform::auth::Tokens;
+use prism_platform::auth::{Grants, Tokens};
 use prism_platform::http::JsonBody;
 use prism_platform::problem::Problem;
 use prism_platform::tenancy;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::PgPool;
 
 use super::credentials;
+use super::login_attempts::{Locked, LoginAttempts};
+use super::mfa;
 use super::passwords;
+use super::roles::{self, Stores as RoleStores};
 use super::sessions::{Presented, SessionError, Sessions, REFRESH_TOKEN_TTL};
 use super::users::Stores;
 
@@ -36,6 +48,9 @@ pub struct LoginRequest {
     pub email: String,
     /// The user's password.
     pub password: String,
+    /// The code the user's authenticator app shows now; needed when the user turned MFA on.
+    #[serde(default)]
+    pub mfa_code: Option<String>,
 }
 
 /// Answer to a successful sign-in.
@@ -49,8 +64,10 @@ pub struct LoginAnswer {
     pub expires_in: u64,
     /// The user signed in.
     pub user_id: String,
-    /// The user's roles (the token carries them).
+    /// The user's roles, built-in and custom (the token carries them).
     pub roles: Vec<String>,
+    /// The permissions the roles grant as of now (the token carries them too).
+    pub permissions: Vec<String>,
     /// Trade it at `POST /v1/auth/refresh` for new tokens; once only. Absent when the session
     /// store could not be reached at sign-in: the access token works, and the user signs in
     /// again when it expires.
@@ -74,39 +91,37 @@ pub struct RefreshRequest {
 static DECOY_HASH: LazyLock<String> =
     LazyLock::new(|| passwords::hash("no password matches this decoy").unwrap_or_default());
 
-/// `POST /v1/auth/login`: 200 with an access token, or 401 `invalid-credentials`.
+/// `POST /v1/auth/login`: 200 with an access token; 401 `invalid-credentials`, `mfa-required`
+/// or `invalid-mfa-code`; 429 `too-many-login-attempts`.
 #[utoipa::path(post, path = "/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, description = "Signed in", body = LoginAnswer),
-              (status = 401, description = "Unknown tenant or email, wrong password, or deactivated user",
-               body = prism_platform::problem::ProblemSchema, content_type = "application/problem+json")))]
+              (status = 401, description = "Unknown tenant or email, wrong password, or deactivated user \
+               (`invalid-credentials`); or the password right, MFA on and `mfa_code` missing (`mfa-required`) \
+               or wrong or used already (`invalid-mfa-code`)",
+               body = prism_platform::problem::ProblemSchema, content_type = "application/problem+json"),
+              (status = 429, description = "The account failed to sign in too often in the window \
+               (`too-many-login-attempts`): every sign-in is refused until it ends, the right password included; \
+               or the client IP is over its request limit (`rate-limited`)",
+               body = prism_platform::problem::ProblemSchema, content_type = "application/problem+json",
+               headers(("Retry-After" = u64, description = "Seconds until the account may sign in again")))))]
 #[tracing::instrument(skip_all)]
 pub async fn login(
     State(tokens): State<Arc<Tokens>>,
     State(pool): State<PgPool>,
     State(users): State<Stores>,
+    State(defined): State<RoleStores>,
     State(sessions): State<Sessions>,
+    State(attempts): State<LoginAttempts>,
     JsonBody(request): JsonBody<LoginRequest>,
-) -> Result<Json<LoginAnswer>, Problem> {
-    let refused = || {
-        Problem::new(StatusCode::UNAUTHORIZED, "invalid-credentials", "Invalid credentials")
-            .with_detail("the tenant, email and password do not name an active user")
+) -> Result<Json<LoginAnswer>, Response> {
+    let (Ok(tenant), Ok(email)) = (TenantId::parse(&request.tenant), Email::parse(&request.email)) else {
+        return Err(refused().into_response());
     };
-    let tenant = TenantId::parse(&request.tenant).map_err(|_| refused())?;
-    let email = Email::parse(&request.email).map_err(|_| refused())?;
-    let known = tenancy::exists(&pool, &tenant).await.map_err(|e| Problem::internal(&e))?;
-    let credential = if known {
-        credentials::by_email(&pool, &tenant, email.as_str()).await.map_err(|e| Problem::internal(&e))?
-    } else {
-        None
-    };
-    let stored = credential.as_ref().map_or_else(|| DECOY_HASH.clone(), |c| c.password_hash.clone());
-    let password = request.password;
-    let matches = tokio::task::spawn_blocking(move || passwords::matches(&password, &stored))
+    attempts.begin(tenant.as_str(), email.as_str()).await.map_err(too_many_attempts)?;
+    let (user_id, user) = sign_in(&pool, &users, &tenant, &email, request.password, request.mfa_code)
         .await
-        .map_err(|e| Problem::internal(&e))?;
-    let Some(credential) = credential.filter(|_| matches) else { return Err(refused()) };
-    let user_id = credential.user_id.to_string();
-    let user = active_user(&users, &tenant, &user_id).await?.ok_or_else(refused)?;
+        .map_err(IntoResponse::into_response)?;
+    attempts.succeeded(tenant.as_str(), email.as_str()).await;
     let refresh_token = match sessions.open(tenant.as_str(), &user_id).await {
         Ok(token) => Some(token),
         Err(error) => {
@@ -117,7 +132,67 @@ pub async fn login(
         }
     };
     metrics::counter!("prism_logins_total").increment(1);
-    answer(&tokens, &tenant, &user_id, &user, refresh_token)
+    answer(&tokens, &defined, &tenant, &user_id, &user, refresh_token).await.map_err(IntoResponse::into_response)
+}
+
+/// The id and state of the active user `email` of `tenant` names, if `password` is theirs and,
+/// when they turned MFA on, `mfa_code` is a fresh code of theirs.
+async fn sign_in(
+    pool: &PgPool,
+    users: &Stores,
+    tenant: &TenantId,
+    email: &Email,
+    password: String,
+    mfa_code: Option<String>,
+) -> Result<(String, User), Problem> {
+    let known = tenancy::exists(pool, tenant).await.map_err(|e| Problem::internal(&e))?;
+    let credential = if known {
+        credentials::by_email(pool, tenant, email.as_str()).await.map_err(|e| Problem::internal(&e))?
+    } else {
+        None
+    };
+    let stored = credential.as_ref().map_or_else(|| DECOY_HASH.clone(), |c| c.password_hash.clone());
+    let matches = tokio::task::spawn_blocking(move || passwords::matches(&password, &stored))
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let Some(credential) = credential.filter(|_| matches) else { return Err(refused()) };
+    let user_id = credential.user_id.to_string();
+    let user = active_user(users, tenant, &user_id).await?.ok_or_else(refused)?;
+    if credential.mfa_enabled {
+        let code = mfa_code.ok_or_else(|| {
+            Problem::new(StatusCode::UNAUTHORIZED, "mfa-required", "MFA code required")
+                .with_detail("the user signs in with a code of their authenticator app too: send it as mfa_code")
+        })?;
+        let secret = credential.totp_secret.as_deref().unwrap_or_default();
+        if !mfa::accept_code(pool, tenant, credential.user_id, secret, &code).await? {
+            return Err(Problem::new(StatusCode::UNAUTHORIZED, "invalid-mfa-code", "Invalid MFA code")
+                .with_detail("not the code the authenticator app shows now, or one used already")
+                .with_field("mfa_code"));
+        }
+    }
+    Ok((user_id, user))
+}
+
+/// 401 `invalid-credentials`, whatever of the tenant, email and password was wrong.
+fn refused() -> Problem {
+    Problem::new(StatusCode::UNAUTHORIZED, "invalid-credentials", "Invalid credentials")
+        .with_detail("the tenant, email and password do not name an active user")
+}
+
+/// 429 `too-many-login-attempts` with `Retry-After`: the account is `locked`.
+fn too_many_attempts(locked: Locked) -> Response {
+    let Locked { failures_max, window_secs, retry_after_secs } = locked;
+    metrics::counter!("prism_logins_locked_total").increment(1);
+    let detail = format!(
+        "this account failed to sign in {failures_max} times within {window_secs} s; retry in {retry_after_secs} s"
+    );
+    let mut response =
+        Problem::new(StatusCode::TOO_MANY_REQUESTS, "too-many-login-attempts", "Too many sign-in attempts")
+            .with_detail(detail)
+            .with_extension("retry_after_secs", json!(retry_after_secs))
+            .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
 }
 
 /// `POST /v1/auth/refresh`: new tokens for a refresh token used once only. A token used a
@@ -131,6 +206,7 @@ pub async fn login(
 pub async fn refresh(
     State(tokens): State<Arc<Tokens>>,
     State(users): State<Stores>,
+    State(defined): State<RoleStores>,
     State(sessions): State<Sessions>,
     JsonBody(request): JsonBody<RefreshRequest>,
 ) -> Result<Json<LoginAnswer>, Problem> {
@@ -151,7 +227,7 @@ pub async fn refresh(
     let tenant = TenantId::parse(&session.tenant).map_err(|_| invalid())?;
     let user = active_user(&users, &tenant, &session.user_id).await?.ok_or_else(invalid)?;
     let next = sessions.issue(&session).await.map_err(|e| unavailable(&e))?;
-    answer(&tokens, &tenant, &session.user_id, &user, Some(next))
+    answer(&tokens, &defined, &tenant, &session.user_id, &user, Some(next)).await
 }
 
 /// `POST /v1/auth/logout`: the refresh token's family is revoked; 204 whether or not it was
@@ -174,21 +250,26 @@ async fn active_user(users: &Stores, tenant: &TenantId, user_id: &str) -> Result
     Ok(user.is_active().then_some(user))
 }
 
-/// Tokens for active `user` (`user_id` of `tenant`) with `refresh_token`.
-fn answer(
+/// Tokens for active `user` (`user_id` of `tenant`) with `refresh_token`, granting what its
+/// roles grant as `tenant`'s custom roles in `defined` stand now.
+async fn answer(
     tokens: &Tokens,
+    defined: &RoleStores,
     tenant: &TenantId,
     user_id: &str,
     user: &User,
     refresh_token: Option<String>,
 ) -> Result<Json<LoginAnswer>, Problem> {
-    let issued = tokens.issue(tenant, user_id, user.roles()).map_err(|e| Problem::internal(&e))?;
+    let custom = roles::current(defined, tenant).await?;
+    let grants = Grants { roles: user.roles().to_vec(), permissions: user.permissions(&custom) };
+    let issued = tokens.issue(tenant, user_id, &grants).map_err(|e| Problem::internal(&e))?;
     Ok(Json(LoginAnswer {
         access_token: issued.token,
         token_type: "Bearer",
         expires_in: issued.expires_in,
         user_id: user_id.to_owned(),
-        roles: user.roles().iter().map(|role| role.as_str().to_owned()).collect(),
+        permissions: grants.permissions.iter().map(|permission| permission.as_str().to_owned()).collect(),
+        roles: grants.roles,
         refresh_expires_in: refresh_token.as_ref().map(|_| REFRESH_TOKEN_TTL.as_secs()),
         refresh_token,
     }))

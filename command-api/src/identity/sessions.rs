@@ -9,6 +9,9 @@
 //! sign nobody in. A family is revoked by `<prefix>:family:<id>:revoked`. Every key expires
 //! with [`REFRESH_TOKEN_TTL`]. Consuming is one Lua script, so two refreshes racing with one
 //! token cannot both succeed.
+//!
+//! The connection ([`connect`]) and its time limit ([`within`]) are shared with the other
+//! sign-in state in the same Redis, the failed sign-ins of [`super::login_attempts`].
 
 use std::time::Duration;
 
@@ -74,7 +77,7 @@ pub enum Presented {
     Invalid,
 }
 
-/// Why the session store failed.
+/// Why the session store (Redis) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     /// Redis refused or failed.
@@ -93,19 +96,25 @@ pub struct Sessions {
     consume: Script,
 }
 
+/// A connection to the Redis at `url` holding the sign-in state, made on first use; each
+/// operation waits for it at most [`TIMEOUT`].
+///
+/// # Errors
+/// When the URL is malformed.
+pub fn connect(url: &str) -> Result<ConnectionManager, redis::RedisError> {
+    let client = redis::Client::open(url)?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(TIMEOUT))
+        .set_response_timeout(Some(TIMEOUT))
+        .set_number_of_retries(1);
+    ConnectionManager::new_lazy_with_config(client, config)
+}
+
 impl Sessions {
-    /// Sessions in Redis at `url` under keys starting with `prefix`; connected on first use.
-    ///
-    /// # Errors
-    /// When the URL is malformed.
-    pub fn new(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
-        let client = redis::Client::open(url)?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(TIMEOUT))
-            .set_response_timeout(Some(TIMEOUT))
-            .set_number_of_retries(1);
-        let redis = ConnectionManager::new_lazy_with_config(client, config)?;
-        Ok(Self { redis, prefix: prefix.to_owned(), consume: Script::new(CONSUME_SCRIPT) })
+    /// Sessions in `redis` (see [`connect`]) under keys starting with `prefix`.
+    #[must_use]
+    pub fn new(redis: ConnectionManager, prefix: &str) -> Self {
+        Self { redis, prefix: prefix.to_owned(), consume: Script::new(CONSUME_SCRIPT) }
     }
 
     /// Opens a new family for `user_id` of `tenant`: its first refresh token.
@@ -191,7 +200,7 @@ impl Sessions {
 }
 
 /// The hex SHA-256 digest of `token`.
-fn digest(token: &str) -> String {
+pub(super) fn digest(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
@@ -199,7 +208,10 @@ fn ttl_secs() -> u64 {
     REFRESH_TOKEN_TTL.as_secs()
 }
 
-async fn within<T>(operation: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, SessionError> {
+/// What `operation` on Redis answers, if it does within [`TIMEOUT`].
+pub(super) async fn within<T>(
+    operation: impl std::future::Future<Output = redis::RedisResult<T>>,
+) -> Result<T, SessionError> {
     Ok(tokio::time::timeout(TIMEOUT, operation).await.map_err(|_| SessionError::Timeout)??)
 }
 
@@ -217,7 +229,7 @@ mod tests {
     #[tokio::test]
     async fn tokens_are_stored_by_digest_only() {
         assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        let sessions = Sessions::new("redis://127.0.0.1:1", "p").unwrap();
+        let sessions = Sessions::new(connect("redis://127.0.0.1:1").unwrap(), "p");
         assert_eq!(sessions.unused_key("abc"), format!("p:rt:{}", digest("abc")));
         assert!(!sessions.used_key("abc").contains("abc:"));
     }

@@ -1,7 +1,10 @@
 //! Users over REST (permission `identity.user.manage`): create a user with a password, change
 //! its roles, deactivate and reactivate it. Each user is an `identity.user` aggregate; the
-//! password's Argon2id hash goes to `user_credentials`, never into an event. `If-Match`
-//! carries the user's version.
+//! password's Argon2id hash goes to `user_credentials`, never into an event. A new user's
+//! organisation unit must be an open unit of the tenant's organisation chart
+//! ([`super::organization`]); its roles are checked by the aggregate itself, which reads the
+//! tenant's custom roles ([`super::roles::TenantRoles`]) when a role is not built-in.
+//! `If-Match` carries the user's version.
 
 use std::sync::Arc;
 
@@ -19,7 +22,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::credentials::{self, StoreError};
-use super::passwords;
+use super::{organization, passwords};
 use crate::dispatch::{accepted, check_if_match, execute};
 use crate::event_store::{Committed, TenantEventStores};
 use crate::request_context::RequestContext;
@@ -38,11 +41,13 @@ pub struct CreateUserRequest {
     pub email: String,
     /// Display name.
     pub name: String,
-    /// Department, site or team, if any.
+    /// Id of the open unit of the organisation chart (company, department or team) the user
+    /// belongs to, if any; any other is 422 `unknown-organization-unit`.
     #[serde(default)]
     pub organization_unit: Option<String>,
-    /// Role names: `admin`, `accountant`, `warehouse`, `sales`, `purchasing`, `approver`,
-    /// `auditor`.
+    /// Role names: the built-in `admin`, `accountant`, `warehouse`, `sales`, `purchasing`,
+    /// `approver`, `auditor`, or custom roles of the tenant that are not retired
+    /// (`GET /v1/roles`); any other is 422 `unknown-role` naming `roles[i]`.
     pub roles: Vec<String>,
     /// The password, 12 to 128 characters.
     pub password: String,
@@ -141,18 +146,24 @@ pub async fn create_user(
     }
 }
 
-/// `POST /v1/users`: 201 with the new user's id.
+/// `POST /v1/users`: 201 with the new user's id; its `organization_unit`, if any, checked
+/// against the organisation chart before anything is written.
 #[utoipa::path(post, path = "/v1/users", request_body = CreateUserRequest,
     responses((status = 201, description = "Created", body = UserChanged)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn create(
     State(stores): State<Stores>,
+    State(units): State<organization::Stores>,
     State(pool): State<PgPool>,
     Tenant(tenant): Tenant,
     context: RequestContext,
     JsonBody(request): JsonBody<CreateUserRequest>,
 ) -> Result<Response, Problem> {
+    let unit = request.organization_unit.clone();
     let user = NewUser::checked(request, "")?;
+    if let Some(unit) = &unit {
+        organization::check_open_unit(&units, &tenant, unit).await?;
+    }
     let (user_id, committed) = create_user(&pool, &stores, &tenant, user, &context).await?;
     Ok(answer(StatusCode::CREATED, user_id, committed))
 }

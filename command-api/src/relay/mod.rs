@@ -6,7 +6,6 @@
 //! dedupe by aggregate sequence.
 
 mod outbox;
-mod publisher;
 
 use std::time::Duration;
 
@@ -17,8 +16,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::RelayConfig;
-pub use outbox::OutboxRow;
-use publisher::{InFlight, Publisher};
+use prism_platform::publishing::{InFlight, Publisher};
 
 /// Advisory-lock key held by the leading relay.
 const LEADER_LOCK_KEY: i64 = 0x7072_6973_6d5f_726c; // "prism_rl"
@@ -46,7 +44,7 @@ impl Relay {
         let topics: Vec<String> =
             EVENTS.iter().map(|c| topic_name(&config.kafka.topic_prefix, c.topic_suffix)).collect();
         kafka::ensure_topics(&config.kafka, &topics).await?;
-        let publisher = Publisher::new(&config, Catalogue::load()?)?;
+        let publisher = Publisher::new(&config.kafka, &config.registry, Catalogue::load()?)?;
         Ok(Self { config, pool, publisher })
     }
 

@@ -1,37 +1,7 @@
 //! Reading and clearing `shared.outbox`, the rows the event-store trigger enqueued.
 
-use chrono::{DateTime, Utc};
+use prism_platform::publishing::OutboxRow;
 use sqlx::PgPool;
-use uuid::Uuid;
-
-/// One stored event waiting to be published.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct OutboxRow {
-    /// Position in the outbox (publication order).
-    pub outbox_id: i64,
-    /// Tenant slug.
-    pub tenant: String,
-    /// Event id.
-    pub event_id: Uuid,
-    /// Tenant-wide global position.
-    pub global_position: i64,
-    /// Aggregate type.
-    pub aggregate_type: String,
-    /// Aggregate id (the message key).
-    pub aggregate_id: String,
-    /// Sequence within the aggregate.
-    pub sequence: i64,
-    /// Event type.
-    pub event_type: String,
-    /// Event version.
-    pub event_version: String,
-    /// Event body as cqrs-es stored it (`{"<EventType>": {...}}`).
-    pub payload: serde_json::Value,
-    /// Event metadata (correlation, causation, trace).
-    pub metadata: serde_json::Value,
-    /// When the event was recorded.
-    pub recorded_at: DateTime<Utc>,
-}
 
 /// The oldest `limit` rows, in outbox order, leaving out `in_flight` (rows handed to Kafka
 /// and not yet deleted).

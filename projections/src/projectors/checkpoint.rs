@@ -77,9 +77,7 @@ impl<W: SqlWriter> Projection for SqlProjection<W> {
     async fn apply_batch(&self, events: &[ProjectedEvent]) -> Result<(), ProjectionError> {
         let mut tx = self.pool.begin().await?;
         for (schema, tenant_events) in self.by_tenant_schema(events).await? {
-            W::write_batch(&mut tx, &schema, &tenant_events).await?;
-            let positions: Vec<i64> = tenant_events.iter().map(|e| e.envelope.global_position).collect();
-            mark_applied(&mut tx, W::NAME, &schema, &positions).await?;
+            write_applied::<W>(&mut tx, &schema, &tenant_events).await?;
         }
         let mut next_offsets = BTreeMap::new();
         for event in events {
@@ -99,6 +97,23 @@ impl<W: SqlWriter> Projection for SqlProjection<W> {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Writes `events` of the tenant schema `schema` (quoted) through `W` within `tx`, and records
+/// their positions as applied by `W`: what one tenant's part of a batch does, also when a read
+/// model is replayed from the event store (`prism-audit verify --read-models`).
+///
+/// # Errors
+/// When the writer or the database refuses.
+pub async fn write_applied<W: SqlWriter>(
+    tx: &mut PgConnection,
+    schema: &str,
+    events: &[&ProjectedEvent],
+) -> Result<(), ProjectionError> {
+    W::write_batch(tx, schema, events).await?;
+    let positions: Vec<i64> = events.iter().map(|e| e.envelope.global_position).collect();
+    mark_applied(tx, W::NAME, schema, &positions).await?;
+    Ok(())
 }
 
 async fn mark_applied(

@@ -4,7 +4,7 @@
 //! writes from an event this projector already applied (`projection_applied`) — so applying an
 //! event twice changes nothing, whatever was applied in between.
 
-use prism_aggregates::finance::exchange_rates::{parse_rate, ExchangeRateSet, ExchangeRatesEvent};
+use prism_aggregates::finance::exchange_rates::{ExchangeRateSet, ExchangeRatesEvent};
 use sqlx::PgConnection;
 
 use super::postgres::NAME;
@@ -13,7 +13,7 @@ use crate::projection::ProjectionError;
 /// Applies one exchange-rates event recorded at global `position`.
 ///
 /// # Errors
-/// When the database refuses, or a rate's text is not a rate.
+/// When the database refuses.
 pub async fn apply_exchange_rates(
     tx: &mut PgConnection,
     schema: &str,
@@ -47,7 +47,6 @@ async fn upsert_rate(
     set: &ExchangeRateSet,
     position: i64,
 ) -> Result<(), ProjectionError> {
-    let rate_e9 = parse_rate(&set.rate).map_err(|reason| format!("exchange rate {:?}: {reason}", set.rate))?;
     sqlx::query(&format!(
         "INSERT INTO {schema}.exchange_rates (currency, date, rate, rate_e9, functional_currency, last_position)
          SELECT $1, $2, $3, $4, $5, $6
@@ -60,7 +59,7 @@ async fn upsert_rate(
     .bind(&set.currency)
     .bind(set.date)
     .bind(&set.rate)
-    .bind(rate_e9)
+    .bind(set.rate_e9)
     .bind(&set.functional_currency)
     .bind(position)
     .bind(NAME)

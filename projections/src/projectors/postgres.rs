@@ -3,7 +3,8 @@
 //! schema — every entry [`ledger_posting`] finds, typed in or posted by an invoice, payment,
 //! year-end close or revaluation — plus the books they are read with (chart of
 //! accounts and fiscal calendar, see [`super::books`]) and the documents behind receivables
-//! and payables (see [`super::documents`]). A batch of postings becomes three set-based
+//! and payables (see [`super::documents`]), the tenant's users and organisation units (see
+//! [`super::identity`]) and its custom roles (see [`super::roles`]). A batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
 //! guarded by the original's status. Offsets and applied positions share the transaction (see
 //! [`SqlProjection`]).
@@ -20,6 +21,9 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::{FunctionalAmount, JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
+use prism_aggregates::identity::organization::Organization;
+use prism_aggregates::identity::roles::Roles;
+use prism_aggregates::identity::user::User;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
@@ -31,7 +35,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, documents, drafts, exchange_rates, orders, supply};
+use super::{books, budgets, documents, drafts, exchange_rates, identity, orders, roles, supply};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -39,8 +43,9 @@ use crate::projection::ProjectionError;
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "postgres";
 
-/// Writes every finance event into the Postgres ledger tables, and every supply event into
-/// the supply tables ([`supply`], orders in [`orders`]).
+/// Writes every finance event into the Postgres ledger tables, every supply event into the
+/// supply tables ([`supply`], orders in [`orders`]), and every identity event into the users
+/// and organisation units ([`identity`]) and the custom roles ([`roles`]).
 pub struct LedgerWriter;
 
 /// The projection built on [`LedgerWriter`].
@@ -65,6 +70,9 @@ impl SqlWriter for LedgerWriter {
         Stock::TYPE,
         SalesOrder::TYPE,
         PurchaseOrder::TYPE,
+        User::TYPE,
+        Organization::TYPE,
+        Roles::TYPE,
     ];
 
     async fn write_batch(
@@ -96,6 +104,11 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::PurchaseOrder(order) => {
                     orders::apply_purchase_order(tx, schema, order, &event.envelope).await?;
                 }
+                DomainEvent::User(user) => identity::apply_user(tx, schema, user, &event.envelope).await?,
+                DomainEvent::Organization(organization) => {
+                    identity::apply_organization(tx, schema, organization, position).await?;
+                }
+                DomainEvent::Roles(custom) => roles::apply_roles(tx, schema, custom, &event.envelope).await?,
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

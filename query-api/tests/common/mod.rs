@@ -12,7 +12,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use mongodb::bson::{doc, Document};
 use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
-use prism_platform::auth::{AuthArgs, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
+use prism_platform::auth::{AuthArgs, Grants, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::db;
 use prism_platform::tenancy::TenantProvisioner;
 use prism_query_api::app::QueryApi;
@@ -85,7 +85,10 @@ impl TestApi {
 
     /// An access token of an admin of `tenant`, signed with the API's secret.
     pub fn token(&self, tenant: &TenantId) -> String {
-        self.tokens.issue(tenant, "query-api-test-user", &[Role::Admin]).expect("HMAC signing works").token
+        self.tokens
+            .issue(tenant, "query-api-test-user", &Grants::of_builtin(&[Role::Admin]))
+            .expect("HMAC signing works")
+            .token
     }
 
     /// `GET path` as `tenant`, with extra headers.

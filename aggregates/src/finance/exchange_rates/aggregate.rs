@@ -147,6 +147,7 @@ impl ExchangeRates {
                     functional_currency: functional.as_str().to_owned(),
                     date,
                     rate: format_rate_e9(rate_e9),
+                    rate_e9,
                 })
             })
             .collect();
@@ -181,11 +182,11 @@ impl Aggregate for ExchangeRates {
                 self.functional = currency.ok();
             }
             ExchangeRatesEvent::ExchangeRateSet(set) => {
-                let (Ok(currency), Ok(rate_e9)) = (Currency::parse(&set.currency), parse_rate(&set.rate)) else {
+                let Ok(currency) = Currency::parse(&set.currency) else {
                     debug_assert!(false, "invalid exchange rate {set:?}");
                     return;
                 };
-                self.rates.entry(currency).or_default().insert(set.date, rate_e9);
+                self.rates.entry(currency).or_default().insert(set.date, set.rate_e9);
             }
         }
     }

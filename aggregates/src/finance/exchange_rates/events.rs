@@ -1,6 +1,9 @@
 //! Facts about the tenant's exchange rates. The serde JSON of each payload mirrors its Avro
 //! schema in `schemas/avro/finance/` field for field (a test keeps them from drifting); the enum
 //! is externally tagged: `{"ExchangeRateSet": {...}}`.
+//!
+//! `ExchangeRateSet` is at version 2: version 1 had no `rate_e9`. Stored version-1 payloads
+//! are upcast on read ([`crate::upcasting`]), so no reader sees the old shape.
 
 use chrono::NaiveDate;
 use cqrs_es::DomainEvent;
@@ -26,6 +29,9 @@ pub struct ExchangeRateSet {
     /// The rate as normalized decimal text: positive, no leading zeros before a non-zero
     /// integer digit, no trailing fraction zeros (`0.92`, `1`, `149.5`).
     pub rate: String,
+    /// The same rate as an exact integer, rate × 10⁹ (`0.92` → `920000000`), for consumers
+    /// that compute with it. Since version 2.
+    pub rate_e9: i64,
 }
 
 /// Everything that can happen to the exchange rates.
@@ -38,8 +44,10 @@ pub enum ExchangeRatesEvent {
 }
 
 impl ExchangeRatesEvent {
-    /// Version of every exchange-rate event type's payload.
-    pub const VERSION: &'static str = "1";
+    /// Version of the `FunctionalCurrencySet` payload.
+    pub const FUNCTIONAL_CURRENCY_SET_VERSION: &'static str = "1";
+    /// Version of the `ExchangeRateSet` payload: 2 since `rate_e9` was added.
+    pub const EXCHANGE_RATE_SET_VERSION: &'static str = "2";
 }
 
 impl DomainEvent for ExchangeRatesEvent {
@@ -52,6 +60,10 @@ impl DomainEvent for ExchangeRatesEvent {
     }
 
     fn event_version(&self) -> String {
-        Self::VERSION.to_owned()
+        match self {
+            ExchangeRatesEvent::FunctionalCurrencySet(_) => Self::FUNCTIONAL_CURRENCY_SET_VERSION,
+            ExchangeRatesEvent::ExchangeRateSet(_) => Self::EXCHANGE_RATE_SET_VERSION,
+        }
+        .to_owned()
     }
 }

@@ -45,6 +45,7 @@ fn rate_set(currency: &str, date: NaiveDate, rate: &str) -> ExchangeRatesEvent {
         functional_currency: "EUR".to_owned(),
         date,
         rate: rate.to_owned(),
+        rate_e9: parse_rate(rate).unwrap(),
     })
 }
 
@@ -146,6 +147,7 @@ mod setting_rates {
                 functional_currency: "USD".to_owned(),
                 date: date(2026, 1, 1),
                 rate: "1.08".to_owned(),
+                rate_e9: 1_080_000_000,
             })]
         );
     }
@@ -452,12 +454,14 @@ mod queries {
                 functional_currency: "JPY".to_owned(),
                 date: date(2026, 1, 1),
                 rate: "149.5".to_owned(),
+                rate_e9: 149_500_000_000,
             }),
             ExchangeRatesEvent::ExchangeRateSet(ExchangeRateSet {
                 currency: "KWD".to_owned(),
                 functional_currency: "JPY".to_owned(),
                 date: date(2026, 1, 1),
                 rate: "487.123".to_owned(),
+                rate_e9: 487_123_000_000,
             }),
         ]);
         let on = date(2026, 1, 1);
@@ -551,7 +555,8 @@ mod serde_and_names {
         assert_eq!(
             json,
             serde_json::json!({"ExchangeRateSet": {
-                "currency": "USD", "functional_currency": "EUR", "date": "2026-01-01", "rate": "0.92"
+                "currency": "USD", "functional_currency": "EUR", "date": "2026-01-01", "rate": "0.92",
+                "rate_e9": 920_000_000
             }})
         );
         assert_eq!(serde_json::from_value::<ExchangeRatesEvent>(json).unwrap(), event);
@@ -564,6 +569,7 @@ mod serde_and_names {
         assert_eq!(rate_set("USD", date(2026, 1, 1), "1").event_type(), "ExchangeRateSet");
         assert_eq!(functional("EUR").event_type(), "FunctionalCurrencySet");
         assert_eq!(functional("EUR").event_version(), "1");
+        assert_eq!(rate_set("USD", date(2026, 1, 1), "1").event_version(), "2", "since rate_e9 was added");
         assert_eq!(ExchangeRates::TYPE, "finance.exchange_rates");
         assert_eq!(EXCHANGE_RATES_ID, "exchange-rates");
     }

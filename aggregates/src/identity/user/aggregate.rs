@@ -7,8 +7,15 @@
 //! deactivated user's roles may change, to hold when it is reactivated); deactivating: user
 //! active, reason; reactivating: user deactivated. Roles are checked as: at least one, at most
 //! [`MAX_ROLES`], then each in turn known and not a repetition.
+//!
+//! A role name is known when it is a built-in [`Role`] or a custom role of the tenant that is
+//! defined and not retired ([`Roles::is_active`]). This is the one place that rule is decided:
+//! `handle` reads the tenant's custom roles from its [`RolesSource`] service — only when a
+//! command names a role that is not built-in — and [`User::decide`] checks the names against
+//! them.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
@@ -20,7 +27,8 @@ use super::errors::UserError;
 use super::events::{UserCreated, UserDeactivated, UserEvent, UserReactivated, UserRolesChanged};
 use super::{MAX_NAME_CHARS, MAX_ORGANIZATION_UNIT_CHARS, MAX_REASON_CHARS, MAX_ROLES};
 use crate::identity::email::Email;
-use crate::identity::permissions::{permissions_of, Permission, Role};
+use crate::identity::permissions::{Permission, Role};
+use crate::identity::roles::{Roles, RolesSource};
 use crate::text::check_text;
 
 /// A user, folded from its events; the default is a user not yet created.
@@ -36,8 +44,8 @@ struct Profile {
     email: String,
     name: String,
     organization_unit: Option<String>,
-    /// Distinct, in catalogue order.
-    roles: Vec<Role>,
+    /// Role names, distinct: the built-in ones in catalogue order, then custom ones by name.
+    roles: Vec<String>,
     active: bool,
 }
 
@@ -66,19 +74,20 @@ impl User {
         self.profile.as_ref().and_then(|p| p.organization_unit.as_deref())
     }
 
-    /// The roles the user holds, distinct and in catalogue order — also while deactivated;
-    /// none before it is created.
+    /// The names of the roles the user holds, distinct — the built-in ones in catalogue order,
+    /// then custom ones by name — also while deactivated; none before it is created.
     #[must_use]
-    pub fn roles(&self) -> &[Role] {
+    pub fn roles(&self) -> &[String] {
         self.profile.as_ref().map_or(&[], |p| p.roles.as_slice())
     }
 
-    /// What the user may do: the union of its roles' permissions while it is active; nothing
+    /// What the user may do, given the tenant's custom roles `defined`: the union of its roles'
+    /// permissions while it is active (a custom role retired since grants nothing); nothing
     /// while deactivated or before it is created.
     #[must_use]
-    pub fn permissions(&self) -> BTreeSet<Permission> {
+    pub fn permissions(&self, defined: &Roles) -> BTreeSet<Permission> {
         if self.is_active() {
-            permissions_of(self.roles().iter().copied())
+            defined.permissions_of(self.roles())
         } else {
             BTreeSet::new()
         }
@@ -96,27 +105,24 @@ impl User {
         self.profile.as_ref().is_some_and(|p| p.active)
     }
 
-    /// Decides `command` against the current state: the events to record (none for roles
-    /// that stay as they are), or why not. This is the whole of `handle`, callable without an
-    /// event sink.
+    /// Decides `command` against the current state and the tenant's custom roles `defined`:
+    /// the events to record (none for roles that stay as they are), or why not. This is the
+    /// whole of `handle` once the custom roles are read, callable without an event sink.
     ///
     /// # Errors
     /// The first rule the command breaks, as a [`UserError`].
-    pub fn decide(&self, command: UserCommand) -> Result<Vec<UserEvent>, UserError> {
+    pub fn decide(&self, command: UserCommand, defined: &Roles) -> Result<Vec<UserEvent>, UserError> {
         match command {
             UserCommand::Create { user_id, email, name, organization_unit, roles } => Ok(vec![UserEvent::UserCreated(
-                self.decide_create(user_id, &email, name, organization_unit, &roles)?,
+                self.decide_create(user_id, &email, name, organization_unit, &roles, defined)?,
             )]),
             UserCommand::ChangeRoles { roles } => {
                 let profile = self.created()?;
-                let roles = parse_roles(&roles)?;
+                let roles = parse_roles(&roles, defined)?;
                 if roles == profile.roles {
                     return Ok(Vec::new());
                 }
-                Ok(vec![UserEvent::UserRolesChanged(UserRolesChanged {
-                    user_id: profile.user_id,
-                    roles: role_names(&roles),
-                })])
+                Ok(vec![UserEvent::UserRolesChanged(UserRolesChanged { user_id: profile.user_id, roles })])
             }
             UserCommand::Deactivate { reason } => {
                 let profile = self.created()?;
@@ -147,6 +153,7 @@ impl User {
         name: String,
         organization_unit: Option<String>,
         roles: &[String],
+        defined: &Roles,
     ) -> Result<UserCreated, UserError> {
         if user_id.is_nil() {
             return Err(UserError::NilUserId);
@@ -161,8 +168,8 @@ impl User {
                 UserError::OrganizationUnitTooLong { chars, max }
             })?;
         }
-        let roles = parse_roles(roles)?;
-        Ok(UserCreated { user_id, email: email.into_string(), name, organization_unit, roles: role_names(&roles) })
+        let roles = parse_roles(roles, defined)?;
+        Ok(UserCreated { user_id, email: email.into_string(), name, organization_unit, roles })
     }
 
     /// The profile of a created user, or [`UserError::NotFound`].
@@ -178,9 +185,10 @@ impl User {
     }
 }
 
-/// The roles `names` lists, distinct and in catalogue order, or the first rule the list breaks:
-/// 1–[`MAX_ROLES`] names, each a built-in role, none twice.
-fn parse_roles(names: &[String]) -> Result<Vec<Role>, UserError> {
+/// The role names `names` lists, distinct, built-in ones in catalogue order then custom ones
+/// by name, or the first rule the list breaks: 1–[`MAX_ROLES`] names, each a built-in role or
+/// a custom role of `defined` that is not retired, none twice.
+fn parse_roles(names: &[String], defined: &Roles) -> Result<Vec<String>, UserError> {
     if names.is_empty() {
         return Err(UserError::NoRoles);
     }
@@ -189,24 +197,44 @@ fn parse_roles(names: &[String]) -> Result<Vec<Role>, UserError> {
     }
     let mut roles = BTreeSet::new();
     for (index, name) in names.iter().enumerate() {
-        let role = Role::parse(name).ok_or_else(|| UserError::UnknownRole { index, role: name.clone() })?;
+        let role = match Role::parse(name) {
+            Some(builtin) => RoleName::BuiltIn(builtin),
+            None if defined.is_active(name) => RoleName::Custom(name),
+            None => return Err(UserError::UnknownRole { index, role: name.clone() }),
+        };
         if !roles.insert(role) {
             return Err(UserError::DuplicateRole { index, role: name.clone() });
         }
     }
-    Ok(roles.into_iter().collect())
+    Ok(roles.into_iter().map(|role| role.as_str().to_owned()).collect())
 }
 
-/// The names of `roles`, as events record them.
-fn role_names(roles: &[Role]) -> Vec<String> {
-    roles.iter().map(|role| role.as_str().to_owned()).collect()
+/// A role name a user may hold; ordered as users record them: built-in roles first, in
+/// catalogue order, then custom ones by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RoleName<'a> {
+    BuiltIn(Role),
+    Custom(&'a str),
 }
 
-/// The roles `names` (from an event) name; `decide` records only built-in role names.
-fn roles_of(names: &[String]) -> Vec<Role> {
-    let roles: Vec<Role> = names.iter().filter_map(|name| Role::parse(name)).collect();
-    debug_assert_eq!(roles.len(), names.len(), "unknown role in {names:?}");
-    roles
+impl RoleName<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            RoleName::BuiltIn(role) => role.as_str(),
+            RoleName::Custom(name) => name,
+        }
+    }
+}
+
+/// Whether `command` names a role that is not built-in, so that deciding it needs the tenant's
+/// custom roles.
+fn names_custom_roles(command: &UserCommand) -> bool {
+    match command {
+        UserCommand::Create { roles, .. } | UserCommand::ChangeRoles { roles } => {
+            roles.iter().any(|name| Role::parse(name).is_none())
+        }
+        UserCommand::Deactivate { .. } | UserCommand::Reactivate => false,
+    }
 }
 
 impl Aggregate for User {
@@ -214,15 +242,20 @@ impl Aggregate for User {
     type Command = UserCommand;
     type Event = UserEvent;
     type Error = UserError;
-    type Services = ();
+    type Services = Arc<dyn RolesSource>;
 
     async fn handle(
         &mut self,
         command: Self::Command,
-        _services: &Self::Services,
+        services: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
+        let defined = if names_custom_roles(&command) {
+            services.roles().await.map_err(|reason| UserError::RolesUnavailable { reason })?
+        } else {
+            Arc::default()
+        };
+        for event in self.decide(command, &defined)? {
             sink.write(event, self).await;
         }
         Ok(())
@@ -237,13 +270,13 @@ impl Aggregate for User {
                     email: created.email,
                     name: created.name,
                     organization_unit: created.organization_unit,
-                    roles: roles_of(&created.roles),
+                    roles: created.roles,
                     active: true,
                 });
             }
             UserEvent::UserRolesChanged(changed) => {
                 if let Some(profile) = self.profile_mut() {
-                    profile.roles = roles_of(&changed.roles);
+                    profile.roles = changed.roles;
                 }
             }
             UserEvent::UserDeactivated(_) => {

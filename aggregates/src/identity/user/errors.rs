@@ -4,7 +4,7 @@
 //! ([`Refusal::field`]: `user_id`, `email`, `name`, `organization_unit`, `roles` or
 //! `roles[i]`, `reason`; `None` when the user's state rather than an input forbids the
 //! command), a stable machine code ([`Refusal::code`]) and its class ([`Refusal::kind`]), so
-//! the HTTP layer maps it once (422 / 404 / 409).
+//! the HTTP layer maps it once (422 / 404 / 409, 503 when the custom roles cannot be read).
 
 use uuid::Uuid;
 
@@ -68,8 +68,9 @@ pub enum UserError {
         /// The limit.
         max: usize,
     },
-    /// A listed role is not a built-in role.
-    #[error("roles[{index}] {role:?} is not a role; the roles are {known}", known = role_names())]
+    /// A listed role is neither a built-in role nor a custom role of the tenant that is
+    /// defined and not retired.
+    #[error("roles[{index}] {role:?} is not a role; the built-in roles are {known}, and custom roles are listed at GET /v1/roles", known = role_names())]
     UnknownRole {
         /// Its position in the list, from 0.
         index: usize,
@@ -94,6 +95,12 @@ pub enum UserError {
         chars: usize,
         /// The limit.
         max: usize,
+    },
+    /// The tenant's custom roles could not be read; nothing was recorded.
+    #[error("the custom roles could not be read: {reason}")]
+    RolesUnavailable {
+        /// What failed.
+        reason: String,
     },
     /// The user addressed has not been created.
     #[error("the user does not exist")]
@@ -123,7 +130,9 @@ impl Refusal for UserError {
             E::NoRoles | E::TooManyRoles { .. } => "roles",
             E::UnknownRole { index, .. } | E::DuplicateRole { index, .. } => return Some(format!("roles[{index}]")),
             E::ReasonBlank | E::ReasonTooLong { .. } => "reason",
-            E::NotFound | E::AlreadyDeactivated { .. } | E::AlreadyActive { .. } => return None,
+            E::NotFound | E::AlreadyDeactivated { .. } | E::AlreadyActive { .. } | E::RolesUnavailable { .. } => {
+                return None
+            }
         };
         Some(field.to_owned())
     }
@@ -144,6 +153,7 @@ impl Refusal for UserError {
             E::DuplicateRole { .. } => "duplicate_role",
             E::ReasonBlank => "reason_blank",
             E::ReasonTooLong { .. } => "reason_too_long",
+            E::RolesUnavailable { .. } => "roles_unavailable",
             E::NotFound => "user_not_found",
             E::AlreadyDeactivated { .. } => "user_deactivated",
             E::AlreadyActive { .. } => "user_active",
@@ -154,6 +164,7 @@ impl Refusal for UserError {
         use UserError as E;
         match self {
             E::NotFound => RefusalKind::NotFound,
+            E::RolesUnavailable { .. } => RefusalKind::Unavailable,
             E::AlreadyExists { .. } | E::AlreadyDeactivated { .. } | E::AlreadyActive { .. } => RefusalKind::Conflict,
             E::NilUserId
             | E::InvalidEmail { .. }

@@ -2,17 +2,56 @@
 //! permissions, active), serde of commands, events and state, and the contract tests that
 //! keep the events and their Avro schemas in step.
 
+use std::sync::Arc;
+
 use cqrs_es::test::TestFramework;
 use cqrs_es::{Aggregate, DomainEvent};
 use uuid::Uuid;
 
 use super::*;
 use crate::identity::permissions::{Permission, Role};
+use crate::identity::roles::{RoleDefined, RoleRetired, Roles, RolesEvent, RolesSource};
 use crate::refusal::{Refusal, RefusalKind};
 use crate::test_support::{assert_accepted, assert_error_table, assert_refused_as, fold};
 
+/// The tenant's custom roles the tests decide against: `ap_clerk` (invoices and payments) and
+/// `viewer` (the audit trail), retired.
+fn custom_roles() -> Roles {
+    let defined = |name: &str, permission: &str| {
+        RolesEvent::RoleDefined(RoleDefined {
+            name: name.to_owned(),
+            description: name.to_owned(),
+            permissions: vec![permission.to_owned()],
+        })
+    };
+    fold([
+        RolesEvent::RoleDefined(RoleDefined {
+            name: "ap_clerk".to_owned(),
+            description: "Accounts payable".to_owned(),
+            permissions: strings(&["finance.invoice.manage", "finance.payment.process"]),
+        }),
+        defined("viewer", "audit.read"),
+        RolesEvent::RoleRetired(RoleRetired { name: "viewer".to_owned() }),
+    ])
+}
+
+/// Custom roles as the command side serves them: [`custom_roles`], or `Err` when unreachable.
+struct Defined(Result<Arc<Roles>, String>);
+
+#[async_trait::async_trait]
+impl RolesSource for Defined {
+    async fn roles(&self) -> Result<Arc<Roles>, String> {
+        self.0.clone()
+    }
+}
+
 fn framework() -> TestFramework<User> {
-    TestFramework::with(())
+    TestFramework::with(Arc::new(Defined(Ok(Arc::new(custom_roles())))) as Arc<dyn RolesSource>)
+}
+
+/// A framework whose custom roles cannot be read, like a database that is down.
+fn unreachable_roles() -> TestFramework<User> {
+    TestFramework::with(Arc::new(Defined(Err("connection refused".to_owned()))) as Arc<dyn RolesSource>)
 }
 
 fn id() -> Uuid {
@@ -235,10 +274,13 @@ mod creating {
 
     #[test]
     fn an_unknown_role_is_rejected_naming_its_position() {
+        // Custom roles count only when defined and not retired: `viewer` is retired.
         for (roles, index, role) in [
             (&["root"][..], 0, "root"),
             (&["sales", "Admin"], 1, "Admin"),
             (&["sales", "auditor", " sales"], 2, " sales"),
+            (&["viewer"], 0, "viewer"),
+            (&["ap_clerk", "ap_clerk2"], 1, "ap_clerk2"),
         ] {
             assert_invalid(
                 vec![],
@@ -248,6 +290,28 @@ mod creating {
                 "unknown_role",
             );
         }
+    }
+
+    #[test]
+    fn a_custom_role_of_the_tenant_is_recorded_after_the_built_in_ones() {
+        framework()
+            .given_no_previous_events()
+            .when(create(&["ap_clerk", "auditor"]))
+            .then_expect_events(vec![created_event(&["auditor", "ap_clerk"])]);
+    }
+
+    #[test]
+    fn custom_roles_are_read_only_when_a_command_names_one() {
+        assert_eq!(assert_accepted(unreachable_roles(), vec![], create(&["admin"])).len(), 1);
+        assert_refused_as(
+            unreachable_roles(),
+            vec![],
+            create(&["admin", "ap_clerk"]),
+            UserError::RolesUnavailable { reason: "connection refused".to_owned() },
+            None,
+            "roles_unavailable",
+            RefusalKind::Unavailable,
+        );
     }
 
     #[test]
@@ -315,6 +379,14 @@ mod changing_roles {
         for roles in [&["accountant", "approver"][..], &["approver", "accountant"]] {
             assert_eq!(assert_accepted(framework(), given.clone(), change_roles(roles)), vec![]);
         }
+    }
+
+    #[test]
+    fn a_custom_role_may_replace_a_built_in_one() {
+        framework()
+            .given(vec![created_event(&["accountant"])])
+            .when(change_roles(&["ap_clerk"]))
+            .then_expect_events(vec![roles_changed(&["ap_clerk"])]);
     }
 
     #[test]
@@ -470,7 +542,7 @@ mod queries {
         assert!(!user.is_active());
         assert_eq!((user.user_id(), user.email(), user.name(), user.organization_unit()), (None, None, None, None));
         assert!(user.roles().is_empty());
-        assert!(user.permissions().is_empty());
+        assert!(user.permissions(&custom_roles()).is_empty());
     }
 
     #[test]
@@ -482,7 +554,7 @@ mod queries {
         assert_eq!(user.email(), Some("ada@example.com"));
         assert_eq!(user.name(), Some("Ada Lovelace"));
         assert_eq!(user.organization_unit(), Some("Finance"));
-        assert_eq!(user.roles(), [Role::Warehouse, Role::Sales]);
+        assert_eq!(user.roles(), ["warehouse", "sales"]);
     }
 
     #[test]
@@ -490,16 +562,27 @@ mod queries {
         let user: User = fold([created_event(&["sales", "approver"])]);
         let expected: Vec<Permission> =
             vec![Permission::StockReserve, Permission::SalesOrderManage, Permission::PurchaseOrderApprove];
-        assert_eq!(user.permissions().into_iter().collect::<Vec<_>>(), expected);
+        assert_eq!(user.permissions(&custom_roles()).into_iter().collect::<Vec<_>>(), expected);
         let auditor: User = fold([created_event(&["auditor"])]);
-        assert!(!auditor.permissions().contains(&Permission::JournalPost), "an auditor cannot post");
+        assert!(!auditor.permissions(&custom_roles()).contains(&Permission::JournalPost), "an auditor cannot post");
+    }
+
+    #[test]
+    fn a_custom_role_grants_its_permissions_as_they_stand_and_nothing_once_retired() {
+        let user: User = fold([created_event(&["approver", "ap_clerk"])]);
+        let expected = [Permission::InvoiceManage, Permission::PaymentProcess, Permission::PurchaseOrderApprove];
+        assert_eq!(user.permissions(&custom_roles()), expected.into());
+        let mut retired = custom_roles();
+        retired.apply(RolesEvent::RoleRetired(RoleRetired { name: "ap_clerk".to_owned() }));
+        assert_eq!(user.permissions(&retired), [Permission::PurchaseOrderApprove].into());
+        assert_eq!(user.roles(), ["approver", "ap_clerk"], "the user keeps the name");
     }
 
     #[test]
     fn changed_roles_replace_the_old_ones() {
         let user: User = fold([created_event(&["admin"]), roles_changed(&["auditor"])]);
-        assert_eq!(user.roles(), [Role::Auditor]);
-        assert_eq!(user.permissions().into_iter().collect::<Vec<_>>(), [Permission::AuditRead]);
+        assert_eq!(user.roles(), ["auditor"]);
+        assert_eq!(user.permissions(&custom_roles()).into_iter().collect::<Vec<_>>(), [Permission::AuditRead]);
     }
 
     #[test]
@@ -507,11 +590,11 @@ mod queries {
         let mut user: User = fold([created_event(&["admin"]), deactivated("left")]);
         assert!(user.exists());
         assert!(!user.is_active());
-        assert_eq!(user.roles(), [Role::Admin]);
-        assert!(user.permissions().is_empty());
+        assert_eq!(user.roles(), ["admin"]);
+        assert!(user.permissions(&custom_roles()).is_empty());
         user.apply(reactivated());
         assert!(user.is_active());
-        assert_eq!(user.permissions().len(), Permission::ALL.len());
+        assert_eq!(user.permissions(&custom_roles()).len(), Permission::ALL.len());
     }
 }
 
@@ -520,7 +603,7 @@ mod state_and_wire {
 
     #[test]
     fn every_error_has_a_unique_snake_case_code_a_field_and_a_kind() {
-        use RefusalKind::{Conflict, Invalid, NotFound};
+        use RefusalKind::{Conflict, Invalid, NotFound, Unavailable};
         let role = || "x".to_owned();
         assert_error_table(&[
             (UserError::NilUserId, Some("user_id"), Invalid),
@@ -535,6 +618,7 @@ mod state_and_wire {
             (UserError::UnknownRole { index: 3, role: role() }, Some("roles[3]"), Invalid),
             (UserError::DuplicateRole { index: 4, role: role() }, Some("roles[4]"), Invalid),
             (UserError::ReasonBlank, Some("reason"), Invalid),
+            (UserError::RolesUnavailable { reason: role() }, None, Unavailable),
             (UserError::ReasonTooLong { chars: 501, max: 500 }, Some("reason"), Invalid),
             (UserError::NotFound, None, NotFound),
             (UserError::AlreadyDeactivated { user_id: id() }, None, Conflict),
@@ -546,7 +630,7 @@ mod state_and_wire {
     fn error_messages_say_what_is_wrong() {
         assert_eq!(
             UserError::UnknownRole { index: 1, role: "root".to_owned() }.to_string(),
-            "roles[1] \"root\" is not a role; the roles are admin, accountant, warehouse, sales, purchasing, approver, auditor"
+            "roles[1] \"root\" is not a role; the built-in roles are admin, accountant, warehouse, sales, purchasing, approver, auditor, and custom roles are listed at GET /v1/roles"
         );
         assert_eq!(UserError::InvalidEmail { reason: EmailError::Blank }.to_string(), "email must not be blank");
         assert_eq!(

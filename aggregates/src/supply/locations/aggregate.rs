@@ -4,9 +4,10 @@
 //! Rules are checked in a fixed order and the first broken one is reported. Opening: code, code
 //! not yet used, name, kind, parent (absent for a warehouse; else given, exists, of the kind
 //! above, open), number of locations. Renaming: location known, open, name, name changed.
-//! Closing: location known, open, no open children.
+//! Closing: location known, open, no open children. The hierarchy rules and the bookkeeping of
+//! the nodes are `crate::hierarchy`'s, shared with the organisation; this module adds the code
+//! and name rules, the kinds and each location's warehouse, and names the refusals.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use cqrs_es::event_sink::EventSink;
@@ -17,6 +18,7 @@ use super::commands::{LocationsCommand, OpenLocation};
 use super::errors::LocationsError;
 use super::events::{LocationClosed, LocationOpened, LocationRenamed, LocationsEvent};
 use super::{MAX_LOCATIONS, MAX_NAME_CHARS};
+use crate::hierarchy::{Level, Member, Node, Tree};
 use crate::supply::code::check_code;
 use crate::text::check_text;
 
@@ -33,7 +35,7 @@ pub enum LocationKind {
 }
 
 impl LocationKind {
-    /// Every kind, from the top of the hierarchy down.
+    /// Every kind, from the top of the hierarchy down: each sits in the one before it.
     pub const ALL: [LocationKind; 3] = [LocationKind::Warehouse, LocationKind::Zone, LocationKind::Bin];
 
     /// The kind named `name`: `warehouse`, `zone` or `bin` (lowercase, exactly); `None` otherwise.
@@ -56,11 +58,7 @@ impl LocationKind {
     /// none for a warehouse.
     #[must_use]
     pub fn parent_kind(self) -> Option<LocationKind> {
-        match self {
-            LocationKind::Warehouse => None,
-            LocationKind::Zone => Some(LocationKind::Warehouse),
-            LocationKind::Bin => Some(LocationKind::Zone),
-        }
+        self.above()
     }
 }
 
@@ -70,15 +68,17 @@ impl fmt::Display for LocationKind {
     }
 }
 
+impl Level for LocationKind {
+    const TOP_DOWN: &'static [Self] = &Self::ALL;
+}
+
 /// One location, as folded from its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     code: String,
-    name: String,
-    kind: LocationKind,
-    parent: Option<String>,
+    #[serde(flatten)]
+    node: Node<LocationKind>,
     warehouse: String,
-    open: bool,
 }
 
 impl Location {
@@ -91,20 +91,20 @@ impl Location {
     /// The display name.
     #[must_use]
     pub fn name(&self) -> &str {
-        &self.name
+        self.node.name()
     }
 
     /// Warehouse, zone or bin.
     #[must_use]
     pub fn kind(&self) -> LocationKind {
-        self.kind
+        self.node.kind()
     }
 
     /// Code of the location it sits in: a warehouse for a zone, a zone for a bin; `None` for a
     /// warehouse.
     #[must_use]
     pub fn parent(&self) -> Option<&str> {
-        self.parent.as_deref()
+        self.node.parent()
     }
 
     /// Code of the warehouse it belongs to: its own code for a warehouse.
@@ -116,27 +116,33 @@ impl Location {
     /// Whether it is open: it takes stock, changes and new children. Closing is for good.
     #[must_use]
     pub fn is_open(&self) -> bool {
-        self.open
+        self.node.is_open()
     }
 
     /// The location a `LocationOpened` describes; `None` if its kind is unknown (which `decide`
     /// never records).
     fn opened(event: LocationOpened) -> Option<Self> {
-        Some(Self {
-            kind: LocationKind::parse(&event.kind)?,
-            code: event.code,
-            name: event.name,
-            parent: event.parent,
-            warehouse: event.warehouse,
-            open: true,
-        })
+        let kind = LocationKind::parse(&event.kind)?;
+        Some(Self { code: event.code, node: Node::new(event.name, kind, event.parent), warehouse: event.warehouse })
+    }
+}
+
+impl Member for Location {
+    type Level = LocationKind;
+
+    fn node(&self) -> &Node<LocationKind> {
+        &self.node
+    }
+
+    fn node_mut(&mut self) -> &mut Node<LocationKind> {
+        &mut self.node
     }
 }
 
 /// The locations of one tenant, folded from their events.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Locations {
-    locations: BTreeMap<String, Location>,
+    locations: Tree<Location>,
 }
 
 impl Locations {
@@ -148,12 +154,12 @@ impl Locations {
 
     /// Every location, closed ones included, in code order (byte-wise).
     pub fn locations(&self) -> impl Iterator<Item = &Location> {
-        self.locations.values()
+        self.locations.nodes()
     }
 
     /// The locations that sit directly in `code`, closed ones included, in code order.
     pub fn children<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Location> + 'a {
-        self.locations.values().filter(move |location| location.parent.as_deref() == Some(code))
+        self.locations.children(code)
     }
 
     /// How many locations there are, closed ones included.
@@ -177,20 +183,11 @@ impl Locations {
         let event = match command {
             LocationsCommand::OpenLocation(open) => LocationsEvent::LocationOpened(self.decide_open(open)?),
             LocationsCommand::RenameLocation { code, name } => {
-                let location = self.open_location(&code)?;
-                check_name(&name)?;
-                if location.name == name {
-                    return Err(LocationsError::NameUnchanged { code, name });
-                }
+                self.locations.check_rename(&code, &name, check_name)?;
                 LocationsEvent::LocationRenamed(LocationRenamed { code, name })
             }
             LocationsCommand::CloseLocation { code } => {
-                self.open_location(&code)?;
-                let children: Vec<String> =
-                    self.children(&code).filter(|child| child.open).map(|child| child.code.clone()).collect();
-                if !children.is_empty() {
-                    return Err(LocationsError::HasOpenChildren { code, children });
-                }
+                self.locations.check_close(&code)?;
                 LocationsEvent::LocationClosed(LocationClosed { code })
             }
         };
@@ -201,20 +198,12 @@ impl Locations {
         if let Err(reason) = check_code(&open.code) {
             return Err(LocationsError::InvalidCode { code: open.code, reason });
         }
-        if self.locations.contains_key(&open.code) {
-            return Err(LocationsError::LocationExists { code: open.code });
-        }
+        self.locations.check_unused(&open.code)?;
         check_name(&open.name)?;
         let kind = LocationKind::parse(&open.kind).ok_or(LocationsError::InvalidKind { kind: open.kind })?;
-        let warehouse = match (kind.parent_kind(), &open.parent) {
-            (None, None) => open.code.clone(),
-            (None, Some(_)) => return Err(LocationsError::ParentNotAllowed),
-            (Some(expected), None) => return Err(LocationsError::ParentRequired { kind, expected }),
-            (Some(expected), Some(parent)) => self.check_parent(parent, kind, expected)?.warehouse.clone(),
-        };
-        if self.locations.len() >= MAX_LOCATIONS {
-            return Err(LocationsError::TooManyLocations { max: MAX_LOCATIONS });
-        }
+        let parent = self.locations.check_placement(kind, open.parent.as_deref())?;
+        let warehouse = parent.map_or_else(|| open.code.clone(), |parent| parent.warehouse.clone());
+        self.locations.check_room(MAX_LOCATIONS)?;
         Ok(LocationOpened {
             code: open.code,
             name: open.name,
@@ -222,48 +211,6 @@ impl Locations {
             parent: open.parent,
             warehouse,
         })
-    }
-
-    /// The parent `parent` of a new location of `kind`: it exists, is of kind `expected` and is
-    /// open.
-    fn check_parent(
-        &self,
-        parent: &str,
-        kind: LocationKind,
-        expected: LocationKind,
-    ) -> Result<&Location, LocationsError> {
-        let location =
-            self.locations.get(parent).ok_or_else(|| LocationsError::ParentNotFound { parent: parent.to_owned() })?;
-        if location.kind != expected {
-            return Err(LocationsError::ParentKindMismatch {
-                parent: parent.to_owned(),
-                parent_kind: location.kind,
-                kind,
-                expected,
-            });
-        }
-        if !location.open {
-            return Err(LocationsError::ParentClosed { parent: parent.to_owned() });
-        }
-        Ok(location)
-    }
-
-    /// The location `code` when it exists and is open, or why not.
-    fn open_location(&self, code: &str) -> Result<&Location, LocationsError> {
-        let location =
-            self.locations.get(code).ok_or_else(|| LocationsError::LocationNotFound { code: code.to_owned() })?;
-        if !location.open {
-            return Err(LocationsError::LocationClosed { code: code.to_owned() });
-        }
-        Ok(location)
-    }
-
-    /// The location `code` for folding an event about it; an event about an unknown location is
-    /// never recorded by `decide`.
-    fn location_mut(&mut self, code: &str) -> Option<&mut Location> {
-        let location = self.locations.get_mut(code);
-        debug_assert!(location.is_some(), "event about unknown location {code}");
-        location
     }
 }
 
@@ -301,17 +248,8 @@ impl Aggregate for Locations {
                     self.locations.insert(code, location);
                 }
             }
-            LocationsEvent::LocationRenamed(renamed) => {
-                if let Some(location) = self.location_mut(&renamed.code) {
-                    location.name = renamed.name;
-                }
-            }
-            LocationsEvent::LocationClosed(closed) => {
-                if let Some(location) = self.location_mut(&closed.code) {
-                    debug_assert!(location.open, "location {} closed twice", closed.code);
-                    location.open = false;
-                }
-            }
+            LocationsEvent::LocationRenamed(renamed) => self.locations.rename(&renamed.code, renamed.name),
+            LocationsEvent::LocationClosed(closed) => self.locations.close(&closed.code),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! its class ([`Refusal::kind`]), so the HTTP layer maps it once (422 / 404 / 409).
 
 use super::{CodeError, LocationKind};
+use crate::hierarchy::Refused;
 use crate::refusal::{Refusal, RefusalKind};
 
 /// A locations command was refused.
@@ -111,6 +112,26 @@ pub enum LocationsError {
         /// Codes of its open children, in code order.
         children: Vec<String>,
     },
+}
+
+impl From<Refused<LocationKind>> for LocationsError {
+    fn from(refused: Refused<LocationKind>) -> Self {
+        match refused {
+            Refused::Exists { id } => Self::LocationExists { code: id },
+            Refused::Full { max } => Self::TooManyLocations { max },
+            Refused::NotFound { id } => Self::LocationNotFound { code: id },
+            Refused::Closed { id } => Self::LocationClosed { code: id },
+            Refused::NameUnchanged { id, name } => Self::NameUnchanged { code: id, name },
+            Refused::ParentRequired { kind, expected } => Self::ParentRequired { kind, expected },
+            Refused::ParentNotAllowed => Self::ParentNotAllowed,
+            Refused::ParentNotFound { parent } => Self::ParentNotFound { parent },
+            Refused::ParentKindMismatch { parent, parent_kind, kind, expected } => {
+                Self::ParentKindMismatch { parent, parent_kind, kind, expected }
+            }
+            Refused::ParentClosed { parent } => Self::ParentClosed { parent },
+            Refused::HasOpenChildren { id, children } => Self::HasOpenChildren { code: id, children },
+        }
+    }
 }
 
 impl Refusal for LocationsError {

@@ -496,6 +496,22 @@ mod state_and_wire {
         let json = serde_json::to_string(&locations).unwrap();
         assert_eq!(serde_json::from_str::<Locations>(&json).unwrap(), locations);
     }
+
+    #[test]
+    fn aggregate_state_keeps_one_flat_object_per_location_as_stored_snapshots_have_it() {
+        let stored = serde_json::json!({"locations": {
+            "WH1": {"code": "WH1", "name": "Location WH1", "kind": "warehouse", "parent": null, "warehouse": "WH1", "open": true},
+            "WH1.A": {"code": "WH1.A", "name": "Cold room", "kind": "zone", "parent": "WH1", "warehouse": "WH1", "open": false},
+        }});
+        let locations: Locations = fold(vec![
+            warehouse("WH1"),
+            opened_in("WH1.A", LocationKind::Zone, Some("WH1"), "WH1"),
+            renamed("WH1.A", "Cold room"),
+            closed("WH1.A"),
+        ]);
+        assert_eq!(serde_json::to_value(&locations).unwrap(), stored);
+        assert_eq!(serde_json::from_value::<Locations>(stored).unwrap(), locations);
+    }
 }
 
 mod avro_contract {

@@ -1,0 +1,138 @@
+//! Audit tooling on a large event store: a scratch database with one tenant holding `events`
+//! journal entries (one `JournalEntryPosted` each, written straight into its event store by
+//! SQL, so the store's own triggers chain and hash every event; the outbox rows they enqueue
+//! are deleted), then timed: `prism-audit rebuild postgres` (replay into a fresh schema and
+//! swap), `verify` of the hash chain, and `verify --read-models` (replay and compare). The
+//! database is dropped afterwards.
+
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+use prism_aggregates::tenant::TenantId;
+use prism_audit::{rebuild, verify};
+use prism_platform::db;
+use prism_platform::tenancy::TenantProvisioner;
+use prism_tests::env::{unique_suffix, StackEnv};
+use serde::Serialize;
+use sqlx::PgPool;
+
+use crate::stats::per_second;
+use crate::BoxError;
+
+/// The tenant the events belong to.
+const TENANT: &str = "bench_audit";
+
+/// Events inserted per transaction while filling the store: few, as commands do, because the
+/// chain trigger updates the one chain-head row per event, and a long transaction would walk
+/// ever more versions of it.
+const FILL_CHUNK: i64 = 1_000;
+
+/// Settings of the audit measurement.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuditArgs {
+    /// Events in the store.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: i64,
+}
+
+/// JSON line: one audit operation over the whole store.
+#[derive(Debug, Serialize)]
+pub struct AuditReport {
+    /// `prism_audit_rebuild`, `prism_audit_verify_chain` or `prism_audit_verify_read_models`.
+    pub measurement: &'static str,
+    /// Events in the store.
+    pub events: i64,
+    /// Wall-clock seconds of the operation.
+    pub seconds: f64,
+    /// Events ÷ seconds.
+    pub events_per_second: f64,
+}
+
+impl AuditReport {
+    /// One line for people.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} events in {:.1} s = {:.0} events/s",
+            self.measurement, self.events, self.seconds, self.events_per_second
+        )
+    }
+}
+
+/// Fills a scratch store with `args.events` events and times the three operations.
+///
+/// # Errors
+/// When the stack refuses, or an operation fails or finds the store not intact.
+pub async fn run(args: &AuditArgs) -> Result<Vec<AuditReport>, BoxError> {
+    let env = StackEnv::from_env();
+    let admin = db::connect_url(&env.database_url, 1).await?;
+    let database = format!("prism_bench_audit_{}", unique_suffix());
+    sqlx::query(&format!("CREATE DATABASE {database}")).execute(&admin).await?;
+    let pool = db::connect_url(&env.database_url_named(&database), 4).await?;
+    let outcome = measure(&pool, args.events).await;
+    pool.close().await;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).execute(&admin).await?;
+    outcome
+}
+
+async fn measure(pool: &PgPool, events: i64) -> Result<Vec<AuditReport>, BoxError> {
+    db::migrate(pool, "shared", db::SHARED).await?;
+    TenantProvisioner::new(pool.clone(), &[db::TENANT]).provision(&TenantId::parse(TENANT)?, TENANT).await?;
+    let filling = Instant::now();
+    fill(pool, events).await?;
+    eprintln!("[bench] filled the event store with {events} events in {:.1} s", filling.elapsed().as_secs_f64());
+    let quiet = ProgressBar::hidden();
+    let mut reports = Vec::new();
+
+    let started = Instant::now();
+    let rebuilt = rebuild::rebuild(pool, TENANT, true, &quiet).await?;
+    reports.push(report("prism_audit_rebuild", events, started));
+    if rebuilt.value(0, "replayed") != Some(&serde_json::json!(events)) {
+        return Err(format!("the rebuild replayed {:?} events, not {events}", rebuilt.value(0, "replayed")).into());
+    }
+
+    let started = Instant::now();
+    let (_, intact) = verify::verify(pool, Some(TENANT), false, &quiet).await?;
+    reports.push(report("prism_audit_verify_chain", events, started));
+
+    let started = Instant::now();
+    let (_, matches) = verify::verify(pool, Some(TENANT), true, &quiet).await?;
+    reports.push(report("prism_audit_verify_read_models", events, started));
+    if !intact || !matches {
+        return Err("verify found the store or the rebuilt read model not intact".into());
+    }
+    Ok(reports)
+}
+
+fn report(measurement: &'static str, events: i64, started: Instant) -> AuditReport {
+    let elapsed = started.elapsed();
+    let rate = per_second(usize::try_from(events).unwrap_or(0), elapsed);
+    AuditReport { measurement, events, seconds: elapsed.as_secs_f64(), events_per_second: rate.round() }
+}
+
+/// Inserts `events` posted journal entries, in chunks, then empties the outbox.
+async fn fill(pool: &PgPool, events: i64) -> Result<(), BoxError> {
+    let schema = format!("tenant_{TENANT}");
+    let insert = format!(
+        "INSERT INTO {schema}.events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         SELECT 'finance.journal_entry', id::text, 1, 'JournalEntryPosted', '1',
+                json_build_object('JournalEntryPosted', json_build_object(
+                    'entry_id', id::text, 'tenant', $1::text, 'entry_date', '2026-11-25',
+                    'description', 'bench entry ' || n, 'source_reference', null,
+                    'lines', json_build_array(
+                        json_build_object('line_no', 1, 'account', '1000', 'debit_minor', n, 'credit_minor', 0,
+                                          'currency', 'EUR', 'memo', null, 'functional', null),
+                        json_build_object('line_no', 2, 'account', '3000', 'debit_minor', 0, 'credit_minor', n,
+                                          'currency', 'EUR', 'memo', null, 'functional', null)))),
+                json_build_object('correlation_id', id::text)
+           FROM (SELECT n, gen_random_uuid() AS id FROM generate_series($2::bigint, $3::bigint) AS n) AS entries"
+    );
+    let mut from = 1;
+    while from <= events {
+        let to = (from + FILL_CHUNK - 1).min(events);
+        sqlx::query(&insert).bind(TENANT).bind(from).bind(to).execute(pool).await?;
+        from = to + 1;
+    }
+    sqlx::query("DELETE FROM shared.outbox WHERE tenant = $1").bind(TENANT).execute(pool).await?;
+    Ok(())
+}
