@@ -1,12 +1,12 @@
 //! `verify --read-models`: each Postgres read model of a tenant compared with a fresh replay
 //! of the event store ([`crate::replay`]) of exactly the events the live `postgres` projector
 //! has applied (its `projection_applied` rows), into a scratch schema; then every read-model
-//! table of the two schemas is compared row by row, as JSON ordered by primary key — every
-//! column but `applied_at`, the wall-clock time of a write. The scratch schema is dropped
+//! table of the two schemas is compared row by row in Postgres, joined on the primary key and
+//! compared as JSON — every column but `applied_at`, the wall-clock time of a write. The scratch schema is dropped
 //! afterwards, also after a failure. A difference is a read model that no longer says what
 //! its events say: a row changed by hand, or a projector bug.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use prism_platform::db::quote_ident;
 use prism_projections::projectors::checkpoint::SqlWriter;
@@ -80,44 +80,44 @@ async fn replay_and_compare(
 }
 
 /// Compares `table` (name, primary key) of the live `schema` with the `scratch` one (both
-/// quoted).
+/// quoted), in Postgres: the two are joined on the primary key and each pair of rows compared
+/// as JSON, so only the counts and the first differing keys reach this process, whatever the
+/// size of the table.
 async fn compare_table(
     pool: &PgPool,
     schema: &str,
     scratch: &str,
     (table, key): &(String, Vec<String>),
 ) -> Result<TableComparison, AuditError> {
-    let live = keyed_rows(pool, schema, table, key).await?;
-    let replayed = keyed_rows(pool, scratch, table, key).await?;
-    let mut differing: Vec<&String> =
-        live.iter().filter(|(k, row)| replayed.get(*k) != Some(row)).map(|(k, _)| k).collect();
-    differing.extend(replayed.keys().filter(|k| !live.contains_key(*k)));
-    differing.sort();
-    Ok(TableComparison {
-        table: table.clone(),
-        live_rows: live.len(),
-        replayed_rows: replayed.len(),
-        differing: differing.len(),
-        differing_keys: differing.into_iter().take(MAX_KEYS_LISTED).cloned().collect(),
-    })
-}
-
-/// Every row of `table` in the quoted `schema` as JSON without `applied_at`, by its primary
-/// key as JSON; of `projection_applied`, only the `postgres` projector's rows.
-async fn keyed_rows(
-    pool: &PgPool,
-    schema: &str,
-    table: &str,
-    key: &[String],
-) -> Result<BTreeMap<String, Value>, AuditError> {
-    let key_json = key.iter().map(|column| format!("t.{}", quote_ident(column))).collect::<Vec<_>>().join(", ");
-    let only_ours = if table == "projection_applied" { "WHERE t.projector = $1" } else { "WHERE $1::text IS NOT NULL" };
-    let rows: Vec<(Value, Value)> = sqlx::query_as(&format!(
-        "SELECT json_build_array({key_json}), to_jsonb(t) - 'applied_at' FROM {schema}.{} AS t {only_ours}",
-        quote_ident(table)
+    let quoted = quote_ident(table);
+    let key_columns = key.iter().map(|column| quote_ident(column)).collect::<Vec<_>>().join(", ");
+    // Of `projection_applied`, only this projector's rows are the read model's.
+    let rows_of = |schema: &str| {
+        let only_ours =
+            if table == "projection_applied" { "WHERE projector = $1" } else { "WHERE $1::text IS NOT NULL" };
+        format!("(SELECT *, to_jsonb(t) - 'applied_at' AS row_json FROM {schema}.{quoted} AS t {only_ours})")
+    };
+    let (live, replayed) = (rows_of(schema), rows_of(scratch));
+    let counts: (i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT count(l.row_json), count(r.row_json), count(*) FILTER (WHERE l.row_json IS DISTINCT FROM r.row_json)
+           FROM {live} AS l FULL JOIN {replayed} AS r USING ({key_columns})"
+    ))
+    .bind(Writer::NAME)
+    .fetch_one(pool)
+    .await?;
+    let differing_keys: Vec<Value> = sqlx::query_scalar(&format!(
+        "SELECT json_build_array({key_columns}) FROM {live} AS l FULL JOIN {replayed} AS r USING ({key_columns})
+          WHERE l.row_json IS DISTINCT FROM r.row_json ORDER BY {key_columns} LIMIT {MAX_KEYS_LISTED}"
     ))
     .bind(Writer::NAME)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(key, row)| (key.to_string(), row)).collect())
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    Ok(TableComparison {
+        table: table.clone(),
+        live_rows: count(counts.0),
+        replayed_rows: count(counts.1),
+        differing: count(counts.2),
+        differing_keys: differing_keys.iter().map(Value::to_string).collect(),
+    })
 }

@@ -16,7 +16,7 @@ use prism_tests::env::{unique_suffix, StackEnv};
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::stats::per_second;
+use crate::stats::{self, per_second};
 use crate::BoxError;
 
 /// The tenant the events belong to.
@@ -46,6 +46,9 @@ pub struct AuditReport {
     pub seconds: f64,
     /// Events ÷ seconds.
     pub events_per_second: f64,
+    /// Peak resident set of this process so far, right after the operation: the operations
+    /// run in this order, so it bounds the memory of the first one alone.
+    pub peak_rss_mib_after: Option<f64>,
 }
 
 impl AuditReport {
@@ -107,7 +110,14 @@ async fn measure(pool: &PgPool, events: i64) -> Result<Vec<AuditReport>, BoxErro
 fn report(measurement: &'static str, events: i64, started: Instant) -> AuditReport {
     let elapsed = started.elapsed();
     let rate = per_second(usize::try_from(events).unwrap_or(0), elapsed);
-    AuditReport { measurement, events, seconds: elapsed.as_secs_f64(), events_per_second: rate.round() }
+    let peak_rss_mib_after = stats::peak_rss_mib().map(|rss| (rss * 10.0).round() / 10.0);
+    AuditReport {
+        measurement,
+        events,
+        seconds: elapsed.as_secs_f64(),
+        events_per_second: rate.round(),
+        peak_rss_mib_after,
+    }
 }
 
 /// Inserts `events` posted journal entries, in chunks, then empties the outbox.

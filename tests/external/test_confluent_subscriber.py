@@ -63,7 +63,7 @@ def post(token: str, path: str, body: dict) -> dict:
 
 
 def open_books(token: str) -> None:
-    post(token, "/v1/chart-of-accounts/default", {})
+    """Opens fiscal year 2026; provisioning loaded the default chart."""
     post(token, "/v1/fiscal-years", {"start_date": "2026-01-01"})
 
 

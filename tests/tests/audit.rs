@@ -1,7 +1,8 @@
 //! `prism-audit` against the real event store: an aggregate's history and its state as of an
-//! earlier version, the events of one request, and the hash chain — intact after real
-//! commands, broken where one stored byte was changed or an event removed — and the Postgres
-//! read models, equal to a replay of the events until a row is changed by hand.
+//! earlier version or time (what the read model showed then), the events of one request, and
+//! the hash chain — intact after real commands, broken where one stored byte was changed or an
+//! event removed — and the Postgres read models, equal to a replay of the events until a row is
+//! changed by hand.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -172,4 +173,34 @@ async fn verify_read_models_matches_a_replay_until_a_row_is_changed_by_hand() {
         .await
         .unwrap();
     assert_eq!(replays, 0, "the scratch schemas are dropped");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn state_as_of_a_time_is_what_the_read_model_showed_at_that_time() {
+    let system =
+        System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    let posted = system.post(&tenant, "/v1/journal-entries", &prism_tests::ledger::entry("1000", "3000", 4_321)).await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let entry_id = posted.body["entry_id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/journal-entries/{entry_id}");
+    let shown = system.get(&tenant, &path, posted.body["position"].as_i64()).await.body;
+    let seen_at = chrono::Utc::now().to_rfc3339();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let reversal = serde_json::json!({"reason": "wrong amount"});
+    let reversed = system.post(&tenant, &format!("/v1/journal-entries/{entry_id}/reverse"), &reversal).await;
+    assert_eq!(reversed.status, 201, "{}", reversed.body);
+    let now_shown = system.get(&tenant, &path, reversed.body["position"].as_i64()).await.body;
+    assert_eq!((shown["status"].as_str(), now_shown["status"].as_str()), (Some("posted"), Some("reversed")));
+
+    let then = answer(&entry_state(&system, &tenant, &entry_id, Some(&seen_at)).await, 0);
+    let state = &then[0]["state"];
+    assert_eq!(state["status"].as_str().map(str::to_lowercase), shown["status"].as_str().map(str::to_owned));
+    assert_eq!(state["entry_date"], shown["entry_date"]);
+    let fields = ["line_no", "account", "currency", "debit_minor", "credit_minor", "memo", "functional"];
+    let lines = |lines: &serde_json::Value| -> Vec<Vec<serde_json::Value>> {
+        let lines = lines.as_array().unwrap();
+        lines.iter().map(|line| fields.iter().map(|f| line[*f].clone()).collect()).collect()
+    };
+    assert_eq!(lines(&state["lines"]), lines(&shown["lines"]), "the lines the read model showed then");
 }
