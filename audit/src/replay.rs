@@ -111,10 +111,9 @@ impl Replay<'_> {
 /// A stored event as the projector would have received it from Kafka.
 fn projected(row: OutboxRow) -> Result<ProjectedEvent, AuditError> {
     let envelope = row.envelope();
-    let undecodable = |reason: String| AuditError::Undecodable { position: row.global_position, reason };
-    let (payload, _) = prism_aggregates::upcasting::upcast_tagged(&row.event_type, &row.event_version, row.payload)
-        .map_err(|e| undecodable(e.to_string()))?;
-    let event = DomainEvent::from_tagged_json(&row.aggregate_type, payload).map_err(|e| undecodable(e.to_string()))?;
+    let position = row.global_position;
+    let event = DomainEvent::from_stored(&row.aggregate_type, &row.event_type, &row.event_version, row.payload)
+        .map_err(|e| AuditError::Undecodable { position, reason: e.to_string() })?;
     Ok(ProjectedEvent { envelope, event, topic: String::new(), partition: 0, offset: row.global_position })
 }
 

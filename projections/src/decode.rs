@@ -90,6 +90,23 @@ impl DomainEvent {
         }
     }
 
+    /// Reads the externally tagged JSON `tagged` of an event `event_type` at `event_version`,
+    /// recorded by `aggregate_type`, as stored or received: brought to the current version of
+    /// its event first ([`upcasting`]), then read as [`DomainEvent::from_tagged_json`] reads it.
+    ///
+    /// # Errors
+    /// When it cannot be upcast, the aggregate type is not one the projectors know, or the body
+    /// does not fit.
+    pub fn from_stored(
+        aggregate_type: &str,
+        event_type: &str,
+        event_version: &str,
+        tagged: serde_json::Value,
+    ) -> Result<Self, DecodeError> {
+        let (tagged, _) = upcasting::upcast_tagged(event_type, event_version, tagged)?;
+        Self::from_tagged_json(aggregate_type, tagged)
+    }
+
     /// Reads the externally tagged JSON (`{"<event type>": {...}}`) of an event recorded by
     /// `aggregate_type`.
     ///
@@ -151,9 +168,9 @@ pub async fn decode(codec: &AvroCodec, message: &BorrowedMessage<'_>) -> Result<
     let envelope = EventEnvelope::from_headers(headers)?;
     let payload = message.payload().ok_or(DecodeError::Empty)?;
     let (_, body) = codec.decode(payload).await?;
-    let (body, _) = upcasting::upcast(&envelope.event_type, &envelope.event_version, body)?;
     let tagged = serde_json::json!({ envelope.event_type.clone(): body });
-    let event = DomainEvent::from_tagged_json(&envelope.aggregate_type, tagged)?;
+    let event =
+        DomainEvent::from_stored(&envelope.aggregate_type, &envelope.event_type, &envelope.event_version, tagged)?;
     Ok(ProjectedEvent {
         envelope,
         event,
