@@ -12,9 +12,11 @@
 //!    `projection_applied`, then skips those when Kafka delivers them); the other projectors'
 //!    `projection_applied` rows are carried over; and each live table and view is moved out to
 //!    `retired_<tenant>` and its rebuilt twin moved in. Both helper schemas are dropped before
-//!    the commit, so readers see the old model until the commit and the new one after it.
+//!    the commit, so readers see the old model until the commit and the new one after it. A
+//!    table the projector holds is waited for briefly; when it is not free in time the swap
+//!    rolls back and tries again, rather than risk a deadlock with the projector's batch.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 use prism_platform::db::quote_ident;
@@ -61,9 +63,7 @@ pub async fn rebuild(pool: &PgPool, tenant: &str, swap: bool, progress: &Progres
         progress.inc(u64::try_from(written).unwrap_or(0));
     }
     let status = if swap {
-        let mut tx = pool.begin().await?;
-        replayed += swap_in(&mut tx, pool, &replay, after, &rebuilt, &retired).await?;
-        tx.commit().await?;
+        replayed += swap_when_locked(pool, &replay, after, &rebuilt, &retired).await?;
         "swapped"
     } else {
         "prepared"
@@ -83,6 +83,51 @@ pub async fn rebuild(pool: &PgPool, tenant: &str, swap: bool, progress: &Progres
         json!(rate),
     ]);
     Ok(answer)
+}
+
+/// How long the swap waits for each live table's lock before it lets go of all of them.
+const LOCK_WAIT: &str = "200ms";
+
+/// Swap attempts before the rebuild gives up (it stays prepared, and a later run resumes).
+const SWAP_ATTEMPTS: u32 = 50;
+
+/// Pause between two swap attempts.
+const SWAP_RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+/// [`swap_in`] in a transaction of its own, committed. The live tables are locked one by one
+/// while the `postgres` projector may hold some of them and wait for others, which would
+/// deadlock; so the swap waits at most [`LOCK_WAIT`] for each, and when one is not free by
+/// then it rolls back whole — letting the projector finish its batch — and tries again.
+async fn swap_when_locked(
+    pool: &PgPool,
+    replay: &Replay<'_>,
+    after: i64,
+    rebuilt: &str,
+    retired: &str,
+) -> Result<i64, AuditError> {
+    let mut attempt = 1;
+    loop {
+        let mut tx = pool.begin().await?;
+        tx.execute(format!("SET LOCAL lock_timeout = '{LOCK_WAIT}'").as_str()).await?;
+        match swap_in(&mut tx, pool, replay, after, rebuilt, retired).await {
+            Ok(replayed) => {
+                tx.commit().await?;
+                return Ok(replayed);
+            }
+            Err(AuditError::Database(error)) if attempt < SWAP_ATTEMPTS && lock_contended(&error) => {
+                tx.rollback().await?;
+                attempt += 1;
+                tokio::time::sleep(SWAP_RETRY_PAUSE).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Whether `error` is a lock not granted in time (`lock_not_available`) or a deadlock.
+fn lock_contended(error: &sqlx::Error) -> bool {
+    let code = error.as_database_error().and_then(sqlx::error::DatabaseError::code);
+    matches!(code.as_deref(), Some("55P03" | "40P01"))
 }
 
 /// Within `tx`: locks the live read models, replays what was stored after `after`, carries the
