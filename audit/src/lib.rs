@@ -14,6 +14,7 @@
 pub mod aggregates;
 pub mod archive;
 pub mod cli;
+pub mod deferred;
 pub mod export;
 pub mod history;
 pub mod import;

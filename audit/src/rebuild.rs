@@ -4,7 +4,8 @@
 //! 1. **Replay** ([`crate::replay`]) into the schema `rebuild_<tenant>`, migrated like a
 //!    tenant's, one committed transaction per batch. The schema's `projection_applied` says
 //!    how far it got, so a rebuild that was interrupted (or stopped with `--no-swap`) resumes
-//!    after the last batch it committed.
+//!    after the last batch it committed. A replay from the start writes without the tables'
+//!    secondary indexes and foreign keys, and builds them once at its end ([`deferred`]).
 //! 2. **Swap**, in one transaction: every live read-model table and view is locked (the
 //!    `postgres` projector's writes and the query API's reads wait, briefly); the events
 //!    stored since the replay's last batch are replayed too, so the rebuilt model has applied
@@ -24,6 +25,7 @@ use prism_projections::projectors::checkpoint::SqlWriter;
 use serde_json::json;
 use sqlx::{Executor, PgConnection, PgPool};
 
+use crate::deferred;
 use crate::output::Rows;
 use crate::replay::{self, Replay, Writer};
 use crate::store::tenant_schema;
@@ -53,15 +55,12 @@ pub async fn rebuild(pool: &PgPool, tenant: &str, swap: bool, progress: &Progres
     .fetch_one(pool)
     .await?;
     progress.inc_length(u64::try_from(replay.remaining(pool, resumed_after).await?).unwrap_or(0));
-    let mut after = resumed_after;
-    let mut replayed = 0;
-    loop {
-        let mut tx = replay::batch_transaction(pool).await?;
-        let Some((written, last)) = replay.next_batch(&mut tx, after).await? else { break };
-        tx.commit().await?;
-        (after, replayed) = (last, replayed + written);
-        progress.inc(u64::try_from(written).unwrap_or(0));
+    if resumed_after == 0 {
+        deferred::set_aside(pool, &rebuilt).await?;
     }
+    let (mut replayed, after) =
+        replay.stream(pool, resumed_after, |written| progress.inc(u64::try_from(written).unwrap_or(0))).await?;
+    deferred::restore(pool, &rebuilt).await?;
     let status = if swap {
         replayed += swap_when_locked(pool, &replay, after, &rebuilt, &retired).await?;
         "swapped"

@@ -14,6 +14,7 @@ use prism_projections::projectors::checkpoint::{write_applied, SqlWriter};
 use prism_projections::projectors::postgres::LedgerWriter;
 use sqlx::{Executor, PgConnection, PgPool, Postgres, Transaction};
 
+use crate::deferred;
 use crate::store::events_as_outbox_rows;
 use crate::AuditError;
 
@@ -24,9 +25,9 @@ pub const BATCH: i64 = 2_000;
 pub type Writer = LedgerWriter;
 
 /// Tables of a tenant schema that are not read models: the event store and its bookkeeping,
-/// and the credentials the command API keeps.
+/// the credentials the command API keeps, and a replay's own bookkeeping.
 pub const NOT_READ_MODELS: &[&str] =
-    &["_prism_migrations", "event_chain_head", "events", "snapshots", "user_credentials"];
+    &[deferred::TABLE, "_prism_migrations", "event_chain_head", "events", "snapshots", "user_credentials"];
 
 /// A transaction for one replayed batch. Its commit does not wait for the WAL to reach disk
 /// (`synchronous_commit = off`): a crash may lose the last batches committed, and the replay,
@@ -34,7 +35,7 @@ pub const NOT_READ_MODELS: &[&str] =
 ///
 /// # Errors
 /// A database failure.
-pub async fn batch_transaction(pool: &PgPool) -> Result<Transaction<'static, Postgres>, AuditError> {
+async fn batch_transaction(pool: &PgPool) -> Result<Transaction<'static, Postgres>, AuditError> {
     let mut tx = pool.begin().await?;
     tx.execute("SET LOCAL synchronous_commit TO off").await?;
     Ok(tx)
@@ -64,35 +65,92 @@ pub struct Replay<'a> {
     pub only: Option<&'a HashSet<i64>>,
 }
 
+/// One batch of events read and decoded, not yet written.
+struct Batch {
+    events: Vec<ProjectedEvent>,
+    /// The global position read up to (events of other projectors included).
+    last: i64,
+}
+
 impl Replay<'_> {
+    /// Replays every event after global position `after` in batches, each written and
+    /// committed in its own [`batch_transaction`] while the next one is read and decoded on
+    /// another connection of `pool` (so the process decodes while Postgres writes), calling
+    /// `progress` with the events each batch wrote: how many were written, and the position
+    /// read up to (`after` when none was left).
+    ///
+    /// # Errors
+    /// A database failure (the batches committed before it stay), an event that does not
+    /// decode, or the writer refusing one.
+    pub async fn stream(
+        &self,
+        pool: &PgPool,
+        mut after: i64,
+        mut progress: impl FnMut(i64),
+    ) -> Result<(i64, i64), AuditError> {
+        let mut replayed = 0;
+        let mut next = self.read(pool, after).await?;
+        while let Some(batch) = next {
+            let commit = async {
+                let mut tx = batch_transaction(pool).await?;
+                let written = self.write(&mut tx, &batch).await?;
+                tx.commit().await?;
+                Ok::<_, AuditError>(written)
+            };
+            let (written, following) = tokio::try_join!(commit, self.read(pool, batch.last))?;
+            (after, replayed) = (batch.last, replayed + written);
+            progress(written);
+            next = following;
+        }
+        Ok((replayed, after))
+    }
+
     /// Replays the next batch of events after global position `after`, within `conn`: how
     /// many it wrote and the position it read up to; `None` once no event is left.
     ///
     /// # Errors
     /// A database failure, an event that does not decode, or the writer refusing one.
     pub async fn next_batch(&self, conn: &mut PgConnection, after: i64) -> Result<Option<(i64, i64)>, AuditError> {
+        let Some(batch) = self.read(&mut *conn, after).await? else { return Ok(None) };
+        Ok(Some((self.write(conn, &batch).await?, batch.last)))
+    }
+
+    /// Reads the next batch of events after global position `after`, keeping the ones this
+    /// replay is [`Replay::only`] about, and decodes them on a blocking thread (so that a batch
+    /// being written meanwhile is not held up); `None` once no event is left.
+    async fn read<'c>(
+        &self,
+        conn: impl Executor<'c, Database = Postgres>,
+        after: i64,
+    ) -> Result<Option<Batch>, AuditError> {
         let sql = format!(
             "SELECT {} FROM {}.events WHERE global_position > $2 AND aggregate_type = ANY($3)
               ORDER BY global_position LIMIT $4",
-            events_as_outbox_rows(1),
+            events_as_outbox_rows(1, true),
             self.schema
         );
-        let rows: Vec<OutboxRow> = sqlx::query_as(&sql)
+        let rows: Vec<StoredEvent> = sqlx::query_as(&sql)
             .bind(self.tenant)
             .bind(after)
             .bind(Writer::AGGREGATE_TYPES)
             .bind(BATCH)
-            .fetch_all(&mut *conn)
+            .fetch_all(conn)
             .await?;
-        let Some(last) = rows.last().map(|row| row.global_position) else { return Ok(None) };
-        let events = rows
+        let Some(last) = rows.last().map(|stored| stored.row.global_position) else { return Ok(None) };
+        let kept: Vec<StoredEvent> = rows
             .into_iter()
-            .filter(|row| self.only.is_none_or(|only| only.contains(&row.global_position)))
-            .map(projected)
-            .collect::<Result<Vec<_>, _>>()?;
-        let batch: Vec<&ProjectedEvent> = events.iter().collect();
-        write_applied::<Writer>(conn, self.target, &batch).await.map_err(|e| AuditError::Replay(e.to_string()))?;
-        Ok(Some((i64::try_from(batch.len()).unwrap_or(i64::MAX), last)))
+            .filter(|stored| self.only.is_none_or(|only| only.contains(&stored.row.global_position)))
+            .collect();
+        let decoding = tokio::task::spawn_blocking(|| kept.into_iter().map(projected).collect::<Result<Vec<_>, _>>());
+        let events = decoding.await.map_err(|e| AuditError::Replay(format!("decoding a batch: {e}")))??;
+        Ok(Some(Batch { events, last }))
+    }
+
+    /// Writes `batch` through the projector's own code within `conn`: how many events.
+    async fn write(&self, conn: &mut PgConnection, batch: &Batch) -> Result<i64, AuditError> {
+        let events: Vec<&ProjectedEvent> = batch.events.iter().collect();
+        write_applied::<Writer>(conn, self.target, &events).await.map_err(|e| AuditError::Replay(e.to_string()))?;
+        Ok(i64::try_from(events.len()).unwrap_or(i64::MAX))
     }
 
     /// How many events of the replayed types lie after global position `after`.
@@ -108,13 +166,22 @@ impl Replay<'_> {
     }
 }
 
+/// A stored event read back for a replay: its outbox form, with the payload as JSON text.
+#[derive(sqlx::FromRow)]
+struct StoredEvent {
+    #[sqlx(flatten)]
+    row: OutboxRow,
+    payload_text: String,
+}
+
 /// A stored event as the projector would have received it from Kafka.
-fn projected(row: OutboxRow) -> Result<ProjectedEvent, AuditError> {
+fn projected(stored: StoredEvent) -> Result<ProjectedEvent, AuditError> {
+    let StoredEvent { row, payload_text } = stored;
     let envelope = row.envelope();
     let position = row.global_position;
-    let event = DomainEvent::from_stored(&row.aggregate_type, &row.event_type, &row.event_version, row.payload)
+    let event = DomainEvent::from_stored_text(&row.aggregate_type, &row.event_type, &row.event_version, &payload_text)
         .map_err(|e| AuditError::Undecodable { position, reason: e.to_string() })?;
-    Ok(ProjectedEvent { envelope, event, topic: String::new(), partition: 0, offset: row.global_position })
+    Ok(ProjectedEvent { envelope, event, topic: String::new(), partition: 0, offset: position })
 }
 
 /// The read models of the (unquoted) `schema`: its relations of kind `kinds` (`r` tables, `v`

@@ -66,7 +66,7 @@ pub async fn republish(
     progress.inc_length(u64::try_from(total).unwrap_or(0));
     let sql = format!(
         "SELECT {} FROM {schema}.events WHERE {SELECTED} ORDER BY global_position LIMIT $5",
-        events_as_outbox_rows(4)
+        events_as_outbox_rows(4, false)
     );
     let mut published: BTreeMap<String, i64> = BTreeMap::new();
     let mut from_position = selection.from_position;

@@ -156,12 +156,14 @@ pub fn quoted_schema(tenant: &TenantId) -> String {
 /// The select list that reads a tenant's `events` as [`OutboxRow`](prism_platform::publishing::OutboxRow)s
 /// — the form the relay publishes and the projectors' envelope is built from — with the tenant
 /// slug bound as parameter `$<tenant_parameter>`; the global position stands in for the
-/// outbox id.
+/// outbox id. With `payload_as_text`, the row's `payload` is JSON `null` and the payload comes
+/// as its JSON text in one more column, `payload_text`, for a reader that decodes it itself.
 #[must_use]
-pub fn events_as_outbox_rows(tenant_parameter: u8) -> String {
+pub fn events_as_outbox_rows(tenant_parameter: u8, payload_as_text: bool) -> String {
+    let payload = if payload_as_text { "'null'::jsonb AS payload, payload::text AS payload_text" } else { "payload" };
     format!(
         "global_position AS outbox_id, ${tenant_parameter}::text AS tenant, event_id, global_position, \
-         aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at"
+         aggregate_type, aggregate_id, sequence, event_type, event_version, {payload}, metadata, recorded_at"
     )
 }
 

@@ -3,14 +3,14 @@
 //! SQL, so the store's own triggers chain and hash every event; the outbox rows they enqueue
 //! are deleted), then timed: `prism-audit rebuild postgres` (replay into a fresh schema and
 //! swap), `verify` of the hash chain, and `verify --read-models` (replay and compare). The
-//! database is dropped afterwards.
+//! database is dropped afterwards, unless it was named with `--keep-database`.
 
 use std::time::Instant;
 
 use indicatif::ProgressBar;
 use prism_aggregates::tenant::TenantId;
 use prism_audit::{rebuild, verify};
-use prism_platform::db;
+use prism_platform::db::{self, quote_ident};
 use prism_platform::tenancy::TenantProvisioner;
 use prism_tests::env::{unique_suffix, StackEnv};
 use serde::Serialize;
@@ -33,6 +33,11 @@ pub struct AuditArgs {
     /// Events in the store.
     #[arg(long, default_value_t = 1_000_000)]
     pub events: i64,
+    /// Use (and keep) this scratch database instead of a new one that is dropped afterwards:
+    /// filled on first use, reused as it is after that, so that trying a change to the
+    /// rebuild does not cost a refill.
+    #[arg(long)]
+    pub keep_database: Option<String>,
 }
 
 /// JSON line: one audit operation over the whole store.
@@ -69,21 +74,32 @@ impl AuditReport {
 pub async fn run(args: &AuditArgs) -> Result<Vec<AuditReport>, BoxError> {
     let env = StackEnv::from_env();
     let admin = db::connect_url(&env.database_url, 1).await?;
-    let database = format!("prism_bench_audit_{}", unique_suffix());
-    sqlx::query(&format!("CREATE DATABASE {database}")).execute(&admin).await?;
+    let database = args.keep_database.clone().unwrap_or_else(|| format!("prism_bench_audit_{}", unique_suffix()));
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+        .bind(&database)
+        .fetch_one(&admin)
+        .await?;
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&database))).execute(&admin).await?;
+    }
     let pool = db::connect_url(&env.database_url_named(&database), 4).await?;
-    let outcome = measure(&pool, args.events).await;
+    let outcome = measure(&pool, args.events, !exists).await;
     pool.close().await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).execute(&admin).await?;
+    if args.keep_database.is_none() {
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).execute(&admin).await?;
+    }
     outcome
 }
 
-async fn measure(pool: &PgPool, events: i64) -> Result<Vec<AuditReport>, BoxError> {
-    db::migrate(pool, "shared", db::SHARED).await?;
-    TenantProvisioner::new(pool.clone(), &[db::TENANT]).provision(&TenantId::parse(TENANT)?, TENANT).await?;
-    let filling = Instant::now();
-    fill(pool, events).await?;
-    eprintln!("[bench] filled the event store with {events} events in {:.1} s", filling.elapsed().as_secs_f64());
+/// Fills the store first when `fill_first`, then times the operations on it.
+async fn measure(pool: &PgPool, events: i64, fill_first: bool) -> Result<Vec<AuditReport>, BoxError> {
+    if fill_first {
+        db::migrate(pool, "shared", db::SHARED).await?;
+        TenantProvisioner::new(pool.clone(), &[db::TENANT]).provision(&TenantId::parse(TENANT)?, TENANT).await?;
+        let filling = Instant::now();
+        fill(pool, events).await?;
+        eprintln!("[bench] filled the event store with {events} events in {:.1} s", filling.elapsed().as_secs_f64());
+    }
     let quiet = ProgressBar::hidden();
     let mut reports = Vec::new();
 
@@ -120,7 +136,10 @@ fn report(measurement: &'static str, events: i64, started: Instant) -> AuditRepo
     }
 }
 
-/// Inserts `events` posted journal entries, in chunks, then empties the outbox.
+/// Inserts `events` posted journal entries, in chunks, then empties the outbox. Their ids are
+/// time-ordered version-7 UUIDs, as the command API gives entries posted without an id: one
+/// millisecond apart from 2026-11-25 on, with pseudo-random bits from `n` (Postgres 15 has no
+/// `uuidv7()`).
 async fn fill(pool: &PgPool, events: i64) -> Result<(), BoxError> {
     let schema = format!("tenant_{TENANT}");
     let insert = format!(
@@ -135,7 +154,10 @@ async fn fill(pool: &PgPool, events: i64) -> Result<(), BoxError> {
                         json_build_object('line_no', 2, 'account', '3000', 'debit_minor', 0, 'credit_minor', n,
                                           'currency', 'EUR', 'memo', null, 'functional', null)))),
                 json_build_object('correlation_id', id::text)
-           FROM (SELECT n, gen_random_uuid() AS id FROM generate_series($2::bigint, $3::bigint) AS n) AS entries"
+           FROM (SELECT n, (substr(t, 1, 8) || '-' || substr(t, 9, 4) || '-7' || substr(r, 1, 3) || '-8'
+                            || substr(r, 4, 3) || '-' || substr(r, 7, 12))::uuid AS id
+                   FROM (SELECT n, lpad(to_hex(1764028800000 + n), 12, '0') AS t, md5(n::text) AS r
+                           FROM generate_series($2::bigint, $3::bigint) AS n) AS parts) AS entries"
     );
     let mut from = 1;
     while from <= events {

@@ -37,6 +37,21 @@ async fn read_model_statuses(system: &System, tenant: &str) -> serde_json::Map<S
         .collect()
 }
 
+/// The indexes and foreign keys of the (unquoted) `schema`, as `table index-or-key` names, sorted.
+async fn indexes_and_keys(system: &System, schema: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT tablename || ' ' || indexname FROM pg_indexes WHERE schemaname = $1
+         UNION ALL
+         SELECT c.relname || ' ' || k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND k.contype = 'f'
+         ORDER BY 1",
+    )
+    .bind(schema)
+    .fetch_all(&system.pool)
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rebuild_during_live_traffic_resumes_swaps_in_and_ends_equal_to_the_live_model() {
     let system = Arc::new(
@@ -104,4 +119,10 @@ async fn a_rebuild_during_live_traffic_resumes_swaps_in_and_ends_equal_to_the_li
         .await
         .unwrap();
     assert_eq!(leftovers, 0, "the helper schemas are gone");
+    // The replay wrote without secondary indexes and foreign keys; they are all back.
+    let fresh = system.ledger_tenant().await;
+    let swapped_in = indexes_and_keys(&system, &format!("tenant_{tenant}")).await;
+    assert!(swapped_in.contains(&"journal_lines journal_lines_entry_id_fkey".to_owned()), "{swapped_in:?}");
+    assert!(swapped_in.contains(&"journal_lines journal_lines_by_account".to_owned()), "{swapped_in:?}");
+    assert_eq!(swapped_in, indexes_and_keys(&system, &format!("tenant_{fresh}")).await, "as a new tenant has");
 }
