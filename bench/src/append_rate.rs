@@ -1,18 +1,28 @@
-//! Command append: `PostJournalEntry` through the HTTP command API at several client counts
-//! (1, 8 and 32 by default), every command a new aggregate, on one in-process system that
-//! runs no projectors (the relay runs, as in production). Each level gets a warm-up, then a
-//! fixed measured duration; it reports accepted commands per second and latency percentiles
-//! from every sample, and checks that exactly as many events were stored as commands were
-//! accepted.
+//! Command append: `PostJournalEntry` at several client counts (1, 8 and 32 by default),
+//! every command a new aggregate, on one in-process system that runs no projectors (the
+//! relay runs, as in production). Each level is measured twice on the same tenant: through
+//! the HTTP command API (`prism_command_append`) and then directly through the command
+//! side's framework, in-process ([`crate::direct_append`], `prism_command_append_direct`), so
+//! the difference is what HTTP costs. Each measurement gets a warm-up, then a fixed measured
+//! duration; it reports accepted commands per second and latency percentiles from every
+//! sample, and checks that exactly as many events were stored as commands were accepted.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use prism_tests::system::System;
 use serde::Serialize;
 
-use crate::load::{self, Load};
+use crate::direct_append::{self, DirectAppend};
+use crate::load::{self, Load, LoadOutcome};
 use crate::stats::{per_second, Latency};
 use crate::{scratch, BoxError};
+
+/// Measurement name of the levels through HTTP.
+const THROUGH_HTTP: &str = "prism_command_append";
+
+/// Measurement name of the levels directly through the framework.
+const DIRECT: &str = "prism_command_append_direct";
 
 /// Settings of the append measurement.
 #[derive(Debug, Clone, clap::Args)]
@@ -28,16 +38,17 @@ pub struct AppendArgs {
     pub warmup_seconds: u64,
 }
 
-/// The JSON line of one level.
+/// The JSON line of one level of one path.
 #[derive(Debug, Serialize)]
 pub struct AppendReport {
-    /// Always `prism_command_append`.
+    /// `prism_command_append` (through HTTP) or `prism_command_append_direct` (without).
     pub measurement: &'static str,
-    /// Concurrent HTTP clients, each with its own keep-alive connection.
+    /// Concurrent clients: HTTP clients, each with its own keep-alive connection, or tasks
+    /// executing commands directly.
     pub clients: usize,
     /// Wall time of the measured phase (the fixed duration plus the last answers).
     pub seconds: f64,
-    /// Commands accepted (201) in the measured phase.
+    /// Commands accepted (201, or `Ok` directly) in the measured phase.
     pub commands: usize,
     /// Accepted commands per second.
     pub commands_per_s: f64,
@@ -47,7 +58,8 @@ pub struct AppendReport {
     pub warmup_commands: usize,
 }
 
-/// Runs every level on one fresh system and removes it afterwards.
+/// Runs every level, through HTTP and then directly, on one fresh system and removes it
+/// afterwards.
 ///
 /// # Errors
 /// A refused command, a failed request, or a stored-event count that does not match.
@@ -64,26 +76,64 @@ async fn measure(system: &System, args: &AppendArgs) -> Result<Vec<AppendReport>
     let client = crate::http_client(max_clients)?;
     let token = system.token(&tenant).await;
     load::post_single(&client, &system.command_url, &token).await?; // migrates and warms up
-    let mut stored_expected = 1;
+    let direct = Arc::new(DirectAppend::connect(system, &tenant, &token).await?);
+    let mut stored = StoredCheck { system, tenant: &tenant, expected: 1 };
+    let result = measure_levels(&client, &direct, &mut stored, args).await;
+    direct.close().await;
+    result
+}
+
+async fn measure_levels(
+    client: &reqwest::Client,
+    direct: &Arc<DirectAppend>,
+    stored: &mut StoredCheck<'_>,
+    args: &AppendArgs,
+) -> Result<Vec<AppendReport>, BoxError> {
+    let deadline = |seconds: u64| Instant::now() + Duration::from_secs(seconds);
     let mut reports = Vec::new();
     for &clients in &args.clients {
-        let token = system.token(&tenant).await; // renewed when close to expiring
+        let token = stored.system.token(stored.tenant).await; // renewed when close to expiring
         let load_for = |seconds: u64| Load {
-            command_url: system.command_url.clone(),
+            command_url: stored.system.command_url.clone(),
             token: token.clone(),
             count: usize::MAX,
             concurrency: clients,
-            deadline: Instant::now() + Duration::from_secs(seconds),
+            deadline: deadline(seconds),
         };
-        let warmup = load::run(&client, &load_for(args.warmup_seconds)).await?;
-        let outcome = load::run(&client, &load_for(args.seconds)).await?;
-        stored_expected += warmup.accepted() + outcome.accepted();
-        let stored = system.journal_event_count(&tenant).await;
-        if stored != i64::try_from(stored_expected)? {
-            return Err(format!("{stored} events stored for {stored_expected} accepted commands").into());
+        let warmup = load::run(client, &load_for(args.warmup_seconds)).await?;
+        let outcome = load::run(client, &load_for(args.seconds)).await?;
+        reports.push(stored.report(THROUGH_HTTP, clients, &warmup, &outcome).await?);
+        let warmup = direct_append::run(direct, clients, deadline(args.warmup_seconds)).await?;
+        let outcome = direct_append::run(direct, clients, deadline(args.seconds)).await?;
+        reports.push(stored.report(DIRECT, clients, &warmup, &outcome).await?);
+    }
+    Ok(reports)
+}
+
+/// The count of journal events the tenant must have: every command accepted so far.
+struct StoredCheck<'a> {
+    system: &'a System,
+    tenant: &'a str,
+    expected: usize,
+}
+
+impl StoredCheck<'_> {
+    /// Counts the accepted commands of `warmup` and `outcome`, checks the stored events, and
+    /// reports the level (also on stderr).
+    async fn report(
+        &mut self,
+        measurement: &'static str,
+        clients: usize,
+        warmup: &LoadOutcome,
+        outcome: &LoadOutcome,
+    ) -> Result<AppendReport, BoxError> {
+        self.expected += warmup.accepted() + outcome.accepted();
+        let stored = self.system.journal_event_count(self.tenant).await;
+        if stored != i64::try_from(self.expected)? {
+            return Err(format!("{stored} events stored for {} accepted commands", self.expected).into());
         }
         let report = AppendReport {
-            measurement: "prism_command_append",
+            measurement,
             clients,
             seconds: outcome.elapsed.as_secs_f64(),
             commands: outcome.accepted(),
@@ -92,9 +142,8 @@ async fn measure(system: &System, args: &AppendArgs) -> Result<Vec<AppendReport>
             warmup_commands: warmup.accepted(),
         };
         eprintln!("[bench] {}", report.summary());
-        reports.push(report);
+        Ok(report)
     }
-    Ok(reports)
 }
 
 impl AppendReport {
@@ -102,7 +151,8 @@ impl AppendReport {
     #[must_use]
     pub fn summary(&self) -> String {
         format!(
-            "command append, {} clients: {:.0} commands/s ({} in {:.1} s), latency p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms",
+            "command append{}, {} clients: {:.0} commands/s ({} in {:.1} s), latency p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms",
+            if self.measurement == DIRECT { " without HTTP" } else { "" },
             self.clients,
             self.commands_per_s,
             self.commands,

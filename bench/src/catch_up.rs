@@ -1,6 +1,7 @@
 //! Projector catch-up from a backlog for any projector kind (MongoDB and Timescale by
-//! default): on a system with no projector, `entries` entries are posted and the relay puts
-//! them all in Kafka; then each projector is started in turn (each has its own consumer
+//! default): on a system with no projector, one entry is posted, `entries` copies of it are
+//! enqueued in the outbox ([`backlog`]) and the relay puts them all in Kafka; then each
+//! projector is started in turn (each has its own consumer
 //! group, so each reads the whole topic) and timed until its group's committed offsets reach
 //! the topic's end offsets. The runtime commits a batch's offsets (asynchronously) only after
 //! the store took the batch, so "committed = end" means every event was applied. Where the
@@ -14,9 +15,8 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde::Serialize;
 
-use crate::load::{self, Load};
 use crate::stats::per_second;
-use crate::{scratch, BoxError};
+use crate::{backlog, load, scratch, BoxError};
 
 /// Pause between two looks at the committed offsets.
 const POLL: Duration = Duration::from_millis(20);
@@ -31,16 +31,13 @@ const PARTITIONS: i32 = 3;
 #[derive(Debug, Clone, clap::Args)]
 pub struct CatchUpArgs {
     /// Entries in the backlog (one event each).
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 1_000_000)]
     pub entries: usize,
-    /// Concurrent clients posting the backlog.
-    #[arg(long, default_value_t = 16)]
-    pub concurrency: usize,
     /// Projectors to time, in this order: postgres, mongo, timescale.
     #[arg(long, value_delimiter = ',', default_value = "mongo,timescale")]
     pub projectors: Vec<String>,
-    /// Bound, in seconds, on posting, relaying and each projector's catch-up.
-    #[arg(long, default_value_t = 60)]
+    /// Bound, in seconds, on relaying the backlog and on each projector's catch-up.
+    #[arg(long, default_value_t = 300)]
     pub max_seconds: u64,
 }
 
@@ -89,32 +86,17 @@ async fn measure(
     args: &CatchUpArgs,
     kinds: &[ProjectorKind],
 ) -> Result<Vec<ProjectorCatchUpReport>, BoxError> {
-    let client = crate::http_client(args.concurrency)?;
+    let client = crate::http_client(1)?;
     let tenant = system.ledger_tenant().await;
     let limit = Duration::from_secs(args.max_seconds);
-    let load = Load {
-        command_url: system.command_url.clone(),
-        token: system.token(&tenant).await,
-        count: args.entries,
-        concurrency: args.concurrency,
-        deadline: Instant::now() + limit,
-    };
-    let outcome = load::run(&client, &load).await?;
-    if outcome.accepted() < args.entries {
-        return Err(format!("only {} of {} entries posted in {limit:?}", outcome.accepted(), args.entries).into());
-    }
-    let relay_deadline = Instant::now() + limit;
-    while system.outbox_depth(&tenant).await > 0 {
-        if Instant::now() > relay_deadline {
-            return Err(format!("the relay did not empty the outbox in {limit:?}").into());
-        }
-        tokio::time::sleep(POLL).await;
-    }
+    load::post_single(&client, &system.command_url, &system.token(&tenant).await).await?;
+    backlog::enqueue(system, &tenant, u64::try_from(args.entries)?).await?;
+    backlog::wait_until_relayed(system, &tenant, Instant::now() + limit).await?;
     let topic = system.journal_topic();
     let end = end_offsets(&system.kafka_brokers, &topic)?;
-    let backlog: i64 = end.iter().sum();
-    if backlog < i64::try_from(args.entries)? {
-        return Err(format!("topic {topic} holds {backlog} records, fewer than the {} entries", args.entries).into());
+    let records: i64 = end.iter().sum();
+    if records < i64::try_from(args.entries)? {
+        return Err(format!("topic {topic} holds {records} records, fewer than the {} entries", args.entries).into());
     }
     let mut reports = Vec::new();
     for &kind in kinds {

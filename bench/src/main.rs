@@ -19,8 +19,10 @@
 
 mod append_rate;
 mod audit_rate;
+mod backlog;
 mod catch_up;
 mod contention;
+mod direct_append;
 mod load;
 mod offered_load;
 mod projection_rate;
@@ -51,7 +53,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Measurement {
-    /// Command append through HTTP at 1, 8 and 32 clients, each a fixed duration, no projectors.
+    /// Command append at 1, 8 and 32 clients, each a fixed duration, no projectors: through HTTP
+    /// and directly through the framework, to show what HTTP costs.
     Append(append_rate::AppendArgs),
     /// Contention: many clients racing on one aggregate (reverse, duplicate post); 409 rate.
     Contention(contention::ContentionArgs),

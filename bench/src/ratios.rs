@@ -1,7 +1,9 @@
 //! Ratios of Prism's numbers to their raw baselines, from one run's results file: the JSON
 //! lines that `scripts/bench` collected from pgbench, Kafka's perf tools and this program.
-//! Measurements taken at several client counts are paired level by level (`clients`).
-//! Each ratio is printed as a JSON line and as a sentence.
+//! Measurements taken at several client counts are paired level by level (`clients`): the
+//! command append through HTTP and without it, each to pgbench's raw inserts, and the one to
+//! the other (what HTTP leaves of the framework's rate). Each ratio is printed as a JSON line
+//! and as a sentence.
 
 use std::path::PathBuf;
 
@@ -60,6 +62,36 @@ const PAIRS: &[Pair] = &[
         name: "command append vs raw inserts with pg_notify",
         prism: ("prism_command_append", "commands_per_s"),
         baseline: ("pgbench_event_outbox_notify", "tps"),
+        per_level: true,
+    },
+    Pair {
+        name: "command append without HTTP vs raw Postgres event+outbox inserts",
+        prism: ("prism_command_append_direct", "commands_per_s"),
+        baseline: ("pgbench_event_outbox", "tps"),
+        per_level: true,
+    },
+    Pair {
+        name: "command append without HTTP vs raw inserts with pg_notify",
+        prism: ("prism_command_append_direct", "commands_per_s"),
+        baseline: ("pgbench_event_outbox_notify", "tps"),
+        per_level: true,
+    },
+    Pair {
+        name: "command append vs raw inserts taking turns on a hash-chain head",
+        prism: ("prism_command_append", "commands_per_s"),
+        baseline: ("pgbench_event_outbox_chain", "tps"),
+        per_level: true,
+    },
+    Pair {
+        name: "command append without HTTP vs raw inserts taking turns on a hash-chain head",
+        prism: ("prism_command_append_direct", "commands_per_s"),
+        baseline: ("pgbench_event_outbox_chain", "tps"),
+        per_level: true,
+    },
+    Pair {
+        name: "command append through HTTP vs without HTTP",
+        prism: ("prism_command_append", "commands_per_s"),
+        baseline: ("prism_command_append_direct", "commands_per_s"),
         per_level: true,
     },
     Pair {
@@ -182,22 +214,43 @@ impl Ratio {
 mod tests {
     use super::*;
 
+    /// The results file of `lines`, parsed.
+    fn parsed(lines: &[&str]) -> Vec<Value> {
+        lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
     #[test]
     fn levels_are_paired_by_client_count() {
-        let lines: Vec<Value> = [
+        let lines = parsed(&[
             r#"{"measurement":"pgbench_event_outbox","clients":1,"tps":1000}"#,
             r#"{"measurement":"pgbench_event_outbox","clients":8,"tps":4000}"#,
             r#"{"measurement":"prism_command_append","clients":8,"commands_per_s":2000}"#,
             r#"{"measurement":"prism_command_append","clients":1,"commands_per_s":500}"#,
-        ]
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        ]);
         let ratios = compute(&lines);
         assert_eq!(ratios.len(), 2);
         assert_eq!(ratios[0].clients, Some(1));
         assert!((ratios[0].ratio - 0.5).abs() < 1e-9);
         assert_eq!(ratios[1].clients, Some(8));
         assert!((ratios[1].ratio - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_append_through_http_is_divided_by_the_direct_one_at_each_level() {
+        let lines = parsed(&[
+            r#"{"measurement":"pgbench_event_outbox","clients":8,"tps":4000}"#,
+            r#"{"measurement":"prism_command_append","clients":8,"commands_per_s":1000}"#,
+            r#"{"measurement":"prism_command_append_direct","clients":8,"commands_per_s":2000}"#,
+            r#"{"measurement":"prism_command_append_direct","clients":1,"commands_per_s":400}"#,
+        ]);
+        let ratios = compute(&lines);
+        let named = |name: &str| ratios.iter().filter(|r| r.name == name).collect::<Vec<_>>();
+        let direct = named("command append without HTTP vs raw Postgres event+outbox inserts");
+        assert_eq!(direct.len(), 1, "no pgbench line at 1 client");
+        assert!((direct[0].ratio - 0.5).abs() < 1e-9);
+        let http = named("command append through HTTP vs without HTTP");
+        assert_eq!(http.len(), 1, "no HTTP line at 1 client");
+        assert_eq!(http[0].clients, Some(8));
+        assert!((http[0].ratio - 0.5).abs() < 1e-9);
     }
 }

@@ -234,8 +234,10 @@ impl EventStoresFactory {
     }
 }
 
-/// Services that are a tenant's books.
-fn books_source<A>(books: &Arc<BooksCache>) -> ServicesFactory<A>
+/// Services that are a tenant's books. Public so that `prism-bench` builds the journal-entry
+/// stores exactly as [`CommandApi::build`] does.
+#[must_use]
+pub fn books_source<A>(books: &Arc<BooksCache>) -> ServicesFactory<A>
 where
     A: Aggregate<Services = Arc<dyn BooksSource>>,
 {

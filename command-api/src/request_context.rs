@@ -57,7 +57,11 @@ impl RequestContext {
     }
 }
 
-fn new_traceparent() -> String {
+/// A new W3C `traceparent` (random trace and span ids, sampled): what a command gets when its
+/// request carried none. Public for callers that issue commands without a request
+/// (`prism-bench`'s append without HTTP).
+#[must_use]
+pub fn new_traceparent() -> String {
     let trace = Uuid::new_v4().simple().to_string();
     let span = &Uuid::new_v4().simple().to_string()[..16];
     format!("00-{trace}-{span}-01")
