@@ -10,7 +10,8 @@ offered-load line.
 
 1. command append throughput (commands/s) against clients: Prism through HTTP
    (prism_command_append), Prism without HTTP (prism_command_append_direct) and the raw
-   Postgres baselines (pgbench_event_outbox, pgbench_event_outbox_notify);
+   Postgres baselines (pgbench_event_outbox, pgbench_event_outbox_notify,
+   pgbench_event_outbox_chain);
 2. command append latency percentiles (p50, p99, p99.9) against clients;
 3. end-to-end latency percentiles (accepted -> visible, scheduled -> visible) against the
    offered rate (prism_offered_load), with the rate achieved written at each point.
@@ -40,6 +41,7 @@ APPEND_SERIES = [
 BASELINE_SERIES = [
     ("pgbench_event_outbox", "raw Postgres event + outbox (pgbench)", "tps", ":"),
     ("pgbench_event_outbox_notify", "raw Postgres + pg_notify (pgbench)", "tps", "-."),
+    ("pgbench_event_outbox_chain", "raw Postgres + hash-chain head (pgbench)", "tps", "--"),
 ]
 # Percentiles drawn in the latency panels: field in a latency object, label, colour.
 PERCENTILES = [

@@ -1,5 +1,6 @@
-//! The tenant-scoped event store: one cqrs-es framework over postgres-es per tenant schema,
-//! built on first use, and the command execution that reports where the events landed
+//! The tenant-scoped event store: one cqrs-es framework per tenant schema, built on first use,
+//! reading as postgres-es does and appending through the tenant's group committer
+//! ([`crate::group_commit`]), and the command execution that reports where the events landed
 //! (aggregate version and the tenant's global position — the consistency token).
 
 use std::collections::HashMap;
@@ -7,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, CqrsFramework, EventStore};
-use postgres_es::{PostgresCqrs, PostgresEventRepository};
+use postgres_es::PostgresEventRepository;
 use prism_aggregates::tenant::TenantId;
 use prism_aggregates::upcasting::StoredEventUpcaster;
 use prism_platform::db::{self, quote_ident};
@@ -16,7 +17,11 @@ use prism_platform::tenancy::{schema_of, TenantProvisioner};
 use serde::Serialize;
 use sqlx::PgPool;
 
+use crate::group_commit::{Committer, GroupCommitRepository};
 use crate::request_context::RequestContext;
+
+/// One tenant's framework for the aggregate `A`.
+type Framework<A> = CqrsFramework<A, PersistedEventStore<GroupCommitRepository, A>>;
 
 /// Where a command's last event landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,7 +42,8 @@ pub struct TenantEventStores<A: Aggregate> {
     pool: PgPool,
     provisioner: Arc<TenantProvisioner>,
     services: ServicesFactory<A>,
-    frameworks: Mutex<HashMap<TenantId, Arc<PostgresCqrs<A>>>>,
+    frameworks: Mutex<HashMap<TenantId, Arc<Framework<A>>>>,
+    committers: Mutex<HashMap<TenantId, Arc<Committer>>>,
 }
 
 impl<A> TenantEventStores<A>
@@ -48,7 +54,13 @@ where
     /// commands get the services `services` builds for it.
     #[must_use]
     pub fn new(pool: PgPool, provisioner: Arc<TenantProvisioner>, services: ServicesFactory<A>) -> Self {
-        Self { pool, provisioner, services, frameworks: Mutex::new(HashMap::new()) }
+        Self {
+            pool,
+            provisioner,
+            services,
+            frameworks: Mutex::new(HashMap::new()),
+            committers: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Executes `command` on aggregate `id` of `tenant`; on success, where its events landed
@@ -116,15 +128,23 @@ where
     }
 
     /// `tenant`'s event store, which upcasts payloads stored at an older version of their
-    /// event ([`prism_aggregates::upcasting`]) as it loads them.
-    fn event_store(&self, tenant: &TenantId) -> PersistedEventStore<PostgresEventRepository, A> {
+    /// event ([`prism_aggregates::upcasting`]) as it loads them, and appends through the
+    /// tenant's committer.
+    fn event_store(&self, tenant: &TenantId) -> PersistedEventStore<GroupCommitRepository, A> {
         let schema = quote_ident(&schema_of(tenant));
-        let repository = PostgresEventRepository::new(self.pool.clone())
-            .with_tables(&format!("{schema}.events"), &format!("{schema}.snapshots"));
+        let events = format!("{schema}.events");
+        let reads =
+            PostgresEventRepository::new(self.pool.clone()).with_tables(&events, &format!("{schema}.snapshots"));
+        let committer = {
+            let mut committers = self.committers.lock().unwrap_or_else(PoisonError::into_inner);
+            let started = || Arc::new(Committer::start(self.pool.clone(), events.clone()));
+            committers.entry(tenant.clone()).or_insert_with(started).clone()
+        };
+        let repository = GroupCommitRepository::new(reads, committer);
         PersistedEventStore::new_event_store(repository).with_upcasters(vec![Box::new(StoredEventUpcaster)])
     }
 
-    async fn framework(&self, tenant: &TenantId) -> Result<Arc<PostgresCqrs<A>>, AggregateError<A::Error>> {
+    async fn framework(&self, tenant: &TenantId) -> Result<Arc<Framework<A>>, AggregateError<A::Error>> {
         if let Some(existing) = self.frameworks.lock().unwrap_or_else(PoisonError::into_inner).get(tenant) {
             return Ok(existing.clone());
         }

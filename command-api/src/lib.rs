@@ -14,6 +14,7 @@ pub mod dispatch;
 pub mod error;
 pub mod event_store;
 pub mod exchange_rates;
+pub mod group_commit;
 pub mod idempotency;
 pub mod identity;
 pub mod invoices;
