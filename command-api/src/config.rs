@@ -37,7 +37,7 @@ pub struct RelayConfig {
     #[command(flatten)]
     pub registry: RegistryArgs,
     /// Most outbox rows published per batch.
-    #[arg(long, env = "PRISM_RELAY_BATCH_MAX_EVENTS", default_value_t = 500)]
+    #[arg(long, env = "PRISM_RELAY_BATCH_MAX_EVENTS", default_value_t = 5_000)]
     pub batch_max_events: i64,
     /// Poll interval when no notification arrives, in milliseconds.
     #[arg(long, env = "PRISM_RELAY_POLL_INTERVAL_MS", default_value_t = 1_000)]

@@ -72,7 +72,7 @@ pub struct ConsumerArgs {
     #[arg(long, env = "PRISM_PROJECTOR_APPLY_ATTEMPTS_MAX", default_value_t = 5)]
     pub apply_attempts_max: u32,
     /// Most records applied together (one transaction in the Postgres stores).
-    #[arg(long, env = "PRISM_PROJECTOR_BATCH_MAX_EVENTS", default_value_t = 500)]
+    #[arg(long, env = "PRISM_PROJECTOR_BATCH_MAX_EVENTS", default_value_t = 2_000)]
     pub batch_max_events: usize,
     /// First retry pause, doubled per attempt, in milliseconds.
     #[arg(long, env = "PRISM_PROJECTOR_RETRY_BACKOFF_MS", default_value_t = 100)]

@@ -287,7 +287,7 @@ impl System {
             database: self.database(),
             kafka: self.kafka(),
             registry: RegistryArgs { url: self.env.registry_url.clone() },
-            batch_max_events: 500,
+            batch_max_events: 5_000,
             poll_interval_ms: 200,
             retry_backoff_ms: 200,
             http_addr: None,
@@ -311,7 +311,8 @@ impl System {
         }
     }
 
-    /// How this system's in-process consumers consume: small retries, batches of 500.
+    /// How this system's in-process consumers consume: small retries, batches of 2,000 as in
+    /// production.
     #[must_use]
     pub fn consumer_args(&self) -> ConsumerArgs {
         ConsumerArgs {
@@ -319,7 +320,7 @@ impl System {
             registry: RegistryArgs { url: self.env.registry_url.clone() },
             consumer_group: None,
             apply_attempts_max: 3,
-            batch_max_events: 500,
+            batch_max_events: 2_000,
             retry_backoff_ms: 50,
         }
     }
