@@ -8,9 +8,8 @@
 //! middleware (authentication, rate limit, idempotency, authorisation, suspension), JSON
 //! parsing and the answer.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryCommand, PostJournalEntry};
 use prism_aggregates::tenant::TenantId;
@@ -27,7 +26,7 @@ use prism_tests::system::System;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::load::LoadOutcome;
+use crate::load::{self, Accepted, LoadOutcome};
 use crate::BoxError;
 
 /// Connections of the direct path's pool: as many as `prism_tests::system::System` gives the
@@ -69,10 +68,9 @@ impl DirectAppend {
     /// Executes entry `number`'s command (the HTTP load's entry of that number) and returns
     /// its latency and position. The latency covers what the handler does after parsing:
     /// building the command and context, and `execute`.
-    async fn post_one(&self, number: usize) -> Result<(Duration, i64), BoxError> {
-        // The amount (and so the description) of entry `number`, as `load::post_one` posts it.
-        let amount = i64::try_from(number % 1_000_000).unwrap_or(0) + 1;
-        let request: PostJournalEntryRequest = serde_json::from_value(entry("1000", "3000", amount))?;
+    async fn post_one(&self, number: usize) -> Result<Accepted, BoxError> {
+        let request: PostJournalEntryRequest =
+            serde_json::from_value(entry("1000", "3000", load::entry_amount(number)))?;
         let started = Instant::now();
         let entry_id = request.entry_id.unwrap_or_else(Uuid::now_v7);
         let command = JournalEntryCommand::Post(PostJournalEntry {
@@ -93,7 +91,7 @@ impl DirectAppend {
         let committed = execute(&self.stores, &self.tenant, &entry_id.to_string(), command, &context)
             .await
             .map_err(|problem| format!("command {number} refused: {problem:?}"))?;
-        Ok((started.elapsed(), committed.position))
+        Ok(Accepted { latency: started.elapsed(), position: committed.position })
     }
 }
 
@@ -102,31 +100,10 @@ impl DirectAppend {
 /// # Errors
 /// The first refused or failed command (the others are abandoned).
 pub async fn run(direct: &Arc<DirectAppend>, concurrency: usize, deadline: Instant) -> Result<LoadOutcome, BoxError> {
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let tasks: Vec<_> =
-        (0..concurrency.max(1)).map(|_| tokio::spawn(task_loop(direct.clone(), deadline, next.clone()))).collect();
-    let mut outcome = LoadOutcome::default();
-    for joined in futures::future::join_all(tasks).await {
-        for (latency, position) in joined.map_err(|e| format!("direct append task failed: {e}"))?? {
-            outcome.latencies.push(latency);
-            outcome.max_position = outcome.max_position.max(position);
-        }
-    }
-    outcome.elapsed = started.elapsed();
-    Ok(outcome)
-}
-
-/// One task: claims the next entry number, executes it, repeats.
-async fn task_loop(
-    direct: Arc<DirectAppend>,
-    deadline: Instant,
-    next: Arc<AtomicUsize>,
-) -> Result<Vec<(Duration, i64)>, BoxError> {
-    let mut done = Vec::new();
-    while Instant::now() < deadline {
-        let number = next.fetch_add(1, Ordering::Relaxed);
-        done.push(direct.post_one(number).await?);
-    }
-    Ok(done)
+    let direct = direct.clone();
+    load::closed_loop(concurrency, usize::MAX, deadline, move |number| {
+        let direct = direct.clone();
+        async move { direct.post_one(number).await }
+    })
+    .await
 }

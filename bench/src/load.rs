@@ -3,6 +3,7 @@
 //! were accepted or the deadline passes. Every answer must be 201; anything else fails
 //! the whole run, loudly, with the status and body.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,9 +48,11 @@ impl LoadOutcome {
 }
 
 /// One accepted command: its latency and the position it reported.
-struct Accepted {
-    latency: Duration,
-    position: i64,
+pub struct Accepted {
+    /// From sending the command to its answer.
+    pub latency: Duration,
+    /// The global position the answer carried.
+    pub position: i64,
 }
 
 /// Runs `load` with a shared HTTP `client`.
@@ -57,14 +60,51 @@ struct Accepted {
 /// # Errors
 /// The first refused or failed request (the others are abandoned).
 pub async fn run(client: &reqwest::Client, load: &Load) -> Result<LoadOutcome, BoxError> {
+    let url = Arc::new(format!("{}/v1/journal-entries", load.command_url));
+    let (client, token) = (client.clone(), Arc::new(load.token.clone()));
+    closed_loop(load.concurrency, load.count, load.deadline, move |number| {
+        let (client, url, token) = (client.clone(), url.clone(), token.clone());
+        async move { post_one(&client, &url, &token, number).await }
+    })
+    .await
+}
+
+/// `concurrency` tasks, each sending the next command (`send` of its number) as soon as its
+/// previous one was answered, until `count` were sent or `deadline` passed: the closed loop
+/// both append paths (HTTP and direct) are measured with.
+///
+/// # Errors
+/// The first command `send` fails (the others are abandoned).
+pub async fn closed_loop<S, F>(
+    concurrency: usize,
+    count: usize,
+    deadline: Instant,
+    send: S,
+) -> Result<LoadOutcome, BoxError>
+where
+    S: Fn(usize) -> F + Clone + Send + 'static,
+    F: Future<Output = Result<Accepted, BoxError>> + Send,
+{
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let clients: Vec<_> = (0..load.concurrency.max(1))
-        .map(|_| tokio::spawn(client_loop(client.clone(), load.clone(), next.clone())))
+    let tasks: Vec<_> = (0..concurrency.max(1))
+        .map(|_| {
+            let (send, next) = (send.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut done = Vec::new();
+                loop {
+                    let number = next.fetch_add(1, Ordering::Relaxed);
+                    if number >= count || Instant::now() >= deadline {
+                        return Ok::<_, BoxError>(done);
+                    }
+                    done.push(send(number).await?);
+                }
+            })
+        })
         .collect();
     let mut outcome = LoadOutcome::default();
-    for joined in futures::future::join_all(clients).await {
-        for accepted in joined.map_err(|e| format!("load client task failed: {e}"))?? {
+    for joined in futures::future::join_all(tasks).await {
+        for accepted in joined.map_err(|e| format!("load task failed: {e}"))?? {
             outcome.latencies.push(accepted.latency);
             outcome.max_position = outcome.max_position.max(accepted.position);
         }
@@ -73,23 +113,15 @@ pub async fn run(client: &reqwest::Client, load: &Load) -> Result<LoadOutcome, B
     Ok(outcome)
 }
 
-/// One client: claims the next entry number, posts it, repeats.
-async fn client_loop(client: reqwest::Client, load: Load, next: Arc<AtomicUsize>) -> Result<Vec<Accepted>, BoxError> {
-    let url = format!("{}/v1/journal-entries", load.command_url);
-    let mut done = Vec::new();
-    loop {
-        let number = next.fetch_add(1, Ordering::Relaxed);
-        if number >= load.count || Instant::now() >= load.deadline {
-            return Ok(done);
-        }
-        done.push(post_one(&client, &url, &load.token, number).await?);
-    }
+/// The amount, in minor units, of entry `number` of a load: distinct, so that descriptions are.
+#[must_use]
+pub fn entry_amount(number: usize) -> i64 {
+    i64::try_from(number % 1_000_000).unwrap_or(0) + 1
 }
 
 /// Posts entry `number` (a distinct amount, so distinct descriptions) and checks for 201.
 async fn post_one(client: &reqwest::Client, url: &str, token: &str, number: usize) -> Result<Accepted, BoxError> {
-    let amount = i64::try_from(number % 1_000_000).unwrap_or(0) + 1;
-    let body = serde_json::to_vec(&entry("1000", "3000", amount))?;
+    let body = serde_json::to_vec(&entry("1000", "3000", entry_amount(number)))?;
     let sent = Instant::now();
     let response =
         client.post(url).header("content-type", "application/json").bearer_auth(token).body(body).send().await?;

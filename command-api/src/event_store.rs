@@ -43,7 +43,7 @@ pub struct TenantEventStores<A: Aggregate> {
     provisioner: Arc<TenantProvisioner>,
     services: ServicesFactory<A>,
     frameworks: Mutex<HashMap<TenantId, Arc<Framework<A>>>>,
-    committers: Mutex<HashMap<TenantId, Arc<Committer>>>,
+    committers: Mutex<HashMap<TenantId, Committer>>,
 }
 
 impl<A> TenantEventStores<A>
@@ -137,7 +137,7 @@ where
             PostgresEventRepository::new(self.pool.clone()).with_tables(&events, &format!("{schema}.snapshots"));
         let committer = {
             let mut committers = self.committers.lock().unwrap_or_else(PoisonError::into_inner);
-            let started = || Arc::new(Committer::start(self.pool.clone(), events.clone()));
+            let started = || Committer::start(self.pool.clone(), events.clone());
             committers.entry(tenant.clone()).or_insert_with(started).clone()
         };
         let repository = GroupCommitRepository::new(reads, committer);

@@ -16,8 +16,6 @@
 //! [`GroupCommitRepository`] is the cqrs-es repository that routes appends to the tenant's
 //! committer and reads as `postgres-es` does.
 
-use std::sync::Arc;
-
 use cqrs_es::persist::{PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot};
 use cqrs_es::Aggregate;
 use postgres_es::PostgresEventRepository;
@@ -142,13 +140,13 @@ fn persistence_error(error: sqlx::Error) -> PersistenceError {
 /// tenant's [`Committer`]. Snapshots are not kept (Prism's stores take none).
 pub struct GroupCommitRepository {
     reads: PostgresEventRepository,
-    committer: Arc<Committer>,
+    committer: Committer,
 }
 
 impl GroupCommitRepository {
     /// Reads through `reads`, appends through `committer`.
     #[must_use]
-    pub fn new(reads: PostgresEventRepository, committer: Arc<Committer>) -> Self {
+    pub fn new(reads: PostgresEventRepository, committer: Committer) -> Self {
         Self { reads, committer }
     }
 }
