@@ -12,12 +12,11 @@ use postgres_es::PostgresEventRepository;
 use prism_aggregates::tenant::TenantId;
 use prism_aggregates::upcasting::StoredEventUpcaster;
 use prism_platform::db::{self, quote_ident};
-use prism_platform::envelope::metadata_keys;
 use prism_platform::tenancy::{schema_of, TenantProvisioner};
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::group_commit::{Committer, GroupCommitRepository};
+use crate::group_commit::{noting_landing, Committer, GroupCommitRepository};
 use crate::request_context::RequestContext;
 
 /// One tenant's framework for the aggregate `A`.
@@ -76,8 +75,14 @@ where
         context: &RequestContext,
     ) -> Result<Committed, AggregateError<A::Error>> {
         let framework = self.framework(tenant).await?;
-        framework.execute_with_metadata(id, command, context.metadata()).await?;
-        self.committed_by(tenant, id, context).await.map_err(unexpected)
+        let (outcome, landed) = noting_landing(framework.execute_with_metadata(id, command, context.metadata())).await;
+        outcome?;
+        match landed {
+            Some(landed) => {
+                Ok(Committed { version: landed.sequence, position: landed.position, recorded: landed.events })
+            }
+            None => self.last_event_of(tenant, id).await.map_err(unexpected),
+        }
     }
 
     /// The current version of aggregate `id` (0 when it has no events).
@@ -92,28 +97,16 @@ where
         sqlx::query_scalar(&sql).bind(A::TYPE).bind(id).fetch_one(&self.pool).await
     }
 
-    async fn committed_by(
-        &self,
-        tenant: &TenantId,
-        id: &str,
-        context: &RequestContext,
-    ) -> Result<Committed, sqlx::Error> {
+    /// Where aggregate `id`'s last event is, for a command accepted without recording any.
+    async fn last_event_of(&self, tenant: &TenantId, id: &str) -> Result<Committed, sqlx::Error> {
         let sql = format!(
-            "SELECT sequence, global_position, count(*) FILTER (WHERE metadata->>'{key}' = $3) OVER ()
-               FROM {}.events
-              WHERE aggregate_type = $1 AND aggregate_id = $2
-              ORDER BY (metadata->>'{key}' = $3) IS TRUE DESC, sequence DESC LIMIT 1",
-            quote_ident(&schema_of(tenant)),
-            key = metadata_keys::CAUSATION_ID
+            "SELECT sequence, global_position FROM {}.events
+              WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence DESC LIMIT 1",
+            quote_ident(&schema_of(tenant))
         );
-        let found: Option<(i64, i64, i64)> = sqlx::query_as(&sql)
-            .bind(A::TYPE)
-            .bind(id)
-            .bind(context.command_id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        let (version, position, recorded) = found.unwrap_or_default();
-        Ok(Committed { version, position, recorded })
+        let found: Option<(i64, i64)> = sqlx::query_as(&sql).bind(A::TYPE).bind(id).fetch_optional(&self.pool).await?;
+        let (version, position) = found.unwrap_or_default();
+        Ok(Committed { version, position, recorded: 0 })
     }
 
     /// The current state of aggregate `id` of `tenant` (the default state when it has no events).

@@ -11,10 +11,15 @@
 //! shared statement fails (one append lost the optimistic-concurrency race on its aggregate's
 //! sequence, or anything else), nothing of it is kept and every append of the batch is
 //! retried alone, so one conflict costs no other command its success. A command is answered
-//! only once its events are committed.
+//! only once its events are committed, and learns where they landed from the same statement
+//! ([`Landed`], through [`noting_landing`]), without reading them back.
 //!
 //! [`GroupCommitRepository`] is the cqrs-es repository that routes appends to the tenant's
 //! committer and reads as `postgres-es` does.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::future::Future;
 
 use cqrs_es::persist::{PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot};
 use cqrs_es::Aggregate;
@@ -29,10 +34,37 @@ pub const MAX_APPENDS: usize = 64;
 /// Appends waiting for a committer before senders wait for room.
 const QUEUE: usize = 1_024;
 
+/// Where one append's last event landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Landed {
+    /// The aggregate's sequence of the append's last event (its new version).
+    pub sequence: i64,
+    /// The tenant-wide global position of the append's last event.
+    pub position: i64,
+    /// How many events the append stored.
+    pub events: i64,
+}
+
+tokio::task_local! {
+    /// Where the last append made by the current task landed, inside [`noting_landing`].
+    static LAST_LANDED: Cell<Option<Landed>>;
+}
+
+/// Runs `work` (a command's execution) and returns its output with where the last append it
+/// made through a [`GroupCommitRepository`] landed: `None` when it appended nothing.
+pub async fn noting_landing<F: Future>(work: F) -> (F::Output, Option<Landed>) {
+    LAST_LANDED
+        .scope(Cell::new(None), async {
+            let output = work.await;
+            (output, LAST_LANDED.with(Cell::get))
+        })
+        .await
+}
+
 /// One command's events, and where its outcome goes.
 struct Append {
     events: Vec<SerializedEvent>,
-    outcome: oneshot::Sender<Result<(), PersistenceError>>,
+    outcome: oneshot::Sender<Result<Landed, PersistenceError>>,
 }
 
 /// The committer of one tenant's event table: a task that commits the appends sent to it,
@@ -51,8 +83,9 @@ impl Committer {
         Self { appends }
     }
 
-    /// Commits `events` (one command's), with other commands' waiting appends or alone.
-    async fn append(&self, events: &[SerializedEvent]) -> Result<(), PersistenceError> {
+    /// Commits `events` (one command's, at least one), with other commands' waiting appends
+    /// or alone.
+    async fn append(&self, events: &[SerializedEvent]) -> Result<Landed, PersistenceError> {
         let (outcome, answer) = oneshot::channel();
         let stopped = || PersistenceError::UnknownError("the tenant's event committer stopped".into());
         self.appends.send(Append { events: events.to_vec(), outcome }).await.map_err(|_| stopped())?;
@@ -80,36 +113,55 @@ async fn commit_as_they_come(pool: PgPool, events_table: String, mut queue: mpsc
 async fn commit(pool: &PgPool, events_table: &str, batch: Vec<Append>) {
     if batch.len() > 1 {
         let all: Vec<&SerializedEvent> = batch.iter().flat_map(|append| &append.events).collect();
-        if insert(pool, events_table, &all).await.is_ok() {
+        if let Ok(positions) = insert(pool, events_table, &all).await {
             for append in batch {
+                let landed = landing(&append.events, &positions);
                 // A command that gave up waiting is no longer there to tell.
-                let _ = append.outcome.send(Ok(()));
+                let _ = append.outcome.send(landed);
             }
             return;
         }
     }
     for append in batch {
         let events: Vec<&SerializedEvent> = append.events.iter().collect();
-        let outcome = insert(pool, events_table, &events).await.map_err(persistence_error);
+        let outcome = match insert(pool, events_table, &events).await {
+            Ok(positions) => landing(&append.events, &positions),
+            Err(error) => Err(persistence_error(error)),
+        };
         let _ = append.outcome.send(outcome);
     }
 }
 
+/// Global positions of inserted events, by aggregate type, aggregate id and sequence.
+type Positions = HashMap<(String, String, i64), i64>;
+
+/// Where `events` (one append's, inserted) landed, looked up in `positions`.
+fn landing(events: &[SerializedEvent], positions: &Positions) -> Result<Landed, PersistenceError> {
+    let not_returned = || PersistenceError::UnknownError("the insert did not return an appended event".into());
+    let last = events.last().ok_or_else(not_returned)?;
+    let sequence = i64::try_from(last.sequence).map_err(|e| PersistenceError::UnknownError(Box::new(e)))?;
+    let key = (last.aggregate_type.clone(), last.aggregate_id.clone(), sequence);
+    let position = *positions.get(&key).ok_or_else(not_returned)?;
+    let events = i64::try_from(events.len()).map_err(|e| PersistenceError::UnknownError(Box::new(e)))?;
+    Ok(Landed { sequence, position, events })
+}
+
 /// Inserts `events` in their order with one statement, which is its own transaction: one
-/// round trip, all or nothing.
-async fn insert(pool: &PgPool, events_table: &str, events: &[&SerializedEvent]) -> Result<(), sqlx::Error> {
+/// round trip, all or nothing. Returns where each landed.
+async fn insert(pool: &PgPool, events_table: &str, events: &[&SerializedEvent]) -> Result<Positions, sqlx::Error> {
     let sequences = events
         .iter()
         .map(|e| i64::try_from(e.sequence))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query(&format!(
+    let inserted: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(
         "INSERT INTO {events_table}
              (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
          SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
            FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
                 WITH ORDINALITY AS e (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, n)
-          ORDER BY n"
+          ORDER BY n
+         RETURNING aggregate_type, aggregate_id, sequence, global_position"
     ))
     .bind(events.iter().map(|e| e.aggregate_type.as_str()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.aggregate_id.as_str()).collect::<Vec<_>>())
@@ -118,9 +170,9 @@ async fn insert(pool: &PgPool, events_table: &str, events: &[&SerializedEvent]) 
     .bind(events.iter().map(|e| e.event_version.as_str()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| &e.payload).collect::<Vec<&Value>>())
     .bind(events.iter().map(|e| &e.metadata).collect::<Vec<&Value>>())
-    .execute(pool)
+    .fetch_all(pool)
     .await?;
-    Ok(())
+    Ok(inserted.into_iter().map(|(kind, id, sequence, position)| ((kind, id, sequence), position)).collect())
 }
 
 /// `error` as `postgres-es` reports it: a unique violation (the aggregate's next sequence taken
@@ -179,7 +231,13 @@ impl PersistedEventRepository for GroupCommitRepository {
         if snapshot_update.is_some() {
             return Err(PersistenceError::UnknownError("this event store keeps no snapshots".into()));
         }
-        self.committer.append(events).await
+        if events.is_empty() {
+            return Ok(());
+        }
+        let landed = self.committer.append(events).await?;
+        // Outside `noting_landing` nobody asked where the events landed.
+        let _ = LAST_LANDED.try_with(|last| last.set(Some(landed)));
+        Ok(())
     }
 
     async fn stream_events<A: Aggregate>(&self, aggregate_id: &str) -> Result<ReplayStream, PersistenceError> {

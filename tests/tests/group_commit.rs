@@ -1,12 +1,12 @@
 //! Group commit on the real stack: many commands of one tenant at once — most of them new
 //! entries, some racing to post the same `entry_id` — are committed together where they
-//! wait together, yet each gets its own answer: every new entry 201 with its own position,
-//! exactly one winner per raced id and 409 for the others, every accepted event stored once
-//! and chained, and the hash chain intact.
+//! wait together, yet each gets its own answer: every new entry 201 with the version and
+//! global position its event was stored at, exactly one winner per raced id and 409 for the
+//! others, every accepted event stored once and chained, and the hash chain intact.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use prism_tests::audit_cli::{json_answer, prism_audit};
@@ -44,13 +44,15 @@ async fn concurrent_commands_of_one_tenant_each_get_their_own_answer_and_the_cha
     });
     let answers = futures::future::join_all(posts).await;
 
-    let mut positions = HashSet::new();
+    let mut answered: HashMap<String, (i64, i64)> = HashMap::new();
     let mut winners = HashSet::new();
     for answer in answers {
         let (raced_id, response) = answer.unwrap();
         match (raced_id, response.status.as_u16()) {
             (_, 201) => {
-                assert!(positions.insert(response.body["position"].as_i64().unwrap()), "{}", response.body);
+                let (version, position) = (&response.body["version"], &response.body["position"]);
+                let landed = (version.as_i64().unwrap(), position.as_i64().unwrap());
+                answered.insert(response.body["entry_id"].as_str().unwrap().to_owned(), landed);
                 if let Some(id) = raced_id {
                     assert!(winners.insert(id), "two winners for {id}");
                 }
@@ -60,14 +62,17 @@ async fn concurrent_commands_of_one_tenant_each_get_their_own_answer_and_the_cha
         }
     }
     assert_eq!(winners.len(), RACED_IDS, "one winner per raced id");
-    assert_eq!(positions.len(), NEW_ENTRIES + RACED_IDS, "each accepted command has its own position");
-    let stored: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM tenant_{tenant}.events WHERE event_type = 'JournalEntryPosted'"
+    assert_eq!(answered.len(), NEW_ENTRIES + RACED_IDS, "each accepted command answered for its own entry");
+    let stored: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT aggregate_id, sequence, global_position FROM tenant_{tenant}.events
+          WHERE event_type = 'JournalEntryPosted'"
     ))
-    .fetch_one(&system.pool)
+    .fetch_all(&system.pool)
     .await
     .unwrap();
-    assert_eq!(stored, i64::try_from(NEW_ENTRIES + RACED_IDS).unwrap(), "every accepted event stored, once");
+    let stored: HashMap<String, (i64, i64)> =
+        stored.into_iter().map(|(entry_id, version, position)| (entry_id, (version, position))).collect();
+    assert_eq!(stored, answered, "every accepted event stored once, where its answer says");
     let verified = json_answer(&prism_audit(&system, &["verify", "--tenant", &tenant]).await, 0);
     assert_eq!(verified[0]["status"], "intact", "{verified}");
 }
