@@ -17,7 +17,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::stats::{self, per_second};
-use crate::BoxError;
+use crate::{ids, BoxError};
 
 /// The tenant the events belong to.
 const TENANT: &str = "bench_audit";
@@ -137,9 +137,7 @@ fn report(measurement: &'static str, events: i64, started: Instant) -> AuditRepo
 }
 
 /// Inserts `events` posted journal entries, in chunks, then empties the outbox. Their ids are
-/// time-ordered version-7 UUIDs, as the command API gives entries posted without an id: one
-/// millisecond apart from 2026-11-25 on, with pseudo-random bits from `n` (Postgres 15 has no
-/// `uuidv7()`).
+/// time-ordered, as the command API gives them ([`ids::time_ordered_uuid_sql`]).
 async fn fill(pool: &PgPool, events: i64) -> Result<(), BoxError> {
     let schema = format!("tenant_{TENANT}");
     let insert = format!(
@@ -154,10 +152,8 @@ async fn fill(pool: &PgPool, events: i64) -> Result<(), BoxError> {
                         json_build_object('line_no', 2, 'account', '3000', 'debit_minor', 0, 'credit_minor', n,
                                           'currency', 'EUR', 'memo', null, 'functional', null)))),
                 json_build_object('correlation_id', id::text)
-           FROM (SELECT n, (substr(t, 1, 8) || '-' || substr(t, 9, 4) || '-7' || substr(r, 1, 3) || '-8'
-                            || substr(r, 4, 3) || '-' || substr(r, 7, 12))::uuid AS id
-                   FROM (SELECT n, lpad(to_hex(1764028800000 + n), 12, '0') AS t, md5(n::text) AS r
-                           FROM generate_series($2::bigint, $3::bigint) AS n) AS parts) AS entries"
+           FROM (SELECT n, {} AS id FROM generate_series($2::bigint, $3::bigint) AS n) AS entries",
+        ids::time_ordered_uuid_sql("n")
     );
     let mut from = 1;
     while from <= events {

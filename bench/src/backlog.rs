@@ -1,6 +1,6 @@
 //! A large backlog for the relay and the projectors, written straight into `shared.outbox`:
 //! `events` copies of a journal entry the command API stored for the tenant, each with its own
-//! event id, aggregate id, `entry_id` and a global position after every stored one — the rows
+//! event id, time-ordered aggregate id and `entry_id` ([`ids`]) and a global position after every stored one — the rows
 //! the event-store trigger would have enqueued for as many appends — committed in one
 //! transaction, then `prism_outbox` is notified as the trigger does. Going around the event
 //! store keeps a million-event backlog to seconds: through the store, every event would first
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use prism_tests::system::System;
 
-use crate::BoxError;
+use crate::{ids, BoxError};
 
 /// Enqueues `events` copies of the first journal entry stored for `tenant` (there must be one)
 /// in one transaction and wakes the relay: how long the insert and commit took.
@@ -24,14 +24,16 @@ pub async fn enqueue(system: &System, tenant: &str, events: u64) -> Result<Durat
     let sql = format!(
         "INSERT INTO shared.outbox (tenant, event_id, global_position, aggregate_type, aggregate_id, sequence,
                                     event_type, event_version, payload, metadata, recorded_at)
-         SELECT $1, gen_random_uuid(), t.last + g.n, t.aggregate_type, g.id::text, t.sequence, t.event_type,
+         SELECT $1, gen_random_uuid(), t.last + g.n, t.aggregate_type, e.id::text, t.sequence, t.event_type,
                 t.event_version,
-                json_build_object(t.event_type, (t.payload -> t.event_type)::jsonb || jsonb_build_object('entry_id', g.id)),
+                json_build_object(t.event_type, (t.payload -> t.event_type)::jsonb || jsonb_build_object('entry_id', e.id)),
                 t.metadata, clock_timestamp()
            FROM (SELECT *, (SELECT max(global_position) FROM tenant_{tenant}.events) AS last
                    FROM tenant_{tenant}.events WHERE aggregate_type = 'finance.journal_entry'
                   ORDER BY global_position LIMIT 1) t
-          CROSS JOIN (SELECT n, gen_random_uuid() AS id FROM generate_series(1, $2::bigint) AS n) g"
+          CROSS JOIN generate_series(1, $2::bigint) AS g (n)
+          CROSS JOIN LATERAL (SELECT {} AS id) e",
+        ids::time_ordered_uuid_sql("t.last + g.n")
     );
     let written = sqlx::query(&sql).bind(tenant).bind(i64::try_from(events)?).execute(&mut *transaction).await?;
     sqlx::query("SELECT pg_notify('prism_outbox', '')").execute(&mut *transaction).await?;

@@ -23,6 +23,7 @@ mod backlog;
 mod catch_up;
 mod contention;
 mod direct_append;
+mod ids;
 mod load;
 mod offered_load;
 mod projection_rate;

@@ -130,12 +130,14 @@ impl EventEnvelope {
     /// When a required header is missing or malformed.
     pub fn from_headers(headers: &BorrowedHeaders) -> Result<Self, EnvelopeError> {
         use header_names as h;
+        // One pass over the headers: each header read crosses into librdkafka.
+        let present: Vec<(&str, &[u8])> =
+            headers.iter().filter_map(|header| Some((header.key, header.value?))).collect();
         let text = |name: &'static str| -> Option<String> {
-            headers
+            present
                 .iter()
-                .find(|header| header.key == name)
-                .and_then(|header| header.value)
-                .and_then(|value| std::str::from_utf8(value).ok())
+                .find(|(key, _)| *key == name)
+                .and_then(|(_, value)| std::str::from_utf8(value).ok())
                 .map(str::to_owned)
         };
         let required = |name: &'static str| text(name).ok_or(EnvelopeError::Missing(name));

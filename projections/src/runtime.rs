@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::FutureExt;
+
 use prism_platform::avro::AvroCodec;
 use prism_platform::contract::{topic_name, Catalogue};
 use prism_platform::kafka;
@@ -102,7 +104,7 @@ impl ProjectorRuntime {
             };
             match received {
                 Ok(first) => {
-                    let batch = self.fill_batch(first).await;
+                    let batch = self.fill_batch(first);
                     self.handle_batch(&batch, &shutdown).await?;
                 }
                 Err(error) => {
@@ -114,11 +116,11 @@ impl ProjectorRuntime {
     }
 
     /// `first` and the records already fetched behind it, at most `batch_max_events`.
-    async fn fill_batch<'a>(&'a self, first: BorrowedMessage<'a>) -> Vec<BorrowedMessage<'a>> {
+    fn fill_batch<'a>(&'a self, first: BorrowedMessage<'a>) -> Vec<BorrowedMessage<'a>> {
         let mut batch = vec![first];
         while batch.len() < self.batch_max_events {
-            match tokio::time::timeout(Duration::ZERO, self.consumer.recv()).await {
-                Ok(Ok(message)) => batch.push(message),
+            match self.consumer.recv().now_or_never() {
+                Some(Ok(message)) => batch.push(message),
                 _ => break,
             }
         }
