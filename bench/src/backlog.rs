@@ -1,11 +1,11 @@
 //! A large backlog for the relay and the projectors, written straight into `shared.outbox`:
 //! `events` copies of a journal entry the command API stored for the tenant, each with its own
-//! event id, time-ordered aggregate id and `entry_id` ([`ids`]) and a global position after every stored one — the rows
-//! the event-store trigger would have enqueued for as many appends — committed in one
-//! transaction, then `prism_outbox` is notified as the trigger does. Going around the event
-//! store keeps a million-event backlog to seconds: through the store, every event would first
-//! pay its hash-chain link (about 200 µs each, see BENCHMARKS.md), which is the append's cost,
-//! not the relay's or a projector's.
+//! event id, time-ordered aggregate id and `entry_id` ([`ids`]), and a global position after
+//! every stored one — the rows the event-store trigger would have enqueued for as many
+//! appends — committed in one transaction, then `prism_outbox` is notified as the trigger does.
+//! Going around the event store keeps a million-event backlog to seconds: through the store,
+//! every event would first pay its hash-chain link (about 200 µs each, see BENCHMARKS.md),
+//! which is the append's cost, not the relay's or a projector's.
 
 use std::time::{Duration, Instant};
 
