@@ -11,6 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use prism_aggregates::tenant::TenantId;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -56,10 +57,19 @@ pub fn parse_optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> Resul
 }
 
 /// Parses a JSON document, telling syntax errors (400) from shape errors (422 with field).
+/// Text holding the NUL character is refused (422 with field), since neither Postgres text
+/// nor `jsonb` can store it.
 ///
 /// # Errors
 /// A problem describing the first thing wrong with the document.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    if let Some(field) = field_with_nul(bytes) {
+        return Err(Problem::unprocessable(
+            "invalid-field",
+            &field,
+            "text must not contain the NUL character (U+0000)",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let parsed = serde_path_to_error::deserialize(&mut deserializer);
     match parsed {
@@ -75,6 +85,36 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
                 Err(Problem::bad_request(format!("malformed JSON: {inner}")))
             }
         }
+    }
+}
+
+/// The path (as `lines[0].memo`) of the first string or key in the JSON `bytes` that holds the
+/// NUL character, if any. Only a body that spells the escape `\u0000` is looked into.
+fn field_with_nul(bytes: &[u8]) -> Option<String> {
+    if !bytes.windows(6).any(|window| window.eq_ignore_ascii_case(b"\\u0000")) {
+        return None;
+    }
+    // serde_json bounds the nesting it parses, and so this walk's recursion.
+    let document: Value = serde_json::from_slice(bytes).ok()?;
+    nul_within(&document, "")
+}
+
+/// The path of the first string or key holding NUL within `value`, found at `path`.
+fn nul_within(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(text) => text.contains('\0').then(|| path.to_owned()),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(index, item)| nul_within(item, &format!("{path}[{index}]")))
+        }
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            if key.contains('\0') {
+                Some(here)
+            } else {
+                nul_within(item, &here)
+            }
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
     }
 }
 
@@ -137,4 +177,17 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: Cancellation
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nul_character_is_found_by_its_path_and_an_escaped_backslash_is_not_it() {
+        let nested = br#"{"description": "ok", "lines": [{"memo": "a"}, {"memo": "b\u0000c"}]}"#;
+        assert_eq!(field_with_nul(nested).as_deref(), Some("lines[1].memo"));
+        assert_eq!(field_with_nul(br#"{"memo": "a\\u0000"}"#), None, "a backslash, then the text u0000");
+        assert_eq!(field_with_nul(br#"{"memo": "plain"}"#), None);
+    }
 }

@@ -404,6 +404,31 @@ impl System {
         self.post_raw(tenant, path, serde_json::to_vec(body).expect("json"), &[]).await
     }
 
+    /// `POST` `body` (raw bytes) to the command API as `tenant`'s admin with header `name` set
+    /// to the raw bytes `value`, which may be what no well-behaved client sends (a tab, bytes
+    /// past ASCII).
+    ///
+    /// # Panics
+    /// When `value` has bytes no HTTP header may carry (other control characters).
+    pub async fn post_with_header_bytes(
+        &self,
+        tenant: &str,
+        path: &str,
+        body: Vec<u8>,
+        name: &str,
+        value: &[u8],
+    ) -> Answer {
+        let value = reqwest::header::HeaderValue::from_bytes(value).expect("bytes a header may carry");
+        let request = self
+            .http
+            .post(format!("{}{path}", self.command_url))
+            .header("content-type", "application/json")
+            .bearer_auth(self.token(tenant).await)
+            .header(name, value)
+            .body(body);
+        answer(request.send().await.expect("command API answers")).await
+    }
+
     /// `POST` JSON to the command API with access token `token` (a [`TestUser`]'s, say).
     pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> Answer {
         self.send_post(Some(token), path, serde_json::to_vec(body).expect("json"), &[]).await
