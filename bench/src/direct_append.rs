@@ -17,6 +17,7 @@ use prism_command_api::app::books_source;
 use prism_command_api::books::BooksCache;
 use prism_command_api::dispatch::execute;
 use prism_command_api::event_store::{TenantEventStores, TENANT_SETS};
+use prism_command_api::group_commit::NewAggregateId;
 use prism_command_api::journal_entries::PostJournalEntryRequest;
 use prism_command_api::request_context::{new_traceparent, RequestContext};
 use prism_platform::auth::{Caller, Tokens};
@@ -72,7 +73,8 @@ impl DirectAppend {
         let request: PostJournalEntryRequest =
             serde_json::from_value(entry("1000", "3000", load::entry_amount(number)))?;
         let started = Instant::now();
-        let entry_id = request.entry_id.unwrap_or_else(Uuid::now_v7);
+        let new_id = NewAggregateId::named_or_minted(request.entry_id);
+        let entry_id = new_id.uuid();
         let command = JournalEntryCommand::Post(PostJournalEntry {
             entry_id,
             tenant: self.tenant.as_str().to_owned(),
@@ -88,7 +90,8 @@ impl DirectAppend {
             traceparent: new_traceparent(),
             user_id: Some(self.user_id.clone()),
         };
-        let committed = execute(&self.stores, &self.tenant, &entry_id.to_string(), command, &context)
+        let committed = new_id
+            .run(execute(&self.stores, &self.tenant, &entry_id.to_string(), command, &context))
             .await
             .map_err(|problem| format!("command {number} refused: {problem:?}"))?;
         Ok(Accepted { latency: started.elapsed(), position: committed.position })

@@ -15,9 +15,10 @@
 //! ([`Landed`], through [`noting_landing`]), without reading them back.
 //!
 //! [`GroupCommitRepository`] is the cqrs-es repository that routes appends to the tenant's
-//! committer and reads as `postgres-es` does.
+//! committer and reads as `postgres-es` does, except the history of an aggregate whose id the
+//! server has just minted ([`NewAggregateId`]), which it knows to be empty.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
 
@@ -27,6 +28,7 @@ use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 /// Most appends committed in one transaction.
 pub const MAX_APPENDS: usize = 64;
@@ -59,6 +61,49 @@ pub async fn noting_landing<F: Future>(work: F) -> (F::Output, Option<Landed>) {
             (output, LAST_LANDED.with(Cell::get))
         })
         .await
+}
+
+tokio::task_local! {
+    /// Inside [`NewAggregateId::run`] for an id the server minted, that id until the task's
+    /// first append to it: until then it has no history.
+    static MINTED: RefCell<Option<String>>;
+}
+
+/// The id of the aggregate a creating command addresses: the one its request names, or one
+/// minted here (a new version-7 UUID). A minted id can have no events, so its history is not
+/// read (one round trip fewer) until the command's events are appended: the command is
+/// decided on the new aggregate's state, and an append that still met events would fail on the
+/// aggregate's first sequence like any lost race.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAggregateId {
+    id: Uuid,
+    minted: bool,
+}
+
+impl NewAggregateId {
+    /// `requested`, or a newly minted id when the request named none.
+    #[must_use]
+    pub fn named_or_minted(requested: Option<Uuid>) -> Self {
+        match requested {
+            Some(id) => Self { id, minted: false },
+            None => Self { id: Uuid::now_v7(), minted: true },
+        }
+    }
+
+    /// The id.
+    #[must_use]
+    pub fn uuid(self) -> Uuid {
+        self.id
+    }
+
+    /// Runs `work`, the command's execution on this aggregate.
+    pub async fn run<F: Future>(self, work: F) -> F::Output {
+        if self.minted {
+            MINTED.scope(RefCell::new(Some(self.id.to_string())), work).await
+        } else {
+            work.await
+        }
+    }
 }
 
 /// One command's events, and where its outcome goes.
@@ -205,6 +250,9 @@ impl GroupCommitRepository {
 
 impl PersistedEventRepository for GroupCommitRepository {
     async fn get_events<A: Aggregate>(&self, aggregate_id: &str) -> Result<Vec<SerializedEvent>, PersistenceError> {
+        if MINTED.try_with(|minted| minted.borrow().as_deref() == Some(aggregate_id)).unwrap_or(false) {
+            return Ok(Vec::new());
+        }
         self.reads.get_events::<A>(aggregate_id).await
     }
 
@@ -237,6 +285,8 @@ impl PersistedEventRepository for GroupCommitRepository {
         let landed = self.committer.append(events).await?;
         // Outside `noting_landing` nobody asked where the events landed.
         let _ = LAST_LANDED.try_with(|last| last.set(Some(landed)));
+        // Outside `NewAggregateId::run` nothing was minted; inside, the aggregate now has events.
+        let _ = MINTED.try_with(|minted| minted.borrow_mut().take_if(|id| *id == events[0].aggregate_id));
         Ok(())
     }
 

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::counterparty_lock::CounterpartyLocks;
 use crate::dispatch::{accepted, check_if_match, execute};
 use crate::event_store::{Committed, TenantEventStores};
+use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
 
 /// State shared by the invoice routes.
@@ -88,7 +89,8 @@ pub async fn draft(
     context: RequestContext,
     JsonBody(request): JsonBody<DraftInvoiceRequest>,
 ) -> Result<Response, Problem> {
-    let invoice_id = request.invoice_id.unwrap_or_else(Uuid::now_v7);
+    let new_id = NewAggregateId::named_or_minted(request.invoice_id);
+    let invoice_id = new_id.uuid();
     let command = InvoiceCommand::Draft(DraftInvoice {
         invoice_id,
         kind: request.kind,
@@ -100,7 +102,7 @@ pub async fn draft(
         credits_invoice_id: request.credits_invoice_id,
         lines: request.lines,
     });
-    let committed = execute(&stores, &tenant, &invoice_id.to_string(), command, &context).await?;
+    let committed = new_id.run(execute(&stores, &tenant, &invoice_id.to_string(), command, &context)).await?;
     answer(&stores, &tenant, invoice_id, None, committed, StatusCode::CREATED).await
 }
 

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::dispatch::{self, accepted, check_if_match};
 use crate::event_store::{Committed, TenantEventStores};
+use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
 
 /// Body of `POST /v1/journal-entries`.
@@ -92,7 +93,8 @@ pub async fn post(
     context: RequestContext,
     JsonBody(request): JsonBody<PostJournalEntryRequest>,
 ) -> Result<Response, Problem> {
-    let entry_id = request.entry_id.unwrap_or_else(Uuid::now_v7);
+    let new_id = NewAggregateId::named_or_minted(request.entry_id);
+    let entry_id = new_id.uuid();
     let entry = PostJournalEntry {
         entry_id,
         tenant: tenant.as_str().to_owned(),
@@ -103,7 +105,7 @@ pub async fn post(
     };
     let command = if request.draft { JournalEntryCommand::SaveDraft(entry) } else { JournalEntryCommand::Post(entry) };
     let id = entry_id.to_string();
-    let committed = execute(&stores, &tenant, &id, command, &context).await?;
+    let committed = new_id.run(execute(&stores, &tenant, &id, command, &context)).await?;
     tracing::info!(entry_id = %id, position = committed.position, draft = request.draft, "journal entry saved");
     Ok(answer(entry_id, None, committed))
 }

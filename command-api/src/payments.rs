@@ -25,6 +25,7 @@ use crate::books::BooksCache;
 use crate::counterparty_lock::CounterpartyLocks;
 use crate::dispatch::{accepted, execute};
 use crate::event_store::{Committed, TenantEventStores};
+use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
 
 /// State shared by the payment route.
@@ -101,7 +102,8 @@ pub async fn process(
     context: RequestContext,
     JsonBody(request): JsonBody<ProcessPaymentRequest>,
 ) -> Result<Response, Problem> {
-    let payment_id = request.payment_id.unwrap_or_else(Uuid::now_v7);
+    let new_id = NewAggregateId::named_or_minted(request.payment_id);
+    let payment_id = new_id.uuid();
     let id = payment_id.to_string();
     let _lock = locks.lock(&tenant, &request.counterparty_id).await.map_err(|e| Problem::internal(&e))?;
     let command = PaymentCommand::Process(ProcessPayment {
@@ -116,7 +118,7 @@ pub async fn process(
         reference: request.reference,
         allocations: request.allocations,
     });
-    let recorded = execute(&stores, &tenant, &id, command, &context).await?;
+    let recorded = new_id.run(execute(&stores, &tenant, &id, command, &context)).await?;
     let payment = stores.load(&tenant, &id).await.map_err(|e| Problem::internal(&e))?;
     let payment_date = payment.payment_date().unwrap_or_default();
     let mut last = recorded;

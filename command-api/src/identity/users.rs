@@ -25,6 +25,7 @@ use super::credentials::{self, StoreError};
 use super::{organization, passwords};
 use crate::dispatch::{accepted, check_if_match, execute};
 use crate::event_store::{Committed, TenantEventStores};
+use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
 
 /// The user event stores.
@@ -117,7 +118,8 @@ pub async fn create_user(
     context: &RequestContext,
 ) -> Result<(Uuid, Committed), Problem> {
     let NewUser { request, email, field_prefix } = user;
-    let user_id = request.user_id.unwrap_or_else(Uuid::now_v7);
+    let new_id = NewAggregateId::named_or_minted(request.user_id);
+    let user_id = new_id.uuid();
     let password = request.password;
     let hash =
         tokio::task::spawn_blocking(move || passwords::hash(&password)).await.map_err(|e| Problem::internal(&e))??;
@@ -137,7 +139,7 @@ pub async fn create_user(
         organization_unit: request.organization_unit,
         roles: request.roles,
     };
-    match execute(stores, tenant, &user_id.to_string(), command, context).await {
+    match new_id.run(execute(stores, tenant, &user_id.to_string(), command, context)).await {
         Ok(committed) => Ok((user_id, committed)),
         Err(problem) => {
             credentials::remove(pool, tenant, user_id).await.map_err(|e| Problem::internal(&e))?;

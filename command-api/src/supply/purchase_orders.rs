@@ -21,6 +21,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::order_routes::{parse_order_id, run};
+use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
 
 /// State shared by the purchase order routes.
@@ -73,7 +74,8 @@ pub async fn draft(
     context: RequestContext,
     JsonBody(request): JsonBody<DraftRequest>,
 ) -> Result<Response, Problem> {
-    let order_id = request.order_id.unwrap_or_else(Uuid::now_v7);
+    let new_id = NewAggregateId::named_or_minted(request.order_id);
+    let order_id = new_id.uuid();
     let command = PurchaseOrderCommand::Draft(DraftPurchaseOrder {
         order_id,
         vendor_id: request.vendor_id,
@@ -82,7 +84,7 @@ pub async fn draft(
         requested_by: acting_user(&context)?,
         lines: request.lines,
     });
-    run(&stores, &tenant, order_id, &headers, command, &context, StatusCode::CREATED).await
+    new_id.run(run(&stores, &tenant, order_id, &headers, command, &context, StatusCode::CREATED)).await
 }
 
 /// `POST /v1/purchase-orders/{id}/submit`.

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::order_routes::{parse_order_id, run};
+use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
 
 /// State shared by the sales order routes.
@@ -85,7 +86,8 @@ pub async fn place(
     context: RequestContext,
     JsonBody(request): JsonBody<PlaceOrderRequest>,
 ) -> Result<Response, Problem> {
-    let order_id = request.order_id.unwrap_or_else(Uuid::now_v7);
+    let new_id = NewAggregateId::named_or_minted(request.order_id);
+    let order_id = new_id.uuid();
     let command = SalesOrderCommand::Place(PlaceOrder {
         order_id,
         customer_id: request.customer_id,
@@ -94,7 +96,7 @@ pub async fn place(
         ship_from: request.ship_from,
         lines: request.lines,
     });
-    run(&stores, &tenant, order_id, &headers, command, &context, StatusCode::CREATED).await
+    new_id.run(run(&stores, &tenant, order_id, &headers, command, &context, StatusCode::CREATED)).await
 }
 
 /// `POST /v1/sales-orders/{id}/confirm`.
