@@ -419,13 +419,8 @@ impl System {
         value: &[u8],
     ) -> Answer {
         let value = reqwest::header::HeaderValue::from_bytes(value).expect("bytes a header may carry");
-        let request = self
-            .http
-            .post(format!("{}{path}", self.command_url))
-            .header("content-type", "application/json")
-            .bearer_auth(self.token(tenant).await)
-            .header(name, value)
-            .body(body);
+        let token = self.token(tenant).await;
+        let request = self.command_post(Some(&token), path, body).header(name, value);
         answer(request.send().await.expect("command API answers")).await
     }
 
@@ -437,15 +432,22 @@ impl System {
     /// `POST` `body` (raw bytes) to the command API with `Authorization: Bearer <bearer>`, or
     /// no `Authorization` header when `bearer` is `None`, and `extra` headers.
     pub async fn send_post(&self, bearer: Option<&str>, path: &str, body: Vec<u8>, extra: &[(&str, &str)]) -> Answer {
-        let mut request =
-            self.http.post(format!("{}{path}", self.command_url)).header("content-type", "application/json").body(body);
-        if let Some(bearer) = bearer {
-            request = request.bearer_auth(bearer);
-        }
+        let mut request = self.command_post(bearer, path, body);
         for (name, value) in extra {
             request = request.header(*name, *value);
         }
         answer(request.send().await.expect("command API answers")).await
+    }
+
+    /// A JSON `POST` of `body` to the command API's `path`, with `Authorization: Bearer
+    /// <bearer>` unless `bearer` is `None`.
+    fn command_post(&self, bearer: Option<&str>, path: &str, body: Vec<u8>) -> reqwest::RequestBuilder {
+        let request =
+            self.http.post(format!("{}{path}", self.command_url)).header("content-type", "application/json").body(body);
+        match bearer {
+            Some(bearer) => request.bearer_auth(bearer),
+            None => request,
+        }
     }
 
     /// An access token of `tenant`'s admin. On the tenant's first use the operator provisions
