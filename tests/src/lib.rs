@@ -7,5 +7,6 @@
 pub mod audit_cli;
 pub mod env;
 pub mod ledger;
+pub mod reliability;
 pub mod replay;
 pub mod system;
