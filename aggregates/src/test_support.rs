@@ -8,6 +8,14 @@
 //! here are generic over the aggregate and take its framework as their first argument, so
 //! that a test names the services it decides against:
 //! `assert_refused_as(framework(), given, command, expected, Some("code"), "invalid_code", Invalid)`.
+//!
+//! The property tests of every aggregate share `command_sequences` (the driver that sends a
+//! random command sequence through `handle` and checks the invariants after each step, with
+//! generators and status-machine checks) and `trees` (the invariants of the tree-shaped
+//! organisation and locations).
+
+mod command_sequences;
+mod trees;
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -24,6 +32,12 @@ use crate::finance::exchange_rates::{ExchangeRatesCommand, RateInput};
 use crate::finance::journal_entry::PostedLine;
 use crate::money::{Currency, CurrencyError};
 use crate::refusal::{Refusal, RefusalKind};
+
+pub(crate) use command_sequences::{
+    check_command_sequence, check_status_history, check_status_move, command_sequences, commands_along, quantities,
+    SEQUENCE_CASES,
+};
+pub(crate) use trees::{check_tree, TreeNode};
 
 // ---------------------------------------------------------------------------------------------
 // Values

@@ -776,6 +776,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::test_support::check_command_sequence;
 
     const ACCOUNTS: [&str; 3] = ["4000", "6100", "6200"];
 
@@ -793,31 +794,31 @@ mod properties {
         #[test]
         fn the_budgets_hold_the_last_amount_set_per_cell(commands in proptest::collection::vec(arb_amounts(), 1..10)) {
             let books = test_books();
-            let mut budgets = Budgets::default();
+            let services: Arc<dyn BooksSource> = Arc::new(test_books());
+            let commands: Vec<BudgetsCommand> = commands.into_iter().map(set).collect();
             let mut expected: BTreeMap<(String, String), i64> = BTreeMap::new();
-            for amounts in commands {
-                let command = set(amounts.clone());
-                let Ok(events) = budgets.decide(command.clone(), &books) else { continue };
-                let changed: Vec<&BudgetAmountInput> = amounts
-                    .iter()
-                    .filter(|a| expected.get(&(a.account.clone(), a.period.clone())).copied().unwrap_or(0) != a.amount_minor)
-                    .collect();
-                prop_assert_eq!(events.len(), changed.len());
-                for event in events {
-                    budgets.apply(event);
-                }
-                for a in &amounts {
-                    if a.amount_minor == 0 {
-                        expected.remove(&(a.account.clone(), a.period.clone()));
-                    } else {
-                        expected.insert((a.account.clone(), a.period.clone()), a.amount_minor);
+            check_command_sequence::<Budgets>(&services, commands, |step| {
+                let BudgetsCommand::SetBudgetAmounts(SetBudgetAmounts { amounts, .. }) = step.command;
+                if let Ok(events) = step.outcome {
+                    let changed = amounts
+                        .iter()
+                        .filter(|a| expected.get(&(a.account.clone(), a.period.clone())).copied().unwrap_or(0) != a.amount_minor)
+                        .count();
+                    prop_assert_eq!(events.len(), changed);
+                    for a in amounts {
+                        if a.amount_minor == 0 {
+                            expected.remove(&(a.account.clone(), a.period.clone()));
+                        } else {
+                            expected.insert((a.account.clone(), a.period.clone()), a.amount_minor);
+                        }
                     }
+                    prop_assert_eq!(step.after.decide(step.command.clone(), &books), Ok(vec![]));
                 }
-                prop_assert_eq!(budgets.decide(command, &books), Ok(vec![]));
-            }
-            let held: BTreeMap<(String, String), i64> =
-                budgets.amounts().map(|(cell, v)| ((cell.account().to_owned(), cell.period().to_owned()), v)).collect();
-            prop_assert_eq!(held, expected);
+                let held: BTreeMap<(String, String), i64> =
+                    step.after.amounts().map(|(cell, v)| ((cell.account().to_owned(), cell.period().to_owned()), v)).collect();
+                prop_assert_eq!(held, expected.clone());
+                Ok(())
+            })?;
         }
     }
 }

@@ -1550,3 +1550,119 @@ mod functional_currency {
         assert!(lines_balance(&closed.lines));
     }
 }
+
+mod command_sequence_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, check_status_move, command_sequences, SEQUENCE_CASES};
+
+    use PeriodStatus as P;
+
+    /// The period status changes each command may make.
+    fn allowed_moves(command: &CalendarCommand) -> &'static [(PeriodStatus, PeriodStatus)] {
+        match command {
+            CalendarCommand::ClosePeriod { .. } => &[(P::Open, P::Closed)],
+            CalendarCommand::ReopenPeriod { .. } => &[(P::Closed, P::Open)],
+            CalendarCommand::LockPeriod { .. } => &[(P::Closed, P::Locked)],
+            CalendarCommand::OpenFiscalYear(_)
+            | CalendarCommand::CloseFiscalYear { .. }
+            | CalendarCommand::RevalueForeignCurrency { .. } => &[],
+        }
+    }
+
+    /// Years of two periods: 2026 in months to February, 2027 in quarters to June, and one
+    /// overlapping 2026; closing, reopening and locking their periods (and one that never
+    /// exists); closing either year; revaluing without a functional currency.
+    fn arb_command() -> impl Strategy<Value = CalendarCommand> {
+        let period = || {
+            prop::sample::select(vec!["2026-01", "2026-02", "2027-01", "2027-02", "2026-03"]).prop_map(str::to_owned)
+        };
+        let year = || prop::sample::select(vec!["2026", "2027"]).prop_map(str::to_owned);
+        prop_oneof![
+            prop::sample::select(vec![
+                OpenFiscalYear { end_date: Some(date(2026, 2, 28)), ..open_input(date(2026, 1, 1)) },
+                OpenFiscalYear {
+                    end_date: Some(date(2027, 6, 30)),
+                    period_length: Some("quarter".to_owned()),
+                    ..open_input(date(2027, 1, 1))
+                },
+                OpenFiscalYear {
+                    year: Some("FY-X".to_owned()),
+                    end_date: Some(date(2026, 3, 31)),
+                    ..open_input(date(2026, 2, 1))
+                },
+            ])
+            .prop_map(open_year),
+            period().prop_map(|period| CalendarCommand::ClosePeriod { period }),
+            (period(), prop::sample::select(vec!["Late invoice", " "]))
+                .prop_map(|(period, reason)| CalendarCommand::ReopenPeriod { period, reason: reason.to_owned() }),
+            period().prop_map(|period| CalendarCommand::LockPeriod { period }),
+            year().prop_map(|year| CalendarCommand::CloseFiscalYear { year, retained_earnings_account: None }),
+            Just(CalendarCommand::RevalueForeignCurrency { date: date(2026, 2, 28) }),
+        ]
+    }
+
+    /// The periods of `year`, in order, tile it exactly: numbered from 1, from its first day
+    /// to its last, each starting the day after the one before ends. Once closed, it has no
+    /// open period and a closing entry.
+    fn check_year(calendar: &FiscalCalendar, year: &FiscalYear) -> Result<(), TestCaseError> {
+        let mut periods: Vec<&Period> = calendar.periods().filter(|period| period.year() == year.year()).collect();
+        periods.sort_by_key(|period| period.number());
+        prop_assert!(!periods.is_empty(), "{} has no periods", year.year());
+        let mut next_start = Some(year.start_date());
+        for (period, number) in periods.iter().zip(1..) {
+            prop_assert_eq!(period.number(), number);
+            prop_assert_eq!(Some(period.start_date()), next_start, "{}", period.period());
+            prop_assert!(period.start_date() <= period.end_date());
+            next_start = period.end_date().succ_opt();
+        }
+        prop_assert_eq!(periods.last().map(|period| period.end_date()), Some(year.end_date()));
+        if year.is_closed() {
+            prop_assert!(
+                periods.iter().all(|period| period.status() != P::Open),
+                "closed {} has an open period",
+                year.year()
+            );
+        }
+        // Every year has a result to close (see the ledger of the property), so a closing entry.
+        prop_assert_eq!(year.is_closed(), year.closing_entry_id().is_some());
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, years never overlap and their periods tile them exactly; a
+        /// period only moves open → closed → locked or back from closed to open, a locked
+        /// one never changes; a closed year has no open period and stays closed; nothing
+        /// opened is ever removed.
+        #[test]
+        fn years_never_overlap_and_periods_only_move_open_closed_locked(commands in command_sequences(arb_command())) {
+            let services: Arc<dyn LedgerTotals> = Arc::new(FixedLedger {
+                books: year_end_close::default_books(),
+                totals: vec![year_end_close::total("4000", "EUR", 0, 500)],
+            });
+            check_command_sequence::<FiscalCalendar>(&services, commands, |step| {
+                let calendar = step.after;
+                let years: Vec<&FiscalYear> = calendar.years().collect();
+                for (i, year) in years.iter().enumerate() {
+                    check_year(calendar, year)?;
+                    for other in &years[i + 1..] {
+                        prop_assert!(year.end_date() < other.start_date() || other.end_date() < year.start_date(), "{} overlaps {}", year.year(), other.year());
+                    }
+                }
+                for old in step.before.periods() {
+                    let new = calendar.period(old.period());
+                    let (before, after) = (old.status(), new.map(Period::status));
+                    check_status_move(Some(before), after, P::Open, allowed_moves(step.command))?;
+                }
+                for old in step.before.years() {
+                    let new = calendar.year(old.year());
+                    prop_assert!(new.is_some_and(|new| new.is_closed() || !old.is_closed()), "{} was removed or reopened", old.year());
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -626,6 +626,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::test_support::check_command_sequence;
 
     const CURRENCIES: [&str; 3] = ["USD", "JPY", "EUR"];
 
@@ -643,27 +644,26 @@ mod properties {
         /// differ from what was held, and deciding it again records nothing.
         #[test]
         fn the_rates_hold_the_last_rate_set_per_currency_and_date(commands in proptest::collection::vec(arb_rates(), 1..10)) {
-            let mut rates: ExchangeRates = fold([functional("EUR")]);
+            let commands = std::iter::once(set_functional("EUR")).chain(commands.into_iter().map(set_rates)).collect();
             let mut expected: BTreeMap<(String, NaiveDate), i64> = BTreeMap::new();
-            for inputs in commands {
-                let command = set_rates(inputs.clone());
-                let Ok(events) = rates.decide(command.clone()) else { continue };
+            check_command_sequence::<ExchangeRates>(&(), commands, |step| {
+                let (ExchangeRatesCommand::SetExchangeRates { rates: inputs }, Ok(events)) = (step.command, step.outcome) else {
+                    return Ok(());
+                };
                 let changed = inputs
                     .iter()
                     .filter(|i| expected.get(&(i.currency.clone(), i.date)).copied() != parse_rate(&i.rate).ok())
                     .count();
                 prop_assert_eq!(events.len(), changed);
-                for event in events {
-                    rates.apply(event);
-                }
-                for i in &inputs {
+                for i in inputs {
                     expected.insert((i.currency.clone(), i.date), parse_rate(&i.rate).unwrap());
                 }
-                prop_assert_eq!(rates.decide(command), Ok(vec![]));
-            }
-            for ((code, day), rate_e9) in expected {
-                prop_assert_eq!(rates.rate_on(currency(&code), day).filter(|(on, _)| *on == day), Some((day, rate_e9)));
-            }
+                prop_assert_eq!(step.after.decide(step.command.clone()), Ok(vec![]));
+                for ((code, day), rate_e9) in &expected {
+                    prop_assert_eq!(step.after.rate_on(currency(code), *day).filter(|(on, _)| on == day), Some((*day, *rate_e9)));
+                }
+                Ok(())
+            })?;
         }
     }
 }

@@ -2050,3 +2050,103 @@ mod functional_currency {
         );
     }
 }
+
+mod command_sequence_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, check_status_move, commands_along, SEQUENCE_CASES};
+
+    use InvoiceStatus as S;
+
+    /// The status changes each command may make.
+    fn allowed_moves(command: &InvoiceCommand) -> &'static [(InvoiceStatus, InvoiceStatus)] {
+        match command {
+            InvoiceCommand::Draft(_) => &[],
+            InvoiceCommand::Issue(_) => &[(S::Draft, S::Issued)],
+            InvoiceCommand::ApplyPayment(_) => {
+                &[(S::Issued, S::PartiallyPaid), (S::Issued, S::Paid), (S::PartiallyPaid, S::Paid)]
+            }
+            InvoiceCommand::Void(_) => &[(S::Issued, S::Void)],
+        }
+    }
+
+    /// What issuing fixes for good: kind, counterparty, currency, lines, dates, gross total
+    /// and the posting.
+    fn issued_terms(invoice: &Invoice) -> impl PartialEq + std::fmt::Debug + '_ {
+        (
+            (invoice.kind(), invoice.counterparty_id(), invoice.currency(), invoice.lines()),
+            (invoice.issue_date(), invoice.due_date(), invoice.gross_total_minor(), invoice.posting()),
+        )
+    }
+
+    /// An invoice's way from draft to paid: 5,400.00 EUR paid in two parts.
+    fn invoice_to_cash() -> Vec<InvoiceCommand> {
+        vec![
+            draft_of(InvoiceKind::CustomerInvoice, vec![consulting()]),
+            issue(),
+            pay("PAY-1", 270_000),
+            pay("PAY-2", 270_000),
+        ]
+    }
+
+    /// Drafts of each kind (one with a retired tax code), issues inside and outside the open
+    /// year, payments around what is open (the invoice is 5,400.00) under a few ids, voids.
+    fn arb_command() -> impl Strategy<Value = InvoiceCommand> {
+        prop_oneof![
+            (prop::sample::select(InvoiceKind::ALL.to_vec()), any::<bool>()).prop_map(|(kind, retired_tax)| {
+                let tax_code = if retired_tax { "OLD" } else { "VAT20" };
+                draft_of(kind, vec![line("Consulting day", "3", 150_000, "4000", Some(tax_code))])
+            }),
+            prop::sample::select(vec![date(2026, 3, 31), date(2027, 1, 4)]).prop_map(issue_on),
+            (
+                prop::sample::select(vec!["PAY-1", "PAY-2", "PAY-3"]),
+                prop::sample::select(vec![0_i64, 1, 270_000, 539_999, 540_000, 540_001])
+            )
+                .prop_map(|(payment, amount)| pay(payment, amount)),
+            prop::sample::select(vec!["Sent to the wrong customer", " "])
+                .prop_map(|reason| void_on(date(2026, 4, 2), reason)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, an invoice only moves draft → issued → partially paid →
+        /// paid, or issued → void; once issued its terms and balanced posting never change;
+        /// what is paid and what is open add up to the gross total (nothing open once void),
+        /// open never below zero; issued means nothing paid, partially paid something paid and
+        /// something open, paid nothing open.
+        #[test]
+        fn an_issued_invoice_keeps_its_posting_and_its_payments_add_up(
+            commands in commands_along(invoice_to_cash(), arb_command()),
+        ) {
+            let services: Arc<dyn BooksSource> = Arc::new(test_books());
+            check_command_sequence::<Invoice>(&services, commands, |step| {
+                let (before, after) = (step.before.status(), step.after.status());
+                check_status_move(before, after, S::Draft, allowed_moves(step.command))?;
+                let invoice = step.after;
+                if matches!(before, Some(S::Issued | S::PartiallyPaid | S::Paid | S::Void)) {
+                    prop_assert_eq!(issued_terms(invoice), issued_terms(step.before));
+                }
+                match after {
+                    None | Some(S::Draft) => prop_assert!(invoice.posting().is_empty() && invoice.paid_minor() == 0),
+                    Some(S::Void) => prop_assert_eq!(invoice.open_minor(), 0),
+                    Some(status) => {
+                        prop_assert!(lines_balance(invoice.posting()));
+                        prop_assert!(invoice.open_minor() >= 0);
+                        prop_assert_eq!(invoice.paid_minor() + invoice.open_minor(), invoice.gross_total_minor());
+                        let (paid, open) = (invoice.paid_minor(), invoice.open_minor());
+                        let consistent = match status {
+                            S::Issued => paid == 0,
+                            S::PartiallyPaid => paid > 0 && open > 0,
+                            _ => open == 0,
+                        };
+                        prop_assert!(consistent, "{:?} with {} paid, {} open", status, paid, open);
+                    }
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -1340,3 +1340,87 @@ mod functional_currency {
         assert_eq!(reversal[0].functional, functional(0, 9_000));
     }
 }
+
+mod command_sequence_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, check_status_move, command_sequences, SEQUENCE_CASES};
+
+    use JournalEntryStatus as S;
+
+    /// The status changes each command may make.
+    fn allowed_moves(command: &JournalEntryCommand) -> &'static [(JournalEntryStatus, JournalEntryStatus)] {
+        match command {
+            JournalEntryCommand::Post(_) => &[(S::NotPosted, S::Posted)],
+            JournalEntryCommand::SaveDraft(_) => &[(S::NotPosted, S::Draft), (S::Draft, S::Draft)],
+            JournalEntryCommand::PostDraft => &[(S::Draft, S::Posted)],
+            JournalEntryCommand::DiscardDraft { .. } => &[(S::Draft, S::Discarded)],
+            JournalEntryCommand::Reverse(_) => &[(S::Posted, S::Reversed)],
+        }
+    }
+
+    /// Entries on open (`6100`, `1000`) and unknown (`7777`) accounts, balanced or not, dated
+    /// inside 2026 (the open year) or after it.
+    fn arb_entry() -> impl Strategy<Value = PostJournalEntry> {
+        let account = || prop::sample::select(vec!["6100", "1000", "7777"]);
+        (
+            account(),
+            account(),
+            prop::sample::select(vec![1_i64, 250]),
+            prop::sample::select(vec![0_i64, 1]),
+            any::<bool>(),
+        )
+            .prop_map(|(debited, credited, amount, off_by, this_year)| PostJournalEntry {
+                entry_date: if this_year { date(2026, 3, 31) } else { date(2027, 1, 1) },
+                ..post_with(vec![debit(debited, amount, "EUR"), credit(credited, amount + off_by, "EUR")])
+            })
+    }
+
+    fn arb_command() -> impl Strategy<Value = JournalEntryCommand> {
+        prop_oneof![
+            arb_entry().prop_map(JournalEntryCommand::Post),
+            arb_entry().prop_map(JournalEntryCommand::SaveDraft),
+            Just(JournalEntryCommand::PostDraft),
+            Just(JournalEntryCommand::DiscardDraft { reason: None }),
+            (
+                prop::sample::select(vec![date(2026, 12, 31), date(2027, 1, 1)]),
+                prop::sample::select(vec!["Wrong", " "])
+            )
+                .prop_map(|(reversal_date, reason)| reverse(reversal_date, reason)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, an entry only moves along draft → posted | discarded,
+        /// posted → reversed; once posted its date and lines never change and balance, and a
+        /// reversal mirrors every posted line; only a reversed entry names its reversal.
+        #[test]
+        fn a_posted_entry_balances_and_changes_only_by_reversal(commands in command_sequences(arb_command())) {
+            let services: Arc<dyn BooksSource> = Arc::new(test_books());
+            check_command_sequence::<JournalEntry>(&services, commands, |step| {
+                let (before, after) = (step.before.status(), step.after.status());
+                check_status_move(Some(before), Some(after), S::NotPosted, allowed_moves(step.command))?;
+                if matches!(before, S::Posted | S::Reversed) {
+                    prop_assert_eq!(step.after.entry_date(), step.before.entry_date());
+                    prop_assert_eq!(step.after.lines(), step.before.lines());
+                }
+                if matches!(after, S::Posted | S::Reversed) {
+                    prop_assert!(!step.after.lines().is_empty() && lines_balance(step.after.lines()));
+                }
+                prop_assert_eq!(step.after.reversal_entry_id().is_some(), after == S::Reversed);
+                for event in step.events() {
+                    if let JournalEntryEvent::JournalEntryReversed(reversal) = event {
+                        let mirrored = step.before.lines().iter().zip(&reversal.lines).all(|(posted, reversed)| {
+                            (posted.debit_minor, posted.credit_minor) == (reversed.credit_minor, reversed.debit_minor)
+                        });
+                        prop_assert!(mirrored && reversal.lines.len() == step.before.lines().len(), "{:?}", reversal);
+                    }
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -1195,3 +1195,57 @@ mod functional_currency {
         assert_refused(books, vec![], process(usd_payment()), expected, Some("currency"), "missing_exchange_rate");
     }
 }
+
+mod command_sequence_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, command_sequences, SEQUENCE_CASES};
+
+    /// Payments received or made, of amounts around what the test invoices hold open,
+    /// allocated to invoices of the right or wrong counterparty, within or beyond what is
+    /// open, or to none.
+    fn arb_command() -> impl Strategy<Value = PaymentCommand> {
+        let allocations = prop::sample::select(vec![
+            vec![],
+            vec![alloc(&invoice(1), 600), alloc(&invoice(2), 300)],
+            vec![alloc(&invoice(1), 601)],
+            vec![alloc(&invoice(11), 900)],
+        ]);
+        (any::<bool>(), prop::sample::select(vec![0_i64, 1, 900, 1_000]), allocations).prop_map(
+            |(received, amount_minor, allocations)| {
+                let base = if received { received_input() } else { made_input() };
+                process(ProcessPayment { amount_minor, allocations, ..base })
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, a payment is processed at most once and never changes
+        /// afterwards; once processed, its allocations and what is left unallocated add up to
+        /// its amount, nothing negative, and its posting is two balanced lines of the amount.
+        #[test]
+        fn a_processed_payment_never_changes_and_accounts_for_its_amount(commands in command_sequences(arb_command())) {
+            let services: Arc<dyn PaymentServices> = Arc::new(Fixed::new(test_books(), test_invoices()));
+            check_command_sequence::<Payment>(&services, commands, |step| {
+                if step.before.status() == PaymentStatus::Processed {
+                    prop_assert!(step.outcome.is_err(), "processed twice");
+                }
+                let payment = step.after;
+                if payment.status() == PaymentStatus::Processed {
+                    let amount = payment.amount_minor().expect("a processed payment has an amount");
+                    let allocated: i64 = payment.allocations().iter().map(|allocation| allocation.amount_minor).sum();
+                    let unallocated = payment.unallocated_minor().expect("a processed payment has what is unallocated");
+                    prop_assert!(unallocated >= 0 && payment.allocations().iter().all(|allocation| allocation.amount_minor > 0));
+                    prop_assert_eq!(allocated + unallocated, amount);
+                    prop_assert_eq!(payment.posting().len(), 2);
+                    prop_assert!(lines_balance(payment.posting()));
+                    prop_assert!(payment.posting().iter().all(|line| line.debit_minor + line.credit_minor == amount));
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

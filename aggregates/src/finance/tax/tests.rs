@@ -720,6 +720,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::test_support::check_command_sequence;
 
     fn arb_date() -> impl Strategy<Value = NaiveDate> {
         (2000_i32..2040, 1_u32..=12, 1_u32..=28).prop_map(|(y, m, d)| date(y, m, d))
@@ -737,31 +738,29 @@ mod properties {
             attempts in proptest::collection::vec((-100_i64..=10_100, arb_date()), 0..12),
             day in arb_date(),
         ) {
-            let mut rates = TaxRates::default();
-            let mut accepted: Vec<(NaiveDate, i32)> = Vec::new();
-            for command in std::iter::once(define(define_input("T", defined_bp)))
+            let commands = std::iter::once(define(define_input("T", defined_bp)))
                 .chain(attempts.into_iter().map(|(bp, from)| change("T", bp, from)))
-            {
-                if let Ok(events) = rates.decide(command) {
-                    for event in events {
-                        if let TaxRatesEvent::TaxRateChanged(c) = &event {
-                            accepted.push((c.effective_from, c.rate_bp));
-                        }
-                        rates.apply(event);
+                .collect();
+            let mut accepted: Vec<(NaiveDate, i32)> = Vec::new();
+            check_command_sequence::<TaxRates>(&(), commands, |step| {
+                for event in step.events() {
+                    if let TaxRatesEvent::TaxRateChanged(c) = event {
+                        accepted.push((c.effective_from, c.rate_bp));
                     }
                 }
-            }
-            for pair in accepted.windows(2) {
-                prop_assert!(pair[0].0 < pair[1].0);
-            }
-            let expected = accepted
-                .iter()
-                .rev()
-                .find(|(from, _)| *from <= day)
-                .map_or(i32::try_from(defined_bp).unwrap(), |(_, bp)| *bp);
-            let applied = rates.rate_on("T", day).unwrap();
-            prop_assert_eq!(applied.rate_bp, expected);
-            prop_assert!((0..=10_000).contains(&applied.rate_bp));
+                for pair in accepted.windows(2) {
+                    prop_assert!(pair[0].0 < pair[1].0);
+                }
+                let expected = accepted
+                    .iter()
+                    .rev()
+                    .find(|(from, _)| *from <= day)
+                    .map_or(i32::try_from(defined_bp).unwrap(), |(_, bp)| *bp);
+                let applied = step.after.rate_on("T", day).unwrap();
+                prop_assert_eq!(applied.rate_bp, expected);
+                prop_assert!((0..=10_000).contains(&applied.rate_bp));
+                Ok(())
+            })?;
         }
     }
 }

@@ -604,3 +604,73 @@ mod avro_contract {
         }
     }
 }
+
+mod properties {
+    use proptest::option;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, check_tree, commands_along, TreeNode, SEQUENCE_CASES};
+
+    /// The unit ids the generated commands name (one of them invalid).
+    const UNIT_IDS: [&str; 5] = ["acme", "beta", "finance", "payables", "Bad Id"];
+
+    fn tree_of(organization: &Organization) -> Vec<TreeNode<UnitKind>> {
+        UNIT_IDS
+            .iter()
+            .filter_map(|id| organization.unit(id))
+            .map(|unit| TreeNode {
+                id: unit.unit_id().to_owned(),
+                name: unit.name().to_owned(),
+                kind: unit.kind(),
+                parent_kind: unit.kind().parent_kind(),
+                parent: unit.parent().map(str::to_owned),
+                open: unit.is_open(),
+            })
+            .collect()
+    }
+
+    /// Adding, renaming, moving and closing among a few unit ids, of every kind and an
+    /// unknown one, under any of them or none.
+    fn arb_command() -> impl Strategy<Value = OrganizationCommand> {
+        let unit_id = || prop::sample::select(UNIT_IDS.to_vec());
+        prop_oneof![
+            (unit_id(), prop::sample::select(vec!["company", "department", "team", "division"]), option::of(unit_id()))
+                .prop_map(|(unit_id, kind, parent)| add(unit_id, kind, parent)),
+            (unit_id(), prop::sample::select(vec!["Main", " "])).prop_map(|(unit_id, name)| rename(unit_id, name)),
+            (unit_id(), unit_id()).prop_map(|(unit_id, parent)| move_to(unit_id, parent)),
+            unit_id().prop_map(close),
+        ]
+    }
+
+    /// An organisation built and wound down: a company with a department and its team, a
+    /// second company the department moves to, then every unit closed from the bottom up.
+    fn reorganisation() -> Vec<OrganizationCommand> {
+        vec![
+            add("acme", "company", None),
+            add("finance", "department", Some("acme")),
+            add("payables", "team", Some("finance")),
+            add("beta", "company", None),
+            move_to("finance", "beta"),
+            close("payables"),
+            close("finance"),
+            close("beta"),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, the units keep the tree invariants (see [`check_tree`]):
+        /// companies, departments under companies, teams under departments, no open unit under
+        /// a closed one, closed for good.
+        #[test]
+        fn the_units_stay_a_tree_of_companies_departments_and_teams(
+            commands in commands_along(reorganisation(), arb_command()),
+        ) {
+            check_command_sequence::<Organization>(&(), commands, |step| {
+                check_tree(&tree_of(step.before), &tree_of(step.after))
+            })?;
+        }
+    }
+}

@@ -401,3 +401,63 @@ mod avro_contract {
         }
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, command_sequences, SEQUENCE_CASES};
+
+    /// Role names: two free ones, a built-in one and an invalid one.
+    const NAMES: [&str; 4] = ["clerk", "reviewer", "admin", "Bad Name"];
+
+    /// Permission lists: empty, valid ones, one repeating a permission, one unknown.
+    fn arb_permissions() -> impl Strategy<Value = Vec<&'static str>> {
+        prop::sample::select(vec![
+            vec![],
+            vec!["audit.read"],
+            vec!["audit.read", "finance.journal.post"],
+            vec!["finance.journal.post", "finance.journal.post"],
+            vec!["finance.nothing"],
+        ])
+    }
+
+    fn arb_command() -> impl Strategy<Value = RolesCommand> {
+        let name = || prop::sample::select(NAMES.to_vec());
+        prop_oneof![
+            (name(), arb_permissions()).prop_map(|(name, permissions)| define(name, &permissions)),
+            (name(), arb_permissions()).prop_map(|(name, permissions)| change(name, &permissions)),
+            name().prop_map(retire),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, no custom role bears a built-in name; each holds 1 to all of
+        /// the catalogue's permissions; roles are never removed and keep their description; a
+        /// retired role stays retired, unchanged, and grants nothing.
+        #[test]
+        fn custom_roles_are_never_lost_and_a_retired_one_grants_nothing(commands in command_sequences(arb_command())) {
+            check_command_sequence::<Roles>(&(), commands, |step| {
+                for (name, role) in step.after.iter() {
+                    prop_assert!(Role::parse(name).is_none(), "custom role {} is built in", name);
+                    prop_assert!((1..=Permission::ALL.len()).contains(&role.permissions().len()), "{}", name);
+                    if role.is_retired() {
+                        prop_assert!(step.after.permissions_of(&[name.to_owned()]).is_empty(), "{}", name);
+                    }
+                }
+                for (name, old) in step.before.iter() {
+                    let new = step.after.role(name);
+                    prop_assert!(new.is_some(), "{} was removed", name);
+                    let new = new.expect("checked");
+                    prop_assert_eq!(new.description(), old.description(), "{}", name);
+                    if old.is_retired() {
+                        prop_assert_eq!(new, old, "retired {} changed", name);
+                    }
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

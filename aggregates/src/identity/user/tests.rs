@@ -748,3 +748,110 @@ mod avro_contract {
         }
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, command_sequences, SEQUENCE_CASES};
+
+    /// Where a user account is in its life.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Status {
+        NotCreated,
+        Active,
+        Deactivated,
+    }
+
+    fn status_of(user: &User) -> Status {
+        match (user.exists(), user.is_active()) {
+            (false, _) => Status::NotCreated,
+            (true, true) => Status::Active,
+            (true, false) => Status::Deactivated,
+        }
+    }
+
+    /// What creating fixes for good: id, email, name and organisation unit.
+    fn identity_of(user: &User) -> (Option<Uuid>, Option<&str>, Option<&str>, Option<&str>) {
+        (user.user_id(), user.email(), user.name(), user.organization_unit())
+    }
+
+    /// Where a role name sorts among a user's roles: built-in ones in catalogue order, then
+    /// custom ones by name.
+    fn role_order(name: &str) -> (usize, &str) {
+        Role::ALL.iter().position(|role| role.as_str() == name).map_or((Role::ALL.len(), name), |index| (index, ""))
+    }
+
+    /// Role lists: empty, built-in and custom (`viewer` retired), out of order, repeated, unknown.
+    fn arb_roles() -> impl Strategy<Value = Vec<&'static str>> {
+        prop::sample::select(vec![
+            vec![],
+            vec!["admin"],
+            vec!["ap_clerk", "auditor", "accountant"],
+            vec!["viewer"],
+            vec!["sales", "sales"],
+            vec!["nobody"],
+        ])
+    }
+
+    fn arb_command() -> impl Strategy<Value = UserCommand> {
+        prop_oneof![
+            (prop::sample::select(vec![" Ada@Example.COM ", "not-an-email"]), arb_roles()).prop_map(
+                |(email, roles)| UserCommand::Create {
+                    user_id: id(),
+                    email: email.to_owned(),
+                    name: "Ada Lovelace".to_owned(),
+                    organization_unit: None,
+                    roles: strings(&roles),
+                }
+            ),
+            arb_roles().prop_map(|roles| UserCommand::ChangeRoles { roles: strings(&roles) }),
+            prop::sample::select(vec!["left", " "])
+                .prop_map(|reason| UserCommand::Deactivate { reason: reason.to_owned() }),
+            Just(UserCommand::Reactivate),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, a user is created once and keeps its id, email (trimmed,
+        /// lower case), name and unit; it only moves not created → active ⇄ deactivated; it
+        /// holds 1 to `MAX_ROLES` distinct roles in canonical order, none retired when given;
+        /// and a deactivated user may do nothing.
+        #[test]
+        fn a_user_keeps_its_identity_and_valid_roles_and_a_deactivated_one_may_do_nothing(
+            commands in command_sequences(arb_command()),
+        ) {
+            let defined = custom_roles();
+            let services: Arc<dyn RolesSource> = Arc::new(Defined(Ok(Arc::new(custom_roles()))));
+            check_command_sequence::<User>(&services, commands, |step| {
+                let (before, after) = (status_of(step.before), status_of(step.after));
+                if step.outcome.is_ok() {
+                    let moves = match step.command {
+                        UserCommand::Create { .. } => vec![(Status::NotCreated, Status::Active)],
+                        UserCommand::ChangeRoles { .. } => vec![(Status::Active, Status::Active), (Status::Deactivated, Status::Deactivated)],
+                        UserCommand::Deactivate { .. } => vec![(Status::Active, Status::Deactivated)],
+                        UserCommand::Reactivate => vec![(Status::Deactivated, Status::Active)],
+                    };
+                    prop_assert!(moves.contains(&(before, after)), "{:?} moved {:?} → {:?}", step.command, before, after);
+                }
+                if before != Status::NotCreated {
+                    prop_assert_eq!(identity_of(step.after), identity_of(step.before));
+                }
+                let user = step.after;
+                prop_assert!(user.email().is_none_or(|email| email == email.trim().to_lowercase()));
+                if user.exists() {
+                    let roles = user.roles();
+                    prop_assert!((1..=MAX_ROLES).contains(&roles.len()), "{:?}", roles);
+                    prop_assert!(roles.windows(2).all(|pair| role_order(&pair[0]) < role_order(&pair[1])), "{:?}", roles);
+                    prop_assert!(roles.iter().all(|role| Role::parse(role).is_some() || defined.is_active(role)), "{:?}", roles);
+                }
+                if after == Status::Deactivated {
+                    prop_assert!(user.permissions(&defined).is_empty());
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

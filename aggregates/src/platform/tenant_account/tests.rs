@@ -139,3 +139,69 @@ mod avro_contract {
         }
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, command_sequences, SEQUENCE_CASES};
+
+    /// Where a tenant account is in its life.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Status {
+        NotProvisioned,
+        Active,
+        Suspended,
+    }
+
+    fn status_of(account: &TenantAccount) -> Status {
+        match (account.display_name(), account.suspension_reason()) {
+            (None, _) => Status::NotProvisioned,
+            (Some(_), None) => Status::Active,
+            (Some(_), Some(_)) => Status::Suspended,
+        }
+    }
+
+    /// Provisioning with a valid or invalid slug and name, suspending with or without a
+    /// reason, reactivating.
+    fn arb_command() -> impl Strategy<Value = TenantAccountCommand> {
+        let text = || prop::sample::select(vec!["Acme", "Beta", " "]).prop_map(str::to_owned);
+        prop_oneof![
+            (prop::sample::select(vec!["acme", "Not A Slug"]), text()).prop_map(|(tenant, display_name)| {
+                TenantAccountCommand::Provision { tenant: tenant.to_owned(), display_name }
+            }),
+            text().prop_map(|reason| TenantAccountCommand::Suspend { reason }),
+            Just(TenantAccountCommand::Reactivate),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, a tenant is provisioned once and its name never changes; it
+        /// only moves not provisioned → active ⇄ suspended, one event per accepted command;
+        /// it is active exactly when provisioned without a suspension, whose reason is never
+        /// blank.
+        #[test]
+        fn a_tenant_only_moves_between_active_and_suspended_once_provisioned(commands in command_sequences(arb_command())) {
+            check_command_sequence::<TenantAccount>(&(), commands, |step| {
+                let (before, after) = (status_of(step.before), status_of(step.after));
+                let allowed = match step.command {
+                    TenantAccountCommand::Provision { .. } => (Status::NotProvisioned, Status::Active),
+                    TenantAccountCommand::Suspend { .. } => (Status::Active, Status::Suspended),
+                    TenantAccountCommand::Reactivate => (Status::Suspended, Status::Active),
+                };
+                if step.outcome.is_ok() {
+                    prop_assert_eq!((before, after), allowed);
+                    prop_assert_eq!(step.events().len(), 1);
+                }
+                if before != Status::NotProvisioned {
+                    prop_assert_eq!(step.after.display_name(), step.before.display_name());
+                }
+                prop_assert_eq!(step.after.is_active(), after == Status::Active);
+                prop_assert!(step.after.suspension_reason().is_none_or(|reason| !reason.trim().is_empty()));
+                Ok(())
+            })?;
+        }
+    }
+}

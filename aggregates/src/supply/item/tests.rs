@@ -694,3 +694,73 @@ mod avro_contract {
         }
     }
 }
+
+mod properties {
+    use proptest::option;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::money::Currency;
+    use crate::test_support::{check_command_sequence, command_sequences, quantities, SEQUENCE_CASES};
+
+    /// What defining fixes for good: SKU, unit, valuation method and currency.
+    fn fixed_terms(item: &Item) -> (Option<&str>, Option<&str>, Option<ValuationMethod>, Option<Currency>) {
+        (item.sku(), item.unit_of_measure(), item.valuation_method(), item.currency())
+    }
+
+    /// Definitions with a valid or invalid SKU, method and currency, reorder policies of
+    /// quantities around zero, renames to a few names (one blank), discontinuing.
+    fn arb_command() -> impl Strategy<Value = ItemCommand> {
+        let name = || prop::sample::select(vec!["Widget", "Gadget", " "]).prop_map(str::to_owned);
+        let policy = || (option::of(quantities()), option::of(quantities()));
+        prop_oneof![
+            (
+                prop::sample::select(vec!["W-1", "w 1"]),
+                prop::sample::select(vec!["fifo", "moving_average", "lifo"]),
+                prop::sample::select(vec!["EUR", "XAU"]),
+                policy(),
+            )
+                .prop_map(|(sku, method, currency, (reorder_point, reorder_quantity))| {
+                    ItemCommand::DefineItem(DefineItem {
+                        valuation_method: method.to_owned(),
+                        currency: currency.to_owned(),
+                        reorder_point,
+                        reorder_quantity,
+                        ..define_input(sku)
+                    })
+                }),
+            policy().prop_map(|(reorder_point, reorder_quantity)| ItemCommand::ChangeReorderPolicy {
+                reorder_point,
+                reorder_quantity
+            }),
+            name().prop_map(|name| ItemCommand::RenameItem { name }),
+            option::of(Just("obsolete".to_owned())).prop_map(|reason| ItemCommand::DiscontinueItem { reason }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, an item's SKU, unit, valuation method and currency never
+        /// change once defined; a discontinued item takes no change at all; its name is never
+        /// blank; its reorder point is never negative and a reorder quantity is positive and
+        /// comes only with a point.
+        #[test]
+        fn an_item_keeps_its_terms_and_a_discontinued_one_takes_no_change(commands in command_sequences(arb_command())) {
+            check_command_sequence::<Item>(&(), commands, |step| {
+                if step.before.is_defined() {
+                    prop_assert_eq!(fixed_terms(step.after), fixed_terms(step.before));
+                }
+                if step.before.is_discontinued() {
+                    prop_assert!(step.outcome.is_err(), "a discontinued item accepted {:?}", step.command);
+                }
+                let item = step.after;
+                prop_assert!(item.name().is_none_or(|name| !name.trim().is_empty()));
+                prop_assert!(item.reorder_point_milli().is_none_or(|point| point >= 0));
+                prop_assert!(item.reorder_quantity_milli().is_none_or(|quantity| quantity > 0));
+                prop_assert!(item.reorder_quantity_milli().is_none() || item.reorder_point_milli().is_some());
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -550,3 +550,79 @@ mod avro_contract {
         }
     }
 }
+
+mod properties {
+    use proptest::option;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{check_command_sequence, check_tree, commands_along, TreeNode, SEQUENCE_CASES};
+
+    /// The codes the generated commands name (one of them invalid).
+    const CODES: [&str; 5] = ["WH1", "WH2", "Z1", "B1", "b 1"];
+
+    fn tree_of(locations: &Locations) -> Vec<TreeNode<LocationKind>> {
+        locations
+            .locations()
+            .map(|location| TreeNode {
+                id: location.code().to_owned(),
+                name: location.name().to_owned(),
+                kind: location.kind(),
+                parent_kind: location.kind().parent_kind(),
+                parent: location.parent().map(str::to_owned),
+                open: location.is_open(),
+            })
+            .collect()
+    }
+
+    /// Opening, renaming and closing among a few codes, of every kind and an unknown one,
+    /// under any of them or none.
+    fn arb_command() -> impl Strategy<Value = LocationsCommand> {
+        let code = || prop::sample::select(CODES.to_vec());
+        prop_oneof![
+            (code(), prop::sample::select(vec!["warehouse", "zone", "bin", "aisle"]), option::of(code()))
+                .prop_map(|(code, kind, parent)| open(code, kind, parent)),
+            (code(), prop::sample::select(vec!["Main", " "])).prop_map(|(code, name)| rename(code, name)),
+            code().prop_map(close),
+        ]
+    }
+
+    /// A site built and wound down: a warehouse with a zone and its bin, a second warehouse,
+    /// then the first closed from the bottom up.
+    fn site_life() -> Vec<LocationsCommand> {
+        vec![
+            open("WH1", "warehouse", None),
+            open("Z1", "zone", Some("WH1")),
+            open("B1", "bin", Some("Z1")),
+            open("WH2", "warehouse", None),
+            rename("B1", "Main"),
+            close("B1"),
+            close("Z1"),
+            close("WH1"),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, the locations keep the tree invariants (see
+        /// [`check_tree`]), and each belongs to the warehouse of its parent — a warehouse to
+        /// itself.
+        #[test]
+        fn the_locations_stay_a_tree_of_warehouses_zones_and_bins(
+            commands in commands_along(site_life(), arb_command()),
+        ) {
+            check_command_sequence::<Locations>(&(), commands, |step| {
+                check_tree(&tree_of(step.before), &tree_of(step.after))?;
+                for location in step.after.locations() {
+                    let warehouse = match location.parent() {
+                        None => Some(location.code()),
+                        Some(parent) => step.after.location(parent).map(Location::warehouse),
+                    };
+                    prop_assert_eq!(Some(location.warehouse()), warehouse, "{}", location.code());
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

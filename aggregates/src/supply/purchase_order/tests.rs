@@ -1186,3 +1186,108 @@ mod properties {
         }
     }
 }
+
+mod command_sequence_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{
+        check_command_sequence, check_status_history, check_status_move, commands_along, SEQUENCE_CASES,
+    };
+
+    /// The status changes each command may make; every other command leaves the status as it is.
+    fn allowed_moves(command: &PurchaseOrderCommand) -> &'static [(PurchaseOrderStatus, PurchaseOrderStatus)] {
+        match command {
+            PurchaseOrderCommand::Draft(_) => &[],
+            PurchaseOrderCommand::Submit => &[(S::Draft, S::Submitted), (S::Draft, S::Approved)],
+            PurchaseOrderCommand::Approve(_) => &[(S::Submitted, S::Approved)],
+            PurchaseOrderCommand::RecordReceipt(_) => {
+                &[(S::Approved, S::PartiallyReceived), (S::Approved, S::Received), (S::PartiallyReceived, S::Received)]
+            }
+            PurchaseOrderCommand::RecordBill(_) => &[(S::PartiallyReceived, S::Billed), (S::Received, S::Billed)],
+            PurchaseOrderCommand::Close => &[(S::Billed, S::Closed)],
+            PurchaseOrderCommand::Cancel(_) => {
+                &[(S::Draft, S::Cancelled), (S::Submitted, S::Cancelled), (S::Approved, S::Cancelled)]
+            }
+        }
+    }
+
+    /// An order's way from draft to closed: submitted for approval, approved, received in two
+    /// parts, billed as ordered and closed.
+    fn procure_to_pay() -> Vec<PurchaseOrderCommand> {
+        vec![
+            draft(),
+            PurchaseOrderCommand::Submit,
+            approve(APPROVER),
+            receive("GR-1", vec![qty(1, "400")]),
+            receive("GR-2", vec![qty(1, "600"), qty(2, "50.5")]),
+            bill_as_ordered(),
+            PurchaseOrderCommand::Close,
+        ]
+    }
+
+    /// Every command of [`draft`]'s order (1,000 bolts, 50.5 kg of nuts, above the approval
+    /// threshold) or of a small one approved at once, with quantities and ids around what the
+    /// order holds: approval by the requester or another; receipts of part, all or more, at
+    /// an open or closed location; bills as ordered or short; a few receipt ids.
+    fn arb_command() -> impl Strategy<Value = PurchaseOrderCommand> {
+        let small =
+            PurchaseOrderCommand::Draft(DraftPurchaseOrder { lines: vec![line("BOLT", "1", 2_500)], ..draft_input() });
+        let line_quantities = || {
+            prop::sample::select(vec![
+                vec![qty(1, "400")],
+                vec![qty(1, "1")],
+                vec![qty(1, "1000"), qty(2, "50.5")],
+                vec![qty(2, "51")],
+            ])
+        };
+        prop_oneof![
+            prop::sample::select(vec![draft(), small]),
+            Just(PurchaseOrderCommand::Submit),
+            prop::sample::select(vec![REQUESTER, APPROVER]).prop_map(approve),
+            (prop::sample::select(vec!["GR-1", "GR-2"]), prop::sample::select(vec!["WH-1", "SHUT"]), line_quantities())
+                .prop_map(|(receipt, location, lines)| receive_at(receipt, location, lines)),
+            prop::sample::select(vec![bill_as_ordered(), bill(BILL, vec![bill_line(1, "1", 2_500)])]),
+            Just(PurchaseOrderCommand::Close),
+            prop::sample::select(vec!["Vendor out of business", " "]).prop_map(cancel),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, an order only moves along its state machine and its status
+        /// history only grows, ending in the status; no line receives more than was ordered;
+        /// it is received exactly when every line arrived in full (until billed); nothing is
+        /// received once billed, nor before a cancel; no one approves their own order.
+        #[test]
+        fn an_order_moves_only_along_its_state_machine_and_never_receives_beyond_it(
+            commands in commands_along(procure_to_pay(), arb_command()),
+        ) {
+            let services: Arc<dyn PurchaseOrderServices> =
+                Arc::new(Fixed { threshold: Threshold::Fixed(Some((100_000, eur()))), catalog: catalog() });
+            check_command_sequence::<PurchaseOrder>(&services, commands, |step| {
+                let (before, after) = (step.before.status(), step.after.status());
+                check_status_move(before, after, S::Draft, allowed_moves(step.command))?;
+                check_status_history(step.before.status_history(), step.after.status_history(), after)?;
+                let lines = step.after.lines();
+                prop_assert!(lines.iter().all(|line| 0 <= line.received_milli && line.received_milli <= line.ordered_milli));
+                let all_received = lines.iter().all(|line| line.received_milli == line.ordered_milli);
+                if matches!(after, Some(S::PartiallyReceived | S::Received)) {
+                    prop_assert_eq!(after == Some(S::Received), all_received);
+                }
+                if matches!(before, Some(S::Billed | S::Closed)) {
+                    let received = |order: &PurchaseOrder| order.lines().iter().map(|line| line.received_milli).collect::<Vec<_>>();
+                    prop_assert_eq!(received(step.after), received(step.before));
+                }
+                if after == Some(S::Cancelled) {
+                    prop_assert!(lines.iter().all(|line| line.received_milli == 0));
+                }
+                if let (Some(approver), Some(requester)) = (step.after.approved_by(), step.after.requested_by()) {
+                    prop_assert_ne!(approver, requester);
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -123,6 +123,24 @@ fn pay(payment_id: &str, amount_minor: i64) -> SalesOrderCommand {
     SalesOrderCommand::MarkPaid(MarkPaid { payment_id: payment_id.to_owned(), amount_minor })
 }
 
+/// The whole life of an order: back-ordered, allocated, picked, shipped in two parts,
+/// delivered, part returned, invoiced, paid.
+fn order_to_cash() -> Vec<SalesOrderCommand> {
+    vec![
+        place(),
+        SalesOrderCommand::Confirm,
+        allocate_short(),
+        allocate_all(),
+        SalesOrderCommand::MarkPicked,
+        ship("SH-1", vec![qty(1, "4")]),
+        ship("SH-2", vec![qty(1, "6"), qty(2, "2.5")]),
+        SalesOrderCommand::MarkDelivered,
+        return_of("R-1", vec![qty(1, "1")]),
+        link("SH-1", INVOICE),
+        pay("P-1", 14_998),
+    ]
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events
 
@@ -980,22 +998,9 @@ mod settlement {
 mod state {
     use super::*;
 
-    /// The whole life of an order: back-ordered, allocated, picked, shipped in two parts,
-    /// delivered, part returned, invoiced, paid.
+    /// The events of [`order_to_cash`].
     fn lifecycle() -> Vec<SalesOrderEvent> {
-        history(vec![
-            place(),
-            SalesOrderCommand::Confirm,
-            allocate_short(),
-            allocate_all(),
-            SalesOrderCommand::MarkPicked,
-            ship("SH-1", vec![qty(1, "4")]),
-            ship("SH-2", vec![qty(1, "6"), qty(2, "2.5")]),
-            SalesOrderCommand::MarkDelivered,
-            return_of("R-1", vec![qty(1, "1")]),
-            link("SH-1", INVOICE),
-            pay("P-1", 14_998),
-        ])
+        history(order_to_cash())
     }
 
     #[test]
@@ -1279,6 +1284,128 @@ mod properties {
                 let all_shipped = order.lines().iter().all(|line| line.shipped_milli == line.ordered_milli);
                 prop_assert_eq!(order.status() == Some(S::Shipped), all_shipped);
             }
+        }
+    }
+}
+
+mod command_sequence_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::test_support::{
+        check_command_sequence, check_status_history, check_status_move, commands_along, SEQUENCE_CASES,
+    };
+
+    /// The status changes each command may make; every other command leaves the status as it is.
+    fn allowed_moves(command: &SalesOrderCommand) -> &'static [(SalesOrderStatus, SalesOrderStatus)] {
+        match command {
+            SalesOrderCommand::Confirm => &[(S::Placed, S::Confirmed)],
+            SalesOrderCommand::RecordAllocation(_) => &[(S::Confirmed, S::Allocated)],
+            SalesOrderCommand::MarkPicked => &[(S::Allocated, S::Picked)],
+            SalesOrderCommand::RecordShipment(_) => {
+                &[(S::Picked, S::PartiallyShipped), (S::Picked, S::Shipped), (S::PartiallyShipped, S::Shipped)]
+            }
+            SalesOrderCommand::MarkDelivered => &[(S::Shipped, S::Delivered)],
+            SalesOrderCommand::Cancel(_) => &[
+                (S::Placed, S::Cancelled),
+                (S::Confirmed, S::Cancelled),
+                (S::Allocated, S::Cancelled),
+                (S::Picked, S::Cancelled),
+            ],
+            SalesOrderCommand::Place(_)
+            | SalesOrderCommand::RecordReturn(_)
+            | SalesOrderCommand::LinkInvoice(_)
+            | SalesOrderCommand::MarkPaid(_) => &[],
+        }
+    }
+
+    /// Every command of [`place`]'s order (10 widgets, 2.5 m of cable, total 149.98) with
+    /// quantities, ids and amounts around what the order holds: allocations in full, short,
+    /// missing a line or over the order; shipments and returns of part, all or more; a few
+    /// shipment, return and payment ids so that redeliveries happen.
+    fn arb_command() -> impl Strategy<Value = SalesOrderCommand> {
+        let line_quantities = || {
+            prop::sample::select(vec![
+                vec![qty(1, "4")],
+                vec![qty(1, "6"), qty(2, "2.5")],
+                vec![qty(1, "10"), qty(2, "2.5")],
+                vec![qty(2, "3")],
+                vec![],
+            ])
+        };
+        let id = || prop::sample::select(vec!["1", "2", "3"]);
+        prop_oneof![
+            prop::sample::select(vec![
+                place(),
+                SalesOrderCommand::Place(PlaceOrder { lines: vec![], ..place_input() })
+            ]),
+            Just(SalesOrderCommand::Confirm),
+            prop::sample::select(vec![
+                allocate_all(),
+                allocate_short(),
+                allocate(vec![alloc(1, "10", "0")]),
+                allocate(vec![alloc(1, "11", "0"), alloc(2, "2.5", "0")]),
+            ]),
+            Just(SalesOrderCommand::MarkPicked),
+            (id(), line_quantities()).prop_map(|(n, lines)| ship(&format!("SH-{n}"), lines)),
+            Just(SalesOrderCommand::MarkDelivered),
+            prop::sample::select(vec!["Customer changed their mind", " "]).prop_map(cancel),
+            (id(), line_quantities()).prop_map(|(n, lines)| return_of(&format!("RT-{n}"), lines)),
+            id().prop_map(|n| link(&format!("SH-{n}"), INVOICE)),
+            (id(), prop::sample::select(vec![0_i64, 1, 7_499, 14_998, 14_999]))
+                .prop_map(|(n, amount)| pay(&format!("PAY-{n}"), amount)),
+        ]
+    }
+
+    /// Per line: nothing returned beyond what shipped nor shipped beyond what was ordered; an
+    /// allocation accounts for exactly what was ordered; what is reserved never goes down.
+    fn check_lines(before: &SalesOrder, after: &SalesOrder) -> Result<(), TestCaseError> {
+        for line in after.lines() {
+            prop_assert!(0 <= line.returned_milli && line.returned_milli <= line.shipped_milli, "{:?}", line);
+            prop_assert!(line.shipped_milli <= line.ordered_milli, "{:?}", line);
+            let allocated = line.reserved_milli + line.back_ordered_milli;
+            prop_assert!(allocated == 0 || allocated == line.ordered_milli, "{:?}", line);
+        }
+        for (old, new) in before.lines().iter().zip(after.lines()) {
+            prop_assert!(new.reserved_milli >= old.reserved_milli, "{:?} → {:?}", old, new);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is attempted, an order only moves along its state machine, its status
+        /// history only grows, ending in the status; lines keep returned ≤ shipped ≤ ordered
+        /// and reserved never goes down; it is (or was) shipped exactly when every line has
+        /// shipped in full; a cancelled order has shipped nothing; payments never exceed the
+        /// total; an invoice is only linked to a shipment that was recorded.
+        #[test]
+        fn an_order_moves_only_along_its_state_machine_and_never_ships_or_is_paid_beyond_it(
+            commands in commands_along(order_to_cash(), arb_command()),
+        ) {
+            let services: Arc<dyn CatalogServices> = Arc::new(catalog());
+            check_command_sequence::<SalesOrder>(&services, commands, |step| {
+                let after = step.after.status();
+                check_status_move(step.before.status(), after, S::Placed, allowed_moves(step.command))?;
+                check_status_history(step.before.status_history(), step.after.status_history(), after)?;
+                check_lines(step.before, step.after)?;
+                let all_shipped = step.after.lines().iter().all(|line| line.shipped_milli == line.ordered_milli);
+                if let Some(status) = after {
+                    prop_assert_eq!(matches!(status, S::Shipped | S::Delivered), all_shipped, "{:?}", status);
+                }
+                if after == Some(S::Cancelled) {
+                    prop_assert!(step.after.lines().iter().all(|line| line.shipped_milli == 0));
+                }
+                prop_assert!(step.after.paid_minor() <= step.after.total_minor());
+                for (shipment, _) in step.after.shipments() {
+                    let shipped_now = step.events().iter().any(
+                        |event| matches!(event, SalesOrderEvent::OrderShipped(shipped) if shipped.shipment_id == shipment),
+                    );
+                    prop_assert!(shipped_now || step.before.shipments().any(|(known, _)| known == shipment), "{}", shipment);
+                }
+                Ok(())
+            })?;
         }
     }
 }

@@ -234,3 +234,43 @@ mod avro_contract {
         }
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::money::Currency;
+    use crate::test_support::{check_command_sequence, command_sequences, SEQUENCE_CASES};
+
+    /// Configurations over two currencies and an invalid one, thresholds around zero.
+    fn arb_configure() -> impl Strategy<Value = SupplySettingsCommand> {
+        (any::<bool>(), -1_i64..=2, prop::sample::select(vec!["EUR", "USD", "eur"]))
+            .prop_map(|(negative, threshold, currency)| configure(negative, threshold, currency))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(SEQUENCE_CASES))]
+
+        /// Whatever is configured, the settings are those of the last accepted configuration,
+        /// its threshold never negative; a configuration records one event exactly when it
+        /// changes something.
+        #[test]
+        fn the_settings_are_the_last_accepted_configuration(commands in command_sequences(arb_configure())) {
+            check_command_sequence::<SupplySettings>(&(), commands, |step| {
+                let SupplySettingsCommand::ConfigureSupply {
+                    allow_negative_stock,
+                    po_approval_threshold_minor,
+                    po_approval_currency,
+                } = step.command;
+                if step.outcome.is_ok() {
+                    let configured = Currency::parse(po_approval_currency).ok();
+                    prop_assert_eq!(step.after.allows_negative_stock(), *allow_negative_stock);
+                    prop_assert_eq!(step.after.approval_threshold(), configured.map(|c| (*po_approval_threshold_minor, c)));
+                    prop_assert_eq!(step.events().len(), usize::from(step.before != step.after));
+                }
+                prop_assert!(step.after.approval_threshold().is_none_or(|(threshold, _)| threshold >= 0));
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -1411,6 +1411,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::test_support::check_command_sequence;
 
     /// A command over locations `A` and `B` with small quantities, as `(kind, location,
     /// quantity in thousandths, cost or reservation number)`.
@@ -1440,14 +1441,35 @@ mod properties {
         })
     }
 
-    /// Decides `command` on `stock` against `services` and applies what it records.
-    fn step(stock: &mut Stock, services: &Fixed, command: StockCommand) -> Result<Vec<StockEvent>, StockError> {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let events = runtime.block_on(stock.decide(command, services))?;
-        for event in &events {
-            stock.apply(event.clone());
+    /// The reservations the generated commands can make (`R0` … `R3`) that are open.
+    fn open_reservations(stock: &Stock) -> impl Iterator<Item = &Reservation> {
+        (0..4)
+            .filter_map(|n| stock.reservation(&format!("R{n}")))
+            .filter(|reservation| reservation.status == ReservationStatus::Open)
+    }
+
+    /// Each reservation issued at most what it reserved, is consumed exactly when it holds
+    /// nothing more (an open one holds something), and once released or consumed stays as it
+    /// was.
+    fn check_reservations(before: &Stock, after: &Stock) -> Result<(), TestCaseError> {
+        for id in (0..4).map(|n| format!("R{n}")) {
+            let Some(reservation) = after.reservation(&id) else { continue };
+            prop_assert!(
+                (0..=reservation.quantity_milli).contains(&reservation.issued_milli),
+                "{}: {:?}",
+                id,
+                reservation
+            );
+            match reservation.status {
+                ReservationStatus::Open => prop_assert!(reservation.open_milli() > 0, "{}: {:?}", id, reservation),
+                ReservationStatus::Consumed => prop_assert_eq!(reservation.open_milli(), 0, "{}", id),
+                ReservationStatus::Released => {}
+            }
+            if let Some(old) = before.reservation(&id).filter(|old| old.status != ReservationStatus::Open) {
+                prop_assert_eq!(reservation, old, "{} changed once closed", id);
+            }
         }
-        Ok(events)
+        Ok(())
     }
 
     /// Value equals the sum of the layers, which hold all of a positive on hand; none is left
@@ -1472,20 +1494,21 @@ mod properties {
         #![proptest_config(ProptestConfig::with_cases(128))]
 
         /// Without negative stock, whatever is attempted, on hand, reserved and value never go
-        /// below zero, value equals the sum of the remaining layers, what the events say the
-        /// totals are is what the state holds, and the events' value changes add up to the
-        /// value held.
+        /// below zero, what is reserved at a location is what its open reservations still
+        /// hold, value equals the sum of the remaining layers, what the events say the totals
+        /// are is what the state holds, and the events' value changes add up to the value
+        /// held; a reservation never issues more than it reserved, is consumed only once it
+        /// holds nothing more, and once released or consumed never changes.
         #[test]
         fn on_hand_never_goes_negative_and_value_is_the_sum_of_the_layers(
             fifo in any::<bool>(),
             commands in proptest::collection::vec(arb_command(), 1..40),
         ) {
-            let services = Fixed::new(if fifo { FIFO } else { AVERAGE });
-            let mut stock = Stock::default();
+            let services: Arc<dyn StockServices> = Arc::new(Fixed::new(if fifo { FIFO } else { AVERAGE }));
             let mut value_changes = 0_i64;
-            for command in commands {
-                let Ok(events) = step(&mut stock, &services, command) else { continue };
-                for StockEvent::InventoryUpdated(updated) in events {
+            check_command_sequence::<Stock>(&services, commands, |step| {
+                let stock = step.after;
+                for StockEvent::InventoryUpdated(updated) in step.events() {
                     value_changes += updated.value_change_minor;
                     prop_assert_eq!(stock.on_hand_milli(&updated.location), updated.on_hand_after_milli);
                     prop_assert_eq!(stock.value_minor(&updated.location), updated.value_after_minor);
@@ -1494,18 +1517,15 @@ mod properties {
                     prop_assert!(at.on_hand_milli() >= 0, "{}: on hand {}", code, at.on_hand_milli());
                     prop_assert!(at.value_minor() >= 0, "{}: value {}", code, at.value_minor());
                     prop_assert!(at.reserved_milli() >= 0, "{}: reserved {}", code, at.reserved_milli());
-                    // What is reserved at a location is what its open reservations still hold.
-                    let held: i64 = (0..4)
-                        .filter_map(|n| stock.reservation(&format!("R{n}")))
-                        .filter(|r| r.location == code && r.status == ReservationStatus::Open)
-                        .map(Reservation::open_milli)
-                        .sum();
+                    let held: i64 = open_reservations(stock).filter(|r| r.location == code).map(Reservation::open_milli).sum();
                     prop_assert_eq!(at.reserved_milli(), held, "{}", code);
                 }
-                assert_layers_hold_the_totals(&stock)?;
-            }
-            let total: i64 = stock.locations().map(|(_, at)| at.value_minor()).sum();
-            prop_assert_eq!(total, value_changes);
+                check_reservations(step.before, stock)?;
+                assert_layers_hold_the_totals(stock)?;
+                let total: i64 = stock.locations().map(|(_, at)| at.value_minor()).sum();
+                prop_assert_eq!(total, value_changes);
+                Ok(())
+            })?;
         }
 
         /// With negative stock, the layers still hold every positive on hand exactly and a
@@ -1515,13 +1535,11 @@ mod properties {
             fifo in any::<bool>(),
             commands in proptest::collection::vec(arb_command(), 1..40),
         ) {
-            let services = Fixed::new(if fifo { FIFO } else { AVERAGE }).negative();
-            let mut stock = Stock::default();
-            for command in commands {
-                if step(&mut stock, &services, command).is_ok() {
-                    assert_layers_hold_the_totals(&stock)?;
-                }
-            }
+            let services: Arc<dyn StockServices> = Arc::new(Fixed::new(if fifo { FIFO } else { AVERAGE }).negative());
+            check_command_sequence::<Stock>(&services, commands, |step| {
+                check_reservations(step.before, step.after)?;
+                assert_layers_hold_the_totals(step.after)
+            })?;
         }
     }
 }
