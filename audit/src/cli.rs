@@ -1,5 +1,5 @@
 //! The command line: global options (database, output format) and one subcommand per question
-//! or archive operation.
+//! or archive operation; `dead-letters` has subcommands of its own.
 
 use std::path::PathBuf;
 
@@ -142,6 +142,60 @@ pub enum Command {
         #[command(flatten)]
         registry: RegistryArgs,
     },
+    /// A projector's (or process manager's) dead letters, read from Kafka: list them, or
+    /// redrive them to the topic they came from once the cause is fixed.
+    DeadLetters {
+        /// What to do with them.
+        #[command(subcommand)]
+        action: DeadLetterAction,
+    },
+}
+
+/// The `dead-letters` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DeadLetterAction {
+    /// Every record in `<prefix>.dlq.<projector>`, oldest first per partition: partition,
+    /// offset, when it was dead-lettered, source topic/partition/offset, key, event type,
+    /// tenant, failed attempts, error, and where it was redriven to (empty when it was not).
+    List {
+        /// The projector or process manager: `postgres`, `mongo`, `timescale`,
+        /// `payment-allocations`…
+        #[arg(value_parser = consumer_name)]
+        projector: String,
+        /// Kafka to read.
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+    /// Publishes dead letters again to the topic and partition they were read from — same key,
+    /// value and headers, without the `prism-dlq-*` ones, with `prism-redriven-from` — so the
+    /// consumer applies them. Each dead letter is redriven at most once, over all runs: what
+    /// was redriven is recorded in `<prefix>.dlq.<projector>.redriven`.
+    Redrive {
+        /// The projector or process manager whose dead letters are redriven.
+        #[arg(value_parser = consumer_name)]
+        projector: String,
+        /// Only the dead letter at this offset (of `--partition`), as `list` shows it.
+        #[arg(long, requires = "partition", required_unless_present = "all", conflicts_with = "all")]
+        offset: Option<i64>,
+        /// The dead-letter topic's partition of `--offset`.
+        #[arg(long, requires = "offset")]
+        partition: Option<i32>,
+        /// Every dead letter not redriven yet, in order per partition.
+        #[arg(long)]
+        all: bool,
+        /// Kafka to read and publish to.
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+}
+
+/// A consumer name as topic and group names use it: lowercase letters, digits and `-`.
+fn consumer_name(text: &str) -> Result<String, String> {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("{text:?} is not a projector name (lowercase letters, digits and -)"))
+    }
 }
 
 /// How far `state` replays.
@@ -247,8 +301,33 @@ mod tests {
     fn every_subcommand_has_help() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
-        for sub in ["history", "state", "trace", "verify", "export", "import", "republish", "rebuild"] {
+        for sub in ["history", "state", "trace", "verify", "export", "import", "republish", "rebuild", "dead-letters"] {
             assert!(Cli::command().find_subcommand(sub).and_then(|c| c.get_about()).is_some(), "{sub}");
         }
+    }
+
+    /// `prism-audit dead-letters <args>` parsed: its action, or the usage error.
+    fn dead_letters(args: &[&str]) -> Result<DeadLetterAction, clap::Error> {
+        let cli = Cli::try_parse_from(["prism-audit", "dead-letters"].iter().chain(args))?;
+        let Command::DeadLetters { action } = cli.command else { panic!("dead-letters parsed as {:?}", cli.command) };
+        Ok(action)
+    }
+
+    #[test]
+    fn redrive_takes_one_dead_letter_by_partition_and_offset_or_all_of_them() {
+        let one = dead_letters(&["redrive", "postgres", "--partition", "1", "--offset", "7"]).unwrap();
+        assert!(matches!(one, DeadLetterAction::Redrive { offset: Some(7), partition: Some(1), all: false, .. }));
+        let all = dead_letters(&["redrive", "payment-allocations", "--all", "--topic-prefix", "p"]).unwrap();
+        let DeadLetterAction::Redrive { projector, all: true, kafka, .. } = all else { panic!("{all:?}") };
+        assert_eq!((projector.as_str(), kafka.topic_prefix.as_str()), ("payment-allocations", "p"));
+        for refused in [
+            &["redrive", "postgres"][..],
+            &["redrive", "postgres", "--offset", "7"],
+            &["redrive", "postgres", "--all", "--partition", "0", "--offset", "7"],
+            &["list", "Postgres;"],
+        ] {
+            assert!(dead_letters(refused).is_err(), "{refused:?}");
+        }
+        assert!(matches!(dead_letters(&["list", "mongo"]), Ok(DeadLetterAction::List { .. })));
     }
 }

@@ -9,11 +9,14 @@
 //!   models compared with a replay of the events ([`read_models`]);
 //! - [`export`] and [`import`] — the event store archived as JSON Lines ([`archive`]) and
 //!   restored bit for bit into an empty tenant, its chain checked line by line;
-//! - [`republish`] — stored events sent to Kafka again, exactly as the relay sent them.
+//! - [`republish`] — stored events sent to Kafka again, exactly as the relay sent them;
+//! - [`dead_letters`] — a projector's dead letters listed from Kafka, and redriven to their
+//!   source topic once the cause is fixed.
 
 pub mod aggregates;
 pub mod archive;
 pub mod cli;
+pub mod dead_letters;
 pub mod deferred;
 pub mod export;
 pub mod history;
@@ -92,6 +95,21 @@ pub enum AuditError {
     /// A read model's writer refused a replayed event.
     #[error("replaying the read model: {0}")]
     Replay(String),
+    /// Kafka could not be read or refused a record.
+    #[error("kafka: {0}")]
+    Kafka(#[from] rdkafka::error::KafkaError),
+    /// Kafka sent nothing for too long while a topic was read to its end.
+    #[error("kafka: timed out reading topic {0}")]
+    KafkaTimeout(String),
+    /// The consumer has never created its dead-letter topic (a misspelt name?).
+    #[error("no dead-letter topic {0}")]
+    NoDeadLetterTopic(String),
+    /// `--partition`/`--offset` name no record of the dead-letter topic.
+    #[error("no dead letter at {0}")]
+    NoSuchDeadLetter(String),
+    /// A dead letter without a readable `prism-dlq-source` header cannot be redriven.
+    #[error("dead letter {0} does not say where it was read (prism-dlq-source header)")]
+    NoSource(String),
 }
 
 impl AuditError {

@@ -17,7 +17,7 @@ use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::identity::user::User;
 use prism_platform::auth::{authenticate, Authenticator, Tokens};
 use prism_platform::db;
-use prism_platform::http::{operational_routes, serve, unknown_route};
+use prism_platform::http::{operational_routes, refuse_unreadable_uri, serve, unknown_route};
 use prism_platform::rate_limit::{self, RateLimiter};
 use prism_platform::tenancy::{TenantProvisioner, TenantStatuses};
 use sqlx::PgPool;
@@ -334,6 +334,7 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)
+        .layer(axum::middleware::from_fn(refuse_unreadable_uri))
         .layer(DefaultBodyLimit::max(body_limit_bytes))
         .layer(axum::middleware::from_fn_with_state(layers.statuses, tenants::suspension::refuse_suspended))
         .layer(axum::middleware::from_fn(authorization::authorize))

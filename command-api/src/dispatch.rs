@@ -11,6 +11,7 @@ use prism_aggregates::refusal::Refusal;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::problem::Problem;
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::error::{command_problem, version_conflict};
 use crate::event_store::{Committed, TenantEventStores};
@@ -90,11 +91,19 @@ where
     match outcome {
         Ok(committed) => Ok(committed),
         Err(AggregateError::AggregateConflict) => {
-            let current = stores.version(tenant, id).await.map_err(|e| Problem::internal(&e))?;
+            let current = stores.version(tenant, id).await.map_err(|e| Problem::from_failure(&e))?;
             Err(version_conflict(current, "another command changed this aggregate at the same time; retry"))
         }
         Err(error) => Err(command_problem(error)),
     }
+}
+
+/// The id a path names, which must be a UUID: anything else names no `what` (404).
+///
+/// # Errors
+/// A 404 problem when `id` is not a UUID.
+pub fn path_uuid(what: &str, id: &str) -> Result<Uuid, Problem> {
+    Uuid::parse_str(id).map_err(|_| Problem::not_found(format!("no {what} {id}")))
 }
 
 /// Refuses with 409 when `If-Match` names another version than aggregate `id`'s current one.
@@ -115,7 +124,7 @@ where
     let expected: i64 = text
         .parse()
         .map_err(|_| Problem::bad_request("If-Match must carry the expected version number, e.g. \"1\""))?;
-    let current = stores.version(tenant, id).await.map_err(|e| Problem::internal(&e))?;
+    let current = stores.version(tenant, id).await.map_err(|e| Problem::from_failure(&e))?;
     if current == expected {
         Ok(())
     } else {

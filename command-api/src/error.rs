@@ -1,6 +1,8 @@
 //! Mapping of command failures to problem+json, done once: a refused command is 422 naming
-//! the field, 404 or 409 by its kind; an optimistic-lock conflict is 409 with the
-//! aggregate's current version; anything else is a 500 that leaks nothing.
+//! the field, 404 or 409 by its kind, or a retryable 503 when a dependency it needs is
+//! unavailable; an optimistic-lock conflict is 409 with the aggregate's current version; a
+//! database out of reach is a retryable 503 `database-unavailable`; anything else is a 500
+//! that leaks nothing.
 
 use axum::http::StatusCode;
 use cqrs_es::AggregateError;
@@ -22,9 +24,7 @@ pub fn refusal(error: &impl Refusal) -> Problem {
         RefusalKind::Invalid => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.code(), "Request breaks a rule"),
         RefusalKind::NotFound => Problem::new(StatusCode::NOT_FOUND, error.code(), "Not found"),
         RefusalKind::Conflict => Problem::new(StatusCode::CONFLICT, error.code(), "Conflicts with the current state"),
-        RefusalKind::Unavailable => {
-            Problem::new(StatusCode::SERVICE_UNAVAILABLE, error.code(), "A dependency is unavailable; retry")
-        }
+        RefusalKind::Unavailable => Problem::unavailable(error.code(), error.to_string()),
     }
     .with_detail(error.to_string());
     match error.field() {
@@ -39,6 +39,9 @@ pub fn refusal(error: &impl Refusal) -> Problem {
 pub fn command_problem<E: Refusal>(error: AggregateError<E>) -> Problem {
     match error {
         AggregateError::UserError(refused) => refusal(&refused),
+        AggregateError::DatabaseConnectionError(cause) | AggregateError::UnexpectedError(cause) => {
+            Problem::from_failure(cause.as_ref())
+        }
         other => Problem::internal(&other),
     }
 }

@@ -119,7 +119,7 @@ async fn keyed(
     })?;
     let fingerprint = fingerprint(parts.method.as_str(), &parts.uri.to_string(), &body);
     let store = KeyStore { pool: &idempotency.pool, tenant: &tenant, key: &key };
-    match store.claim(&fingerprint).await.map_err(internal)? {
+    match store.claim(&fingerprint).await.map_err(failure)? {
         Claim::Claimed => {}
         Claim::Answered { status, headers, body } => return Ok(replay(status, &headers, body)),
         Claim::InProgress => {
@@ -146,7 +146,7 @@ async fn keyed(
         return Ok(response);
     }
     let (parts, body) = response.into_parts();
-    let body = to_bytes(body, usize::MAX).await.map_err(internal)?;
+    let body = to_bytes(body, usize::MAX).await.map_err(failure)?;
     if let Err(error) = store.complete(parts.status, &parts.headers, &body).await {
         tracing::error!(%error, key, "idempotent answer not stored; a retry after the claim expires runs again");
     }
@@ -194,8 +194,9 @@ fn replay(status: i16, headers: &serde_json::Value, body: Vec<u8>) -> Response {
     response
 }
 
-fn internal(error: impl std::fmt::Display) -> Response {
-    Problem::internal(&error).into_response()
+/// An unexpected failure as its problem (a retryable 503 when the database is out of reach).
+fn failure(error: impl std::error::Error + 'static) -> Response {
+    Problem::from_failure(&error).into_response()
 }
 
 /// A duration as a Postgres interval literal.

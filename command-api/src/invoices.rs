@@ -154,7 +154,7 @@ pub async fn void(
 }
 
 fn parse_id(invoice_id: &str) -> Result<Uuid, Problem> {
-    Uuid::parse_str(invoice_id).map_err(|_| Problem::not_found(format!("no invoice {invoice_id}")))
+    crate::dispatch::path_uuid("invoice", invoice_id)
 }
 
 async fn answer(

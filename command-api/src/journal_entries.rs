@@ -155,7 +155,7 @@ pub async fn discard_draft(
 }
 
 fn parse_id(entry_id: &str) -> Result<Uuid, Problem> {
-    Uuid::parse_str(entry_id).map_err(|_| Problem::not_found(format!("no journal entry {entry_id}")))
+    dispatch::path_uuid("journal entry", entry_id)
 }
 
 /// `POST /v1/journal-entries/{id}/reverse`; honours `If-Match: <version>`.

@@ -79,6 +79,35 @@ pub async fn connect_url(url: &str, max_connections: u32) -> Result<PgPool, sqlx
     PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10)).connect(url).await
 }
 
+/// Whether `error`, or an error in its chain of causes, says the database could not be reached
+/// (see [`connection_failed`]): a failure that passes once the database is back, unlike a
+/// statement the database refused.
+#[must_use]
+pub fn is_unreachable(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |error| error.source())
+        .filter_map(|error| error.downcast_ref::<sqlx::Error>())
+        .any(connection_failed)
+}
+
+/// Whether `error` is a failure to reach the database: a connection refused, lost or not
+/// obtained in time, or the server shutting down or starting up (SQLSTATE class 08,
+/// connection exception, and 57P01-57P05, e.g. `terminating connection due to administrator
+/// command`).
+#[must_use]
+pub fn connection_failed(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => {
+            database.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+        }
+        _ => false,
+    }
+}
+
 /// Quotes an SQL identifier.
 #[must_use]
 pub fn quote_ident(name: &str) -> String {

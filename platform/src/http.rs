@@ -2,11 +2,15 @@
 //! rejections are problem+json naming the field, the tenant of the caller, health and metrics
 //! routes, and serving with graceful shutdown.
 
+use std::future::IntoFuture;
+use std::time::Duration;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use prism_aggregates::tenant::TenantId;
@@ -118,6 +122,23 @@ fn nul_within(value: &Value, path: &str) -> Option<String> {
     }
 }
 
+/// Middleware of both APIs: refuses with 400 (problem+json) a request whose path, decoded, is
+/// not UTF-8 text or holds the NUL character, or whose query holds NUL (`%00`). No id, code
+/// or parameter is such text; Postgres text cannot store NUL (one that reached a query was a
+/// 500), and axum's own refusal of a path that is not UTF-8 is plain text.
+pub async fn refuse_unreadable_uri(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let path_readable =
+        percent_encoding::percent_decode_str(uri.path()).decode_utf8().is_ok_and(|path| !path.contains('\0'));
+    if !path_readable || uri.query().is_some_and(|query| query.contains("%00")) {
+        return Problem::bad_request(
+            "the path must be UTF-8 text, and neither path nor query may hold the NUL character",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
 /// The tenant of the user calling, from the access token [`crate::auth::authenticate`]
 /// verified: never from a header or a body.
 #[derive(Debug, Clone)]
@@ -168,15 +189,31 @@ pub async fn unknown_route() -> impl IntoResponse {
     Problem::not_found("no such endpoint")
 }
 
-/// Serves `router` on `listener` until `shutdown` is cancelled, finishing in-flight requests.
-/// Handlers and middleware see the peer address as `ConnectInfo<SocketAddr>`.
+/// Longest a server waits, once shut down, for the requests in flight to finish before it
+/// stops anyway: longer than any request takes (the query API's consistency wait defaults to
+/// 5 s), short enough that a client stalled mid-request cannot hold a stopping process.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(6);
+
+/// Serves `router` on `listener` until `shutdown` is cancelled, finishing in-flight requests
+/// for at most [`SHUTDOWN_GRACE`]. Handlers and middleware see the peer address as
+/// `ConnectInfo<SocketAddr>`.
 ///
 /// # Errors
 /// When the listener fails.
 pub async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async move { shutdown.cancelled().await })
-        .await
+    let server = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+    let grace_over = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server.into_future() => served,
+        () = grace_over => {
+            tracing::warn!(grace_ms = SHUTDOWN_GRACE.as_millis(), "requests still open after the shutdown grace; stopping");
+            Ok(())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::db;
+
 /// Media type of a problem body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -28,7 +30,13 @@ struct ProblemBody {
     detail: Option<String>,
     #[serde(flatten)]
     extensions: Map<String, Value>,
+    /// Seconds the client should wait before sending the request again (`Retry-After`).
+    #[serde(skip)]
+    retry_after_secs: Option<u64>,
 }
+
+/// The `Retry-After` of a 503 [`Problem::unavailable`], in seconds.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 1;
 
 impl Problem {
     /// A problem with the given status; `code` becomes the `type` URI `urn:prism:problem:<code>`
@@ -41,6 +49,7 @@ impl Problem {
             status: status.as_u16(),
             detail: None,
             extensions: Map::new(),
+            retry_after_secs: None,
         };
         Self { body: Box::new(body) }
     }
@@ -111,6 +120,33 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "not-found", "Not found").with_detail(detail)
     }
 
+    /// 503 `code`: a dependency is unavailable for now and the request may be sent again (with
+    /// the same `Idempotency-Key`, to be safe) after `Retry-After` seconds; the body says so
+    /// with `"retryable": true`.
+    #[must_use]
+    pub fn unavailable(code: &str, detail: impl Into<String>) -> Self {
+        let mut problem = Self::new(StatusCode::SERVICE_UNAVAILABLE, code, "A dependency is unavailable; retry")
+            .with_detail(detail)
+            .with_extension("retryable", Value::Bool(true));
+        problem.body.retry_after_secs = Some(UNAVAILABLE_RETRY_AFTER_SECS);
+        problem
+    }
+
+    /// An unexpected failure as a problem: 503 `database-unavailable` ([`Problem::unavailable`])
+    /// when the database could not be reached ([`db::is_unreachable`]), else the 500 of
+    /// [`Problem::internal`]. The cause is logged, never sent.
+    #[must_use]
+    pub fn from_failure(error: &(dyn std::error::Error + 'static)) -> Self {
+        if db::is_unreachable(error) {
+            tracing::warn!(%error, "database unreachable");
+            return Self::unavailable(
+                "database-unavailable",
+                "the database cannot be reached right now; retry shortly",
+            );
+        }
+        Self::internal(&error)
+    }
+
     /// 500 with a generic body; the cause is logged, never sent.
     #[must_use]
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
@@ -123,8 +159,12 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after_secs = self.body.retry_after_secs;
         let mut response = (status, axum::Json(self.body)).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(secs) = retry_after_secs {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
 }
@@ -155,6 +195,8 @@ pub struct ProblemSchema {
     pub min_position: Option<i64>,
     /// On a 504 consistency timeout: how long the server waited, in milliseconds.
     pub waited_ms: Option<u64>,
+    /// On a 503: `true`, the request may be sent again after `Retry-After` seconds.
+    pub retryable: Option<bool>,
 }
 
 impl ProblemSchema {
@@ -189,5 +231,27 @@ impl ProblemSchema {
         header.description = Some(meaning.to_owned());
         response.headers.insert(name.to_owned(), header);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_retryable_503_with_retry_after() {
+        let problem = Problem::from_failure(&sqlx::Error::PoolTimedOut);
+        assert_eq!(problem.body.kind, "urn:prism:problem:database-unavailable");
+        assert_eq!(problem.body.extensions["retryable"], Value::Bool(true));
+        let response = problem.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], UNAVAILABLE_RETRY_AFTER_SECS.to_string());
+    }
+
+    #[test]
+    fn any_other_failure_is_a_500_without_retry_after() {
+        let response = Problem::from_failure(&sqlx::Error::RowNotFound).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().get(header::RETRY_AFTER).is_none());
     }
 }

@@ -141,20 +141,22 @@ impl InFlight {
     }
 
     /// Waits for every delivery. Returns the outbox ids Kafka acknowledged — a prefix of the
-    /// batch, ending before the first failure (none at all when a row could not be handed
-    /// over) — and that failure, if any.
+    /// batch, ending before the first failed delivery — and the first failure, if any: a failed
+    /// delivery, else the row that could not be handed over. The rows handed over before such
+    /// a row are on the topic once acknowledged, so they count (retrying them would publish
+    /// them again, on every retry for as long as the row cannot be handed over).
     pub async fn settle(self) -> (Vec<i64>, Option<BoxError>) {
-        let mut failure = self.failure;
+        let mut delivery_failure: Option<BoxError> = None;
         let mut acknowledged = Vec::with_capacity(self.deliveries.len());
         for (outbox_id, delivery) in self.deliveries {
             match delivery.await {
-                Ok(Ok(_)) if failure.is_none() => acknowledged.push(outbox_id),
+                Ok(Ok(_)) if delivery_failure.is_none() => acknowledged.push(outbox_id),
                 Ok(Ok(_)) => {}
-                Ok(Err((error, _))) => failure = failure.or(Some(Box::new(error))),
-                Err(canceled) => failure = failure.or(Some(Box::new(canceled))),
+                Ok(Err((error, _))) => delivery_failure = delivery_failure.or(Some(Box::new(error))),
+                Err(canceled) => delivery_failure = delivery_failure.or(Some(Box::new(canceled))),
             }
         }
-        (acknowledged, failure)
+        (acknowledged, delivery_failure.or(self.failure))
     }
 }
 

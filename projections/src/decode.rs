@@ -189,10 +189,7 @@ pub async fn decode(codec: &AvroCodec, message: &BorrowedMessage<'_>) -> Result<
     let headers = message.headers().ok_or(prism_platform::envelope::EnvelopeError::Missing("prism-event-id"))?;
     let envelope = EventEnvelope::from_headers(headers)?;
     let payload = message.payload().ok_or(DecodeError::Empty)?;
-    let (_, body) = codec.decode(payload).await?;
-    let tagged = serde_json::json!({ envelope.event_type.clone(): body });
-    let event =
-        DomainEvent::from_stored(&envelope.aggregate_type, &envelope.event_type, &envelope.event_version, tagged)?;
+    let event = decode_value(codec, &envelope, payload).await?;
     Ok(ProjectedEvent {
         envelope,
         event,
@@ -200,6 +197,21 @@ pub async fn decode(codec: &AvroCodec, message: &BorrowedMessage<'_>) -> Result<
         partition: message.partition(),
         offset: message.offset(),
     })
+}
+
+/// Decodes a record's value, Confluent Avro read with the schema its id names in the registry,
+/// into the event the headers' `envelope` says it is (brought to the current version).
+///
+/// # Errors
+/// When the value is not Confluent Avro known to the registry or the body does not fit.
+pub async fn decode_value(
+    codec: &AvroCodec,
+    envelope: &EventEnvelope,
+    payload: &[u8],
+) -> Result<DomainEvent, DecodeError> {
+    let (_, body) = codec.decode(payload).await?;
+    let tagged = serde_json::json!({ envelope.event_type.clone(): body });
+    DomainEvent::from_stored(&envelope.aggregate_type, &envelope.event_type, &envelope.event_version, tagged)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! consumer group; the `prism-projector --projector <name>` binary runs one of them.
 
 pub mod config;
+pub mod dead_letter;
 pub mod decode;
 pub mod posting;
 pub mod projection;

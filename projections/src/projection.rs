@@ -18,6 +18,24 @@ pub struct SourcePosition {
     pub offset: i64,
 }
 
+impl SourcePosition {
+    /// Reads `<topic>/<partition>/<offset>`, as [`SourcePosition`] displays.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.rsplitn(3, '/');
+        let offset = parts.next()?.parse().ok()?;
+        let partition = parts.next()?.parse().ok()?;
+        let topic = parts.next().filter(|topic| !topic.is_empty())?;
+        Some(Self { topic: topic.to_owned(), partition, offset })
+    }
+}
+
+impl std::fmt::Display for SourcePosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.topic, self.partition, self.offset)
+    }
+}
+
 /// A read model fed from Kafka.
 #[async_trait::async_trait]
 pub trait Projection: Send + Sync {
@@ -60,4 +78,21 @@ pub fn by_tenant(events: &[ProjectedEvent]) -> Vec<(&str, Vec<&ProjectedEvent>)>
         }
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_position_reads_back_as_it_displays() {
+        let position = SourcePosition { topic: "prism.finance.journal-entry.v1".to_owned(), partition: 2, offset: 41 };
+        let text = position.to_string();
+        assert_eq!(text, "prism.finance.journal-entry.v1/2/41");
+        let read = SourcePosition::parse(&text).unwrap();
+        assert_eq!((read.topic.as_str(), read.partition, read.offset), ("prism.finance.journal-entry.v1", 2, 41));
+        assert!(SourcePosition::parse("topic/x/1").is_none());
+        assert!(SourcePosition::parse("/0/1").is_none());
+        assert!(SourcePosition::parse("0/1").is_none());
+    }
 }

@@ -2,6 +2,13 @@
 //! topics (resuming where the store's checkpoint says), then for each record decode, apply
 //! with bounded retries, dead-letter what still fails, and commit the group offset after
 //! the write. Records of one partition are applied strictly in order.
+//!
+//! A failure a dependency causes (the database or the registry unreachable, see
+//! [`crate::transient`]) is retried with backoff until it passes or the process stops; only a
+//! record that fails on its own `apply_attempts_max` times in a row is poison, and goes to
+//! `<prefix>.dlq.<name>` ([`crate::dead_letter`]) with its original key, value and headers plus
+//! the error, the source position and the attempt count. Metrics:
+//! `prism_projector_dead_letters_total{projector}` and `prism_projector_retries_total{projector}`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,6 +26,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ConsumerArgs;
+use crate::dead_letter::{self, ATTEMPTS_HEADER, ERROR_HEADER, PROJECTOR_HEADER, SOURCE_HEADER};
 use crate::decode::{decode, ProjectedEvent};
 use crate::projection::{Projection, ProjectionError, SourcePosition};
 use crate::transient::is_transient;
@@ -30,8 +38,13 @@ const RETRY_PAUSE_MAX: Duration = Duration::from_secs(5);
 enum Outcome {
     /// Applied to the store.
     Applied,
-    /// Cannot be applied; goes to the dead-letter topic.
-    Failed(ProjectionError),
+    /// Failed on its own `attempts` times; goes to the dead-letter topic.
+    Poison {
+        /// The last attempt's error.
+        error: ProjectionError,
+        /// Attempts that failed because of the record (not because a dependency was down).
+        attempts: u32,
+    },
     /// Shutdown came first; the record stays unacknowledged and is redelivered.
     Interrupted,
 }
@@ -61,7 +74,7 @@ impl ProjectorRuntime {
         projection: Arc<dyn Projection>,
     ) -> Result<Self, ProjectionError> {
         let topics = followed_topics(&config.kafka.topic_prefix, projection.aggregate_types());
-        let dead_letter_topic = topic_name(&config.kafka.topic_prefix, &format!("dlq.{name}"));
+        let dead_letter_topic = dead_letter::dead_letter_topic(&config.kafka.topic_prefix, name);
         let mut all_topics = topics.clone();
         all_topics.push(dead_letter_topic.clone());
         kafka::ensure_topics(&config.kafka, &all_topics).await?;
@@ -79,6 +92,9 @@ impl ProjectorRuntime {
         }
         consumer.assign(&assignment)?;
         tracing::info!(projector = name, ?topics, "projector assigned");
+        // Exported from the start, so a dashboard reads 0 rather than nothing.
+        metrics::counter!("prism_projector_dead_letters_total", "projector" => name).increment(0);
+        metrics::counter!("prism_projector_retries_total", "projector" => name).increment(0);
         Ok(Self {
             name,
             projection,
@@ -99,6 +115,9 @@ impl ProjectorRuntime {
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), ProjectionError> {
         loop {
             let received = tokio::select! {
+                // Shutdown first: no batch is started once it came, so nothing is applied
+                // after a record that shutdown left unapplied.
+                biased;
                 () = shutdown.cancelled() => return Ok(()),
                 received = self.consumer.recv() => received,
             };
@@ -150,6 +169,11 @@ impl ProjectorRuntime {
             }
         }
         for message in batch {
+            // A record shutdown interrupts stays unapplied, so the records after it must too:
+            // applying them would move the checkpoint past it, and skip it for good.
+            if shutdown.is_cancelled() {
+                break;
+            }
             self.handle(message, shutdown).await?;
         }
         Ok(())
@@ -186,16 +210,13 @@ impl ProjectorRuntime {
         match self.apply_with_retries(message, shutdown).await {
             Outcome::Applied => {}
             Outcome::Interrupted => return Ok(()),
-            Outcome::Failed(error) => {
-                tracing::error!(%error, "dead-lettering a record that cannot be applied");
-                self.dead_letter(message, &error.to_string()).await?;
-                let source = SourcePosition {
-                    topic: message.topic().to_owned(),
-                    partition: message.partition(),
-                    offset: message.offset(),
-                };
-                self.projection.skip(&source).await?;
+            Outcome::Poison { error, attempts } => {
+                tracing::error!(%error, attempts, "dead-lettering a record that keeps failing");
+                self.dead_letter(message, &error.to_string(), attempts).await?;
                 metrics::counter!("prism_projector_dead_letters_total", "projector" => self.name).increment(1);
+                if !self.skip_dead_lettered(message, shutdown).await? {
+                    return Ok(());
+                }
             }
         }
         if let Err(error) = self.consumer.commit_message(message, CommitMode::Async) {
@@ -204,27 +225,56 @@ impl ProjectorRuntime {
         Ok(())
     }
 
-    /// Decodes and applies `message`. Transient failures are retried until they pass or
-    /// `shutdown`; other failures `attempts_max` times in all.
+    /// Decodes and applies `message`, pausing between attempts (doubling from the configured
+    /// backoff up to [`RETRY_PAUSE_MAX`]). Transient failures are retried until they pass or
+    /// `shutdown`; the record is poison once it has failed on its own `attempts_max` times.
     async fn apply_with_retries(&self, message: &BorrowedMessage<'_>, shutdown: &CancellationToken) -> Outcome {
         let mut pause = self.backoff;
-        let mut attempt = 1;
+        let mut failures = 0;
         loop {
             let error = match self.decode_and_apply(message).await {
                 Ok(()) => return Outcome::Applied,
                 Err(error) => error,
             };
             let transient = is_transient(error.as_ref());
-            if !transient && attempt >= self.attempts_max {
-                return Outcome::Failed(error);
+            if !transient {
+                failures += 1;
+                if failures >= self.attempts_max {
+                    return Outcome::Poison { error, attempts: failures };
+                }
             }
-            tracing::warn!(%error, attempt, transient, "apply failed; retrying");
-            tokio::select! {
-                () = shutdown.cancelled() => return Outcome::Interrupted,
-                () = tokio::time::sleep(pause) => {}
+            tracing::warn!(%error, failures, transient, "apply failed; retrying");
+            metrics::counter!("prism_projector_retries_total", "projector" => self.name).increment(1);
+            if !pause_unless_shut_down(&mut pause, shutdown).await {
+                return Outcome::Interrupted;
             }
-            pause = (pause * 2).min(RETRY_PAUSE_MAX);
-            attempt += 1;
+        }
+    }
+
+    /// Moves the store's checkpoint past the dead-lettered `message`, retrying while the store
+    /// is unavailable: `false` when `shutdown` came first (the record is redelivered and
+    /// dead-lettered again, so a dead letter is written at least once).
+    ///
+    /// # Errors
+    /// When the store refuses for another reason.
+    async fn skip_dead_lettered(
+        &self,
+        message: &BorrowedMessage<'_>,
+        shutdown: &CancellationToken,
+    ) -> Result<bool, ProjectionError> {
+        let source = source_position(message);
+        let mut pause = self.backoff;
+        loop {
+            match self.projection.skip(&source).await {
+                Ok(()) => return Ok(true),
+                Err(error) if is_transient(error.as_ref()) => {
+                    tracing::warn!(%error, "cannot record the skip of a dead letter yet; retrying");
+                }
+                Err(error) => return Err(error),
+            }
+            if !pause_unless_shut_down(&mut pause, shutdown).await {
+                return Ok(false);
+            }
         }
     }
 
@@ -235,18 +285,25 @@ impl ProjectorRuntime {
         Ok(())
     }
 
-    async fn dead_letter(&self, message: &BorrowedMessage<'_>, error: &str) -> Result<(), ProjectionError> {
+    async fn dead_letter(
+        &self,
+        message: &BorrowedMessage<'_>,
+        error: &str,
+        attempts: u32,
+    ) -> Result<(), ProjectionError> {
         let mut headers = OwnedHeaders::new();
         if let Some(original) = message.headers() {
             for header in original.iter() {
                 headers = headers.insert(Header { key: header.key, value: header.value });
             }
         }
-        let source = format!("{}/{}/{}", message.topic(), message.partition(), message.offset());
+        let source = source_position(message).to_string();
+        let attempts = attempts.to_string();
         headers = headers
-            .insert(Header { key: "prism-dlq-error", value: Some(error) })
-            .insert(Header { key: "prism-dlq-projector", value: Some(self.name) })
-            .insert(Header { key: "prism-dlq-source", value: Some(&source) });
+            .insert(Header { key: ERROR_HEADER, value: Some(error) })
+            .insert(Header { key: PROJECTOR_HEADER, value: Some(self.name) })
+            .insert(Header { key: SOURCE_HEADER, value: Some(&source) })
+            .insert(Header { key: ATTEMPTS_HEADER, value: Some(&attempts) });
         let mut record = FutureRecord::to(&self.dead_letter_topic).headers(headers);
         if let Some(key) = message.key() {
             record = record.key(key);
@@ -260,6 +317,21 @@ impl ProjectorRuntime {
             .map(|_| ())
             .map_err(|(error, _)| Box::new(error) as ProjectionError)
     }
+}
+
+/// Sleeps `pause`, then doubles it up to [`RETRY_PAUSE_MAX`]: `false` when `shutdown` came first.
+async fn pause_unless_shut_down(pause: &mut Duration, shutdown: &CancellationToken) -> bool {
+    tokio::select! {
+        () = shutdown.cancelled() => return false,
+        () = tokio::time::sleep(*pause) => {}
+    }
+    *pause = (*pause * 2).min(RETRY_PAUSE_MAX);
+    true
+}
+
+/// Where `message` was read.
+fn source_position(message: &BorrowedMessage<'_>) -> SourcePosition {
+    SourcePosition { topic: message.topic().to_owned(), partition: message.partition(), offset: message.offset() }
 }
 
 /// Topics under `prefix` that carry the events of `aggregate_types`.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::Router;
 use prism_platform::auth::{authenticate, Authenticator, Tokens};
-use prism_platform::http::{operational_routes, serve, unknown_route};
+use prism_platform::http::{operational_routes, refuse_unreadable_uri, serve, unknown_route};
 use prism_platform::rate_limit::{self, RateLimiter};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -119,6 +119,7 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/openapi.json", get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)
+        .layer(axum::middleware::from_fn(refuse_unreadable_uri))
         .layer(axum::middleware::from_fn_with_state(limiter, rate_limit::layer))
         .layer(axum::middleware::from_fn_with_state(authenticator, authenticate))
         .with_state(state)

@@ -59,3 +59,19 @@ impl StackEnv {
 pub fn unique_suffix() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
 }
+
+/// A free TCP port on 127.0.0.1 below the ephemeral range, for a private service a test stops
+/// and starts: no outgoing connection takes it while the service is down.
+///
+/// # Panics
+/// Never in practice (a port that is free is found by trying).
+#[must_use]
+pub fn free_port() -> u16 {
+    loop {
+        let offset = u16::try_from(uuid::Uuid::new_v4().as_u128() % 12_000).expect("below 12,000");
+        let candidate = 20_000 + offset;
+        if std::net::TcpListener::bind(("127.0.0.1", candidate)).is_ok() {
+            return candidate;
+        }
+    }
+}

@@ -4,11 +4,55 @@
 
 use std::collections::BTreeMap;
 
+use futures::StreamExt;
 use prism_aggregates::finance::journal_entry::{JournalEntryEvent, PostedLine};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
 use crate::system::System;
+
+/// Posting accounts of the default chart that [`post_entries`] spreads its debits over.
+pub const DEBIT_ACCOUNTS: [&str; 7] = ["1000", "1010", "1100", "1200", "1300", "1400", "1500"];
+
+/// Requests [`post_entries`] keeps in flight at once.
+const CONCURRENT_POSTS: usize = 8;
+
+/// The `index`th entry of a workload: [`entry`] of `100 + index` from `3000` to one of
+/// [`DEBIT_ACCOUNTS`] in turn.
+#[must_use]
+pub fn numbered_entry(index: u64) -> Value {
+    let debit = DEBIT_ACCOUNTS[usize::try_from(index % 7).expect("small")];
+    entry(debit, "3000", 100 + i64::try_from(index).expect("a small index"))
+}
+
+/// Posts `count` [`numbered_entry`]s as `tenant`'s admin, several at a time.
+///
+/// # Panics
+/// When the command API refuses one (a failed test).
+pub async fn post_entries(system: &System, tenant: &str, count: u64) {
+    futures::stream::iter(0..count)
+        .map(|index| async move {
+            let posted = system.post(tenant, "/v1/journal-entries", &numbered_entry(index)).await;
+            assert_eq!(posted.status.as_u16(), 201, "{}", posted.body);
+        })
+        .buffer_unordered(CONCURRENT_POSTS)
+        .collect::<Vec<()>>()
+        .await;
+}
+
+/// Posts [`numbered_entry`]s as `tenant`'s admin, a steady stream of two at a time, until
+/// `stop` is cancelled: how many it posted.
+///
+/// # Panics
+/// When the command API refuses one (a failed test).
+pub async fn post_until(system: &System, tenant: &str, stop: &tokio_util::sync::CancellationToken) -> u64 {
+    let mut posted = 0;
+    while !stop.is_cancelled() {
+        post_entries(system, tenant, 2).await;
+        posted += 2;
+    }
+    posted
+}
 
 /// A balanced two-line entry: `amount` minor units of EUR from `credit` to `debit`.
 #[must_use]

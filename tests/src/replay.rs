@@ -5,7 +5,6 @@
 //! tables and MongoDB documents read as JSON arrays and compared row by row.
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -19,7 +18,7 @@ use prism_projections::projectors::timescale::PostingsWriter;
 use prism_projections::runtime::ProjectorRuntime;
 use serde_json::{json, Value};
 use sqlx::PgPool;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -63,21 +62,8 @@ pub const APPLIED: Table = ("projection_applied", "projector, global_position", 
 /// When the binary cannot be started (build it with `cargo build --bins`).
 #[must_use]
 pub fn spawn_projector(system: &System, kind: ProjectorKind) -> Child {
-    let config = system.projector_config(kind);
-    Command::new(system.env.bin_dir.join("prism-projector"))
-        .args(["--projector", kind.name()])
-        .env("PRISM_DATABASE_URL", &config.database.url)
-        .env("PRISM_KAFKA_BROKERS", &config.consumer.kafka.brokers)
-        .env("PRISM_TOPIC_PREFIX", &config.consumer.kafka.topic_prefix)
-        .env("PRISM_SCHEMA_REGISTRY_URL", &config.consumer.registry.url)
-        .env("PRISM_MONGODB_URL", &config.mongodb_url)
-        .env("PRISM_LOG", "warn")
-        // Small batches, so that a kill lands between (and inside) many transactions.
-        .env("PRISM_PROJECTOR_BATCH_MAX_EVENTS", "5")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("prism-projector binary runs (build it with `cargo build --bins`)")
+    // Small batches, so that a kill lands between (and inside) many transactions.
+    crate::processes::spawn_projector_batching(system, kind, 5)
 }
 
 /// SIGKILLs `child` and waits until it is gone.
@@ -317,4 +303,41 @@ pub async fn documents(client: &mongodb::Client, tenant: &str) -> BTreeMap<Strin
         collections.insert(name, Value::Array(found));
     }
     collections
+}
+
+/// Replays `tenant`'s `postgres` read model from the topics — a second projector, in a consumer
+/// group of its own, on a new empty database — until it has applied `positions`, and compares
+/// `tables` of it with the live read model row for row: every difference found (none when they
+/// are equal). The replay's database is dropped afterwards.
+///
+/// # Panics
+/// When the replay cannot run, does not apply `positions` within 60 s or does not stop cleanly.
+pub async fn postgres_replay_differences(
+    system: &System,
+    tenant: &str,
+    positions: &[i64],
+    tables: &[Table],
+) -> Vec<String> {
+    let admin = prism_platform::db::connect_url(&system.env.database_url, 1).await.expect("stack Postgres reachable");
+    let database = create_database(&admin).await;
+    let mut config = system.projector_config(ProjectorKind::Postgres);
+    config.database.url = system.env.database_url_named(&database);
+    config.consumer.consumer_group = Some(format!("{}-replay-postgres-{}", system.topic_prefix, unique_suffix()));
+    let running = InProcessProjector::start(&config).await;
+    let replayed = prism_platform::db::connect_url(&config.database.url, 2).await.expect("replay database reachable");
+    wait_until_applied(&replayed, tenant, "postgres", positions, Duration::from_secs(60), "the replay").await;
+    let mut found = Vec::new();
+    for table in tables {
+        found.extend(differences(
+            table.0,
+            &rows(&system.pool, tenant, *table).await,
+            &rows(&replayed, tenant, *table).await,
+        ));
+    }
+    let stopped = running.stop().await;
+    replayed.close().await;
+    drop_database(&admin, &database).await;
+    admin.close().await;
+    assert!(matches!(stopped, Ok(Ok(Ok(())))), "the replay projector stopped cleanly: {stopped:?}");
+    found
 }

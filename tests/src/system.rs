@@ -52,6 +52,9 @@ pub const ACCESS_TOKEN_TTL_SECONDS: u64 = 900;
 /// A cached token this close to expiring is replaced by a fresh login.
 const TOKEN_RENEW_MARGIN: Duration = Duration::from_secs(60);
 
+/// The relay's pause after a failed batch before it retries, in the test systems.
+pub const RELAY_RETRY_BACKOFF_MS: u64 = 200;
+
 /// Password of every tenant's admin (`admin@<tenant>.example`) in the test systems.
 pub const ADMIN_PASSWORD: &str = "prism-test-admin-password";
 
@@ -198,8 +201,35 @@ impl System {
     /// # Panics
     /// When a part cannot start (the test fails).
     pub async fn start_rate_limited(options: SystemOptions, limit: impl FnOnce(&mut RateLimitArgs)) -> Self {
+        Self::assemble(StackEnv::from_env(), options, limit, true).await
+    }
+
+    /// Starts a system as `options` say on the services `env` names instead of the stack's
+    /// (a private Postgres or schema registry the test may stop and start).
+    ///
+    /// # Panics
+    /// When a part cannot start (the test fails).
+    pub async fn start_on(env: StackEnv, options: SystemOptions) -> Self {
+        Self::assemble(env, options, |_| {}, true).await
+    }
+
+    /// Starts a system as `options` say, but without a relay: its outbox fills until the test
+    /// starts one ([`System::start_relay`], or a relay process it can kill).
+    ///
+    /// # Panics
+    /// When a part cannot start (the test fails).
+    pub async fn start_without_relay(options: SystemOptions) -> Self {
+        Self::assemble(StackEnv::from_env(), options, |_| {}, false).await
+    }
+
+    /// Starts the parts of a system on `env`'s services: the relay only when `with_relay`.
+    async fn assemble(
+        env: StackEnv,
+        options: SystemOptions,
+        limit: impl FnOnce(&mut RateLimitArgs),
+        with_relay: bool,
+    ) -> Self {
         prism_platform::telemetry::init(&std::env::var("PRISM_TEST_LOG").unwrap_or_else(|_| "warn".to_owned()));
-        let env = StackEnv::from_env();
         let suffix = unique_suffix();
         let database_url = create_database(&env, &suffix).await;
         let pool = prism_platform::db::connect_url(&database_url, 4).await.expect("test database reachable");
@@ -233,7 +263,9 @@ impl System {
             env,
         };
         system.start_command_api().await;
-        system.start_relay().await;
+        if with_relay {
+            system.start_relay().await;
+        }
         for kind in &options.projectors {
             system.start_projector(*kind).await;
         }
@@ -289,7 +321,7 @@ impl System {
             registry: RegistryArgs { url: self.env.registry_url.clone() },
             batch_max_events: 5_000,
             poll_interval_ms: 200,
-            retry_backoff_ms: 200,
+            retry_backoff_ms: RELAY_RETRY_BACKOFF_MS,
             http_addr: None,
             log: String::new(),
         };
@@ -596,6 +628,14 @@ impl System {
     /// # Panics
     /// When the consumer cannot be created.
     pub fn topic_reader(&self, topic: &str) -> StreamConsumer {
+        self.topics_reader(&[topic])
+    }
+
+    /// A consumer in a group of its own, subscribed to `topics` from their first records.
+    ///
+    /// # Panics
+    /// When the consumer cannot be created.
+    pub fn topics_reader(&self, topics: &[&str]) -> StreamConsumer {
         let consumer: StreamConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.kafka_brokers)
             .set("group.id", format!("{}-reader-{}", self.topic_prefix, unique_suffix()))
@@ -603,7 +643,7 @@ impl System {
             .set("enable.auto.commit", "false")
             .create()
             .expect("Kafka consumer");
-        consumer.subscribe(&[topic]).expect("topic subscription");
+        consumer.subscribe(topics).expect("topic subscription");
         consumer
     }
 

@@ -98,3 +98,39 @@ async fn hostile_bodies_and_headers_get_problems_and_store_nothing() {
     .unwrap();
     assert_eq!(stored, description);
 }
+
+/// Paths and queries schemathesis sent (scripts/api-schema-check): a NUL character reached
+/// Postgres from a path or query parameter and was a 500, and a path that is not UTF-8, or a
+/// user id that is not a UUID, was refused in plain text. Each is now a problem+json 4xx.
+#[tokio::test(flavor = "multi_thread")]
+async fn paths_and_queries_holding_nul_or_no_utf8_text_get_problems_not_server_errors() {
+    let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+
+    for path in [
+        "/v1/users?organization_unit=a%00b",
+        "/v1/invoices?counterparty_id=a%00b",
+        "/v1/stock?sku=a%00b",
+        "/v1/items/a%00b",
+        "/v1/stock/a%00b/movements",
+        "/v1/audit/traces/a%00b",
+        "/v1/items/a%FFb",
+        "/v1/journal-entries/a%FFb",
+    ] {
+        let answer = system.get(&tenant, path, None).await;
+        answer.assert_problem(400, "malformed-request");
+        assert_eq!(answer.headers["content-type"], "application/problem+json", "{path}");
+    }
+    for path in ["/v1/items/a%00b/discontinue", "/v1/items/a%FFb/reorder-policy", "/v1/users/a%FFb/reactivate"] {
+        let answer = system.post(&tenant, path, &json!({})).await;
+        answer.assert_problem(400, "malformed-request");
+        assert_eq!(answer.headers["content-type"], "application/problem+json", "{path}");
+    }
+    for (action, body) in
+        [("roles", json!({"roles": []})), ("deactivate", json!({"reason": "x"})), ("reactivate", json!({}))]
+    {
+        let answer = system.post(&tenant, &format!("/v1/users/not-a-uuid/{action}"), &body).await;
+        answer.assert_problem(404, "not-found");
+        assert_eq!(answer.headers["content-type"], "application/problem+json", "{action}");
+    }
+}

@@ -1,7 +1,8 @@
 //! `prism-audit`: prints the answer to one subcommand (see `prism-audit --help`). Exits 0 on an
 //! answer, 1 when `verify` finds a broken chain or `import` a line that does not chain, 2 on a
 //! usage error or when the question cannot be answered (unknown tenant, no such aggregate,
-//! database unreachable, a tenant to import into that has events, Kafka refusing).
+//! database unreachable, a tenant to import into that has events, Kafka refusing, no such
+//! dead letter).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -9,10 +10,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use prism_audit::cli::{Cli, Command};
+use prism_audit::cli::{Cli, Command, DeadLetterAction};
 use prism_audit::export::{self, Range};
 use prism_audit::republish::{self, Selection};
-use prism_audit::{history, import, rebuild, state, trace, verify, AuditError};
+use prism_audit::{dead_letters, history, import, rebuild, state, trace, verify, AuditError};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -67,6 +68,18 @@ async fn run(cli: Cli) -> Result<bool, AuditError> {
             let selection =
                 Selection { from_position: *from_position, to_position: *to_position, topic: topic.as_deref() };
             (republish::republish(&pool, tenant, selection, kafka, registry, &progress_bar()).await?, true)
+        }
+        Command::DeadLetters { action: DeadLetterAction::List { projector, kafka } } => {
+            (dead_letters::list(kafka, projector).await?, true)
+        }
+        Command::DeadLetters { action: DeadLetterAction::Redrive { projector, offset, partition, all: _, kafka } } => {
+            let selection = match (partition, offset) {
+                (Some(partition), Some(offset)) => {
+                    dead_letters::Selection::One { partition: *partition, offset: *offset }
+                }
+                _ => dead_letters::Selection::All,
+            };
+            (dead_letters::redrive(kafka, projector, selection).await?, true)
         }
     };
     rows.write(cli.format, &mut std::io::stdout().lock())?;

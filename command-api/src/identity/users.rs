@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use super::credentials::{self, StoreError};
 use super::{organization, passwords};
-use crate::dispatch::{accepted, check_if_match, execute};
+use crate::dispatch::{accepted, check_if_match, execute, path_uuid};
 use crate::event_store::{Committed, TenantEventStores};
 use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
@@ -178,12 +178,20 @@ pub async fn create(
 pub async fn change_roles(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     context: RequestContext,
     JsonBody(request): JsonBody<RolesRequest>,
 ) -> Result<Response, Problem> {
-    run(&stores, &tenant, id, &headers, UserCommand::ChangeRoles { roles: request.roles }, &context).await
+    run(
+        &stores,
+        &tenant,
+        path_uuid("user", &id)?,
+        &headers,
+        UserCommand::ChangeRoles { roles: request.roles },
+        &context,
+    )
+    .await
 }
 
 /// `POST /v1/users/{id}/deactivate`: the user can no longer sign in; not oneself.
@@ -194,11 +202,12 @@ pub async fn change_roles(
 pub async fn deactivate(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     context: RequestContext,
     JsonBody(request): JsonBody<DeactivateRequest>,
 ) -> Result<Response, Problem> {
+    let id = path_uuid("user", &id)?;
     if context.user_id.as_deref() == Some(id.to_string().as_str()) {
         return Err(forbidden("a user cannot deactivate themselves"));
     }
@@ -213,11 +222,11 @@ pub async fn deactivate(
 pub async fn reactivate(
     State(stores): State<Stores>,
     Tenant(tenant): Tenant,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     context: RequestContext,
 ) -> Result<Response, Problem> {
-    run(&stores, &tenant, id, &headers, UserCommand::Reactivate, &context).await
+    run(&stores, &tenant, path_uuid("user", &id)?, &headers, UserCommand::Reactivate, &context).await
 }
 
 async fn run(

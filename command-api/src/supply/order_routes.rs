@@ -62,7 +62,7 @@ pub struct OrderChanged {
 /// # Errors
 /// A 404 problem when `id` is not a UUID.
 pub fn parse_order_id(id: &str) -> Result<Uuid, Problem> {
-    Uuid::parse_str(id).map_err(|_| Problem::not_found(format!("no order {id}")))
+    crate::dispatch::path_uuid("order", id)
 }
 
 /// Runs `command` on order `order_id` and answers with `status` (201 for a new order, 200

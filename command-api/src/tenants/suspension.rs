@@ -28,6 +28,6 @@ pub async fn refuse_suspended(State(statuses): State<Arc<TenantStatuses>>, reque
                 identity.tenant
             ))
             .into_response(),
-        Err(error) => Problem::internal(&error).into_response(),
+        Err(error) => Problem::from_failure(&error).into_response(),
     }
 }
