@@ -1,13 +1,21 @@
 //! The command side's view of each tenant's books (chart of accounts, fiscal calendar, tax
 //! rates), folded from their events in the tenant's event store — never from a read model.
-//! Each tenant's books are cached with the versions they were folded to; every command that
-//! needs them reads only the events recorded since (one indexed query, usually empty), so the
-//! books it is checked against are current as of that command.
+//! Each tenant's books are cached with the versions they were folded to; a command that needs
+//! them reads only the events recorded since (one indexed query, usually empty), so the books
+//! it is checked against are current as of that command.
+//!
+//! Commands of one tenant that need the books at the same time share a read: a tenant's reads
+//! take turns, and a command waiting for its turn uses the result of a read that *started after
+//! the command arrived* instead of starting its own — such a read saw every event committed
+//! before the command arrived, as its own would have. Under load the commands of a tenant
+//! arrive in waves (the group committer answers a batch at once), and each wave then costs one
+//! or two reads instead of one per command.
 //!
 //! One aggregate's events become visible in sequence order (the next sequence is only
 //! written once the previous one committed), so tailing by sequence misses nothing.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use prism_aggregates::finance::books::{Books, BooksSource, BOOKS_AGGREGATES};
@@ -26,18 +34,28 @@ struct Folded {
     versions: [i64; BOOKS_AGGREGATES.len()],
 }
 
-impl Folded {
-    /// Whether this fold has seen everything `other` has.
-    fn covers(&self, other: &Folded) -> bool {
-        self.versions.iter().zip(&other.versions).all(|(mine, theirs)| mine >= theirs)
-    }
+/// The latest completed read of a tenant's books and what it folded.
+#[derive(Debug, Default)]
+struct LatestRead {
+    /// Number of the read (reads are numbered from 1 in the order they start; 0: none yet).
+    number: u64,
+    folded: Folded,
+}
+
+/// One tenant's cached books and the turns its reads take.
+#[derive(Debug, Default)]
+struct TenantBooksState {
+    /// Reads started so far; a command notes it when it arrives.
+    reads_started: AtomicU64,
+    /// Held by the read in progress, so a tenant's reads take turns.
+    latest: tokio::sync::Mutex<LatestRead>,
 }
 
 /// Every tenant's books, shared by the commands of all tenants.
 #[derive(Debug)]
 pub struct BooksCache {
     pool: PgPool,
-    tenants: Mutex<HashMap<TenantId, Arc<Folded>>>,
+    tenants: Mutex<HashMap<TenantId, Arc<TenantBooksState>>>,
 }
 
 impl BooksCache {
@@ -53,39 +71,37 @@ impl BooksCache {
         Arc::new(TenantBooks { tenant: tenant.clone(), cache: self.clone() })
     }
 
-    /// `tenant`'s books with every event recorded so far folded in.
+    /// `tenant`'s books with every event recorded before this call folded in: from a read that
+    /// started after the call, this one's own or a concurrent command's.
     ///
     /// # Errors
     /// When the event store cannot be read or holds an event that does not decode.
     pub async fn current(&self, tenant: &TenantId) -> Result<Arc<Books>, String> {
-        let cached = self.cached(tenant);
-        let newer = self.events_after(tenant, &cached).await.map_err(|e| e.to_string())?;
-        if newer.is_empty() {
-            return Ok(cached.books.clone());
+        let state = self.state_of(tenant);
+        let started_before_arrival = state.reads_started.load(Ordering::Acquire);
+        let mut latest = state.latest.lock().await;
+        if latest.number > started_before_arrival {
+            return Ok(latest.folded.books.clone());
         }
-        let mut folded = Folded::clone(&cached);
-        let books = Arc::make_mut(&mut folded.books);
-        for (aggregate_type, sequence, event_type, event_version, payload) in newer {
-            books.apply_stored(&aggregate_type, &event_type, &event_version, payload)?;
-            if let Some(index) = BOOKS_AGGREGATES.iter().position(|(t, _)| *t == aggregate_type) {
-                folded.versions[index] = sequence;
+        let number = state.reads_started.fetch_add(1, Ordering::AcqRel) + 1;
+        let newer = self.events_after(tenant, &latest.folded).await.map_err(|e| e.to_string())?;
+        if !newer.is_empty() {
+            let mut folded = latest.folded.clone();
+            let books = Arc::make_mut(&mut folded.books);
+            for (aggregate_type, sequence, event_type, event_version, payload) in newer {
+                books.apply_stored(&aggregate_type, &event_type, &event_version, payload)?;
+                if let Some(index) = BOOKS_AGGREGATES.iter().position(|(t, _)| *t == aggregate_type) {
+                    folded.versions[index] = sequence;
+                }
             }
+            latest.folded = folded;
         }
-        let books = folded.books.clone();
-        self.store(tenant, folded);
-        Ok(books)
+        latest.number = number;
+        Ok(latest.folded.books.clone())
     }
 
-    fn cached(&self, tenant: &TenantId) -> Arc<Folded> {
-        self.tenants.lock().unwrap_or_else(PoisonError::into_inner).get(tenant).cloned().unwrap_or_default()
-    }
-
-    /// Keeps `folded` unless a concurrent command already cached something at least as new.
-    fn store(&self, tenant: &TenantId, folded: Folded) {
-        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
-        if tenants.get(tenant).is_none_or(|current| folded.covers(current)) {
-            tenants.insert(tenant.clone(), Arc::new(folded));
-        }
+    fn state_of(&self, tenant: &TenantId) -> Arc<TenantBooksState> {
+        self.tenants.lock().unwrap_or_else(PoisonError::into_inner).entry(tenant.clone()).or_default().clone()
     }
 
     async fn events_after(&self, tenant: &TenantId, folded: &Folded) -> Result<Vec<StoredBooksEvent>, sqlx::Error> {

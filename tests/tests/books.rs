@@ -249,3 +249,53 @@ async fn a_draft_posts_nothing_until_it_is_posted_and_a_discarded_one_never() {
     let gone = system.get(&tenant, "/v1/journal-entries/drafts?status=discarded", None).await;
     assert_eq!(gone.body["items"][0]["discard_reason"], "typo", "{}", gone.body);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_posting_sent_after_a_period_closed_is_refused_while_others_race_it() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    const POSTERS: usize = 8;
+    let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    let accepted = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let closed_at: Mutex<Option<Instant>> = Mutex::new(None);
+    let poster = || async {
+        let mut answers = Vec::new();
+        while !stop.load(Ordering::Acquire) {
+            let sent = Instant::now();
+            let answer = system.post(&tenant, ENTRIES, &dated("2026-03-15", "6100", "1000")).await;
+            if answer.status == 201 {
+                accepted.fetch_add(1, Ordering::AcqRel);
+            }
+            answers.push((sent, answer));
+        }
+        answers
+    };
+    let closer = async {
+        while accepted.load(Ordering::Acquire) < 40 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let closed = system.post(&tenant, "/v1/fiscal-periods/2026-03/close", &Value::Null).await;
+        assert_eq!(closed.status, 200, "{}", closed.body);
+        *closed_at.lock().unwrap() = Some(Instant::now());
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        stop.store(true, Ordering::Release);
+    };
+    let (answers, ()) = tokio::join!(futures::future::join_all((0..POSTERS).map(|_| poster())), closer);
+    let closed_at = closed_at.lock().unwrap().unwrap();
+
+    let after: Vec<&Answer> = answers.iter().flatten().filter(|(sent, _)| *sent > closed_at).map(|(_, a)| a).collect();
+    assert!(after.len() >= POSTERS, "postings were sent after the close ({})", after.len());
+    for answer in after {
+        assert_problem(answer, 422, "period-not-open", Some("date"));
+    }
+    let stored = system.journal_event_count(&tenant).await;
+    assert_eq!(
+        stored,
+        i64::try_from(accepted.load(Ordering::Acquire)).unwrap(),
+        "exactly the accepted entries are stored"
+    );
+}
