@@ -99,10 +99,24 @@ impl PrivateBroker {
             .expect("kafka-broker.sh runs");
         self.process = Some(child);
         let address = format!("127.0.0.1:{}", self.port);
-        eventually(Duration::from_secs(90), "the private broker to listen", || async {
-            tokio::net::TcpStream::connect(&address).await.ok().map(|_| ())
-        })
-        .await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(90);
+        while tokio::net::TcpStream::connect(&address).await.is_err() {
+            let exited = self.process.as_mut().and_then(|child| child.try_wait().ok().flatten());
+            if exited.is_some() || std::time::Instant::now() > deadline {
+                panic!(
+                    "the private broker on {address} is not listening ({exited:?}); its log ends:\n{}",
+                    self.log_tail()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The last lines of the broker's log, to tell why it did not start.
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(self.data_dir.join("broker.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
     async fn stop(&mut self) {
