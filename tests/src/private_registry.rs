@@ -68,8 +68,7 @@ impl PrivateRegistry {
     /// When the process cannot be killed.
     pub async fn kill(&mut self) {
         if let Some(mut child) = self.process.take() {
-            child.start_kill().expect("registry killed");
-            child.wait().await.expect("registry ended");
+            crate::replay::kill(&mut child).await;
         }
     }
 }

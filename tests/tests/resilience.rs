@@ -121,8 +121,7 @@ impl PrivateBroker {
 
     async fn stop(&mut self) {
         if let Some(mut child) = self.process.take() {
-            child.start_kill().expect("broker killed");
-            child.wait().await.expect("broker ended");
+            kill(&mut child).await;
         }
     }
 
