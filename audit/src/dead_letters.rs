@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use prism_platform::config::KafkaArgs;
-use prism_platform::envelope::header_names;
+use prism_platform::envelope::{header_names, readable_headers};
 use prism_platform::kafka;
 use prism_projections::dead_letter::{
     dead_letter_topic, redrive_log_topic, ATTEMPTS_HEADER, ERROR_HEADER, HEADER_PREFIX, REDRIVEN_FROM_HEADER,
@@ -22,7 +22,7 @@ use prism_projections::dead_letter::{
 };
 use prism_projections::projection::SourcePosition;
 use rdkafka::consumer::{Consumer, StreamConsumer};
-use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
+use rdkafka::message::{Header, Message, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{Offset, TopicPartitionList};
 use serde_json::{json, Value};
@@ -150,7 +150,7 @@ async fn publish_copy(producer: &FutureProducer, message: &OwnedMessage, id: &st
         .ok_or_else(|| AuditError::NoSource(id.to_owned()))?;
     let mut headers = OwnedHeaders::new();
     if let Some(original) = message.headers() {
-        for header in original.iter() {
+        for header in readable_headers(original.as_borrowed()) {
             if !header.key.starts_with(HEADER_PREFIX) && header.key != REDRIVEN_FROM_HEADER {
                 headers = headers.insert(header);
             }
@@ -246,7 +246,8 @@ fn position(message: &OwnedMessage) -> SourcePosition {
 
 /// The value of header `name` of `message`, as text.
 fn header(message: &OwnedMessage, name: &str) -> Option<String> {
-    let value = message.headers()?.iter().find(|header| header.key == name)?.value?;
+    let headers = message.headers()?;
+    let value = readable_headers(headers.as_borrowed()).into_iter().find(|header| header.key == name)?.value?;
     Some(String::from_utf8_lossy(value).into_owned())
 }
 

@@ -201,7 +201,7 @@ fn state(
         budgets: stores.build(books_source::<Budgets>(&books)),
         exchange_rates: stores.build(Box::new(|_| ())),
         payments: stores.build(lookups),
-        stock: stores.build(supply.stock),
+        stock: Arc::new(stores.unshared(supply.stock).snapshotted()),
         sales_orders: stores.build(supply.sales_orders),
         purchase_orders: stores.build(supply.purchase_orders),
         items,
@@ -230,7 +230,11 @@ struct EventStoresFactory {
 
 impl EventStoresFactory {
     fn build<A: Aggregate + 'static>(&self, services: ServicesFactory<A>) -> Arc<TenantEventStores<A>> {
-        Arc::new(TenantEventStores::new(self.pool.clone(), self.provisioner.clone(), services))
+        Arc::new(self.unshared(services))
+    }
+
+    fn unshared<A: Aggregate + 'static>(&self, services: ServicesFactory<A>) -> TenantEventStores<A> {
+        TenantEventStores::new(self.pool.clone(), self.provisioner.clone(), services)
     }
 }
 

@@ -25,6 +25,7 @@ pub mod payments;
 pub mod relay;
 pub mod request_context;
 pub mod revaluations;
+pub mod snapshots;
 pub mod supply;
 pub mod tax_rates;
 pub mod tenants;

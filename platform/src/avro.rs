@@ -48,6 +48,11 @@ impl AvroError {
     }
 }
 
+/// Most bytes one string, byte array or collection of a decoded Avro body may claim. A record
+/// is at most Kafka's 1 MiB message size, so a length past this is a lie in a malformed or
+/// hostile body, and refusing it costs no allocation (apache-avro's own bound is 512 MiB).
+pub const MAX_AVRO_ALLOCATION_BYTES: usize = 16 * 1024 * 1024;
+
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("1970-01-01 is a date");
 
 /// Appends to `out` the Avro binary encoding, under `schema`, of the JSON document `json`.
@@ -204,9 +209,12 @@ impl std::fmt::Debug for AvroCodec {
 }
 
 impl AvroCodec {
-    /// A codec talking to the registry at `registry_url`.
+    /// A codec talking to the registry at `registry_url`. The first codec of a process bounds
+    /// every Avro allocation of the process at [`MAX_AVRO_ALLOCATION_BYTES`] (apache-avro takes
+    /// its bound once, before its first decode).
     #[must_use]
     pub fn new(registry_url: &str) -> Self {
+        apache_avro::util::max_allocation_bytes(MAX_AVRO_ALLOCATION_BYTES);
         Self {
             encoder: EasyAvroEncoder::new(SrSettings::new(registry_url.to_owned())),
             decoder: EasyAvroDecoder::new(SrSettings::new(registry_url.to_owned())),

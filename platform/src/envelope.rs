@@ -59,6 +59,22 @@ pub enum EnvelopeError {
     Malformed(&'static str),
 }
 
+/// The headers of a record that can be read, in order, each as its name and value.
+///
+/// The Kafka protocol lets a producer write any bytes as a header name, and rdkafka panics
+/// reading a name that is not UTF-8 (it unwraps the conversion), which would stop a consumer at
+/// that record for good. Each header is therefore read on its own with such a panic contained,
+/// and a header whose name cannot be read is left out: what remains is still read, and a record
+/// lacking what it needs is refused like any other malformed one.
+#[must_use]
+pub fn readable_headers(headers: &BorrowedHeaders) -> Vec<Header<'_, &[u8]>> {
+    (0..headers.count())
+        .filter_map(|index| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| headers.try_get(index))).ok().flatten()
+        })
+        .collect()
+}
+
 /// Everything about one event but its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventEnvelope {
@@ -132,7 +148,7 @@ impl EventEnvelope {
         use header_names as h;
         // One pass over the headers: each header read crosses into librdkafka.
         let present: Vec<(&str, &[u8])> =
-            headers.iter().filter_map(|header| Some((header.key, header.value?))).collect();
+            readable_headers(headers).into_iter().filter_map(|header| Some((header.key, header.value?))).collect();
         let text = |name: &'static str| -> Option<String> {
             present
                 .iter()

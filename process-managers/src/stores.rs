@@ -49,7 +49,7 @@ impl EventStores {
         Self {
             journal_entries: factory.build(books_source::<JournalEntry>(&books)),
             invoices: factory.build(books_source::<Invoice>(&books)),
-            stock: factory.build(supply.stock),
+            stock: factory.build(supply.stock).snapshotted(),
             sales_orders: factory.build(supply.sales_orders),
             purchase_orders: factory.build(supply.purchase_orders),
             pool: factory.pool,

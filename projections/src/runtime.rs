@@ -18,9 +18,10 @@ use futures::FutureExt;
 
 use prism_platform::avro::AvroCodec;
 use prism_platform::contract::{topic_name, Catalogue};
+use prism_platform::envelope::readable_headers;
 use prism_platform::kafka;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
-use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
+use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
@@ -293,8 +294,8 @@ impl ProjectorRuntime {
     ) -> Result<(), ProjectionError> {
         let mut headers = OwnedHeaders::new();
         if let Some(original) = message.headers() {
-            for header in original.iter() {
-                headers = headers.insert(Header { key: header.key, value: header.value });
+            for header in readable_headers(original) {
+                headers = headers.insert(header);
             }
         }
         let source = source_position(message).to_string();

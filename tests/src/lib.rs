@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod private_postgres;
 pub mod private_registry;
 pub mod processes;
+pub mod raw_kafka;
 pub mod reliability;
 pub mod replay;
 pub mod system;

@@ -19,6 +19,7 @@ use prism_projections::projection::SourcePosition;
 use prism_tests::audit_cli::{json_answer, prism_audit};
 use prism_tests::ledger::entry;
 use prism_tests::processes::prism_command;
+use prism_tests::raw_kafka::{self, RawRecord};
 use prism_tests::reliability::{record, Observation};
 use prism_tests::system::{eventually, System, SystemOptions};
 use rdkafka::consumer::{Consumer, StreamConsumer};
@@ -206,6 +207,56 @@ async fn a_poison_record_is_dead_lettered_and_the_projector_goes_on() {
             recovery: None,
             notes: "dead-lettered with its original key, bytes and headers after the configured attempts; \
                     the entry published after it was applied"
+                .to_owned(),
+        },
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_record_with_a_header_name_that_is_not_utf8_is_dead_lettered_with_its_readable_headers() {
+    let system = System::start_with(system_with_postgres_projector_in_process()).await;
+    let topic = system.journal_topic();
+    let partitions = system.kafka().topic_partitions;
+    // rdkafka panics reading such a name: unguarded, the projector would stop here for good.
+    let unreadable = RawRecord {
+        key: Some(b"unreadable-header".to_vec()),
+        value: b"not confluent avro".to_vec(),
+        headers: vec![
+            (b"prism-event-type".to_vec(), b"JournalEntryPosted".to_vec()),
+            (b"caf\xe9".to_vec(), b"a Latin-1 header name".to_vec()),
+        ],
+    };
+    // Ahead of an entry on every partition, wherever the next entry lands.
+    for partition in 0..partitions {
+        let offset = raw_kafka::produce(&system.kafka_brokers, &topic, partition, &unreadable);
+        assert!(offset >= 0, "the broker stored the record");
+    }
+
+    let tenant = system.ledger_tenant().await;
+    assert_projector_goes_on(&system, &tenant).await;
+
+    let dead_letters = all_records(&system, &dead_letter_topic(&system.topic_prefix, "postgres")).await;
+    assert_eq!(dead_letters.len(), usize::try_from(partitions).unwrap(), "each such record is dead-lettered");
+    for message in &dead_letters {
+        assert_eq!(message.payload(), Some(unreadable.value.as_slice()), "the dead letter carries the original bytes");
+        assert_eq!(
+            header(message, "prism-event-type").as_deref(),
+            Some("JournalEntryPosted"),
+            "the readable headers are kept"
+        );
+        assert!(header(message, "prism-dlq-error").is_some_and(|e| !e.is_empty()), "the error is in the headers");
+    }
+
+    record(
+        "a_record_with_a_header_name_that_is_not_utf8_is_dead_lettered_with_its_readable_headers",
+        &Observation {
+            fault: "record whose header name is not UTF-8 on a projector's topic",
+            procedure: "a raw Produce request puts such a record ahead of a real entry on every partition",
+            accepted: 1,
+            lost: 0,
+            duplicated: 0,
+            recovery: None,
+            notes: "dead-lettered with its bytes and readable headers; the entry published after it was applied"
                 .to_owned(),
         },
     );

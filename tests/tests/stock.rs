@@ -2,8 +2,10 @@
 //! goods received and issued under FIFO and moving average (the textbook example: receive
 //! 10 @ 100 and 20 @ 120, issue 15 → cost of goods 1,600 under FIFO, 1,700 under moving
 //! average), stock levels, movements, stock as of a past time and reorder suggestions read
-//! back from Postgres and the time series; many reservations racing for the last units never
-//! oversell; and bad input refused with the field at fault, changing nothing.
+//! back from Postgres and the time series; a long stock history decided from its snapshot as
+//! a full replay would (and replayed in full when the snapshot no longer reads); many
+//! reservations racing for the last units never oversell; and bad input refused with the field
+//! at fault, changing nothing.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -147,6 +149,54 @@ async fn fifo_and_moving_average_value_the_same_movements_as_the_textbook_says()
         json!([{"location": "WH1-A-01", "on_hand_milli": 30_000,
                                                 "reserved_milli": 0, "value_minor": 3_400}])
     );
+}
+
+/// The snapshots kept of stock `sku` of `tenant`: `(last_sequence, current_snapshot)` each.
+async fn stock_snapshots(system: &System, tenant: &str, sku: &str) -> Vec<(i64, i64)> {
+    sqlx::query_as(&format!(
+        "SELECT last_sequence, current_snapshot FROM tenant_{tenant}.snapshots
+          WHERE aggregate_type = 'supply.stock' AND aggregate_id = $1 ORDER BY last_sequence"
+    ))
+    .bind(sku)
+    .fetch_all(&system.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_stock_history_decides_from_its_snapshot_as_a_full_replay_would() {
+    let system = System::start_with(options()).await;
+    let tenant = system.ledger_tenant().await;
+    let t = tenant.as_str();
+    open_locations(&system, t).await;
+    define_item(&system, t, "LONG", "fifo").await;
+    // 205 receipts of one unit each, the n-th at 100 + n: 205 FIFO layers worth 41,410.
+    for n in 0..205 {
+        assert_status(&receive(&system, t, "LONG", "1", 100 + n).await, 201);
+    }
+    let events = system.count(t, &format!("{STOCK_EVENTS} AND aggregate_id = 'LONG'")).await;
+    let snapshots = stock_snapshots(&system, t, "LONG").await;
+    assert_eq!(snapshots.len(), 1, "the newest snapshot alone is kept: {snapshots:?}");
+    let (taken_at, _) = snapshots[0];
+    assert!(
+        taken_at >= events - events % 100 && taken_at <= events,
+        "taken by the command that reached the last multiple of 100 events ({taken_at} of {events})"
+    );
+
+    // Loaded from the snapshot and the events after it: issuing 150 takes the 150 oldest
+    // layers, 100 + … + 249 = 26,175, and leaves 55 units worth 15,235.
+    let issue = |quantity: &str, reference: &str| json!({"sku": "LONG", "location": "WH1-A-01", "quantity": quantity, "reference": reference});
+    let issued = system.post(t, "/v1/stock/issues", &issue("150", "SO-1")).await;
+    assert_eq!(location_stock(&issued), (55_000, 0, 55_000, 15_235));
+
+    // A snapshot that no longer deserializes is passed over: the whole history is replayed.
+    sqlx::query(&format!("UPDATE tenant_{t}.snapshots SET payload = '\"not a stock\"' WHERE aggregate_id = 'LONG'"))
+        .execute(&system.pool)
+        .await
+        .unwrap();
+    // The next five layers: 250 + … + 254 = 1,260.
+    let issued = system.post(t, "/v1/stock/issues", &issue("5", "SO-2")).await;
+    assert_eq!(location_stock(&issued), (50_000, 0, 50_000, 13_975));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,8 +2,10 @@
 //! of commands through an aggregate's `handle`, the way `cqrs-es` does (events written to an
 //! [`EventSink`], which applies each), and after every step checks what holds for every
 //! aggregate — a refused command records nothing and leaves the state as it was; replaying
-//! all events recorded so far from the default gives the live state — and then the
-//! invariants the aggregate's own test states, given the state before and after the step.
+//! all events recorded so far from the default gives the live state; the state survives a
+//! snapshot (serialized and restored, it serializes the same, and the next step decides on the
+//! restored state) — and then the invariants the aggregate's own test states, given the state
+//! before and after the step.
 //!
 //! Each aggregate's `tests.rs` brings the command generator (a few ids, codes and quantities
 //! around the limits, so that commands meet each other's effects) and its invariants.
@@ -153,6 +155,12 @@ where
             Err(_) => None,
         };
         invariants(&Step { before: &before, command: &command, outcome: &outcome, after: &live })?;
+        // A snapshot is the serialized state: the next step decides on the state restored
+        // from it, as a command on a snapshotted aggregate does.
+        let restored: A = serde_json::from_value(live_state.clone())
+            .map_err(|error| TestCaseError::fail(format!("the state does not deserialize: {error}")))?;
+        prop_assert_eq!(&state_of(&restored), &live_state, "the state does not survive a snapshot");
+        live = restored;
         if let Some(replayed) = replayed {
             (before, before_state) = (replayed, live_state);
         }
