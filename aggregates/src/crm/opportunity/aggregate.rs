@@ -75,15 +75,10 @@ impl Opportunity {
                 _ => Err(OpportunityError::NotFound),
             };
         };
-        if matches!(command, OpportunityCommand::Open(_)) {
-            return Err(OpportunityError::AlreadyExists);
-        }
         let stage = deal.current();
-        if stage.is_final() {
-            return Err(OpportunityError::Closed { stage });
-        }
         let event = match command {
             OpportunityCommand::Open(_) => return Err(OpportunityError::AlreadyExists),
+            _ if stage.is_final() => return Err(OpportunityError::Closed { stage }),
             OpportunityCommand::Move(moved) => deal.moved(moved)?,
             OpportunityCommand::Win(WinOpportunity { won_on }) => OpportunityEvent::OpportunityWon(OpportunityWon {
                 opportunity_id: deal.opportunity_id.clone(),

@@ -83,14 +83,9 @@ impl SupportTicket {
                 _ => Err(SupportTicketError::NotFound),
             };
         };
-        if matches!(command, C::Open(_)) {
-            return Err(SupportTicketError::AlreadyExists);
-        }
-        if ticket.current() == TicketStatus::Closed {
-            return Err(SupportTicketError::Closed);
-        }
         let event = match command {
             C::Open(_) => return Err(SupportTicketError::AlreadyExists),
+            _ if ticket.current() == TicketStatus::Closed => return Err(SupportTicketError::Closed),
             C::Assign(assign) => ticket.assigned(assign)?,
             C::Respond(respond) => ticket.responded(respond)?,
             C::Resolve(resolve) => ticket.resolved(resolve)?,
