@@ -36,7 +36,7 @@ use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
-    budgets, calendar, chart, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
+    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
     tax_rates, tenants,
 };
 
@@ -80,6 +80,10 @@ pub struct AppState {
     pub sales_orders: supply::sales_orders::Stores,
     /// Purchase order event stores.
     pub purchase_orders: supply::purchase_orders::Stores,
+    /// Opportunity event stores.
+    pub opportunities: crm::opportunities::Stores,
+    /// Support ticket event stores.
+    pub tickets: crm::tickets::Stores,
     /// Every tenant's books as the command side sees them.
     pub books: Arc<BooksCache>,
     /// The locks serialising money-moving commands per counterparty.
@@ -204,6 +208,8 @@ fn state(
         stock: Arc::new(stores.unshared(supply.stock).snapshotted()),
         sales_orders: stores.build(supply.sales_orders),
         purchase_orders: stores.build(supply.purchase_orders),
+        opportunities: stores.build(Box::new(|_| ())),
+        tickets: stores.build(Box::new(|_| ())),
         items,
         locations,
         supply_settings,
@@ -335,6 +341,16 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/purchase-orders/{id}/bills", post(supply::purchase_orders::bill))
         .route("/v1/purchase-orders/{id}/close", post(supply::purchase_orders::close))
         .route("/v1/purchase-orders/{id}/cancel", post(supply::purchase_orders::cancel))
+        .route("/v1/opportunities", post(crm::opportunities::open))
+        .route("/v1/opportunities/{id}/stage", post(crm::opportunities::move_stage))
+        .route("/v1/opportunities/{id}/win", post(crm::opportunities::win))
+        .route("/v1/opportunities/{id}/lose", post(crm::opportunities::lose))
+        .route("/v1/support-tickets", post(crm::tickets::open))
+        .route("/v1/support-tickets/{id}/assign", post(crm::tickets::assign))
+        .route("/v1/support-tickets/{id}/responses", post(crm::tickets::respond))
+        .route("/v1/support-tickets/{id}/resolve", post(crm::tickets::resolve))
+        .route("/v1/support-tickets/{id}/close", post(crm::tickets::close))
+        .route("/v1/support-tickets/{id}/reopen", post(crm::tickets::reopen))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

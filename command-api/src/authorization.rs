@@ -87,6 +87,16 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/purchase-orders/{id}/close"
         | "/v1/purchase-orders/{id}/cancel" => P::PurchaseOrderManage,
         "/v1/purchase-orders/{id}/approve" => P::PurchaseOrderApprove,
+        "/v1/opportunities"
+        | "/v1/opportunities/{id}/stage"
+        | "/v1/opportunities/{id}/win"
+        | "/v1/opportunities/{id}/lose" => P::OpportunityManage,
+        "/v1/support-tickets"
+        | "/v1/support-tickets/{id}/assign"
+        | "/v1/support-tickets/{id}/responses"
+        | "/v1/support-tickets/{id}/resolve"
+        | "/v1/support-tickets/{id}/close"
+        | "/v1/support-tickets/{id}/reopen" => P::TicketManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

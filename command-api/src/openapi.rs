@@ -30,7 +30,7 @@ use crate::authorization::{need, Need};
 use crate::config::CommandApiConfig;
 use crate::idempotency::UNSTORED_PATHS;
 use crate::{
-    budgets, calendar, chart, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
+    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
     tax_rates, tenants,
 };
 
@@ -148,6 +148,16 @@ pub async fn serve() -> Json<&'static OpenApi> {
         supply::purchase_orders::bill,
         supply::purchase_orders::close,
         supply::purchase_orders::cancel,
+        crm::opportunities::open,
+        crm::opportunities::move_stage,
+        crm::opportunities::win,
+        crm::opportunities::lose,
+        crm::tickets::open,
+        crm::tickets::assign,
+        crm::tickets::respond,
+        crm::tickets::resolve,
+        crm::tickets::close,
+        crm::tickets::reopen,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)

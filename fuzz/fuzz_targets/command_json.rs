@@ -9,8 +9,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use prism_aggregates::crm::opportunity;
 use prism_aggregates::finance::{calendar, chart, invoice, tax};
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
+use prism_command_api::crm::{opportunities, tickets};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
@@ -90,6 +92,15 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/purchase-orders/{id}/receipts", required::<purchase_orders::ReceiptRequest>),
     ("/v1/purchase-orders/{id}/bills", required::<purchase_order::RecordBill>),
     ("/v1/purchase-orders/{id}/cancel", required::<purchase_order::CancelPurchaseOrder>),
+    ("/v1/opportunities", required::<opportunities::OpenRequest>),
+    ("/v1/opportunities/{id}/stage", required::<opportunity::MoveOpportunity>),
+    ("/v1/opportunities/{id}/win", optional::<opportunities::WinRequest>),
+    ("/v1/opportunities/{id}/lose", required::<opportunity::LoseOpportunity>),
+    ("/v1/support-tickets", required::<tickets::OpenRequest>),
+    ("/v1/support-tickets/{id}/assign", required::<tickets::AssignRequest>),
+    ("/v1/support-tickets/{id}/responses", required::<tickets::RespondRequest>),
+    ("/v1/support-tickets/{id}/resolve", required::<tickets::ResolveRequest>),
+    ("/v1/support-tickets/{id}/reopen", required::<tickets::ReopenRequest>),
 ];
 
 fuzz_target!(|input: &[u8]| {

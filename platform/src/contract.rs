@@ -478,6 +478,76 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.platform.TenantReactivated",
         schema: include_str!("../../schemas/avro/platform/TenantReactivated.avsc"),
     },
+    EventContract {
+        event_type: "OpportunityOpened",
+        aggregate_type: "crm.opportunity",
+        topic_suffix: "crm.opportunity.v1",
+        record_name: "prism.crm.OpportunityOpened",
+        schema: include_str!("../../schemas/avro/crm/OpportunityOpened.avsc"),
+    },
+    EventContract {
+        event_type: "OpportunityStageChanged",
+        aggregate_type: "crm.opportunity",
+        topic_suffix: "crm.opportunity.v1",
+        record_name: "prism.crm.OpportunityStageChanged",
+        schema: include_str!("../../schemas/avro/crm/OpportunityStageChanged.avsc"),
+    },
+    EventContract {
+        event_type: "OpportunityWon",
+        aggregate_type: "crm.opportunity",
+        topic_suffix: "crm.opportunity.v1",
+        record_name: "prism.crm.OpportunityWon",
+        schema: include_str!("../../schemas/avro/crm/OpportunityWon.avsc"),
+    },
+    EventContract {
+        event_type: "OpportunityLost",
+        aggregate_type: "crm.opportunity",
+        topic_suffix: "crm.opportunity.v1",
+        record_name: "prism.crm.OpportunityLost",
+        schema: include_str!("../../schemas/avro/crm/OpportunityLost.avsc"),
+    },
+    EventContract {
+        event_type: "TicketOpened",
+        aggregate_type: "crm.support_ticket",
+        topic_suffix: "crm.support-ticket.v1",
+        record_name: "prism.crm.TicketOpened",
+        schema: include_str!("../../schemas/avro/crm/TicketOpened.avsc"),
+    },
+    EventContract {
+        event_type: "TicketAssigned",
+        aggregate_type: "crm.support_ticket",
+        topic_suffix: "crm.support-ticket.v1",
+        record_name: "prism.crm.TicketAssigned",
+        schema: include_str!("../../schemas/avro/crm/TicketAssigned.avsc"),
+    },
+    EventContract {
+        event_type: "TicketResponded",
+        aggregate_type: "crm.support_ticket",
+        topic_suffix: "crm.support-ticket.v1",
+        record_name: "prism.crm.TicketResponded",
+        schema: include_str!("../../schemas/avro/crm/TicketResponded.avsc"),
+    },
+    EventContract {
+        event_type: "TicketResolved",
+        aggregate_type: "crm.support_ticket",
+        topic_suffix: "crm.support-ticket.v1",
+        record_name: "prism.crm.TicketResolved",
+        schema: include_str!("../../schemas/avro/crm/TicketResolved.avsc"),
+    },
+    EventContract {
+        event_type: "TicketClosed",
+        aggregate_type: "crm.support_ticket",
+        topic_suffix: "crm.support-ticket.v1",
+        record_name: "prism.crm.TicketClosed",
+        schema: include_str!("../../schemas/avro/crm/TicketClosed.avsc"),
+    },
+    EventContract {
+        event_type: "TicketReopened",
+        aggregate_type: "crm.support_ticket",
+        topic_suffix: "crm.support-ticket.v1",
+        record_name: "prism.crm.TicketReopened",
+        schema: include_str!("../../schemas/avro/crm/TicketReopened.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -606,5 +676,14 @@ mod tests {
         );
         let on_topic = EVENTS.iter().filter(|c| c.topic_suffix == "identity.organization.v1");
         assert_eq!(on_topic.count(), events.len(), "no other aggregate's events on it");
+    }
+
+    #[test]
+    fn crm_pipeline_events_have_a_topic_per_aggregate() {
+        assert_eq!(Catalogue::topic_suffixes("crm.opportunity"), vec!["crm.opportunity.v1"]);
+        assert_eq!(Catalogue::topic_suffixes("crm.support_ticket"), vec!["crm.support-ticket.v1"]);
+        let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
+        assert_eq!((count("crm.opportunity"), count("crm.support_ticket")), (4, 6));
+        assert_eq!(topic_name("prism", "crm.support-ticket.v1"), "prism.crm.support-ticket.v1");
     }
 }

@@ -4,6 +4,8 @@
 //! the envelope names.
 
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::opportunity::{Opportunity, OpportunityEvent};
+use prism_aggregates::crm::support_ticket::{SupportTicket, SupportTicketEvent};
 use prism_aggregates::finance::budget::{Budgets, BudgetsEvent};
 use prism_aggregates::finance::calendar::{CalendarEvent, FiscalCalendar};
 use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
@@ -79,6 +81,10 @@ pub enum DomainEvent {
     Organization(OrganizationEvent),
     /// A custom-roles event.
     Roles(RolesEvent),
+    /// An opportunity's event.
+    Opportunity(OpportunityEvent),
+    /// A support ticket's event.
+    SupportTicket(SupportTicketEvent),
 }
 
 impl DomainEvent {
@@ -153,6 +159,8 @@ impl DomainEvent {
             User::TYPE => DomainEvent::User(Deserialize::deserialize(tagged)?),
             Organization::TYPE => DomainEvent::Organization(Deserialize::deserialize(tagged)?),
             Roles::TYPE => DomainEvent::Roles(Deserialize::deserialize(tagged)?),
+            Opportunity::TYPE => DomainEvent::Opportunity(Deserialize::deserialize(tagged)?),
+            SupportTicket::TYPE => DomainEvent::SupportTicket(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

@@ -5,7 +5,7 @@
 //! database, entry documents with their status history in MongoDB — and honouring the
 //! `X-Prism-Min-Position` consistency token by waiting, bounded, for the projector that feeds
 //! each endpoint. The tenant's users and organisation chart are read like any other read model
-//! ([`identity`]), and so are its roles ([`roles`]). The tenant's feature flags are read from the platform registry
+//! ([`identity`]), and so are its roles ([`roles`]) and its sales pipeline and support tickets ([`crm`]). The tenant's feature flags are read from the platform registry
 //! ([`feature_flags`]). Besides, users allowed `audit.read` read the audit trail straight from the
 //! event store ([`audit`]).
 
@@ -15,6 +15,7 @@ pub mod audit;
 pub mod budgets;
 pub mod config;
 pub mod consistency;
+pub mod crm;
 pub mod csv;
 pub mod documents;
 pub mod error;

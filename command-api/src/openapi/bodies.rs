@@ -321,10 +321,28 @@ pub struct RecordBill {
     pub lines: Vec<BillLineInput>,
 }
 
+/// Move an opportunity to another open stage.
+#[derive(ToSchema)]
+pub struct MoveOpportunity {
+    /// `lead`, `qualification`, `proposal` or `negotiation`.
+    pub stage: String,
+    /// Probability in percent, 0–100; the stage's default (lead 10, qualification 25, proposal
+    /// 50, negotiation 75) when absent.
+    pub probability: Option<i64>,
+}
+
+/// Lose an opportunity.
+#[derive(ToSchema)]
+pub struct LoseOpportunity {
+    /// Why.
+    pub reason: String,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
+    use prism_aggregates::crm::opportunity;
     use prism_aggregates::finance::{budget, calendar, chart, exchange_rates, invoice, journal_entry, payment, tax};
     use prism_aggregates::supply::{item, locations, order_lines, purchase_order, sales_order, stock};
     use serde::de::DeserializeOwned;
@@ -394,5 +412,7 @@ mod tests {
         accepted_by::<sales_order::CancelOrder>("CancelOrder", schemas);
         accepted_by::<purchase_order::CancelPurchaseOrder>("CancelOrder", schemas);
         accepted_by::<purchase_order::RecordBill>("RecordBill", schemas);
+        accepted_by::<opportunity::MoveOpportunity>("MoveOpportunity", schemas);
+        accepted_by::<opportunity::LoseOpportunity>("LoseOpportunity", schemas);
     }
 }

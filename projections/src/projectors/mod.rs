@@ -3,6 +3,7 @@
 pub mod books;
 pub mod budgets;
 pub mod checkpoint;
+pub mod crm;
 pub mod documents;
 pub mod drafts;
 pub mod exchange_rates;
