@@ -9,6 +9,7 @@
 
 #[cfg(test)]
 pub(crate) mod avro_contract;
+pub mod crm;
 pub mod finance;
 mod hierarchy;
 pub mod identity;

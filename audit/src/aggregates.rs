@@ -3,6 +3,7 @@
 //! version of their event — and whose `apply` folds them.
 
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::customer::Customer;
 use prism_aggregates::finance::budget::Budgets;
 use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::chart::ChartOfAccounts;
@@ -47,6 +48,7 @@ pub const TYPES: &[&str] = &[
     Organization::TYPE,
     Roles::TYPE,
     TenantAccount::TYPE,
+    Customer::TYPE,
 ];
 
 /// Whether `aggregate_type` is one of [`TYPES`].
@@ -87,6 +89,7 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == Organization::TYPE => fold_as::<Organization>(events),
         t if t == Roles::TYPE => fold_as::<Roles>(events),
         t if t == TenantAccount::TYPE => fold_as::<TenantAccount>(events),
+        t if t == Customer::TYPE => fold_as::<Customer>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }
 }
