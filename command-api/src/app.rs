@@ -28,6 +28,7 @@ use crate::authorization::{self, PUBLIC_PATHS};
 use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
 use crate::counterparty_lock::CounterpartyLocks;
+use crate::crm::credit_check::CreditCheck;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::idempotency::{self, Idempotency};
 use crate::identity::login_attempts::LoginAttempts;
@@ -36,7 +37,7 @@ use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
-    budgets, calendar, chart, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
+    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
     tax_rates, tenants,
 };
 
@@ -80,6 +81,10 @@ pub struct AppState {
     pub sales_orders: supply::sales_orders::Stores,
     /// Purchase order event stores.
     pub purchase_orders: supply::purchase_orders::Stores,
+    /// Customer event stores.
+    pub customers: crm::customers::Stores,
+    /// The credit check of sales orders for registered customers.
+    pub credit_check: Arc<CreditCheck>,
     /// Every tenant's books as the command side sees them.
     pub books: Arc<BooksCache>,
     /// The locks serialising money-moving commands per counterparty.
@@ -185,6 +190,9 @@ fn state(
     let supply_settings: supply::settings::Stores = stores.build(Box::new(|_| ()));
     let supply = SupplyServices::new(&items, &locations, &supply_settings);
     let roles: identity::roles::Stores = stores.build(Box::new(|_| ()));
+    let customers: crm::customers::Stores = stores.build(Box::new(|_| ()));
+    let counterparty_locks = Arc::new(CounterpartyLocks::new(pool.clone()));
+    let credit_check = Arc::new(CreditCheck::new(pool.clone(), customers.clone(), counterparty_locks.clone()));
     let defined_roles: ServicesFactory<User> = {
         let roles = roles.clone();
         Box::new(move |tenant| Arc::new(identity::roles::TenantRoles::new(tenant.clone(), roles.clone())))
@@ -209,7 +217,9 @@ fn state(
         supply_settings,
         invoices,
         books,
-        counterparty_locks: Arc::new(CounterpartyLocks::new(pool.clone())),
+        counterparty_locks,
+        customers,
+        credit_check,
         users: stores.build(defined_roles),
         organization: stores.build(Box::new(|_| ())),
         roles,
@@ -331,6 +341,15 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/purchase-orders/{id}/bills", post(supply::purchase_orders::bill))
         .route("/v1/purchase-orders/{id}/close", post(supply::purchase_orders::close))
         .route("/v1/purchase-orders/{id}/cancel", post(supply::purchase_orders::cancel))
+        .route("/v1/customers", post(crm::customers::register))
+        .route("/v1/customers/{id}/rename", post(crm::customers::rename))
+        .route("/v1/customers/{id}/contacts", post(crm::customers::add_contact))
+        .route("/v1/customers/{id}/contacts/{contact_id}/remove", post(crm::customers::remove_contact))
+        .route("/v1/customers/{id}/addresses", post(crm::customers::add_address))
+        .route("/v1/customers/{id}/addresses/{address_id}/remove", post(crm::customers::remove_address))
+        .route("/v1/customers/{id}/credit-limit", post(crm::customers::change_credit_limit))
+        .route("/v1/customers/{id}/custom-fields", post(crm::customers::set_custom_fields))
+        .route("/v1/customers/{id}/deactivate", post(crm::customers::deactivate))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

@@ -87,6 +87,15 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/purchase-orders/{id}/close"
         | "/v1/purchase-orders/{id}/cancel" => P::PurchaseOrderManage,
         "/v1/purchase-orders/{id}/approve" => P::PurchaseOrderApprove,
+        "/v1/customers"
+        | "/v1/customers/{id}/rename"
+        | "/v1/customers/{id}/contacts"
+        | "/v1/customers/{id}/contacts/{contact_id}/remove"
+        | "/v1/customers/{id}/addresses"
+        | "/v1/customers/{id}/addresses/{address_id}/remove"
+        | "/v1/customers/{id}/credit-limit"
+        | "/v1/customers/{id}/custom-fields"
+        | "/v1/customers/{id}/deactivate" => P::CustomerManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

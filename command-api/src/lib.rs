@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod chart;
 pub mod config;
 pub mod counterparty_lock;
+pub mod crm;
 pub mod dispatch;
 pub mod error;
 pub mod event_store;

@@ -30,7 +30,7 @@ use crate::authorization::{need, Need};
 use crate::config::CommandApiConfig;
 use crate::idempotency::UNSTORED_PATHS;
 use crate::{
-    budgets, calendar, chart, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
+    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
     tax_rates, tenants,
 };
 
@@ -148,6 +148,15 @@ pub async fn serve() -> Json<&'static OpenApi> {
         supply::purchase_orders::bill,
         supply::purchase_orders::close,
         supply::purchase_orders::cancel,
+        crm::customers::register,
+        crm::customers::rename,
+        crm::customers::add_contact,
+        crm::customers::remove_contact,
+        crm::customers::add_address,
+        crm::customers::remove_address,
+        crm::customers::change_credit_limit,
+        crm::customers::set_custom_fields,
+        crm::customers::deactivate,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)

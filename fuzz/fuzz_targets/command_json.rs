@@ -9,8 +9,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use prism_aggregates::crm::customer;
 use prism_aggregates::finance::{calendar, chart, invoice, tax};
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
+use prism_command_api::crm::customers;
 use prism_command_api::identity::{login, mfa, organization, roles, users};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
@@ -90,6 +92,13 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/purchase-orders/{id}/receipts", required::<purchase_orders::ReceiptRequest>),
     ("/v1/purchase-orders/{id}/bills", required::<purchase_order::RecordBill>),
     ("/v1/purchase-orders/{id}/cancel", required::<purchase_order::CancelPurchaseOrder>),
+    ("/v1/customers", required::<customer::RegisterCustomer>),
+    ("/v1/customers/{id}/rename", required::<customers::RenameRequest>),
+    ("/v1/customers/{id}/contacts", required::<customer::ContactInput>),
+    ("/v1/customers/{id}/addresses", required::<customer::AddressInput>),
+    ("/v1/customers/{id}/credit-limit", required::<customers::CreditLimitRequest>),
+    ("/v1/customers/{id}/custom-fields", required::<customers::CustomFieldsRequest>),
+    ("/v1/customers/{id}/deactivate", optional::<customers::DeactivateRequest>),
 ];
 
 fuzz_target!(|input: &[u8]| {

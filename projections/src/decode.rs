@@ -4,6 +4,7 @@
 //! the envelope names.
 
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::customer::{Customer, CustomerEvent};
 use prism_aggregates::finance::budget::{Budgets, BudgetsEvent};
 use prism_aggregates::finance::calendar::{CalendarEvent, FiscalCalendar};
 use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
@@ -79,6 +80,8 @@ pub enum DomainEvent {
     Organization(OrganizationEvent),
     /// A custom-roles event.
     Roles(RolesEvent),
+    /// A customer's event.
+    Customer(CustomerEvent),
 }
 
 impl DomainEvent {
@@ -153,6 +156,7 @@ impl DomainEvent {
             User::TYPE => DomainEvent::User(Deserialize::deserialize(tagged)?),
             Organization::TYPE => DomainEvent::Organization(Deserialize::deserialize(tagged)?),
             Roles::TYPE => DomainEvent::Roles(Deserialize::deserialize(tagged)?),
+            Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }
@@ -253,7 +257,7 @@ mod tests {
         let text = r#"{"FunctionalCurrencySet": {"currency": "EUR"}} {}"#;
         let trailing = DomainEvent::from_stored_text(ExchangeRates::TYPE, "FunctionalCurrencySet", "1", text);
         assert!(matches!(trailing, Err(DecodeError::Body(_))), "{trailing:?}");
-        let unknown = DomainEvent::from_stored_text("crm.customer", "CustomerRegistered", "1", "{}");
+        let unknown = DomainEvent::from_stored_text("hr.employee", "EmployeeHired", "1", "{}");
         assert!(matches!(unknown, Err(DecodeError::UnknownAggregate(_))), "{unknown:?}");
     }
 }

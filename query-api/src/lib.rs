@@ -15,6 +15,7 @@ pub mod audit;
 pub mod budgets;
 pub mod config;
 pub mod consistency;
+pub mod crm;
 pub mod csv;
 pub mod documents;
 pub mod error;

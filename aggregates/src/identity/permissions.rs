@@ -73,6 +73,12 @@ pub enum Permission {
     /// `supply.po.approve`: `POST /v1/purchase-orders/{id}/approve`. Kept apart from
     /// [`Permission::PurchaseOrderManage`] so that who orders need not be who approves.
     PurchaseOrderApprove,
+    /// `crm.customer.manage`: `POST /v1/customers` (register), `/v1/customers/{id}/rename`,
+    /// `/v1/customers/{id}/contacts`, `/v1/customers/{id}/contacts/{contact_id}/remove`,
+    /// `/v1/customers/{id}/addresses`, `/v1/customers/{id}/addresses/{address_id}/remove`,
+    /// `/v1/customers/{id}/credit-limit`, `/v1/customers/{id}/custom-fields`,
+    /// `/v1/customers/{id}/deactivate`.
+    CustomerManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -90,7 +96,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -109,6 +115,7 @@ impl Permission {
         Permission::SalesOrderManage,
         Permission::PurchaseOrderManage,
         Permission::PurchaseOrderApprove,
+        Permission::CustomerManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -137,6 +144,7 @@ impl Permission {
             Permission::SalesOrderManage => "supply.so.manage",
             Permission::PurchaseOrderManage => "supply.po.manage",
             Permission::PurchaseOrderApprove => "supply.po.approve",
+            Permission::CustomerManage => "crm.customer.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -152,7 +160,7 @@ impl Permission {
     }
 
     /// The module the permission belongs to: the first part of its name (`finance`, `supply`,
-    /// `identity`, `platform`, `audit`).
+    /// `crm`, `identity`, `platform`, `audit`).
     #[must_use]
     pub fn module(self) -> &'static str {
         let name = self.as_str();
@@ -189,7 +197,7 @@ pub enum Role {
     Accountant,
     /// `warehouse`: items, locations, and moving and reserving stock.
     Warehouse,
-    /// `sales`: sales orders, and reserving stock for them.
+    /// `sales`: sales orders, reserving stock for them, and the customers they are for.
     Sales,
     /// `purchasing`: purchase orders, but not approving them.
     Purchasing,
@@ -211,7 +219,7 @@ const WAREHOUSE: &[Permission] =
     &[Permission::ItemManage, Permission::LocationManage, Permission::StockMove, Permission::StockReserve];
 
 /// The permissions of [`Role::Sales`].
-const SALES: &[Permission] = &[Permission::StockReserve, Permission::SalesOrderManage];
+const SALES: &[Permission] = &[Permission::StockReserve, Permission::SalesOrderManage, Permission::CustomerManage];
 
 impl Role {
     /// Every built-in role, in catalogue order.
@@ -246,7 +254,7 @@ impl Role {
             Role::Admin => "Every permission",
             Role::Accountant => "Every finance permission",
             Role::Warehouse => "Items, locations, and moving and reserving stock",
-            Role::Sales => "Sales orders, and reserving stock for them",
+            Role::Sales => "Sales orders, reserving stock for them, and customers",
             Role::Purchasing => "Purchase orders, but not approving them",
             Role::Approver => "Approving purchase orders",
             Role::Auditor => "Reading the audit trail, nothing else",
@@ -381,7 +389,7 @@ mod tests {
             names(Role::Warehouse),
             ["supply.item.manage", "supply.location.manage", "supply.stock.move", "supply.stock.reserve"]
         );
-        assert_eq!(names(Role::Sales), ["supply.stock.reserve", "supply.so.manage"]);
+        assert_eq!(names(Role::Sales), ["supply.stock.reserve", "supply.so.manage", "crm.customer.manage"]);
         assert_eq!(names(Role::Purchasing), ["supply.po.manage"]);
         assert_eq!(names(Role::Approver), ["supply.po.approve"]);
         assert_eq!(names(Role::Auditor), ["audit.read"]);
@@ -420,6 +428,7 @@ mod tests {
             Permission::StockMove,
             Permission::StockReserve,
             Permission::SalesOrderManage,
+            Permission::CustomerManage,
         ]
         .into();
         assert_eq!(union, expected);

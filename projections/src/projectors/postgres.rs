@@ -4,7 +4,8 @@
 //! year-end close or revaluation — plus the books they are read with (chart of
 //! accounts and fiscal calendar, see [`super::books`]) and the documents behind receivables
 //! and payables (see [`super::documents`]), the tenant's users and organisation units (see
-//! [`super::identity`]) and its custom roles (see [`super::roles`]). A batch of postings becomes three set-based
+//! [`super::identity`]), its custom roles (see [`super::roles`]) and its customers (see
+//! [`super::customers`]). A batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
 //! guarded by the original's status. Offsets and applied positions share the transaction (see
 //! [`SqlProjection`]).
@@ -13,6 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::customer::Customer;
 use prism_aggregates::finance::budget::Budgets;
 use prism_aggregates::finance::calendar::FiscalCalendar;
 use prism_aggregates::finance::chart::ChartOfAccounts;
@@ -35,7 +37,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, documents, drafts, exchange_rates, identity, orders, roles, supply};
+use super::{books, budgets, customers, documents, drafts, exchange_rates, identity, orders, roles, supply};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -45,7 +47,8 @@ pub const NAME: &str = "postgres";
 
 /// Writes every finance event into the Postgres ledger tables, every supply event into the
 /// supply tables ([`supply`], orders in [`orders`]), and every identity event into the users
-/// and organisation units ([`identity`]) and the custom roles ([`roles`]).
+/// and organisation units ([`identity`]) and the custom roles ([`roles`]), and every customer
+/// event into the customers ([`customers`]).
 pub struct LedgerWriter;
 
 /// The projection built on [`LedgerWriter`].
@@ -73,6 +76,7 @@ impl SqlWriter for LedgerWriter {
         User::TYPE,
         Organization::TYPE,
         Roles::TYPE,
+        Customer::TYPE,
     ];
 
     async fn write_batch(
@@ -109,6 +113,9 @@ impl SqlWriter for LedgerWriter {
                     identity::apply_organization(tx, schema, organization, position).await?;
                 }
                 DomainEvent::Roles(custom) => roles::apply_roles(tx, schema, custom, &event.envelope).await?,
+                DomainEvent::Customer(customer) => {
+                    customers::apply_customer(tx, schema, customer, &event.envelope).await?;
+                }
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

@@ -282,14 +282,18 @@ fn check_credit_limit(credit_limit_minor: Option<i64>) -> Result<(), CustomerErr
     }
 }
 
-/// The id `given` (checked at `field` and against `taken`), or `<prefix>-<n>` with the
-/// first `n` from 1 not taken.
+/// The id `given` (checked at `field`: 1–[`MAX_ID_CHARS`] characters of `A`–`Z`, `a`–`z`,
+/// `0`–`9`, `-` and `_`, not among `taken`), or `<prefix>-<n>` with the first `n` from 1 not
+/// taken.
 fn pick_id(given: Option<String>, field: &str, prefix: &str, taken: &[&str]) -> Result<String, CustomerError> {
     let Some(id) = given else {
         let free = (1..).map(|n| format!("{prefix}-{n}")).find(|id| !taken.contains(&id.as_str()));
         return Ok(free.unwrap_or_default());
     };
     check_required(&id, field, MAX_ID_CHARS)?;
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(CustomerError::InvalidId { field: field.to_owned(), id });
+    }
     if taken.contains(&id.as_str()) {
         return Err(CustomerError::DuplicateId { field: field.to_owned(), id });
     }
@@ -446,7 +450,7 @@ impl Aggregate for Customer {
                 profile.addresses.retain(|a| a.address_id != removed.address_id);
             }
             CustomerEvent::CustomerCreditLimitChanged(changed) => {
-                profile.credit_limit_minor = changed.credit_limit_minor
+                profile.credit_limit_minor = changed.credit_limit_minor;
             }
             CustomerEvent::CustomerCustomFieldsSet(set) => {
                 for change in set.fields {

@@ -75,7 +75,8 @@ pub struct RegisterCustomer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
-    /// Id of the contact, unique within the customer; `contact-<n>` when absent.
+    /// Id of the contact (`A`–`Z`, `a`–`z`, `0`–`9`, `-`, `_`), unique within the customer;
+    /// `contact-<n>` when absent.
     #[serde(default)]
     pub contact_id: Option<String>,
     /// Name of the person; non-blank.
@@ -95,7 +96,8 @@ pub struct ContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddressInput {
-    /// Id of the address, unique within the customer; `address-<n>` when absent.
+    /// Id of the address (`A`–`Z`, `a`–`z`, `0`–`9`, `-`, `_`), unique within the customer;
+    /// `address-<n>` when absent.
     #[serde(default)]
     pub address_id: Option<String>,
     /// `billing`, `shipping` or `other`.

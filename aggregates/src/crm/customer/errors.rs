@@ -88,6 +88,15 @@ pub enum CustomerError {
         /// The kind given.
         kind: String,
     },
+    /// A contact or address id with a character other than `A`–`Z`, `a`–`z`, `0`–`9`, `-`
+    /// and `_`.
+    #[error("{field} {id:?} may only have the characters A-Z, a-z, 0-9, - and _")]
+    InvalidId {
+        /// JSON path of the input.
+        field: String,
+        /// The id given.
+        id: String,
+    },
     /// A contact or address id the customer already has (or that the command gives twice).
     #[error("{field} {id:?} is already taken")]
     DuplicateId {
@@ -171,6 +180,7 @@ impl Refusal for CustomerError {
             | E::InvalidEmail { field, .. }
             | E::InvalidCountry { field, .. }
             | E::InvalidAddressKind { field, .. }
+            | E::InvalidId { field, .. }
             | E::DuplicateId { field, .. } => return Some(field.clone()),
             E::NameUnchanged { .. } => "name",
             E::InvalidCurrency { .. } => "currency",
@@ -201,6 +211,7 @@ impl Refusal for CustomerError {
             E::InvalidEmail { .. } => "invalid_email",
             E::InvalidCountry { .. } => "invalid_country",
             E::InvalidAddressKind { .. } => "invalid_address_kind",
+            E::InvalidId { .. } => "invalid_id",
             E::DuplicateId { .. } => "duplicate_id",
             E::TooManyContacts { .. } => "too_many_contacts",
             E::TooManyAddresses { .. } => "too_many_addresses",

@@ -315,6 +315,17 @@ mod contacts_and_addresses {
     }
 
     #[test]
+    fn an_id_of_other_characters_is_rejected() {
+        for id in ["a.b", "a b", "$x", "ä"] {
+            let input = AddressInput { address_id: Some(id.to_owned()), ..address_input() };
+            let expected = CustomerError::InvalidId { field: "address_id".to_owned(), id: id.to_owned() };
+            assert_change_refused(CustomerCommand::AddAddress(input), expected, Some("address_id"), "invalid_id");
+        }
+        let input = ContactInput { contact_id: Some("Ada_Lovelace-1".to_owned()), ..contact_input() };
+        assert_accepted(framework(), vec![registered()], CustomerCommand::AddContact(input));
+    }
+
+    #[test]
     fn a_taken_contact_id_is_rejected() {
         let input = ContactInput { contact_id: Some("contact-1".to_owned()), ..contact_input() };
         let expected = CustomerError::DuplicateId { field: "contact_id".to_owned(), id: "contact-1".to_owned() };
@@ -642,6 +653,7 @@ mod state_and_wire {
             (CustomerError::InvalidEmail { field: s("email"), email: s("x") }, Some("email"), Invalid),
             (CustomerError::InvalidCountry { field: s("country"), country: s("x") }, Some("country"), Invalid),
             (CustomerError::InvalidAddressKind { field: s("kind"), kind: s("x") }, Some("kind"), Invalid),
+            (CustomerError::InvalidId { field: s("address_id"), id: s("a.b") }, Some("address_id"), Invalid),
             (CustomerError::DuplicateId { field: s("contact_id"), id: s("x") }, Some("contact_id"), Invalid),
             (CustomerError::TooManyContacts { max: 50 }, Some("contacts"), Invalid),
             (CustomerError::TooManyAddresses { max: 20 }, Some("addresses"), Invalid),

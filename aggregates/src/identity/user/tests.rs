@@ -560,8 +560,12 @@ mod queries {
     #[test]
     fn permissions_are_the_union_of_the_roles_permissions() {
         let user: User = fold([created_event(&["sales", "approver"])]);
-        let expected: Vec<Permission> =
-            vec![Permission::StockReserve, Permission::SalesOrderManage, Permission::PurchaseOrderApprove];
+        let expected: Vec<Permission> = vec![
+            Permission::StockReserve,
+            Permission::SalesOrderManage,
+            Permission::PurchaseOrderApprove,
+            Permission::CustomerManage,
+        ];
         assert_eq!(user.permissions(&custom_roles()).into_iter().collect::<Vec<_>>(), expected);
         let auditor: User = fold([created_event(&["auditor"])]);
         assert!(!auditor.permissions(&custom_roles()).contains(&Permission::JournalPost), "an auditor cannot post");
