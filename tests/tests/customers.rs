@@ -3,9 +3,10 @@
 //! Postgres list and search, as its MongoDB document and as its customer 360 with an order, an
 //! invoice and the open balance. A sales order that would take the customer over its credit
 //! limit is refused with the problem naming the limit and the exposure, and stores nothing,
-//! while one within it is placed; a higher limit applies to the next order at once, and an
-//! order for a customer id that is not a registered customer is placed unchecked. Bad input is
-//! a problem naming the field and writes nothing.
+//! while one within it is placed; a higher limit applies to the next order at once, an order
+//! for a customer id that is not a registered customer is placed unchecked, and orders placed
+//! at once never share the same headroom. Bad input is a problem naming the field and writes
+//! nothing.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -136,6 +137,28 @@ async fn a_customer_is_registered_read_back_everywhere_and_its_credit_limit_hold
     assert_status(&system.post(t, "/v1/sales-orders", &order("C-100", "4")).await, 201);
     let missing = system.get(t, "/v1/customers/C-404", None).await;
     missing.assert_problem(404, "not-found");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn orders_placed_at_once_for_one_customer_never_share_its_headroom() {
+    let system = System::start_with(SystemOptions { projectors: vec![], kafka_brokers: None }).await;
+    let tenant = system.ledger_tenant().await;
+    let t = tenant.as_str();
+    system.open_warehouse(t, "WH1").await;
+    system.define_item(t, "WIDGET", "fifo").await;
+    let register = json!({"customer_id": "C-7", "name": "Contoso", "currency": "EUR", "credit_limit_minor": 100_000});
+    assert_status(&system.post(t, "/v1/customers", &register).await, 201);
+
+    // Ten orders of 200.00 against a limit of 1,000.00, all at once: exactly five fit.
+    let body = order("C-7", "2");
+    let orders = (0..10).map(|_| system.post(t, "/v1/sales-orders", &body));
+    let answers = futures::future::join_all(orders).await;
+    let placed = answers.iter().filter(|answer| answer.status.as_u16() == 201).count();
+    for refused in answers.iter().filter(|answer| answer.status.as_u16() != 201) {
+        assert_problem(refused, 422, "credit-limit-exceeded", "customer_id");
+    }
+    assert_eq!(placed, 5);
+    assert_eq!(system.count(t, SALES_ORDER_EVENTS).await, 5);
 }
 
 #[tokio::test(flavor = "multi_thread")]
