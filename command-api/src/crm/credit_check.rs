@@ -31,7 +31,7 @@ use prism_platform::tenancy::schema_of;
 use sqlx::PgPool;
 
 use crate::counterparty_lock::{CounterpartyLock, CounterpartyLocks};
-use crate::error::refusal;
+use crate::error::{command_problem, refusal};
 use crate::event_store::TenantEventStores;
 
 /// What the credit check reads: the customers' events, the event store and read models of the
@@ -107,7 +107,7 @@ impl CreditCheck {
 
     /// The terms of customer `customer_id`, when it is registered and has a credit limit.
     async fn terms(&self, tenant: &TenantId, customer_id: &str) -> Result<Option<Terms>, Problem> {
-        let customer = self.customers.load(tenant, customer_id).await.map_err(|e| Problem::internal(&e))?;
+        let customer = self.customers.load(tenant, customer_id).await.map_err(command_problem)?;
         Ok(match (customer.customer_id(), customer.currency(), customer.credit_limit_minor()) {
             (Some(id), Some(currency), Some(credit_limit_minor)) => {
                 Some(Terms { customer_id: id.to_owned(), currency: currency.as_str(), credit_limit_minor })
