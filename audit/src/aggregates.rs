@@ -3,6 +3,7 @@
 //! version of their event — and whose `apply` folds them.
 
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::customer::Customer;
 use prism_aggregates::crm::opportunity::Opportunity;
 use prism_aggregates::crm::support_ticket::SupportTicket;
 use prism_aggregates::finance::budget::Budgets;
@@ -51,6 +52,7 @@ pub const TYPES: &[&str] = &[
     TenantAccount::TYPE,
     Opportunity::TYPE,
     SupportTicket::TYPE,
+    Customer::TYPE,
 ];
 
 /// Whether `aggregate_type` is one of [`TYPES`].
@@ -93,6 +95,7 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == TenantAccount::TYPE => fold_as::<TenantAccount>(events),
         t if t == Opportunity::TYPE => fold_as::<Opportunity>(events),
         t if t == SupportTicket::TYPE => fold_as::<SupportTicket>(events),
+        t if t == Customer::TYPE => fold_as::<Customer>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }
 }

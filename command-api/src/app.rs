@@ -28,6 +28,7 @@ use crate::authorization::{self, PUBLIC_PATHS};
 use crate::books::BooksCache;
 use crate::config::CommandApiConfig;
 use crate::counterparty_lock::CounterpartyLocks;
+use crate::crm::credit_check::CreditCheck;
 use crate::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
 use crate::idempotency::{self, Idempotency};
 use crate::identity::login_attempts::LoginAttempts;
@@ -84,6 +85,10 @@ pub struct AppState {
     pub opportunities: crm::opportunities::Stores,
     /// Support ticket event stores.
     pub tickets: crm::tickets::Stores,
+    /// Customer event stores.
+    pub customers: crm::customers::Stores,
+    /// The credit check of sales orders for registered customers.
+    pub credit_check: Arc<CreditCheck>,
     /// Every tenant's books as the command side sees them.
     pub books: Arc<BooksCache>,
     /// The locks serialising money-moving commands per counterparty.
@@ -189,6 +194,9 @@ fn state(
     let supply_settings: supply::settings::Stores = stores.build(Box::new(|_| ()));
     let supply = SupplyServices::new(&items, &locations, &supply_settings);
     let roles: identity::roles::Stores = stores.build(Box::new(|_| ()));
+    let customers: crm::customers::Stores = stores.build(Box::new(|_| ()));
+    let counterparty_locks = Arc::new(CounterpartyLocks::new(pool.clone()));
+    let credit_check = Arc::new(CreditCheck::new(pool.clone(), customers.clone(), counterparty_locks.clone()));
     let defined_roles: ServicesFactory<User> = {
         let roles = roles.clone();
         Box::new(move |tenant| Arc::new(identity::roles::TenantRoles::new(tenant.clone(), roles.clone())))
@@ -215,7 +223,9 @@ fn state(
         supply_settings,
         invoices,
         books,
-        counterparty_locks: Arc::new(CounterpartyLocks::new(pool.clone())),
+        counterparty_locks,
+        customers,
+        credit_check,
         users: stores.build(defined_roles),
         organization: stores.build(Box::new(|_| ())),
         roles,
@@ -351,6 +361,15 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/support-tickets/{id}/resolve", post(crm::tickets::resolve))
         .route("/v1/support-tickets/{id}/close", post(crm::tickets::close))
         .route("/v1/support-tickets/{id}/reopen", post(crm::tickets::reopen))
+        .route("/v1/customers", post(crm::customers::register))
+        .route("/v1/customers/{id}/rename", post(crm::customers::rename))
+        .route("/v1/customers/{id}/contacts", post(crm::customers::add_contact))
+        .route("/v1/customers/{id}/contacts/{contact_id}/remove", post(crm::customers::remove_contact))
+        .route("/v1/customers/{id}/addresses", post(crm::customers::add_address))
+        .route("/v1/customers/{id}/addresses/{address_id}/remove", post(crm::customers::remove_address))
+        .route("/v1/customers/{id}/credit-limit", post(crm::customers::change_credit_limit))
+        .route("/v1/customers/{id}/custom-fields", post(crm::customers::set_custom_fields))
+        .route("/v1/customers/{id}/deactivate", post(crm::customers::deactivate))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

@@ -97,6 +97,15 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/support-tickets/{id}/resolve"
         | "/v1/support-tickets/{id}/close"
         | "/v1/support-tickets/{id}/reopen" => P::TicketManage,
+        "/v1/customers"
+        | "/v1/customers/{id}/rename"
+        | "/v1/customers/{id}/contacts"
+        | "/v1/customers/{id}/contacts/{contact_id}/remove"
+        | "/v1/customers/{id}/addresses"
+        | "/v1/customers/{id}/addresses/{address_id}/remove"
+        | "/v1/customers/{id}/credit-limit"
+        | "/v1/customers/{id}/custom-fields"
+        | "/v1/customers/{id}/deactivate" => P::CustomerManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

@@ -117,18 +117,18 @@ where
     /// computes a snapshot by applying a command's events to a state its event sink has already
     /// applied them to. A failure is logged: the command's events are committed.
     async fn keep_snapshot(&self, tenant: &TenantId, id: &str) {
-        match self.event_store(tenant).load_aggregate(id).await {
-            Ok(context) => match serde_json::to_value(&context.aggregate) {
-                Ok(state) => {
-                    let sequence = context.current_sequence;
-                    let snapshots = Snapshots::new(self.pool.clone(), snapshots_table(tenant));
-                    snapshots.record(A::TYPE, id, sequence, sequence / SNAPSHOT_EVERY, &state).await;
-                }
-                Err(error) => {
-                    tracing::warn!(%error, aggregate_id = id, "snapshot not taken: the state does not serialize")
-                }
-            },
-            Err(error) => tracing::warn!(%error, aggregate_id = id, "snapshot not taken: the aggregate does not load"),
+        let taken = match self.event_store(tenant).load_aggregate(id).await {
+            Ok(context) => serde_json::to_value(&context.aggregate)
+                .map(|state| (context.current_sequence, state))
+                .map_err(|error| error.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        match taken {
+            Ok((sequence, state)) => {
+                let snapshots = Snapshots::new(self.pool.clone(), snapshots_table(tenant));
+                snapshots.record(A::TYPE, id, sequence, sequence / SNAPSHOT_EVERY, &state).await;
+            }
+            Err(error) => tracing::warn!(%error, aggregate_id = id, "snapshot not taken"),
         }
     }
 

@@ -13,6 +13,10 @@ use prism_aggregates::crm::opportunity;
 use prism_aggregates::finance::{calendar, chart, invoice, tax};
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
 use prism_command_api::crm::{opportunities, tickets};
+use prism_aggregates::crm::customer;
+use prism_aggregates::finance::{calendar, chart, invoice, tax};
+use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
+use prism_command_api::crm::customers;
 use prism_command_api::identity::{login, mfa, organization, roles, users};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
@@ -101,6 +105,13 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/support-tickets/{id}/responses", required::<tickets::RespondRequest>),
     ("/v1/support-tickets/{id}/resolve", required::<tickets::ResolveRequest>),
     ("/v1/support-tickets/{id}/reopen", required::<tickets::ReopenRequest>),
+    ("/v1/customers", required::<customer::RegisterCustomer>),
+    ("/v1/customers/{id}/rename", required::<customers::RenameRequest>),
+    ("/v1/customers/{id}/contacts", required::<customer::ContactInput>),
+    ("/v1/customers/{id}/addresses", required::<customer::AddressInput>),
+    ("/v1/customers/{id}/credit-limit", required::<customers::CreditLimitRequest>),
+    ("/v1/customers/{id}/custom-fields", required::<customers::CustomFieldsRequest>),
+    ("/v1/customers/{id}/deactivate", optional::<customers::DeactivateRequest>),
 ];
 
 fuzz_target!(|input: &[u8]| {

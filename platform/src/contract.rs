@@ -381,6 +381,69 @@ pub const EVENTS: &[EventContract] = &[
         schema: include_str!("../../schemas/avro/supply/PurchaseOrderCancelled.avsc"),
     },
     EventContract {
+        event_type: "CustomerRegistered",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerRegistered",
+        schema: include_str!("../../schemas/avro/crm/CustomerRegistered.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerRenamed",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerRenamed",
+        schema: include_str!("../../schemas/avro/crm/CustomerRenamed.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerContactAdded",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerContactAdded",
+        schema: include_str!("../../schemas/avro/crm/CustomerContactAdded.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerContactRemoved",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerContactRemoved",
+        schema: include_str!("../../schemas/avro/crm/CustomerContactRemoved.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerAddressAdded",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerAddressAdded",
+        schema: include_str!("../../schemas/avro/crm/CustomerAddressAdded.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerAddressRemoved",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerAddressRemoved",
+        schema: include_str!("../../schemas/avro/crm/CustomerAddressRemoved.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerCreditLimitChanged",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerCreditLimitChanged",
+        schema: include_str!("../../schemas/avro/crm/CustomerCreditLimitChanged.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerCustomFieldsSet",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerCustomFieldsSet",
+        schema: include_str!("../../schemas/avro/crm/CustomerCustomFieldsSet.avsc"),
+    },
+    EventContract {
+        event_type: "CustomerDeactivated",
+        aggregate_type: "crm.customer",
+        topic_suffix: "crm.customer.v1",
+        record_name: "prism.crm.CustomerDeactivated",
+        schema: include_str!("../../schemas/avro/crm/CustomerDeactivated.avsc"),
+    },
+    EventContract {
         event_type: "UserCreated",
         aggregate_type: "identity.user",
         topic_suffix: "identity.user.v1",
@@ -685,5 +748,17 @@ mod tests {
         let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
         assert_eq!((count("crm.opportunity"), count("crm.support_ticket")), (4, 6));
         assert_eq!(topic_name("prism", "crm.support-ticket.v1"), "prism.crm.support-ticket.v1");
+    }
+
+    #[test]
+    fn customer_events_share_a_crm_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("crm.customer"), vec!["crm.customer.v1"]);
+        let events: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "crm.customer").map(|c| c.event_type).collect();
+        assert_eq!(events.first(), Some(&"CustomerRegistered"), "the seed event keeps its name");
+        assert_eq!(events.len(), 9);
+        let on_topic = EVENTS.iter().filter(|c| c.topic_suffix == "crm.customer.v1");
+        assert_eq!(on_topic.count(), events.len(), "no other aggregate's events on it");
+        assert_eq!(topic_name("prism", "crm.customer.v1"), "prism.crm.customer.v1");
     }
 }

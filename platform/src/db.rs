@@ -50,6 +50,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0014_user_mfa", include_str!("../../migrations/tenant/0014_user_mfa.sql")),
         ("0015_identity_read_model", include_str!("../../migrations/tenant/0015_identity_read_model.sql")),
         ("0016_roles", include_str!("../../migrations/tenant/0016_roles.sql")),
+        ("0017_crm_customers", include_str!("../../migrations/tenant/0017_crm_customers.sql")),
         ("0018_crm_pipeline", include_str!("../../migrations/tenant/0018_crm_pipeline.sql")),
     ],
 };

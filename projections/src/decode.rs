@@ -4,6 +4,7 @@
 //! the envelope names.
 
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::customer::{Customer, CustomerEvent};
 use prism_aggregates::crm::opportunity::{Opportunity, OpportunityEvent};
 use prism_aggregates::crm::support_ticket::{SupportTicket, SupportTicketEvent};
 use prism_aggregates::finance::budget::{Budgets, BudgetsEvent};
@@ -85,6 +86,8 @@ pub enum DomainEvent {
     Opportunity(OpportunityEvent),
     /// A support ticket's event.
     SupportTicket(SupportTicketEvent),
+    /// A customer's event.
+    Customer(CustomerEvent),
 }
 
 impl DomainEvent {
@@ -161,6 +164,7 @@ impl DomainEvent {
             Roles::TYPE => DomainEvent::Roles(Deserialize::deserialize(tagged)?),
             Opportunity::TYPE => DomainEvent::Opportunity(Deserialize::deserialize(tagged)?),
             SupportTicket::TYPE => DomainEvent::SupportTicket(Deserialize::deserialize(tagged)?),
+            Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }
@@ -261,7 +265,7 @@ mod tests {
         let text = r#"{"FunctionalCurrencySet": {"currency": "EUR"}} {}"#;
         let trailing = DomainEvent::from_stored_text(ExchangeRates::TYPE, "FunctionalCurrencySet", "1", text);
         assert!(matches!(trailing, Err(DecodeError::Body(_))), "{trailing:?}");
-        let unknown = DomainEvent::from_stored_text("crm.customer", "CustomerRegistered", "1", "{}");
+        let unknown = DomainEvent::from_stored_text("hr.employee", "EmployeeHired", "1", "{}");
         assert!(matches!(unknown, Err(DecodeError::UnknownAggregate(_))), "{unknown:?}");
     }
 }

@@ -21,8 +21,8 @@ use utoipa::{IntoParams, Modify, OpenApi as _, PartialSchema, ToSchema};
 use crate::config::QueryApiConfig;
 use crate::state::DEFAULT_PAGE_SIZE;
 use crate::{
-    accounts, audit, budgets, documents, exchange_rates, fiscal_years, invoices, journal_entries, payments, reports,
-    supply, tax_rates,
+    accounts, audit, budgets, crm, documents, exchange_rates, fiscal_years, invoices, journal_entries, payments,
+    reports, supply, tax_rates,
 };
 
 /// The document, built once.
@@ -90,6 +90,9 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::crm::tickets::list,
         crate::crm::tickets::breaches,
         crate::crm::tickets::get,
+        crm::customers::list,
+        crm::customers::get_360,
+        crm::customers::get_document,
         audit::history::get,
         audit::state::get,
         audit::trace::get,

@@ -79,6 +79,12 @@ pub enum Permission {
     /// `crm.ticket.manage`: support tickets — `POST /v1/support-tickets` (open),
     /// `/v1/support-tickets/{id}/assign`, `/responses`, `/resolve`, `/close`, `/reopen`.
     TicketManage,
+    /// `crm.customer.manage`: `POST /v1/customers` (register), `/v1/customers/{id}/rename`,
+    /// `/v1/customers/{id}/contacts`, `/v1/customers/{id}/contacts/{contact_id}/remove`,
+    /// `/v1/customers/{id}/addresses`, `/v1/customers/{id}/addresses/{address_id}/remove`,
+    /// `/v1/customers/{id}/credit-limit`, `/v1/customers/{id}/custom-fields`,
+    /// `/v1/customers/{id}/deactivate`.
+    CustomerManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -96,7 +102,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 25] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -117,6 +123,7 @@ impl Permission {
         Permission::PurchaseOrderApprove,
         Permission::OpportunityManage,
         Permission::TicketManage,
+        Permission::CustomerManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -147,6 +154,7 @@ impl Permission {
             Permission::PurchaseOrderApprove => "supply.po.approve",
             Permission::OpportunityManage => "crm.opportunity.manage",
             Permission::TicketManage => "crm.ticket.manage",
+            Permission::CustomerManage => "crm.customer.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -199,7 +207,8 @@ pub enum Role {
     Accountant,
     /// `warehouse`: items, locations, and moving and reserving stock.
     Warehouse,
-    /// `sales`: sales orders, reserving stock for them, the sales pipeline and support tickets.
+    /// `sales`: sales orders, reserving stock for them, the customers they are for, the sales
+    /// pipeline and support tickets.
     Sales,
     /// `purchasing`: purchase orders, but not approving them.
     Purchasing,
@@ -221,8 +230,13 @@ const WAREHOUSE: &[Permission] =
     &[Permission::ItemManage, Permission::LocationManage, Permission::StockMove, Permission::StockReserve];
 
 /// The permissions of [`Role::Sales`].
-const SALES: &[Permission] =
-    &[Permission::StockReserve, Permission::SalesOrderManage, Permission::OpportunityManage, Permission::TicketManage];
+const SALES: &[Permission] = &[
+    Permission::StockReserve,
+    Permission::SalesOrderManage,
+    Permission::OpportunityManage,
+    Permission::TicketManage,
+    Permission::CustomerManage,
+];
 
 impl Role {
     /// Every built-in role, in catalogue order.
@@ -257,7 +271,7 @@ impl Role {
             Role::Admin => "Every permission",
             Role::Accountant => "Every finance permission",
             Role::Warehouse => "Items, locations, and moving and reserving stock",
-            Role::Sales => "Sales orders, reserving stock for them, the sales pipeline and support tickets",
+            Role::Sales => "Sales orders, reserving stock for them, customers, the sales pipeline and support tickets",
             Role::Purchasing => "Purchase orders, but not approving them",
             Role::Approver => "Approving purchase orders",
             Role::Auditor => "Reading the audit trail, nothing else",
@@ -394,7 +408,13 @@ mod tests {
         );
         assert_eq!(
             names(Role::Sales),
-            ["supply.stock.reserve", "supply.so.manage", "crm.opportunity.manage", "crm.ticket.manage"]
+            [
+                "supply.stock.reserve",
+                "supply.so.manage",
+                "crm.opportunity.manage",
+                "crm.ticket.manage",
+                "crm.customer.manage"
+            ]
         );
         assert_eq!(names(Role::Purchasing), ["supply.po.manage"]);
         assert_eq!(names(Role::Approver), ["supply.po.approve"]);
@@ -436,6 +456,7 @@ mod tests {
             Permission::SalesOrderManage,
             Permission::OpportunityManage,
             Permission::TicketManage,
+            Permission::CustomerManage,
         ]
         .into();
         assert_eq!(union, expected);

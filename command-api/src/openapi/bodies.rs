@@ -338,10 +338,64 @@ pub struct LoseOpportunity {
     pub reason: String,
 }
 
+/// Register a customer.
+#[derive(ToSchema)]
+pub struct RegisterCustomer {
+    /// The customer id (`A`–`Z`, `0`–`9`, `-`, `.`, `_`, at most 40), also its aggregate id.
+    pub customer_id: String,
+    /// Display name.
+    pub name: String,
+    /// ISO 4217 code of the currency the customer trades in and its credit limit is kept in.
+    pub currency: String,
+    /// Credit limit in minor units of `currency` (0 or more); absent or `null`: no limit.
+    pub credit_limit_minor: Option<i64>,
+    /// The first contacts, at most 50.
+    pub contacts: Option<Vec<ContactInput>>,
+    /// The first addresses, at most 20.
+    pub addresses: Option<Vec<AddressInput>>,
+}
+
+/// A contact of a customer.
+#[derive(ToSchema)]
+pub struct ContactInput {
+    /// Id, unique within the customer; `contact-<n>` when absent.
+    pub contact_id: Option<String>,
+    /// Name of the person.
+    pub name: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// What the person does for the customer.
+    pub role: Option<String>,
+}
+
+/// An address of a customer.
+#[derive(ToSchema)]
+pub struct AddressInput {
+    /// Id, unique within the customer; `address-<n>` when absent.
+    pub address_id: Option<String>,
+    /// `billing`, `shipping` or `other`.
+    pub kind: String,
+    /// First line.
+    pub line1: String,
+    /// Second line.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Region or state.
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (`DE`).
+    pub country: String,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
+    use prism_aggregates::crm::customer;
     use prism_aggregates::crm::opportunity;
     use prism_aggregates::finance::{budget, calendar, chart, exchange_rates, invoice, journal_entry, payment, tax};
     use prism_aggregates::supply::{item, locations, order_lines, purchase_order, sales_order, stock};
@@ -414,5 +468,8 @@ mod tests {
         accepted_by::<purchase_order::RecordBill>("RecordBill", schemas);
         accepted_by::<opportunity::MoveOpportunity>("MoveOpportunity", schemas);
         accepted_by::<opportunity::LoseOpportunity>("LoseOpportunity", schemas);
+        accepted_by::<customer::RegisterCustomer>("RegisterCustomer", schemas);
+        accepted_by::<customer::ContactInput>("ContactInput", schemas);
+        accepted_by::<customer::AddressInput>("AddressInput", schemas);
     }
 }

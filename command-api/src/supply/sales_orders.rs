@@ -19,6 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::order_routes::{parse_order_id, run};
+use crate::crm::credit_check::CreditCheck;
 use crate::group_commit::NewAggregateId;
 use crate::request_context::RequestContext;
 
@@ -75,12 +76,15 @@ pub struct ReturnRequest {
     pub lines: Vec<LineQuantityInput>,
 }
 
-/// `POST /v1/sales-orders` with a [`PlaceOrderRequest`] body: 201.
+/// `POST /v1/sales-orders` with a [`PlaceOrderRequest`] body: 201. An order for a registered
+/// customer with a credit limit passes its [`CreditCheck`] first, holding the customer's lock
+/// until the order is stored.
 #[utoipa::path(post, path = "/v1/sales-orders", params(crate::openapi::IfMatch), request_body = PlaceOrderRequest,
     responses((status = 201, description = "Placed", body = super::order_routes::OrderChanged)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn place(
     State(stores): State<Stores>,
+    State(credit): State<Arc<CreditCheck>>,
     Tenant(tenant): Tenant,
     headers: HeaderMap,
     context: RequestContext,
@@ -96,6 +100,7 @@ pub async fn place(
         ship_from: request.ship_from,
         lines: request.lines,
     });
+    let _customer_lock = credit.check_order(&tenant, &command).await?;
     new_id.run(run(&stores, &tenant, order_id, &headers, command, &context, StatusCode::CREATED)).await
 }
 

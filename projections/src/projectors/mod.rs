@@ -4,6 +4,8 @@ pub mod books;
 pub mod budgets;
 pub mod checkpoint;
 pub mod crm;
+pub mod customer_documents;
+pub mod customers;
 pub mod documents;
 pub mod drafts;
 pub mod exchange_rates;

@@ -4,8 +4,9 @@
 //! year-end close or revaluation — plus the books they are read with (chart of
 //! accounts and fiscal calendar, see [`super::books`]) and the documents behind receivables
 //! and payables (see [`super::documents`]), the tenant's users and organisation units (see
-//! [`super::identity`]), its custom roles (see [`super::roles`]) and its sales pipeline and support
-//! tickets (see [`super::crm`]). A batch of postings becomes three set-based
+//! [`super::identity`]), its custom roles (see [`super::roles`]), its customers (see
+//! [`super::customers`]) and its sales pipeline and support tickets (see [`super::crm`]). A
+//! batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
 //! guarded by the original's status. Offsets and applied positions share the transaction (see
 //! [`SqlProjection`]).
@@ -14,6 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::customer::Customer;
 use prism_aggregates::crm::opportunity::Opportunity;
 use prism_aggregates::crm::support_ticket::SupportTicket;
 use prism_aggregates::finance::budget::Budgets;
@@ -38,7 +40,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, crm, documents, drafts, exchange_rates, identity, orders, roles, supply};
+use super::{books, budgets, crm, customers, documents, drafts, exchange_rates, identity, orders, roles, supply};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -48,8 +50,9 @@ pub const NAME: &str = "postgres";
 
 /// Writes every finance event into the Postgres ledger tables, every supply event into the
 /// supply tables ([`supply`], orders in [`orders`]), and every identity event into the users
-/// and organisation units ([`identity`]), the custom roles ([`roles`]), and every CRM event into
-/// the pipeline and ticket tables ([`crm`]).
+/// and organisation units ([`identity`]), the custom roles ([`roles`]), every customer event
+/// into the customers ([`customers`]), and every pipeline and ticket event into their tables
+/// ([`crm`]).
 pub struct LedgerWriter;
 
 /// The projection built on [`LedgerWriter`].
@@ -79,6 +82,7 @@ impl SqlWriter for LedgerWriter {
         Roles::TYPE,
         Opportunity::TYPE,
         SupportTicket::TYPE,
+        Customer::TYPE,
     ];
 
     async fn write_batch(
@@ -119,6 +123,9 @@ impl SqlWriter for LedgerWriter {
                     crm::apply_opportunity(tx, schema, opportunity, &event.envelope).await?;
                 }
                 DomainEvent::SupportTicket(ticket) => crm::apply_ticket(tx, schema, ticket, &event.envelope).await?,
+                DomainEvent::Customer(customer) => {
+                    customers::apply_customer(tx, schema, customer, &event.envelope).await?;
+                }
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

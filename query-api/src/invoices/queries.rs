@@ -12,7 +12,9 @@ use super::{InvoiceSummary, InvoiceView};
 use crate::error::{absent_if_unprovisioned, ReadError};
 use crate::stores::tenant_table;
 
-const SUMMARY_COLUMNS: &str = "i.invoice_id, i.kind, i.number, i.counterparty_id, i.counterparty_name, i.currency, \
+/// The columns of an [`InvoiceSummary`], of the invoices aliased `i`.
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "i.invoice_id, i.kind, i.number, i.counterparty_id, i.counterparty_name, i.currency, \
      i.status, i.issue_date, i.due_date, i.net_total_minor, i.tax_total_minor, i.gross_total_minor, i.paid_minor, \
      i.open_minor";
 

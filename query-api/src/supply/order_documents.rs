@@ -33,7 +33,8 @@ pub async fn get_sales_order(
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    find(&state, &tenant, token, ("sales order", SALES_ORDERS), &id).await
+    let order_id = params::path_uuid("sales order", &id)?;
+    find_document(&state, &tenant, token, ("sales order", SALES_ORDERS), &order_id.to_string()).await
 }
 
 /// `GET /v1/purchase-orders/{id}`: the stored document as relaxed extended JSON; 404 when
@@ -47,24 +48,28 @@ pub async fn get_purchase_order(
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    find(&state, &tenant, token, ("purchase order", PURCHASE_ORDERS), &id).await
+    let order_id = params::path_uuid("purchase order", &id)?;
+    find_document(&state, &tenant, token, ("purchase order", PURCHASE_ORDERS), &order_id.to_string()).await
 }
 
-/// The document of order `id` in `collection`, a `what` (named in the 404).
-async fn find(
+/// The document `_id` = `id` in `collection` of `tenant`'s database, as relaxed extended
+/// JSON, once the `mongo` projector has reached `token`; 404 naming a `what` when absent.
+///
+/// # Errors
+/// 404, a consistency timeout, or the database refusing.
+pub async fn find_document(
     state: &AppState,
     tenant: &TenantId,
     token: MinPosition,
     (what, collection): (&str, &str),
     id: &str,
 ) -> Result<Json<Value>, Problem> {
-    let order_id = params::path_uuid(what, id)?;
     state.await_mongo(tenant, token).await?;
     let document = state
         .stores
         .mongo_database(tenant)
         .collection::<Document>(collection)
-        .find_one(doc! { "_id": order_id.to_string() })
+        .find_one(doc! { "_id": id })
         .await
         .map_err(ReadError::from)?;
     document

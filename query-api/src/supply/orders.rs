@@ -97,7 +97,7 @@ pub struct PurchaseOrderView {
 }
 
 /// What a list needs to know about its order table.
-trait OrderTable: for<'r> FromRow<'r, PgRow> + Serialize + ToCsv + Send + Unpin {
+pub(crate) trait OrderTable: for<'r> FromRow<'r, PgRow> + Serialize + ToCsv + Send + Unpin {
     /// The read-model table.
     const TABLE: &'static str;
     /// The selected columns, in the view's order.

@@ -566,6 +566,7 @@ mod queries {
             Permission::PurchaseOrderApprove,
             Permission::OpportunityManage,
             Permission::TicketManage,
+            Permission::CustomerManage,
         ];
         assert_eq!(user.permissions(&custom_roles()).into_iter().collect::<Vec<_>>(), expected);
         let auditor: User = fold([created_event(&["auditor"])]);
