@@ -50,12 +50,16 @@ use tokio::process::Child;
 const WAIT: Duration = Duration::from_secs(90);
 const KINDS: [ProjectorKind; 3] = [ProjectorKind::Postgres, ProjectorKind::Mongo, ProjectorKind::Timescale];
 
-/// The `postgres` projector's tables beyond the ledger's: drafts and exchange rates (empty
-/// here, compared so that every table is), then the supply tables.
+/// The `postgres` projector's tables beyond the ledger's: drafts, exchange rates and the CRM
+/// tables (empty here, compared so that every table is), then the supply tables.
 const SUPPLY_TABLES: &[Table] = &[
     ("journal_entry_drafts", "entry_id", "*"),
     ("functional_currency", "singleton", "*"),
     ("exchange_rates", "currency, date", "*"),
+    ("customers", "customer_id", "*"),
+    ("opportunities", "opportunity_id", "*"),
+    ("support_tickets", "ticket_id", "*"),
+    ("support_ticket_status_history", "ticket_id, position", "*"),
     ("items", "sku", "*"),
     ("locations", "code", "*"),
     ("supply_settings", "singleton", "*"),
