@@ -9,14 +9,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use prism_aggregates::crm::opportunity;
+use prism_aggregates::crm::{customer, opportunity};
 use prism_aggregates::finance::{calendar, chart, invoice, tax};
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
-use prism_command_api::crm::{opportunities, tickets};
-use prism_aggregates::crm::customer;
-use prism_aggregates::finance::{calendar, chart, invoice, tax};
-use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
-use prism_command_api::crm::customers;
+use prism_command_api::crm::{customers, opportunities, tickets};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
