@@ -8,6 +8,10 @@
 //! - the customer's orders that have shipped nothing yet (`OrderPlaced` without a later
 //!   `OrderShipped` or `OrderCancelled`), at their total, read from the **event store** — every
 //!   order committed before the check counts, however far the projectors are behind;
+//! - the sales orders its won opportunities created that the order-fulfilment process has not
+//!   placed yet (`OpportunityWon` with a `sales_order` whose order has no event yet), at their
+//!   total, also from the event store — a win's order is checked like a placed one when the
+//!   opportunity is won ([`crate::crm::opportunities`]), and counts from then on;
 //! - its open receivables, read from the **`invoices` read model**: the open amounts of its
 //!   issued and partly paid customer invoices less those of its credit notes. Once an order
 //!   ships, its shipments are invoiced by the order-fulfilment process and count here instead;
@@ -23,6 +27,7 @@ use std::sync::Arc;
 
 use cqrs_es::Aggregate;
 use prism_aggregates::crm::customer::{check_credit, Customer};
+use prism_aggregates::crm::opportunity::Opportunity;
 use prism_aggregates::supply::sales_order::{SalesOrder, SalesOrderCommand, SalesOrderEvent};
 use prism_aggregates::tenant::TenantId;
 use prism_platform::db::quote_ident;
@@ -136,12 +141,23 @@ impl CreditCheck {
                        SELECT 1 FROM {schema}.events later
                         WHERE later.aggregate_type = $3 AND later.aggregate_id = placed.aggregate_id
                           AND later.event_type IN ('OrderShipped', 'OrderCancelled')))
+             + (SELECT COALESCE(sum((won.payload -> 'OpportunityWon' -> 'sales_order' ->> 'total_minor')::numeric), 0)
+                  FROM {schema}.events won
+                 WHERE won.aggregate_type = $4 AND won.event_type = 'OpportunityWon'
+                   AND (won.payload -> 'OpportunityWon' ->> 'customer_id') = $1
+                   AND (won.payload -> 'OpportunityWon' ->> 'currency') = $2
+                   AND json_typeof(won.payload -> 'OpportunityWon' -> 'sales_order') = 'object'
+                   AND NOT EXISTS (
+                       SELECT 1 FROM {schema}.events placed
+                        WHERE placed.aggregate_type = $3
+                          AND placed.aggregate_id = (won.payload -> 'OpportunityWon' -> 'sales_order' ->> 'order_id')))
              )::text"
         );
         let total: String = sqlx::query_scalar(&sql)
             .bind(&terms.customer_id)
             .bind(terms.currency)
             .bind(SalesOrder::TYPE)
+            .bind(Opportunity::TYPE)
             .fetch_one(&self.pool)
             .await?;
         // A sum past i64 can only be over any limit.

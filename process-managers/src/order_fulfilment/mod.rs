@@ -1,6 +1,9 @@
-//! The order-fulfilment process manager (order to cash): it reserves, issues and invoices the
-//! stock of sales orders and records their payments, reacting to
+//! The order-fulfilment process manager (order to cash): it places the sales orders won
+//! opportunities create, reserves, issues and invoices the stock of sales orders and records
+//! their payments, reacting to
 //!
+//! - `OpportunityWon` with a sales order → place it as the win recorded it
+//!   ([`won_opportunities`]), which starts the rest below;
 //! - `OrderPlaced` → reserve each line at the order's ship-from location (reservation
 //!   `"<order_id>/<line_no>"`), holding the stock while the order awaits confirmation; a line
 //!   whose stock is insufficient is left for confirmation ([`allocation`]);
@@ -38,10 +41,12 @@ mod backorders;
 mod returns;
 mod settlement;
 mod shipping;
+mod won_opportunities;
 
 use std::sync::Arc;
 
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::opportunity::{Opportunity, OpportunityEvent};
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::supply::sales_order::{SalesOrder, SalesOrderEvent};
 use prism_aggregates::supply::stock::{Stock, StockEvent};
@@ -71,7 +76,7 @@ impl OrderFulfilment {
 
 #[async_trait::async_trait]
 impl Reaction for OrderFulfilment {
-    const AGGREGATE_TYPES: &'static [&'static str] = &[SalesOrder::TYPE, Payment::TYPE, Stock::TYPE];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[SalesOrder::TYPE, Payment::TYPE, Stock::TYPE, Opportunity::TYPE];
 
     async fn react(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
         let stores = &self.stores;
@@ -108,6 +113,10 @@ impl Reaction for OrderFulfilment {
             DomainEvent::Payment(PaymentEvent::PaymentProcessed(payment)) => {
                 let tenant = tenant_of(&event.envelope)?;
                 settlement::settle(stores, &tenant, payment, &context).await
+            }
+            DomainEvent::Opportunity(OpportunityEvent::OpportunityWon(won)) => {
+                let tenant = tenant_of(&event.envelope)?;
+                won_opportunities::place_order(stores, &tenant, won, &context).await
             }
             _ => Ok(()),
         }

@@ -1,6 +1,7 @@
 //! The sales pipeline and support tickets in the Postgres read model, in the tenant's schema
 //! (see migration `0018_crm_pipeline`): `opportunities`, one row per opportunity with its stage,
-//! amount and probability; `support_tickets`, one row per ticket with its due times and the
+//! amount and probability (and, once won, the sales order the win created, migration
+//! `0021_opportunity_sales_orders`); `support_tickets`, one row per ticket with its due times and the
 //! moments they are measured against; and `support_ticket_status_history`, one row per status a
 //! ticket entered. A seed event inserts its row (a second insert does nothing); every later
 //! event updates it only when its global position is past the row's `last_position`, and a
@@ -21,6 +22,7 @@ struct OpportunityChange<'a> {
     stage: &'a str,
     probability: i32,
     won_on: Option<NaiveDate>,
+    sales_order_id: Option<Uuid>,
     lost_reason: Option<&'a str>,
 }
 
@@ -65,6 +67,7 @@ pub async fn apply_opportunity(
             stage: Stage::Won.as_str(),
             probability: i32::from(Stage::Won.default_probability()),
             won_on: Some(won.won_on),
+            sales_order_id: won.sales_order.as_ref().map(|order| Uuid::parse_str(&order.order_id)).transpose()?,
             ..Default::default()
         },
         OpportunityEvent::OpportunityLost(lost) => OpportunityChange {
@@ -77,7 +80,7 @@ pub async fn apply_opportunity(
     sqlx::query(&format!(
         "UPDATE {schema}.opportunities
             SET stage = $2, probability = $3, won_on = coalesce($4, won_on), lost_reason = coalesce($5, lost_reason),
-                updated_at = $6, last_position = $7
+                updated_at = $6, last_position = $7, sales_order_id = coalesce($8, sales_order_id)
           WHERE opportunity_id = $1 AND last_position < $7"
     ))
     .bind(Uuid::parse_str(&envelope.aggregate_id)?)
@@ -87,6 +90,7 @@ pub async fn apply_opportunity(
     .bind(change.lost_reason)
     .bind(envelope.occurred_at)
     .bind(envelope.global_position)
+    .bind(change.sales_order_id)
     .execute(tx)
     .await?;
     Ok(())

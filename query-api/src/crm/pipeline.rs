@@ -157,6 +157,9 @@ pub struct OpportunityView {
     pub won_on: Option<NaiveDate>,
     /// Why it was lost; `null` unless lost.
     pub lost_reason: Option<String>,
+    /// The sales order its win created (`GET /v1/sales-orders/{id}`); `null` unless won with
+    /// an order.
+    pub sales_order_id: Option<Uuid>,
     /// When it was opened.
     pub opened_at: DateTime<Utc>,
     /// When it last changed.
@@ -173,7 +176,7 @@ pub struct OpportunitiesView {
 /// The columns of [`OpportunityView`].
 const COLUMNS: &str = "opportunity_id, customer_id, title, owner, currency::text AS currency, amount_minor, \
                        probability, round(amount_minor::numeric * probability / 100)::bigint AS expected_revenue_minor, \
-                       stage, expected_close_date, won_on, lost_reason, opened_at, updated_at";
+                       stage, expected_close_date, won_on, lost_reason, sales_order_id, opened_at, updated_at";
 
 /// `GET /v1/opportunities`.
 #[utoipa::path(get, path = "/v1/opportunities", params(OpportunityParams),

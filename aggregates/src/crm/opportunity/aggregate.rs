@@ -7,12 +7,17 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
-use super::commands::{LoseOpportunity, MoveOpportunity, OpenOpportunity, OpportunityCommand, WinOpportunity};
+use super::commands::{
+    LoseOpportunity, MoveOpportunity, OpenOpportunity, OpportunityCommand, WinOpportunity, WinSalesOrder,
+};
 use super::errors::OpportunityError;
-use super::events::{OpportunityEvent, OpportunityLost, OpportunityOpened, OpportunityStageChanged, OpportunityWon};
+use super::events::{
+    OpportunityEvent, OpportunityLost, OpportunityOpened, OpportunityStageChanged, OpportunityWon, WonSalesOrder,
+};
 use super::stage::Stage;
 use crate::crm::input::{check_field, MAX_ID_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
 use crate::money::Currency;
+use crate::supply::sales_order::{PlaceOrder, SalesOrder, SalesOrderCommand, SalesOrderError, SalesOrderEvent};
 
 /// State of one opportunity, folded from its events.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +36,9 @@ struct Deal {
     probability: u8,
     /// Every stage it has been in, oldest first; the last is the current one.
     stages: Vec<Stage>,
+    /// The sales order its win created, if any.
+    #[serde(default)]
+    sales_order_id: Option<String>,
 }
 
 impl Opportunity {
@@ -50,6 +58,25 @@ impl Opportunity {
     #[must_use]
     pub fn probability(&self) -> Option<u8> {
         self.deal.as_ref().map(|deal| deal.probability)
+    }
+
+    /// Id of its customer; `None` before it is opened.
+    #[must_use]
+    pub fn customer_id(&self) -> Option<&str> {
+        self.deal.as_ref().map(|deal| deal.customer_id.as_str())
+    }
+
+    /// ISO-4217 code of its amount, which a sales order its win creates is priced in; `None`
+    /// before it is opened.
+    #[must_use]
+    pub fn currency(&self) -> Option<&str> {
+        self.deal.as_ref().map(|deal| deal.currency.as_str())
+    }
+
+    /// Id of the sales order its win created; `None` unless won with one.
+    #[must_use]
+    pub fn sales_order_id(&self) -> Option<&str> {
+        self.deal.as_ref().and_then(|deal| deal.sales_order_id.as_deref())
     }
 
     /// Its amount in minor units; `None` before it is opened.
@@ -80,14 +107,17 @@ impl Opportunity {
             OpportunityCommand::Open(_) => return Err(OpportunityError::AlreadyExists),
             _ if stage.is_final() => return Err(OpportunityError::Closed { stage }),
             OpportunityCommand::Move(moved) => deal.moved(moved)?,
-            OpportunityCommand::Win(WinOpportunity { won_on }) => OpportunityEvent::OpportunityWon(OpportunityWon {
-                opportunity_id: deal.opportunity_id.clone(),
-                customer_id: deal.customer_id.clone(),
-                amount_minor: deal.amount_minor,
-                currency: deal.currency.clone(),
-                won_on,
-                from_stage: stage.as_str().to_owned(),
-            }),
+            OpportunityCommand::Win(WinOpportunity { won_on, sales_order }) => {
+                OpportunityEvent::OpportunityWon(OpportunityWon {
+                    opportunity_id: deal.opportunity_id.clone(),
+                    customer_id: deal.customer_id.clone(),
+                    amount_minor: deal.amount_minor,
+                    currency: deal.currency.clone(),
+                    won_on,
+                    from_stage: stage.as_str().to_owned(),
+                    sales_order: sales_order.map(|order| deal.sales_order(order)).transpose()?,
+                })
+            }
             OpportunityCommand::Lose(LoseOpportunity { reason }) => {
                 check_field("reason", &reason, MAX_REASON_CHARS)?;
                 OpportunityEvent::OpportunityLost(OpportunityLost {
@@ -136,6 +166,34 @@ fn probability_in(stage: Stage, given: Option<i64>) -> Result<u8, OpportunityErr
 }
 
 impl Deal {
+    /// The order a win creates: `order` placed for this deal's customer in its currency, as
+    /// the sales order aggregate decides it (so its refusals are the order's own).
+    fn sales_order(&self, order: WinSalesOrder) -> Result<WonSalesOrder, OpportunityError> {
+        let place = PlaceOrder {
+            order_id: order.order_id,
+            customer_id: self.customer_id.clone(),
+            customer_name: order.customer_name,
+            currency: self.currency.clone(),
+            ship_from: order.ship_from,
+            lines: order.lines,
+        };
+        let events =
+            SalesOrder::default().decide(SalesOrderCommand::Place(place)).map_err(OpportunityError::SalesOrder)?;
+        let placed = events.into_iter().find_map(|event| match event {
+            SalesOrderEvent::OrderPlaced(placed) => Some(placed),
+            _ => None,
+        });
+        debug_assert!(placed.is_some(), "placing an order records OrderPlaced");
+        let placed = placed.ok_or(OpportunityError::SalesOrder(SalesOrderError::AlreadyExists))?;
+        Ok(WonSalesOrder {
+            order_id: placed.order_id,
+            customer_name: placed.customer_name,
+            ship_from: placed.ship_from,
+            lines: placed.lines,
+            total_minor: placed.total_minor,
+        })
+    }
+
     /// The stage it is in.
     fn current(&self) -> Stage {
         self.stages.last().copied().unwrap_or(Stage::Lead)
@@ -203,6 +261,7 @@ impl Aggregate for Opportunity {
                 expected_close_date: opened.expected_close_date,
                 probability: 0,
                 stages: Vec::new(),
+                sales_order_id: None,
             };
             deal.enter(stage_of(&opened.stage), opened.probability);
             self.deal = Some(deal);
@@ -213,7 +272,10 @@ impl Aggregate for Opportunity {
         match event {
             E::OpportunityOpened(_) => {}
             E::OpportunityStageChanged(changed) => deal.enter(stage_of(&changed.stage), changed.probability),
-            E::OpportunityWon(_) => deal.enter(Stage::Won, i32::from(Stage::Won.default_probability())),
+            E::OpportunityWon(won) => {
+                deal.enter(Stage::Won, i32::from(Stage::Won.default_probability()));
+                deal.sales_order_id = won.sales_order.map(|order| order.order_id);
+            }
             E::OpportunityLost(_) => deal.enter(Stage::Lost, i32::from(Stage::Lost.default_probability())),
         }
     }

@@ -5,6 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::supply::order_lines::OrderLineInput;
+
 /// A request to change an opportunity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OpportunityCommand {
@@ -58,6 +60,25 @@ pub struct MoveOpportunity {
 pub struct WinOpportunity {
     /// The day it was won.
     pub won_on: NaiveDate,
+    /// The sales order the win creates, if any: the order-fulfilment process places it for the
+    /// opportunity's customer, in its currency.
+    #[serde(default)]
+    pub sales_order: Option<WinSalesOrder>,
+}
+
+/// The sales order a won opportunity creates: what `PlaceOrder` needs beyond the opportunity's
+/// customer and currency, checked by the sales order's own rules when the opportunity is won.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WinSalesOrder {
+    /// Id the order will have.
+    pub order_id: Uuid,
+    /// Name of the customer on the order; non-blank.
+    pub customer_name: String,
+    /// Code of the location the order ships from; non-blank.
+    pub ship_from: String,
+    /// The order's lines, priced in the opportunity's currency.
+    pub lines: Vec<OrderLineInput>,
 }
 
 /// Lose an open opportunity.

@@ -7,6 +7,7 @@ use super::Stage;
 use crate::crm::input::InputError;
 use crate::money::CurrencyError;
 use crate::refusal::{Refusal, RefusalKind};
+use crate::supply::sales_order::SalesOrderError;
 
 /// An opportunity command was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,6 +63,9 @@ pub enum OpportunityError {
     /// A text input is blank or too long.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// The sales order a win would create breaks one of the sales order's rules.
+    #[error("sales_order: {0}")]
+    SalesOrder(SalesOrderError),
 }
 
 impl Refusal for OpportunityError {
@@ -70,6 +74,11 @@ impl Refusal for OpportunityError {
         let path = match self {
             E::NotFound | E::Closed { .. } | E::AlreadyInStage { .. } => return None,
             E::Input(input) => return input.field(),
+            E::SalesOrder(order) => {
+                return Some(
+                    order.field().map_or_else(|| "sales_order".to_owned(), |field| format!("sales_order.{field}")),
+                )
+            }
             E::AlreadyExists => "opportunity_id",
             E::UnknownStage { .. } | E::FinalStage { .. } => "stage",
             E::InvalidProbability { .. } => "probability",
@@ -92,6 +101,7 @@ impl Refusal for OpportunityError {
             E::NegativeAmount { .. } => "negative_amount",
             E::InvalidCurrency { .. } => "invalid_currency",
             E::Input(input) => input.code(),
+            E::SalesOrder(order) => order.code(),
         }
     }
 
@@ -101,6 +111,7 @@ impl Refusal for OpportunityError {
             E::NotFound => RefusalKind::NotFound,
             E::AlreadyExists | E::Closed { .. } | E::AlreadyInStage { .. } => RefusalKind::Conflict,
             E::Input(input) => input.kind(),
+            E::SalesOrder(order) => order.kind(),
             E::UnknownStage { .. }
             | E::FinalStage { .. }
             | E::InvalidProbability { .. }

@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use crate::supply::order_lines::OrderLine;
+
 /// An opportunity was opened as a lead: the seed event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpportunityOpened {
@@ -58,6 +60,26 @@ pub struct OpportunityWon {
     pub won_on: NaiveDate,
     /// The stage it was won from.
     pub from_stage: String,
+    /// The sales order the win creates, placed by the order-fulfilment process; `None` when
+    /// the win creates none (and in events recorded before wins could create one).
+    #[serde(default)]
+    pub sales_order: Option<WonSalesOrder>,
+}
+
+/// The sales order a win creates, as `OrderPlaced` will record it for the opportunity's
+/// customer and currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WonSalesOrder {
+    /// Id of the order, a UUID.
+    pub order_id: String,
+    /// Name of the customer.
+    pub customer_name: String,
+    /// Code of the location it ships from.
+    pub ship_from: String,
+    /// The priced lines, numbered from 1.
+    pub lines: Vec<OrderLine>,
+    /// Sum of the line nets, minor units of the opportunity's currency.
+    pub total_minor: i64,
 }
 
 /// The opportunity was lost. Final.

@@ -17,8 +17,11 @@
 //!   qualification 25, proposal 50, negotiation 75, won 100, lost 0); opening or moving an
 //!   open opportunity may override it with 0–100. Expected revenue = amount × probability / 100.
 //! - `won` and `lost` are final: every command after them is 409 `opportunity_closed`. Losing
-//!   needs a reason; winning records the amount, currency and customer for the sales order a
-//!   saga may create.
+//!   needs a reason. Winning may create a sales order for the opportunity's customer, in its
+//!   currency: the win carries the order's id, customer name, ship-from location and lines,
+//!   checked by the sales order's own rules (a refusal names `sales_order.<field>`), and
+//!   `OpportunityWon` records the order as `OrderPlaced` will; the order-fulfilment process
+//!   places it.
 //! - Every refusal names its field (`stage`, `probability`, `amount_minor`, `currency`,
 //!   `customer_id`, `title`, `owner`, `reason`) and records nothing.
 
@@ -32,7 +35,11 @@ mod stage;
 mod tests;
 
 pub use aggregate::Opportunity;
-pub use commands::{LoseOpportunity, MoveOpportunity, OpenOpportunity, OpportunityCommand, WinOpportunity};
+pub use commands::{
+    LoseOpportunity, MoveOpportunity, OpenOpportunity, OpportunityCommand, WinOpportunity, WinSalesOrder,
+};
 pub use errors::OpportunityError;
-pub use events::{OpportunityEvent, OpportunityLost, OpportunityOpened, OpportunityStageChanged, OpportunityWon};
+pub use events::{
+    OpportunityEvent, OpportunityLost, OpportunityOpened, OpportunityStageChanged, OpportunityWon, WonSalesOrder,
+};
 pub use stage::Stage;

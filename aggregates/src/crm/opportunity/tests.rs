@@ -9,7 +9,10 @@ use uuid::Uuid;
 use super::*;
 use crate::crm::input::InputError;
 use crate::money::CurrencyError;
+use crate::quantity::Quantity;
 use crate::refusal::{Refusal, RefusalKind};
+use crate::supply::order_lines::{OrderLine, OrderLineInput};
+use crate::supply::sales_order::SalesOrderError;
 use crate::test_support::{assert_accepted, assert_error_table, assert_refused_as, date, fold};
 
 const ID: &str = "0190f0a4-0000-7000-8000-000000000001";
@@ -40,7 +43,46 @@ fn move_to(stage: &str, probability: Option<i64>) -> OpportunityCommand {
 }
 
 fn win() -> OpportunityCommand {
-    OpportunityCommand::Win(WinOpportunity { won_on: date(2026, 12, 1) })
+    OpportunityCommand::Win(WinOpportunity { won_on: date(2026, 12, 1), sales_order: None })
+}
+
+const ORDER_ID: &str = "0190f0a4-0000-7000-8000-0000000000aa";
+
+/// Two lines: 2.5 × 12.00 and 3 × 1.99 EUR.
+fn order_input() -> WinSalesOrder {
+    let line = |sku: &str, quantity: &str, unit_price_minor| OrderLineInput {
+        sku: sku.to_owned(),
+        quantity: Quantity::new(quantity),
+        unit_price_minor,
+    };
+    WinSalesOrder {
+        order_id: Uuid::parse_str(ORDER_ID).unwrap(),
+        customer_name: "Customer One".to_owned(),
+        ship_from: "MAIN".to_owned(),
+        lines: vec![line("W-1", "2.5", 1_200), line("W-2", "3", 199)],
+    }
+}
+
+fn win_with_order(order: WinSalesOrder) -> OpportunityCommand {
+    OpportunityCommand::Win(WinOpportunity { won_on: date(2026, 12, 1), sales_order: Some(order) })
+}
+
+/// [`order_input`] as `OpportunityWon` records it.
+fn won_order() -> WonSalesOrder {
+    let line = |line_no, sku: &str, quantity_milli, unit_price_minor, net_minor| OrderLine {
+        line_no,
+        sku: sku.to_owned(),
+        quantity_milli,
+        unit_price_minor,
+        net_minor,
+    };
+    WonSalesOrder {
+        order_id: ORDER_ID.to_owned(),
+        customer_name: "Customer One".to_owned(),
+        ship_from: "MAIN".to_owned(),
+        lines: vec![line(1, "W-1", 2_500, 1_200, 3_000), line(2, "W-2", 3_000, 199, 597)],
+        total_minor: 3_597,
+    }
 }
 
 fn lose(reason: &str) -> OpportunityCommand {
@@ -82,6 +124,7 @@ fn won(from: &str) -> OpportunityEvent {
         currency: "EUR".to_owned(),
         won_on: date(2026, 12, 1),
         from_stage: from.to_owned(),
+        sales_order: None,
     })
 }
 
@@ -228,6 +271,41 @@ mod refusals {
                 RefusalKind::NotFound,
             );
         }
+    }
+
+    #[test]
+    fn a_win_with_a_sales_order_records_the_order_for_the_customer_in_its_currency() {
+        let with_order = |event: OpportunityEvent| match event {
+            OpportunityEvent::OpportunityWon(won) => {
+                OpportunityEvent::OpportunityWon(OpportunityWon { sales_order: Some(won_order()), ..won })
+            }
+            other => other,
+        };
+        framework()
+            .given(vec![opened(), changed("lead", "negotiation", 75)])
+            .when(win_with_order(order_input()))
+            .then_expect_events(vec![with_order(won("negotiation"))]);
+    }
+
+    #[test]
+    fn a_sales_order_that_breaks_an_order_rule_refuses_the_win_naming_the_order_field() {
+        let cases = [
+            (WinSalesOrder { customer_name: " ".to_owned(), ..order_input() }, "sales_order.customer_name"),
+            (WinSalesOrder { ship_from: String::new(), ..order_input() }, "sales_order.ship_from"),
+            (WinSalesOrder { lines: vec![], ..order_input() }, "sales_order.lines"),
+        ];
+        for (order, field) in cases {
+            let refusal = framework().given(vec![opened()]).when(win_with_order(order)).inspect_result().unwrap_err();
+            assert!(matches!(refusal, OpportunityError::SalesOrder(_)), "{refusal:?}");
+            assert_eq!(refusal.field().as_deref(), Some(field));
+            assert_eq!(refusal.kind(), RefusalKind::Invalid);
+        }
+        let mut bad_quantity = order_input();
+        bad_quantity.lines[1].quantity = Quantity::new("-1");
+        let refusal =
+            framework().given(vec![opened()]).when(win_with_order(bad_quantity)).inspect_result().unwrap_err();
+        assert_eq!(refusal.field().as_deref(), Some("sales_order.lines[1].quantity"));
+        assert!(matches!(refusal, OpportunityError::SalesOrder(SalesOrderError::Input(_))), "{refusal:?}");
     }
 
     #[test]
@@ -413,6 +491,7 @@ mod avro_contract {
             (OPENED_AVSC, vec![], open(open_input())),
             (CHANGED_AVSC, given.clone(), move_to("proposal", None)),
             (WON_AVSC, given.clone(), win()),
+            (WON_AVSC, given.clone(), win_with_order(order_input())),
             (LOST_AVSC, given, lose("price")),
         ];
         for (avsc, given, command) in commands {
@@ -430,7 +509,8 @@ mod properties {
     use crate::test_support::{check_command_sequence, check_status_history, commands_along, SEQUENCE_CASES};
 
     /// Opens with valid and invalid inputs, moves to every stage name (and one that is none)
-    /// with probabilities around the limits, wins and loses with and without a reason.
+    /// with probabilities around the limits, wins with and without a (valid or invalid) sales
+    /// order, and loses with and without a reason.
     fn arb_command() -> impl Strategy<Value = OpportunityCommand> {
         let probability = || prop::option::of(prop::sample::select(vec![-1_i64, 0, 10, 50, 100, 101]));
         let stage = prop::sample::select(vec!["lead", "qualification", "proposal", "negotiation", "won", "lost", "x"]);
@@ -440,6 +520,8 @@ mod properties {
             }),
             (stage, probability()).prop_map(|(stage, probability)| move_to(stage, probability)),
             Just(win()),
+            prop::sample::select(vec!["Customer One", " "])
+                .prop_map(|name| win_with_order(WinSalesOrder { customer_name: name.to_owned(), ..order_input() })),
             prop::sample::select(vec!["price", " "]).prop_map(lose),
         ]
     }
