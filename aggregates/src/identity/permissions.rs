@@ -85,6 +85,10 @@ pub enum Permission {
     /// `/v1/customers/{id}/credit-limit`, `/v1/customers/{id}/custom-fields`,
     /// `/v1/customers/{id}/deactivate`.
     CustomerManage,
+    /// `hr.employee.manage`: `POST /v1/employees` (hire), `/v1/employees/{id}/transfer`,
+    /// `/v1/employees/{id}/salary`, `/v1/employees/{id}/terminate`, `/v1/employees/{id}/erase`
+    /// (honour an erasure request). Only `admin` holds it among the built-in roles.
+    EmployeeManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -102,7 +106,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -124,6 +128,7 @@ impl Permission {
         Permission::OpportunityManage,
         Permission::TicketManage,
         Permission::CustomerManage,
+        Permission::EmployeeManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -155,6 +160,7 @@ impl Permission {
             Permission::OpportunityManage => "crm.opportunity.manage",
             Permission::TicketManage => "crm.ticket.manage",
             Permission::CustomerManage => "crm.customer.manage",
+            Permission::EmployeeManage => "hr.employee.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -170,7 +176,7 @@ impl Permission {
     }
 
     /// The module the permission belongs to: the first part of its name (`finance`, `supply`,
-    /// `crm`, `identity`, `platform`, `audit`).
+    /// `crm`, `hr`, `identity`, `platform`, `audit`).
     #[must_use]
     pub fn module(self) -> &'static str {
         let name = self.as_str();

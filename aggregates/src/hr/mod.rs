@@ -1,0 +1,6 @@
+//! Human resources (Talent): the people a tenant employs ([`employee`]) — hired into an
+//! organisation unit, transferred, paid a salary, terminated — with their personal data kept
+//! only as ciphertext under a per-employee key, so that an erasure request is honoured by
+//! deleting the key ([`employee::personal`] explains the approach).
+
+pub mod employee;
