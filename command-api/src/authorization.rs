@@ -106,6 +106,11 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/customers/{id}/credit-limit"
         | "/v1/customers/{id}/custom-fields"
         | "/v1/customers/{id}/deactivate" => P::CustomerManage,
+        "/v1/employees"
+        | "/v1/employees/{id}/transfer"
+        | "/v1/employees/{id}/salary"
+        | "/v1/employees/{id}/terminate"
+        | "/v1/employees/{id}/erase" => P::EmployeeManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

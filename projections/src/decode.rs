@@ -15,6 +15,7 @@ use prism_aggregates::finance::invoice::{Invoice, InvoiceEvent};
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
+use prism_aggregates::hr::employee::{Employee, EmployeeEvent};
 use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
@@ -88,6 +89,8 @@ pub enum DomainEvent {
     SupportTicket(SupportTicketEvent),
     /// A customer's event.
     Customer(CustomerEvent),
+    /// An employee's event.
+    Employee(EmployeeEvent),
 }
 
 impl DomainEvent {
@@ -164,6 +167,7 @@ impl DomainEvent {
             Roles::TYPE => DomainEvent::Roles(Deserialize::deserialize(tagged)?),
             Opportunity::TYPE => DomainEvent::Opportunity(Deserialize::deserialize(tagged)?),
             SupportTicket::TYPE => DomainEvent::SupportTicket(Deserialize::deserialize(tagged)?),
+            Employee::TYPE => DomainEvent::Employee(Deserialize::deserialize(tagged)?),
             Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })

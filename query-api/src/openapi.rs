@@ -90,6 +90,8 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::crm::tickets::list,
         crate::crm::tickets::breaches,
         crate::crm::tickets::get,
+        crate::hr::employees::list,
+        crate::hr::employees::get,
         crm::customers::list,
         crm::customers::get_360,
         crm::customers::get_document,

@@ -110,12 +110,7 @@ impl Employee {
 /// The `EmployeeHired` a `Hire` records, once its inputs pass.
 fn hired(hire: HireEmployee) -> Result<EmployeeEvent, EmployeeError> {
     check_field("personal_data", &hire.personal_data, MAX_SEALED_CHARS)?;
-    check_field("org_unit_id", &hire.org_unit_id, MAX_ID_CHARS)?;
-    if let Some(user_id) = &hire.user_id {
-        check_field("user_id", user_id, MAX_ID_CHARS)?;
-    }
-    check_salary(hire.salary_minor)?;
-    let currency = Currency::parse(&hire.currency).map_err(|reason| EmployeeError::InvalidCurrency { reason })?;
+    let currency = hire.check_terms()?;
     Ok(EmployeeEvent::EmployeeHired(EmployeeHired {
         employee_id: hire.employee_id.to_string(),
         personal_data: hire.personal_data,
@@ -125,6 +120,23 @@ fn hired(hire: HireEmployee) -> Result<EmployeeEvent, EmployeeError> {
         currency: currency.as_str().to_owned(),
         hired_on: hire.hired_on,
     }))
+}
+
+impl HireEmployee {
+    /// Checks the terms of the hire — everything but the sealed personal data — so that the
+    /// command API refuses bad terms before it creates a data key; the pay currency parsed.
+    ///
+    /// # Errors
+    /// The first rule broken, naming its field (`org_unit_id`, `user_id`, `salary_minor`,
+    /// `currency`).
+    pub fn check_terms(&self) -> Result<Currency, EmployeeError> {
+        check_field("org_unit_id", &self.org_unit_id, MAX_ID_CHARS)?;
+        if let Some(user_id) = &self.user_id {
+            check_field("user_id", user_id, MAX_ID_CHARS)?;
+        }
+        check_salary(self.salary_minor)?;
+        Currency::parse(&self.currency).map_err(|reason| EmployeeError::InvalidCurrency { reason })
+    }
 }
 
 /// Refuses a salary of zero or less.

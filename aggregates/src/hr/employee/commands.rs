@@ -53,7 +53,7 @@ pub struct TransferEmployee {
 }
 
 /// Pay `salary_minor` from `effective_on`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeSalary {
     /// The new salary per pay period, minor units of the employee's currency; positive and
