@@ -90,6 +90,8 @@ pub struct AppState {
     pub customers: crm::customers::Stores,
     /// Employee event stores.
     pub employees: hr::employees::Stores,
+    /// Payroll run event stores.
+    pub payroll_runs: hr::payroll_runs::Stores,
     /// The employees' personal-data keys.
     pub personal_data_keys: PersonalDataKeys,
     /// The credit check of sales orders for registered customers.
@@ -224,6 +226,7 @@ fn state(
         opportunities: stores.build(Box::new(|_| ())),
         tickets: stores.build(Box::new(|_| ())),
         employees: stores.build(Box::new(|_| ())),
+        payroll_runs: stores.build(Box::new(|_| ())),
         personal_data_keys: PersonalDataKeys::new(pool.clone()),
         items,
         locations,
@@ -382,6 +385,8 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/employees/{id}/salary", post(hr::employees::change_salary))
         .route("/v1/employees/{id}/terminate", post(hr::employees::terminate))
         .route("/v1/employees/{id}/erase", post(hr::employees::erase))
+        .route("/v1/payroll-runs", post(hr::payroll_runs::draft))
+        .route("/v1/payroll-runs/{id}/approve", post(hr::payroll_runs::approve))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

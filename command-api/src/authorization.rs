@@ -111,6 +111,7 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/employees/{id}/salary"
         | "/v1/employees/{id}/terminate"
         | "/v1/employees/{id}/erase" => P::EmployeeManage,
+        "/v1/payroll-runs" | "/v1/payroll-runs/{id}/approve" => P::PayrollManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

@@ -172,6 +172,8 @@ pub async fn serve() -> Json<&'static OpenApi> {
         hr::employees::change_salary,
         hr::employees::terminate,
         hr::employees::erase,
+        hr::payroll_runs::draft,
+        hr::payroll_runs::approve,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)

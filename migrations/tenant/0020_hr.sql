@@ -36,3 +36,31 @@ CREATE TABLE employees (
 );
 
 CREATE INDEX employees_by_unit ON employees (org_unit_id, employee_id);
+
+-- The payroll runs as the `postgres` projector keeps them: one row per run with its total and
+-- status, and one row per line. The salary journal entry posted for an approved run is
+-- `journal_entry_id`; the query API reports the run as posted once that entry is in the ledger
+-- read model. A redelivered event changes nothing (inserts do nothing on conflict, the approval
+-- updates only a row whose `last_position` it is past).
+CREATE TABLE payroll_runs (
+    payroll_run_id   uuid PRIMARY KEY,
+    period           text NOT NULL,
+    pay_date         date NOT NULL,
+    currency         char(3) NOT NULL,
+    total_minor      bigint NOT NULL CONSTRAINT payroll_total_positive CHECK (total_minor > 0),
+    line_count       integer NOT NULL,
+    status           text NOT NULL CONSTRAINT payroll_status_known CHECK (status IN ('drafted', 'approved')),
+    journal_entry_id uuid,
+    approved_on      date,
+    drafted_at       timestamptz NOT NULL,
+    last_position    bigint NOT NULL
+);
+
+CREATE INDEX payroll_runs_by_period ON payroll_runs (period, payroll_run_id);
+
+CREATE TABLE payroll_run_lines (
+    payroll_run_id uuid NOT NULL REFERENCES payroll_runs (payroll_run_id),
+    employee_id    uuid NOT NULL,
+    gross_minor    bigint NOT NULL,
+    PRIMARY KEY (payroll_run_id, employee_id)
+);

@@ -646,6 +646,20 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.hr.EmployeePersonalDataErased",
         schema: include_str!("../../schemas/avro/hr/EmployeePersonalDataErased.avsc"),
     },
+    EventContract {
+        event_type: "PayrollRunDrafted",
+        aggregate_type: "hr.payroll_run",
+        topic_suffix: "hr.payroll-run.v1",
+        record_name: "prism.hr.PayrollRunDrafted",
+        schema: include_str!("../../schemas/avro/hr/PayrollRunDrafted.avsc"),
+    },
+    EventContract {
+        event_type: "PayrollRunApproved",
+        aggregate_type: "hr.payroll_run",
+        topic_suffix: "hr.payroll-run.v1",
+        record_name: "prism.hr.PayrollRunApproved",
+        schema: include_str!("../../schemas/avro/hr/PayrollRunApproved.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -793,6 +807,7 @@ mod tests {
         assert_eq!(events.first(), Some(&"EmployeeHired"));
         assert_eq!(events.len(), 5);
         assert_eq!(topic_name("prism", "hr.employee.v1"), "prism.hr.employee.v1");
+        assert_eq!(Catalogue::topic_suffixes("hr.payroll_run"), vec!["hr.payroll-run.v1"]);
     }
 
     #[test]

@@ -121,6 +121,8 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/v1/support-tickets/{id}", get(crate::crm::tickets::get))
         .route("/v1/employees", get(crate::hr::employees::list))
         .route("/v1/employees/{id}", get(crate::hr::employees::get))
+        .route("/v1/payroll-runs", get(crate::hr::payroll_runs::list))
+        .route("/v1/payroll-runs/{id}", get(crate::hr::payroll_runs::get))
         .route("/v1/customers", get(crate::crm::customers::list))
         .route("/v1/customers/{id}", get(crate::crm::customers::get_360))
         .route("/v1/customers/{id}/document", get(crate::crm::customers::get_document))

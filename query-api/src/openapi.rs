@@ -92,6 +92,8 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::crm::tickets::get,
         crate::hr::employees::list,
         crate::hr::employees::get,
+        crate::hr::payroll_runs::list,
+        crate::hr::payroll_runs::get,
         crm::customers::list,
         crm::customers::get_360,
         crm::customers::get_document,

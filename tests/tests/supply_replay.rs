@@ -61,6 +61,8 @@ const SUPPLY_TABLES: &[Table] = &[
     ("support_tickets", "ticket_id", "*"),
     ("support_ticket_status_history", "ticket_id, position", "*"),
     ("employees", "employee_id", "*"),
+    ("payroll_runs", "payroll_run_id", "*"),
+    ("payroll_run_lines", "payroll_run_id, employee_id", "*"),
     ("items", "sku", "*"),
     ("locations", "code", "*"),
     ("supply_settings", "singleton", "*"),

@@ -89,6 +89,10 @@ pub enum Permission {
     /// `/v1/employees/{id}/salary`, `/v1/employees/{id}/terminate`, `/v1/employees/{id}/erase`
     /// (honour an erasure request). Only `admin` holds it among the built-in roles.
     EmployeeManage,
+    /// `hr.payroll.manage`: `POST /v1/payroll-runs` (draft), `/v1/payroll-runs/{id}/approve`
+    /// (whose approval posts the salary journal entry). Only `admin` holds it among the
+    /// built-in roles.
+    PayrollManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -106,7 +110,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 27] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -129,6 +133,7 @@ impl Permission {
         Permission::TicketManage,
         Permission::CustomerManage,
         Permission::EmployeeManage,
+        Permission::PayrollManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -161,6 +166,7 @@ impl Permission {
             Permission::TicketManage => "crm.ticket.manage",
             Permission::CustomerManage => "crm.customer.manage",
             Permission::EmployeeManage => "hr.employee.manage",
+            Permission::PayrollManage => "hr.payroll.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",

@@ -1,13 +1,16 @@
-//! The employee directory in the Postgres read model, in the tenant's schema (see migration
+//! The employee directory and the payroll runs in the Postgres read model, in the tenant's schema (see migration
 //! `0020_hr`): `employees`, one row per employee with its unit, salary, dates and status, and its
 //! personal data exactly as the event carries it — sealed; the query API opens it with the
 //! employee's key. `EmployeePersonalDataErased` drops the sealed text from the row (the key is
 //! already gone, so it could not be opened anyway). A hire inserts the row (a second insert
 //! does nothing); every later event updates it only when its global position is past the row's
-//! `last_position`, so applying an event twice changes nothing.
+//! `last_position`, so applying an event twice changes nothing. `payroll_runs` and
+//! `payroll_run_lines` hold each run with its lines, inserted by the draft and updated by the
+//! approval the same way.
 
 use chrono::NaiveDate;
 use prism_aggregates::hr::employee::EmployeeEvent;
+use prism_aggregates::hr::payroll_run::PayrollRunEvent;
 use prism_platform::envelope::EventEnvelope;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -87,5 +90,67 @@ pub async fn apply_employee(
     .bind(envelope.global_position)
     .execute(tx)
     .await?;
+    Ok(())
+}
+
+/// Applies one payroll run event with its `envelope`.
+///
+/// # Errors
+/// When an id is not a UUID or the database refuses.
+pub async fn apply_payroll_run(
+    tx: &mut PgConnection,
+    schema: &str,
+    event: &PayrollRunEvent,
+    envelope: &EventEnvelope,
+) -> Result<(), ProjectionError> {
+    let run_id = Uuid::parse_str(&envelope.aggregate_id)?;
+    match event {
+        PayrollRunEvent::PayrollRunDrafted(drafted) => {
+            let inserted = sqlx::query(&format!(
+                "INSERT INTO {schema}.payroll_runs (payroll_run_id, period, pay_date, currency, total_minor, line_count,
+                                                    status, drafted_at, last_position)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'drafted', $7, $8)
+                 ON CONFLICT (payroll_run_id) DO NOTHING"
+            ))
+            .bind(run_id)
+            .bind(&drafted.period)
+            .bind(drafted.pay_date)
+            .bind(&drafted.currency)
+            .bind(drafted.total_minor)
+            .bind(i32::try_from(drafted.lines.len()).unwrap_or(i32::MAX))
+            .bind(envelope.occurred_at)
+            .bind(envelope.global_position)
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                return Ok(());
+            }
+            let employees =
+                drafted.lines.iter().map(|line| Uuid::parse_str(&line.employee_id)).collect::<Result<Vec<_>, _>>()?;
+            let gross: Vec<i64> = drafted.lines.iter().map(|line| line.gross_minor).collect();
+            sqlx::query(&format!(
+                "INSERT INTO {schema}.payroll_run_lines (payroll_run_id, employee_id, gross_minor)
+                 SELECT $1, employee_id, gross_minor FROM UNNEST($2::uuid[], $3::bigint[]) AS l(employee_id, gross_minor)"
+            ))
+            .bind(run_id)
+            .bind(employees)
+            .bind(gross)
+            .execute(tx)
+            .await?;
+        }
+        PayrollRunEvent::PayrollRunApproved(approved) => {
+            sqlx::query(&format!(
+                "UPDATE {schema}.payroll_runs
+                    SET status = 'approved', journal_entry_id = $2, approved_on = $3, last_position = $4
+                  WHERE payroll_run_id = $1 AND last_position < $4"
+            ))
+            .bind(run_id)
+            .bind(Uuid::parse_str(&approved.journal_entry_id)?)
+            .bind(approved.approved_on)
+            .bind(envelope.global_position)
+            .execute(tx)
+            .await?;
+        }
+    }
     Ok(())
 }

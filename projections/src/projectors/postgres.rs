@@ -6,7 +6,7 @@
 //! and payables (see [`super::documents`]), the tenant's users and organisation units (see
 //! [`super::identity`]), its custom roles (see [`super::roles`]), its customers (see
 //! [`super::customers`]), its sales pipeline and support tickets (see [`super::crm`]) and its
-//! employee directory (see [`super::hr`]). A
+//! employee directory and payroll runs (see [`super::hr`]). A
 //! batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
 //! guarded by the original's status. Offsets and applied positions share the transaction (see
@@ -28,6 +28,7 @@ use prism_aggregates::finance::journal_entry::{FunctionalAmount, JournalEntry, P
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
 use prism_aggregates::hr::employee::Employee;
+use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
@@ -86,6 +87,7 @@ impl SqlWriter for LedgerWriter {
         SupportTicket::TYPE,
         Customer::TYPE,
         Employee::TYPE,
+        PayrollRun::TYPE,
     ];
 
     async fn write_batch(
@@ -130,6 +132,7 @@ impl SqlWriter for LedgerWriter {
                     customers::apply_customer(tx, schema, customer, &event.envelope).await?;
                 }
                 DomainEvent::Employee(employee) => hr::apply_employee(tx, schema, employee, &event.envelope).await?,
+                DomainEvent::PayrollRun(run) => hr::apply_payroll_run(tx, schema, run, &event.envelope).await?,
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;
