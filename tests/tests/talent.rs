@@ -4,7 +4,7 @@
 //! (not in the event store, not on the Kafka topic); erasing it deletes the key, after which the
 //! directory, a replay of the read model from the topic and the stored events show it only as
 //! erased while the unit, salary and dates stay; bad input is 4xx problem+json naming the field
-//! and records nothing; a user without `hr.employee.manage` is refused.
+//! and records nothing; a user without `hr.employee.manage` may neither change nor read employees.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -256,5 +256,8 @@ async fn bad_employee_input_is_refused_naming_the_field_and_records_nothing() {
     assert_refused(&refused, 403, "forbidden", None);
     let refused = system.post_as(&clerk, &format!("/v1/employees/{id}/erase"), &json!({})).await;
     assert_refused(&refused, 403, "forbidden", None);
+    let unread = system.get_as(&clerk, "/v1/employees", None).await;
+    assert_refused(&unread, 403, "forbidden", None);
+    assert_eq!(unread.body["permission"], "hr.employee.manage", "the directory holds personal data");
     assert_eq!(system.count(&tenant, "events WHERE aggregate_type = 'hr.employee'").await, 1);
 }

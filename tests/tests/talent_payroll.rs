@@ -3,7 +3,8 @@
 //! balanced salary journal entry (Dr 6000 Salaries and wages / Cr 2200 Accrued liabilities) under
 //! the id the approval names; a second process manager that gets the approval delivered again
 //! posts nothing twice; an employee's erasure afterwards leaves the entry and the balanced books as they
-//! were; bad drafts are 4xx problem+json naming the field.
+//! were; bad drafts are 4xx problem+json naming the field, and reading the runs needs
+//! `hr.payroll.manage`.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -174,4 +175,8 @@ async fn bad_payroll_drafts_are_refused_naming_the_field() {
     assert_eq!(system.count(t, "events WHERE aggregate_type = 'hr.payroll_run'").await, 0);
     let missing = system.post(t, &format!("/v1/payroll-runs/{unknown}/approve"), &json!({})).await;
     missing.assert_problem(404, "payroll-run-not-found");
+    let clerk = system.user_token(t, &["accountant"]).await;
+    let unread = system.get_as(&clerk, "/v1/payroll-runs", None).await;
+    unread.assert_problem(403, "forbidden");
+    assert_eq!(unread.body["permission"], "hr.payroll.manage", "each employee's pay is not the accountants' to read");
 }

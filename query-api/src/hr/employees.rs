@@ -18,12 +18,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use super::{Directory, HrReader, NeedsHrPermission};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
 use crate::state::AppState;
 use crate::stores::tenant_table;
-use crate::tenants::KnownTenant;
 
 /// Most employees one list answers.
 const MAX_LIMIT: u32 = 1_000;
@@ -184,11 +184,11 @@ fn view(row: EmployeeRow, keys: &HashMap<Uuid, DataKey>) -> EmployeeView {
 
 /// `GET /v1/employees`.
 #[utoipa::path(get, path = "/v1/employees", params(EmployeeParams),
-    responses((status = 200, description = "The employees by hire day, personal data opened unless erased", body = EmployeesView)))]
+    responses((status = 200, description = "The employees by hire day, personal data opened unless erased", body = EmployeesView), NeedsHrPermission))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,
-    KnownTenant(tenant): KnownTenant,
+    HrReader(tenant, _): HrReader<Directory>,
     token: MinPosition,
     QueryParams(query): QueryParams<EmployeeParams>,
 ) -> Result<Json<EmployeesView>, Problem> {
@@ -212,11 +212,11 @@ pub async fn list(
 
 /// `GET /v1/employees/{id}`: 404 when absent.
 #[utoipa::path(get, path = "/v1/employees/{id}", params(("id" = Uuid, Path, description = "The employee")),
-    responses((status = 200, description = "The employee, personal data opened unless erased", body = EmployeeView)))]
+    responses((status = 200, description = "The employee, personal data opened unless erased", body = EmployeeView), NeedsHrPermission))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, employee_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
-    KnownTenant(tenant): KnownTenant,
+    HrReader(tenant, _): HrReader<Directory>,
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<EmployeeView>, Problem> {

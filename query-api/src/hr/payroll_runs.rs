@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use super::{HrReader, NeedsHrPermission, Payroll};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
 use crate::state::AppState;
 use crate::stores::tenant_table;
-use crate::tenants::KnownTenant;
 
 /// Most runs one list answers.
 const MAX_LIMIT: u32 = 1_000;
@@ -93,11 +93,11 @@ fn select(tenant: &TenantId) -> String {
 
 /// `GET /v1/payroll-runs`.
 #[utoipa::path(get, path = "/v1/payroll-runs", params(PayrollRunParams),
-    responses((status = 200, description = "The payroll runs with their lines, newest period first", body = PayrollRunsView)))]
+    responses((status = 200, description = "The payroll runs with their lines, newest period first", body = PayrollRunsView), NeedsHrPermission))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,
-    KnownTenant(tenant): KnownTenant,
+    HrReader(tenant, _): HrReader<Payroll>,
     token: MinPosition,
     QueryParams(query): QueryParams<PayrollRunParams>,
 ) -> Result<Json<PayrollRunsView>, Problem> {
@@ -117,11 +117,11 @@ pub async fn list(
 
 /// `GET /v1/payroll-runs/{id}`: 404 when absent.
 #[utoipa::path(get, path = "/v1/payroll-runs/{id}", params(("id" = Uuid, Path, description = "The payroll run")),
-    responses((status = 200, description = "The payroll run with its lines", body = PayrollRunView)))]
+    responses((status = 200, description = "The payroll run with its lines", body = PayrollRunView), NeedsHrPermission))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, payroll_run_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
-    KnownTenant(tenant): KnownTenant,
+    HrReader(tenant, _): HrReader<Payroll>,
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<PayrollRunView>, Problem> {
