@@ -1,7 +1,7 @@
-//! Redelivered employee events change nothing: applying an employee's whole history again — one
-//! by one in reverse, then in one batch — leaves the directory row as it was; in particular the
-//! sealed personal data dropped by the erasure does not come back from a redelivered hire.
-//! Runs against the real Postgres.
+//! Redelivered HR events change nothing: applying an employee's whole history again — one by one
+//! in reverse, then in one batch — leaves the directory row as it was; in particular the sealed
+//! personal data dropped by the erasure does not come back from a redelivered hire. The same for
+//! a payroll run's row and lines. Runs against the real Postgres.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -13,6 +13,9 @@ use cqrs_es::{Aggregate, DomainEvent as _};
 use prism_aggregates::hr::employee::{
     Employee, EmployeeEvent, EmployeeHired, EmployeePersonalDataErased, EmployeeSalaryChanged, EmployeeTerminated,
     EmployeeTransferred,
+};
+use prism_aggregates::hr::payroll_run::{
+    journal_entry_id_for, PayrollLine, PayrollRun, PayrollRunApproved, PayrollRunDrafted, PayrollRunEvent,
 };
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
@@ -96,4 +99,71 @@ async fn redelivered_employee_events_change_nothing_in_postgres_and_bring_no_era
     }
     projection.apply_batch(&events).await.unwrap();
     assert_eq!(row(&pool, &tenant, &id).await, once);
+}
+
+/// A payroll run of two lines drafted and approved, as the projector receives it.
+fn payroll_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let line = |gross_minor| PayrollLine { employee_id: Uuid::now_v7().to_string(), gross_minor };
+    let events = vec![
+        PayrollRunEvent::PayrollRunDrafted(PayrollRunDrafted {
+            payroll_run_id: id.clone(),
+            period: "2026-01".into(),
+            pay_date: day(1, 31),
+            currency: "EUR".into(),
+            lines: vec![line(500_000), line(420_050)],
+            total_minor: 920_050,
+        }),
+        PayrollRunEvent::PayrollRunApproved(PayrollRunApproved {
+            payroll_run_id: id.clone(),
+            period: "2026-01".into(),
+            pay_date: day(1, 31),
+            currency: "EUR".into(),
+            total_minor: 920_050,
+            journal_entry_id: journal_entry_id_for(&id).to_string(),
+            approved_on: day(1, 28),
+        }),
+    ];
+    (1..)
+        .zip(events)
+        .map(|(sequence, event)| {
+            let mut envelope = envelope(tenant, PayrollRun::TYPE, &id, event.event_type(), sequence);
+            envelope.global_position = 10 + sequence;
+            projected(envelope, DomainEvent::PayrollRun(event), format!("hr-{tenant}"), 10 + sequence)
+        })
+        .collect()
+}
+
+/// The run's row and its lines, as JSON.
+async fn payroll_rows(pool: &PgPool, tenant: &str, id: &str) -> serde_json::Value {
+    sqlx::query_scalar(&format!(
+        "SELECT jsonb_build_array(
+             (SELECT to_jsonb(r) FROM tenant_{tenant}.payroll_runs r WHERE payroll_run_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.employee_id)
+                FROM tenant_{tenant}.payroll_run_lines l WHERE payroll_run_id = $1::uuid))"
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_payroll_run_events_change_nothing_in_postgres() {
+    let (pool, tenant) = (pool().await, tenant("payroll"));
+    let projection = LedgerProjection::new(pool.clone());
+    let events = payroll_history(&tenant);
+    let id = events[0].envelope.aggregate_id.clone();
+    for event in &events {
+        projection.apply(event).await.unwrap();
+    }
+    let once = payroll_rows(&pool, &tenant, &id).await;
+    assert_eq!((once[0]["status"].as_str(), once[0]["total_minor"].as_i64()), (Some("approved"), Some(920_050)));
+    assert_eq!(once[1].as_array().unwrap().len(), 2);
+
+    for event in events.iter().rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&events).await.unwrap();
+    assert_eq!(payroll_rows(&pool, &tenant, &id).await, once);
 }
