@@ -12,6 +12,7 @@ pub(crate) mod avro_contract;
 pub mod crm;
 pub mod finance;
 mod hierarchy;
+pub mod hr;
 pub mod identity;
 pub mod money;
 pub mod platform;

@@ -14,6 +14,8 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
+use prism_aggregates::hr::employee::Employee;
+use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
@@ -52,6 +54,8 @@ pub const TYPES: &[&str] = &[
     TenantAccount::TYPE,
     Opportunity::TYPE,
     SupportTicket::TYPE,
+    Employee::TYPE,
+    PayrollRun::TYPE,
     Customer::TYPE,
 ];
 
@@ -95,6 +99,8 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == TenantAccount::TYPE => fold_as::<TenantAccount>(events),
         t if t == Opportunity::TYPE => fold_as::<Opportunity>(events),
         t if t == SupportTicket::TYPE => fold_as::<SupportTicket>(events),
+        t if t == Employee::TYPE => fold_as::<Employee>(events),
+        t if t == PayrollRun::TYPE => fold_as::<PayrollRun>(events),
         t if t == Customer::TYPE => fold_as::<Customer>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }

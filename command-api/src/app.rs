@@ -18,6 +18,7 @@ use prism_aggregates::identity::user::User;
 use prism_platform::auth::{authenticate, Authenticator, Tokens};
 use prism_platform::db;
 use prism_platform::http::{operational_routes, refuse_unreadable_uri, serve, unknown_route};
+use prism_platform::personal_data::PersonalDataKeys;
 use prism_platform::rate_limit::{self, RateLimiter};
 use prism_platform::tenancy::{TenantProvisioner, TenantStatuses};
 use sqlx::PgPool;
@@ -37,8 +38,8 @@ use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
-    tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, revaluations,
+    supply, tax_rates, tenants,
 };
 
 /// Start of every key of the refresh-token sessions in Redis.
@@ -87,6 +88,12 @@ pub struct AppState {
     pub tickets: crm::tickets::Stores,
     /// Customer event stores.
     pub customers: crm::customers::Stores,
+    /// Employee event stores.
+    pub employees: hr::employees::Stores,
+    /// Payroll run event stores.
+    pub payroll_runs: hr::payroll_runs::Stores,
+    /// The employees' personal-data keys.
+    pub personal_data_keys: PersonalDataKeys,
     /// The credit check of sales orders for registered customers.
     pub credit_check: Arc<CreditCheck>,
     /// Every tenant's books as the command side sees them.
@@ -218,6 +225,9 @@ fn state(
         purchase_orders: stores.build(supply.purchase_orders),
         opportunities: stores.build(Box::new(|_| ())),
         tickets: stores.build(Box::new(|_| ())),
+        employees: stores.build(Box::new(|_| ())),
+        payroll_runs: stores.build(Box::new(|_| ())),
+        personal_data_keys: PersonalDataKeys::new(pool.clone()),
         items,
         locations,
         supply_settings,
@@ -370,6 +380,13 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/customers/{id}/credit-limit", post(crm::customers::change_credit_limit))
         .route("/v1/customers/{id}/custom-fields", post(crm::customers::set_custom_fields))
         .route("/v1/customers/{id}/deactivate", post(crm::customers::deactivate))
+        .route("/v1/employees", post(hr::employees::hire))
+        .route("/v1/employees/{id}/transfer", post(hr::employees::transfer))
+        .route("/v1/employees/{id}/salary", post(hr::employees::change_salary))
+        .route("/v1/employees/{id}/terminate", post(hr::employees::terminate))
+        .route("/v1/employees/{id}/erase", post(hr::employees::erase))
+        .route("/v1/payroll-runs", post(hr::payroll_runs::draft))
+        .route("/v1/payroll-runs/{id}/approve", post(hr::payroll_runs::approve))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

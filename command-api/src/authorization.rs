@@ -106,6 +106,12 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/customers/{id}/credit-limit"
         | "/v1/customers/{id}/custom-fields"
         | "/v1/customers/{id}/deactivate" => P::CustomerManage,
+        "/v1/employees"
+        | "/v1/employees/{id}/transfer"
+        | "/v1/employees/{id}/salary"
+        | "/v1/employees/{id}/terminate"
+        | "/v1/employees/{id}/erase" => P::EmployeeManage,
+        "/v1/payroll-runs" | "/v1/payroll-runs/{id}/approve" => P::PayrollManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

@@ -16,6 +16,7 @@ pub mod error;
 pub mod event_store;
 pub mod exchange_rates;
 pub mod group_commit;
+pub mod hr;
 pub mod idempotency;
 pub mod identity;
 pub mod invoices;

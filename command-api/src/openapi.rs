@@ -30,8 +30,8 @@ use crate::authorization::{need, Need};
 use crate::config::CommandApiConfig;
 use crate::idempotency::UNSTORED_PATHS;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
-    tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, revaluations,
+    supply, tax_rates, tenants,
 };
 
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
@@ -167,6 +167,13 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crm::customers::change_credit_limit,
         crm::customers::set_custom_fields,
         crm::customers::deactivate,
+        hr::employees::hire,
+        hr::employees::transfer,
+        hr::employees::change_salary,
+        hr::employees::terminate,
+        hr::employees::erase,
+        hr::payroll_runs::draft,
+        hr::payroll_runs::approve,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)

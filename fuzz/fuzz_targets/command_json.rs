@@ -11,8 +11,10 @@
 use libfuzzer_sys::fuzz_target;
 use prism_aggregates::crm::{customer, opportunity};
 use prism_aggregates::finance::{calendar, chart, invoice, tax};
+use prism_aggregates::hr::employee;
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
 use prism_command_api::crm::{customers, opportunities, tickets};
+use prism_command_api::hr::{employees, payroll_runs};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
@@ -108,6 +110,13 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/customers/{id}/credit-limit", required::<customers::CreditLimitRequest>),
     ("/v1/customers/{id}/custom-fields", required::<customers::CustomFieldsRequest>),
     ("/v1/customers/{id}/deactivate", optional::<customers::DeactivateRequest>),
+    ("/v1/employees", required::<employees::HireRequest>),
+    ("/v1/employees/{id}/transfer", required::<employee::TransferEmployee>),
+    ("/v1/employees/{id}/salary", required::<employee::ChangeSalary>),
+    ("/v1/employees/{id}/terminate", required::<employee::TerminateEmployee>),
+    ("/v1/employees/{id}/erase", optional::<employees::EraseRequest>),
+    ("/v1/payroll-runs", required::<payroll_runs::DraftRequest>),
+    ("/v1/payroll-runs/{id}/approve", optional::<payroll_runs::ApproveRequest>),
 ];
 
 fuzz_target!(|input: &[u8]| {

@@ -611,6 +611,55 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.crm.TicketReopened",
         schema: include_str!("../../schemas/avro/crm/TicketReopened.avsc"),
     },
+    EventContract {
+        event_type: "EmployeeHired",
+        aggregate_type: "hr.employee",
+        topic_suffix: "hr.employee.v1",
+        record_name: "prism.hr.EmployeeHired",
+        schema: include_str!("../../schemas/avro/hr/EmployeeHired.avsc"),
+    },
+    EventContract {
+        event_type: "EmployeeTransferred",
+        aggregate_type: "hr.employee",
+        topic_suffix: "hr.employee.v1",
+        record_name: "prism.hr.EmployeeTransferred",
+        schema: include_str!("../../schemas/avro/hr/EmployeeTransferred.avsc"),
+    },
+    EventContract {
+        event_type: "EmployeeSalaryChanged",
+        aggregate_type: "hr.employee",
+        topic_suffix: "hr.employee.v1",
+        record_name: "prism.hr.EmployeeSalaryChanged",
+        schema: include_str!("../../schemas/avro/hr/EmployeeSalaryChanged.avsc"),
+    },
+    EventContract {
+        event_type: "EmployeeTerminated",
+        aggregate_type: "hr.employee",
+        topic_suffix: "hr.employee.v1",
+        record_name: "prism.hr.EmployeeTerminated",
+        schema: include_str!("../../schemas/avro/hr/EmployeeTerminated.avsc"),
+    },
+    EventContract {
+        event_type: "EmployeePersonalDataErased",
+        aggregate_type: "hr.employee",
+        topic_suffix: "hr.employee.v1",
+        record_name: "prism.hr.EmployeePersonalDataErased",
+        schema: include_str!("../../schemas/avro/hr/EmployeePersonalDataErased.avsc"),
+    },
+    EventContract {
+        event_type: "PayrollRunDrafted",
+        aggregate_type: "hr.payroll_run",
+        topic_suffix: "hr.payroll-run.v1",
+        record_name: "prism.hr.PayrollRunDrafted",
+        schema: include_str!("../../schemas/avro/hr/PayrollRunDrafted.avsc"),
+    },
+    EventContract {
+        event_type: "PayrollRunApproved",
+        aggregate_type: "hr.payroll_run",
+        topic_suffix: "hr.payroll-run.v1",
+        record_name: "prism.hr.PayrollRunApproved",
+        schema: include_str!("../../schemas/avro/hr/PayrollRunApproved.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -748,6 +797,17 @@ mod tests {
         let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
         assert_eq!((count("crm.opportunity"), count("crm.support_ticket")), (4, 6));
         assert_eq!(topic_name("prism", "crm.support-ticket.v1"), "prism.crm.support-ticket.v1");
+    }
+
+    #[test]
+    fn employee_events_share_an_hr_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("hr.employee"), vec!["hr.employee.v1"]);
+        let events: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "hr.employee").map(|c| c.event_type).collect();
+        assert_eq!(events.first(), Some(&"EmployeeHired"));
+        assert_eq!(events.len(), 5);
+        assert_eq!(topic_name("prism", "hr.employee.v1"), "prism.hr.employee.v1");
+        assert_eq!(Catalogue::topic_suffixes("hr.payroll_run"), vec!["hr.payroll-run.v1"]);
     }
 
     #[test]

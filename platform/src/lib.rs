@@ -13,6 +13,7 @@ pub mod feature_flags;
 pub mod http;
 pub mod kafka;
 pub mod openapi;
+pub mod personal_data;
 pub mod problem;
 pub mod publishing;
 pub mod rate_limit;

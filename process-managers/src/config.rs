@@ -11,6 +11,7 @@ use prism_projections::projection::Projection;
 use crate::inventory_postings::InventoryPostings;
 use crate::order_fulfilment::OrderFulfilment;
 use crate::payment_allocations::PaymentAllocations;
+use crate::payroll::Payroll;
 use crate::procure_to_pay::ProcureToPay;
 use crate::saga::Saga;
 use crate::stores::EventStores;
@@ -26,12 +27,14 @@ pub enum ProcessKind {
     OrderFulfilment,
     /// Receives purchase orders' goods into stock and raises their vendor bills.
     ProcureToPay,
+    /// Posts every approved payroll run's salary journal entry to the ledger.
+    Payroll,
 }
 
 impl ProcessKind {
     /// Every process manager, in the order `scripts/prism up` starts them.
-    pub const ALL: [ProcessKind; 4] =
-        [Self::PaymentAllocations, Self::InventoryPostings, Self::OrderFulfilment, Self::ProcureToPay];
+    pub const ALL: [ProcessKind; 5] =
+        [Self::PaymentAllocations, Self::InventoryPostings, Self::OrderFulfilment, Self::ProcureToPay, Self::Payroll];
 
     /// Stable name, used for the consumer group, metrics and the dead-letter topic.
     #[must_use]
@@ -41,6 +44,7 @@ impl ProcessKind {
             Self::InventoryPostings => crate::inventory_postings::NAME,
             Self::OrderFulfilment => crate::order_fulfilment::NAME,
             Self::ProcureToPay => crate::procure_to_pay::NAME,
+            Self::Payroll => crate::payroll::NAME,
         }
     }
 
@@ -52,6 +56,7 @@ impl ProcessKind {
             Self::InventoryPostings => Arc::new(Saga(InventoryPostings::new(stores))),
             Self::OrderFulfilment => Arc::new(Saga(OrderFulfilment::new(stores))),
             Self::ProcureToPay => Arc::new(Saga(ProcureToPay::new(stores))),
+            Self::Payroll => Arc::new(Saga(Payroll::new(stores))),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod inventory_postings;
 pub mod invoicing;
 pub mod order_fulfilment;
 pub mod payment_allocations;
+pub mod payroll;
 pub mod procure_to_pay;
 pub mod saga;
 pub mod stores;

@@ -15,6 +15,8 @@ use prism_aggregates::finance::invoice::{Invoice, InvoiceEvent};
 use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
+use prism_aggregates::hr::employee::{Employee, EmployeeEvent};
+use prism_aggregates::hr::payroll_run::{PayrollRun, PayrollRunEvent};
 use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
@@ -88,6 +90,10 @@ pub enum DomainEvent {
     SupportTicket(SupportTicketEvent),
     /// A customer's event.
     Customer(CustomerEvent),
+    /// An employee's event.
+    Employee(EmployeeEvent),
+    /// A payroll run's event.
+    PayrollRun(PayrollRunEvent),
 }
 
 impl DomainEvent {
@@ -164,6 +170,8 @@ impl DomainEvent {
             Roles::TYPE => DomainEvent::Roles(Deserialize::deserialize(tagged)?),
             Opportunity::TYPE => DomainEvent::Opportunity(Deserialize::deserialize(tagged)?),
             SupportTicket::TYPE => DomainEvent::SupportTicket(Deserialize::deserialize(tagged)?),
+            Employee::TYPE => DomainEvent::Employee(Deserialize::deserialize(tagged)?),
+            PayrollRun::TYPE => DomainEvent::PayrollRun(Deserialize::deserialize(tagged)?),
             Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
@@ -265,7 +273,7 @@ mod tests {
         let text = r#"{"FunctionalCurrencySet": {"currency": "EUR"}} {}"#;
         let trailing = DomainEvent::from_stored_text(ExchangeRates::TYPE, "FunctionalCurrencySet", "1", text);
         assert!(matches!(trailing, Err(DecodeError::Body(_))), "{trailing:?}");
-        let unknown = DomainEvent::from_stored_text("hr.employee", "EmployeeHired", "1", "{}");
+        let unknown = DomainEvent::from_stored_text("nowhere.nothing", "NothingHappened", "1", "{}");
         assert!(matches!(unknown, Err(DecodeError::UnknownAggregate(_))), "{unknown:?}");
     }
 }

@@ -22,6 +22,7 @@ pub mod error;
 pub mod exchange_rates;
 pub mod feature_flags;
 pub mod fiscal_years;
+pub mod hr;
 pub mod identity;
 pub mod invoices;
 pub mod journal_entries;

@@ -50,8 +50,8 @@ use tokio::process::Child;
 const WAIT: Duration = Duration::from_secs(90);
 const KINDS: [ProjectorKind; 3] = [ProjectorKind::Postgres, ProjectorKind::Mongo, ProjectorKind::Timescale];
 
-/// The `postgres` projector's tables beyond the ledger's: drafts, exchange rates and the CRM
-/// tables (empty here, compared so that every table is), then the supply tables.
+/// The `postgres` projector's tables beyond the ledger's: drafts, exchange rates, the CRM and
+/// HR tables (empty here, compared so that every table is), then the supply tables.
 const SUPPLY_TABLES: &[Table] = &[
     ("journal_entry_drafts", "entry_id", "*"),
     ("functional_currency", "singleton", "*"),
@@ -60,6 +60,9 @@ const SUPPLY_TABLES: &[Table] = &[
     ("opportunities", "opportunity_id", "*"),
     ("support_tickets", "ticket_id", "*"),
     ("support_ticket_status_history", "ticket_id, position", "*"),
+    ("employees", "employee_id", "*"),
+    ("payroll_runs", "payroll_run_id", "*"),
+    ("payroll_run_lines", "payroll_run_id, employee_id", "*"),
     ("items", "sku", "*"),
     ("locations", "code", "*"),
     ("supply_settings", "singleton", "*"),
@@ -77,8 +80,10 @@ const TIMESERIES_TABLES: &[Table] = &[
 ];
 
 /// Tables of the tenant schema that no projector writes (see the module comment); the
-/// command API writes `user_credentials` beside the user events, which carry no password.
-const NOT_READ_MODELS: &[&str] = &["_prism_migrations", "event_chain_head", "events", "snapshots", "user_credentials"];
+/// command API writes `user_credentials` beside the user events, which carry no password, and
+/// `hr_personal_data_keys` beside the employee events, whose personal data it seals.
+const NOT_READ_MODELS: &[&str] =
+    &["_prism_migrations", "event_chain_head", "events", "snapshots", "user_credentials", "hr_personal_data_keys"];
 
 /// Rows the workload leaves in the live tables.
 const EXPECTED_ROWS: &[(&str, usize)] = &[

@@ -85,6 +85,14 @@ pub enum Permission {
     /// `/v1/customers/{id}/credit-limit`, `/v1/customers/{id}/custom-fields`,
     /// `/v1/customers/{id}/deactivate`.
     CustomerManage,
+    /// `hr.employee.manage`: `POST /v1/employees` (hire), `/v1/employees/{id}/transfer`,
+    /// `/v1/employees/{id}/salary`, `/v1/employees/{id}/terminate`, `/v1/employees/{id}/erase`
+    /// (honour an erasure request). Only `admin` holds it among the built-in roles.
+    EmployeeManage,
+    /// `hr.payroll.manage`: `POST /v1/payroll-runs` (draft), `/v1/payroll-runs/{id}/approve`
+    /// (whose approval posts the salary journal entry). Only `admin` holds it among the
+    /// built-in roles.
+    PayrollManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -102,7 +110,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 27] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -124,6 +132,8 @@ impl Permission {
         Permission::OpportunityManage,
         Permission::TicketManage,
         Permission::CustomerManage,
+        Permission::EmployeeManage,
+        Permission::PayrollManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -155,6 +165,8 @@ impl Permission {
             Permission::OpportunityManage => "crm.opportunity.manage",
             Permission::TicketManage => "crm.ticket.manage",
             Permission::CustomerManage => "crm.customer.manage",
+            Permission::EmployeeManage => "hr.employee.manage",
+            Permission::PayrollManage => "hr.payroll.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -170,7 +182,7 @@ impl Permission {
     }
 
     /// The module the permission belongs to: the first part of its name (`finance`, `supply`,
-    /// `crm`, `identity`, `platform`, `audit`).
+    /// `crm`, `hr`, `identity`, `platform`, `audit`).
     #[must_use]
     pub fn module(self) -> &'static str {
         let name = self.as_str();

@@ -1,6 +1,6 @@
-//! What the CRM routes share: an aggregate addressed by the UUID in its path, one command run
-//! on it (`If-Match` checked first), and an answer built from the aggregate after the command
-//! with its version and position, with `Location`, `ETag` and `X-Prism-Position`.
+//! What the CRM (and HR) routes share: an aggregate addressed by the UUID in its path, one
+//! command run on it (`If-Match` checked first), and an answer built from the aggregate after the
+//! command with its version and position, with `Location`, `ETag` and `X-Prism-Position`.
 
 use std::sync::Arc;
 
@@ -50,7 +50,7 @@ where
     let id = target.id.to_string();
     check_if_match(target.stores, target.tenant, &id, headers).await?;
     let committed = execute(target.stores, target.tenant, &id, command, context).await?;
-    tracing::info!(position = committed.position, aggregate = A::TYPE, id = %id, "crm aggregate changed");
+    tracing::info!(position = committed.position, aggregate = A::TYPE, id = %id, "aggregate changed");
     let aggregate = target.stores.load(target.tenant, &id).await.map_err(|e| Problem::internal(&e))?;
     let body = answer(&aggregate, &committed);
     Ok(accepted(status, body, &format!("{}/{id}", target.location), committed))

@@ -391,6 +391,31 @@ pub struct AddressInput {
     pub country: String,
 }
 
+/// Transfer an employee to another organisation unit.
+#[derive(ToSchema)]
+pub struct TransferEmployee {
+    /// Id of the unit; not the current one.
+    pub org_unit_id: String,
+    /// The first day in the new unit; not before the hire day.
+    pub effective_on: NaiveDate,
+}
+
+/// Change an employee's salary.
+#[derive(ToSchema)]
+pub struct ChangeSalary {
+    /// The new salary per pay period, minor units of the employee's currency; positive.
+    pub salary_minor: i64,
+    /// The first day it is paid; not before the hire day.
+    pub effective_on: NaiveDate,
+}
+
+/// Terminate an employee.
+#[derive(ToSchema)]
+pub struct TerminateEmployee {
+    /// The last day of employment; not before the hire day.
+    pub terminated_on: NaiveDate,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
@@ -398,6 +423,7 @@ mod tests {
     use prism_aggregates::crm::customer;
     use prism_aggregates::crm::opportunity;
     use prism_aggregates::finance::{budget, calendar, chart, exchange_rates, invoice, journal_entry, payment, tax};
+    use prism_aggregates::hr::employee;
     use prism_aggregates::supply::{item, locations, order_lines, purchase_order, sales_order, stock};
     use serde::de::DeserializeOwned;
     use serde_json::{json, Map, Value};
@@ -471,5 +497,8 @@ mod tests {
         accepted_by::<customer::RegisterCustomer>("RegisterCustomer", schemas);
         accepted_by::<customer::ContactInput>("ContactInput", schemas);
         accepted_by::<customer::AddressInput>("AddressInput", schemas);
+        accepted_by::<employee::TransferEmployee>("TransferEmployee", schemas);
+        accepted_by::<employee::ChangeSalary>("ChangeSalary", schemas);
+        accepted_by::<employee::TerminateEmployee>("TerminateEmployee", schemas);
     }
 }

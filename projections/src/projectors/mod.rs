@@ -9,6 +9,7 @@ pub mod customers;
 pub mod documents;
 pub mod drafts;
 pub mod exchange_rates;
+pub mod hr;
 pub mod identity;
 pub mod mongo;
 pub mod order_documents;

@@ -5,7 +5,8 @@
 //! accounts and fiscal calendar, see [`super::books`]) and the documents behind receivables
 //! and payables (see [`super::documents`]), the tenant's users and organisation units (see
 //! [`super::identity`]), its custom roles (see [`super::roles`]), its customers (see
-//! [`super::customers`]) and its sales pipeline and support tickets (see [`super::crm`]). A
+//! [`super::customers`]), its sales pipeline and support tickets (see [`super::crm`]) and its
+//! employee directory and payroll runs (see [`super::hr`]). A
 //! batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
 //! guarded by the original's status. Offsets and applied positions share the transaction (see
@@ -26,6 +27,8 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::{FunctionalAmount, JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
+use prism_aggregates::hr::employee::Employee;
+use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
@@ -40,7 +43,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, crm, customers, documents, drafts, exchange_rates, identity, orders, roles, supply};
+use super::{books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders, roles, supply};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -83,6 +86,8 @@ impl SqlWriter for LedgerWriter {
         Opportunity::TYPE,
         SupportTicket::TYPE,
         Customer::TYPE,
+        Employee::TYPE,
+        PayrollRun::TYPE,
     ];
 
     async fn write_batch(
@@ -126,6 +131,8 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::Customer(customer) => {
                     customers::apply_customer(tx, schema, customer, &event.envelope).await?;
                 }
+                DomainEvent::Employee(employee) => hr::apply_employee(tx, schema, employee, &event.envelope).await?,
+                DomainEvent::PayrollRun(run) => hr::apply_payroll_run(tx, schema, run, &event.envelope).await?,
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

@@ -1,0 +1,169 @@
+//! Redelivered HR events change nothing: applying an employee's whole history again — one by one
+//! in reverse, then in one batch — leaves the directory row as it was; in particular the sealed
+//! personal data dropped by the erasure does not come back from a redelivered hire. The same for
+//! a payroll run's row and lines. Runs against the real Postgres.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{envelope, pool, projected, tenant};
+use cqrs_es::{Aggregate, DomainEvent as _};
+use prism_aggregates::hr::employee::{
+    Employee, EmployeeEvent, EmployeeHired, EmployeePersonalDataErased, EmployeeSalaryChanged, EmployeeTerminated,
+    EmployeeTransferred,
+};
+use prism_aggregates::hr::payroll_run::{
+    journal_entry_id_for, PayrollLine, PayrollRun, PayrollRunApproved, PayrollRunDrafted, PayrollRunEvent,
+};
+use prism_projections::decode::{DomainEvent, ProjectedEvent};
+use prism_projections::projection::Projection;
+use prism_projections::projectors::postgres::LedgerProjection;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn day(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).unwrap()
+}
+
+/// An employee hired, transferred, raised, terminated and erased, as the projector receives it.
+fn history(tenant: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let events = vec![
+        EmployeeEvent::EmployeeHired(EmployeeHired {
+            employee_id: id.clone(),
+            personal_data: "v1.c2VhbGVk".into(),
+            org_unit_id: "engineering".into(),
+            user_id: None,
+            salary_minor: 500_000,
+            currency: "EUR".into(),
+            hired_on: day(1, 5),
+        }),
+        EmployeeEvent::EmployeeTransferred(EmployeeTransferred {
+            employee_id: id.clone(),
+            from_org_unit_id: "engineering".into(),
+            org_unit_id: "research".into(),
+            effective_on: day(3, 1),
+        }),
+        EmployeeEvent::EmployeeSalaryChanged(EmployeeSalaryChanged {
+            employee_id: id.clone(),
+            previous_salary_minor: 500_000,
+            salary_minor: 550_000,
+            currency: "EUR".into(),
+            effective_on: day(4, 1),
+        }),
+        EmployeeEvent::EmployeeTerminated(EmployeeTerminated { employee_id: id.clone(), terminated_on: day(8, 31) }),
+        EmployeeEvent::EmployeePersonalDataErased(EmployeePersonalDataErased {
+            employee_id: id.clone(),
+            erased_on: day(9, 1),
+        }),
+    ];
+    (1..)
+        .zip(events)
+        .map(|(sequence, event)| {
+            let mut envelope = envelope(tenant, Employee::TYPE, &id, event.event_type(), sequence);
+            envelope.global_position = sequence;
+            projected(envelope, DomainEvent::Employee(event), format!("hr-{tenant}"), sequence)
+        })
+        .collect()
+}
+
+/// The directory row of `id`, as JSON, without the moment it was last changed.
+async fn row(pool: &PgPool, tenant: &str, id: &str) -> serde_json::Value {
+    sqlx::query_scalar(&format!(
+        "SELECT to_jsonb(e) - 'updated_at' FROM tenant_{tenant}.employees e WHERE employee_id = $1::uuid"
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_employee_events_change_nothing_in_postgres_and_bring_no_erased_data_back() {
+    let (pool, tenant) = (pool().await, tenant("hr"));
+    let projection = LedgerProjection::new(pool.clone());
+    let events = history(&tenant);
+    let id = events[0].envelope.aggregate_id.clone();
+    for event in &events {
+        projection.apply(event).await.unwrap();
+    }
+    let once = row(&pool, &tenant, &id).await;
+    assert_eq!((once["org_unit_id"].as_str(), once["salary_minor"].as_i64()), (Some("research"), Some(550_000)));
+    assert_eq!((once["status"].as_str(), once["terminated_on"].as_str()), (Some("terminated"), Some("2026-08-31")));
+    assert_eq!((once["personal_data_erased"].as_bool(), once["personal_data"].is_null()), (Some(true), true));
+
+    for event in events.iter().rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&events).await.unwrap();
+    assert_eq!(row(&pool, &tenant, &id).await, once);
+}
+
+/// A payroll run of two lines drafted and approved, as the projector receives it.
+fn payroll_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let line = |gross_minor| PayrollLine { employee_id: Uuid::now_v7().to_string(), gross_minor };
+    let events = vec![
+        PayrollRunEvent::PayrollRunDrafted(PayrollRunDrafted {
+            payroll_run_id: id.clone(),
+            period: "2026-01".into(),
+            pay_date: day(1, 31),
+            currency: "EUR".into(),
+            lines: vec![line(500_000), line(420_050)],
+            total_minor: 920_050,
+        }),
+        PayrollRunEvent::PayrollRunApproved(PayrollRunApproved {
+            payroll_run_id: id.clone(),
+            period: "2026-01".into(),
+            pay_date: day(1, 31),
+            currency: "EUR".into(),
+            total_minor: 920_050,
+            journal_entry_id: journal_entry_id_for(&id).to_string(),
+            approved_on: day(1, 28),
+        }),
+    ];
+    (1..)
+        .zip(events)
+        .map(|(sequence, event)| {
+            let mut envelope = envelope(tenant, PayrollRun::TYPE, &id, event.event_type(), sequence);
+            envelope.global_position = 10 + sequence;
+            projected(envelope, DomainEvent::PayrollRun(event), format!("hr-{tenant}"), 10 + sequence)
+        })
+        .collect()
+}
+
+/// The run's row and its lines, as JSON.
+async fn payroll_rows(pool: &PgPool, tenant: &str, id: &str) -> serde_json::Value {
+    sqlx::query_scalar(&format!(
+        "SELECT jsonb_build_array(
+             (SELECT to_jsonb(r) FROM tenant_{tenant}.payroll_runs r WHERE payroll_run_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.employee_id)
+                FROM tenant_{tenant}.payroll_run_lines l WHERE payroll_run_id = $1::uuid))"
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_payroll_run_events_change_nothing_in_postgres() {
+    let (pool, tenant) = (pool().await, tenant("payroll"));
+    let projection = LedgerProjection::new(pool.clone());
+    let events = payroll_history(&tenant);
+    let id = events[0].envelope.aggregate_id.clone();
+    for event in &events {
+        projection.apply(event).await.unwrap();
+    }
+    let once = payroll_rows(&pool, &tenant, &id).await;
+    assert_eq!((once[0]["status"].as_str(), once[0]["total_minor"].as_i64()), (Some("approved"), Some(920_050)));
+    assert_eq!(once[1].as_array().unwrap().len(), 2);
+
+    for event in events.iter().rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&events).await.unwrap();
+    assert_eq!(payroll_rows(&pool, &tenant, &id).await, once);
+}

@@ -1,0 +1,73 @@
+//! Human resources (Talent) reads: the employee directory ([`employees`]), its personal data
+//! opened with each employee's key as it is answered, shown as erased once the key is gone; and
+//! the payroll runs with whether their salary journal entry is posted ([`payroll_runs`]).
+//!
+//! Unlike the other query routes, these need a permission beyond a token of the tenant: the
+//! directory (personal data) `hr.employee.manage`, the payroll runs (each employee's gross pay)
+//! `hr.payroll.manage` ([`HrReader`]).
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use prism_aggregates::identity::permissions::Permission;
+use prism_aggregates::tenant::TenantId;
+use prism_platform::auth::{caller_of, permitted};
+use prism_platform::problem::{Problem, ProblemSchema};
+use utoipa::IntoResponses;
+
+use crate::tenants::{KnownTenant, KnownTenants};
+
+pub mod employees;
+pub mod payroll_runs;
+
+/// What an HR read needs of its caller.
+pub trait HrRead {
+    /// The permission the caller's roles must grant.
+    const PERMISSION: Permission;
+}
+
+/// Reading the employee directory, personal data included.
+#[derive(Debug)]
+pub struct Directory;
+
+impl HrRead for Directory {
+    const PERMISSION: Permission = Permission::EmployeeManage;
+}
+
+/// Reading the payroll runs.
+#[derive(Debug)]
+pub struct Payroll;
+
+impl HrRead for Payroll {
+    const PERMISSION: Permission = Permission::PayrollManage;
+}
+
+/// The tenant of a caller whose roles grant `R::PERMISSION`: else 403 `forbidden` naming it (the
+/// operator key too), 401 without a caller, 404 `unknown-tenant` for a tenant not registered.
+#[derive(Debug)]
+pub struct HrReader<R>(pub TenantId, std::marker::PhantomData<R>);
+
+impl<S, R> FromRequestParts<S> for HrReader<R>
+where
+    S: Send + Sync,
+    KnownTenants: FromRef<S>,
+    R: HrRead + Send,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        permitted(caller_of(&parts.extensions)?, R::PERMISSION)?;
+        let KnownTenant(tenant) = KnownTenant::from_request_parts(parts, state).await?;
+        Ok(Self(tenant, std::marker::PhantomData))
+    }
+}
+
+/// 403: the caller may not read HR data.
+#[derive(IntoResponses)]
+#[response(
+    status = 403,
+    content_type = "application/problem+json",
+    description = "Forbidden (`forbidden`): the caller's roles lack `hr.employee.manage` (the directory) or \
+                   `hr.payroll.manage` (payroll runs) — `permission` names it; `admin` holds both — or the \
+                   operator key, which names no tenant"
+)]
+pub struct NeedsHrPermission(pub ProblemSchema);
