@@ -15,6 +15,7 @@ mod hierarchy;
 pub mod identity;
 pub mod money;
 pub mod platform;
+pub mod production;
 pub mod quantity;
 pub mod refusal;
 pub mod supply;
