@@ -18,6 +18,8 @@ use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
 use prism_aggregates::platform::tenant_account::TenantAccount;
+use prism_aggregates::production::bill_of_materials::BillOfMaterials;
+use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
@@ -53,6 +55,8 @@ pub const TYPES: &[&str] = &[
     Opportunity::TYPE,
     SupportTicket::TYPE,
     Customer::TYPE,
+    BillOfMaterials::TYPE,
+    WorkOrder::TYPE,
 ];
 
 /// Whether `aggregate_type` is one of [`TYPES`].
@@ -95,6 +99,8 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == TenantAccount::TYPE => fold_as::<TenantAccount>(events),
         t if t == Opportunity::TYPE => fold_as::<Opportunity>(events),
         t if t == SupportTicket::TYPE => fold_as::<SupportTicket>(events),
+        t if t == BillOfMaterials::TYPE => fold_as::<BillOfMaterials>(events),
+        t if t == WorkOrder::TYPE => fold_as::<WorkOrder>(events),
         t if t == Customer::TYPE => fold_as::<Customer>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }

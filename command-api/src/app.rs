@@ -35,10 +35,11 @@ use crate::identity::login_attempts::LoginAttempts;
 use crate::identity::sessions::{self, Sessions};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
+use crate::production::lookups::ProductionStores;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
-    tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, production,
+    revaluations, supply, tax_rates, tenants,
 };
 
 /// Start of every key of the refresh-token sessions in Redis.
@@ -87,6 +88,10 @@ pub struct AppState {
     pub tickets: crm::tickets::Stores,
     /// Customer event stores.
     pub customers: crm::customers::Stores,
+    /// Bill-of-materials event stores.
+    pub boms: production::boms::Stores,
+    /// Work-order event stores.
+    pub work_orders: production::work_orders::Stores,
     /// The credit check of sales orders for registered customers.
     pub credit_check: Arc<CreditCheck>,
     /// Every tenant's books as the command side sees them.
@@ -193,6 +198,7 @@ fn state(
     let locations: supply::locations::Stores = stores.build(Box::new(|_| ()));
     let supply_settings: supply::settings::Stores = stores.build(Box::new(|_| ()));
     let supply = SupplyServices::new(&items, &locations, &supply_settings);
+    let production = ProductionStores::new(&pool, &provisioner, &items, &locations);
     let roles: identity::roles::Stores = stores.build(Box::new(|_| ()));
     let customers: crm::customers::Stores = stores.build(Box::new(|_| ()));
     let counterparty_locks = Arc::new(CounterpartyLocks::new(pool.clone()));
@@ -218,6 +224,8 @@ fn state(
         purchase_orders: stores.build(supply.purchase_orders),
         opportunities: stores.build(Box::new(|_| ())),
         tickets: stores.build(Box::new(|_| ())),
+        boms: production.boms,
+        work_orders: production.work_orders,
         items,
         locations,
         supply_settings,
@@ -370,6 +378,12 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/customers/{id}/credit-limit", post(crm::customers::change_credit_limit))
         .route("/v1/customers/{id}/custom-fields", post(crm::customers::set_custom_fields))
         .route("/v1/customers/{id}/deactivate", post(crm::customers::deactivate))
+        .route("/v1/boms/{sku}/revisions", post(production::boms::revise))
+        .route("/v1/work-orders", post(production::work_orders::plan))
+        .route("/v1/work-orders/{id}/release", post(production::work_orders::release))
+        .route("/v1/work-orders/{id}/start", post(production::work_orders::start))
+        .route("/v1/work-orders/{id}/complete", post(production::work_orders::complete))
+        .route("/v1/work-orders/{id}/scrap", post(production::work_orders::scrap))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

@@ -106,6 +106,12 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/customers/{id}/credit-limit"
         | "/v1/customers/{id}/custom-fields"
         | "/v1/customers/{id}/deactivate" => P::CustomerManage,
+        "/v1/boms/{sku}/revisions" => P::BomManage,
+        "/v1/work-orders"
+        | "/v1/work-orders/{id}/release"
+        | "/v1/work-orders/{id}/start"
+        | "/v1/work-orders/{id}/complete"
+        | "/v1/work-orders/{id}/scrap" => P::WorkOrderManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

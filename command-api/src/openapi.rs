@@ -30,8 +30,8 @@ use crate::authorization::{need, Need};
 use crate::config::CommandApiConfig;
 use crate::idempotency::UNSTORED_PATHS;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, revaluations, supply,
-    tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, identity, invoices, journal_entries, payments, production,
+    revaluations, supply, tax_rates, tenants,
 };
 
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
@@ -167,6 +167,12 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crm::customers::change_credit_limit,
         crm::customers::set_custom_fields,
         crm::customers::deactivate,
+        production::boms::revise,
+        production::work_orders::plan,
+        production::work_orders::release,
+        production::work_orders::start,
+        production::work_orders::complete,
+        production::work_orders::scrap,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)
