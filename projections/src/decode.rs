@@ -18,6 +18,8 @@ use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
 use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
+use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BomEvent};
+use prism_aggregates::production::work_order::{WorkOrder, WorkOrderEvent};
 use prism_aggregates::supply::item::{Item, ItemEvent};
 use prism_aggregates::supply::locations::{Locations, LocationsEvent};
 use prism_aggregates::supply::purchase_order::{PurchaseOrder, PurchaseOrderEvent};
@@ -88,6 +90,10 @@ pub enum DomainEvent {
     SupportTicket(SupportTicketEvent),
     /// A customer's event.
     Customer(CustomerEvent),
+    /// A bill of materials' event.
+    BillOfMaterials(BomEvent),
+    /// A work order's event.
+    WorkOrder(WorkOrderEvent),
 }
 
 impl DomainEvent {
@@ -165,6 +171,8 @@ impl DomainEvent {
             Opportunity::TYPE => DomainEvent::Opportunity(Deserialize::deserialize(tagged)?),
             SupportTicket::TYPE => DomainEvent::SupportTicket(Deserialize::deserialize(tagged)?),
             Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
+            BillOfMaterials::TYPE => DomainEvent::BillOfMaterials(Deserialize::deserialize(tagged)?),
+            WorkOrder::TYPE => DomainEvent::WorkOrder(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

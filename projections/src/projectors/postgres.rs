@@ -29,6 +29,8 @@ use prism_aggregates::finance::tax::TaxRates;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
+use prism_aggregates::production::bill_of_materials::BillOfMaterials;
+use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
@@ -40,7 +42,9 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, crm, customers, documents, drafts, exchange_rates, identity, orders, roles, supply};
+use super::{
+    books, budgets, crm, customers, documents, drafts, exchange_rates, identity, orders, production, roles, supply,
+};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -83,6 +87,8 @@ impl SqlWriter for LedgerWriter {
         Opportunity::TYPE,
         SupportTicket::TYPE,
         Customer::TYPE,
+        BillOfMaterials::TYPE,
+        WorkOrder::TYPE,
     ];
 
     async fn write_batch(
@@ -125,6 +131,10 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::SupportTicket(ticket) => crm::apply_ticket(tx, schema, ticket, &event.envelope).await?,
                 DomainEvent::Customer(customer) => {
                     customers::apply_customer(tx, schema, customer, &event.envelope).await?;
+                }
+                DomainEvent::BillOfMaterials(bom) => production::apply_bom(tx, schema, bom, &event.envelope).await?,
+                DomainEvent::WorkOrder(order) => {
+                    production::apply_work_order(tx, schema, order, &event.envelope).await?;
                 }
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
