@@ -50,8 +50,8 @@ use tokio::process::Child;
 const WAIT: Duration = Duration::from_secs(90);
 const KINDS: [ProjectorKind; 3] = [ProjectorKind::Postgres, ProjectorKind::Mongo, ProjectorKind::Timescale];
 
-/// The `postgres` projector's tables beyond the ledger's: drafts, exchange rates and the CRM
-/// tables (empty here, compared so that every table is), then the supply tables.
+/// The `postgres` projector's tables beyond the ledger's: drafts, exchange rates, the CRM and
+/// the production tables (empty here, compared so that every table is), then the supply tables.
 const SUPPLY_TABLES: &[Table] = &[
     ("journal_entry_drafts", "entry_id", "*"),
     ("functional_currency", "singleton", "*"),
@@ -60,6 +60,10 @@ const SUPPLY_TABLES: &[Table] = &[
     ("opportunities", "opportunity_id", "*"),
     ("support_tickets", "ticket_id", "*"),
     ("support_ticket_status_history", "ticket_id, position", "*"),
+    ("bom_versions", "sku, version", "*"),
+    ("bom_lines", "sku, version, line_no", "*"),
+    ("work_orders", "work_order_id", "*"),
+    ("work_order_components", "work_order_id, line_no", "*"),
     ("items", "sku", "*"),
     ("locations", "code", "*"),
     ("supply_settings", "singleton", "*"),
