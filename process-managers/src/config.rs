@@ -12,6 +12,7 @@ use crate::inventory_postings::InventoryPostings;
 use crate::order_fulfilment::OrderFulfilment;
 use crate::payment_allocations::PaymentAllocations;
 use crate::procure_to_pay::ProcureToPay;
+use crate::production::Production;
 use crate::saga::Saga;
 use crate::stores::EventStores;
 
@@ -26,12 +27,19 @@ pub enum ProcessKind {
     OrderFulfilment,
     /// Receives purchase orders' goods into stock and raises their vendor bills.
     ProcureToPay,
+    /// Consumes work orders' components from stock and receives their goods at rolled-up cost.
+    Production,
 }
 
 impl ProcessKind {
     /// Every process manager, in the order `scripts/prism up` starts them.
-    pub const ALL: [ProcessKind; 4] =
-        [Self::PaymentAllocations, Self::InventoryPostings, Self::OrderFulfilment, Self::ProcureToPay];
+    pub const ALL: [ProcessKind; 5] = [
+        Self::PaymentAllocations,
+        Self::InventoryPostings,
+        Self::OrderFulfilment,
+        Self::ProcureToPay,
+        Self::Production,
+    ];
 
     /// Stable name, used for the consumer group, metrics and the dead-letter topic.
     #[must_use]
@@ -41,6 +49,7 @@ impl ProcessKind {
             Self::InventoryPostings => crate::inventory_postings::NAME,
             Self::OrderFulfilment => crate::order_fulfilment::NAME,
             Self::ProcureToPay => crate::procure_to_pay::NAME,
+            Self::Production => crate::production::NAME,
         }
     }
 
@@ -52,6 +61,7 @@ impl ProcessKind {
             Self::InventoryPostings => Arc::new(Saga(InventoryPostings::new(stores))),
             Self::OrderFulfilment => Arc::new(Saga(OrderFulfilment::new(stores))),
             Self::ProcureToPay => Arc::new(Saga(ProcureToPay::new(stores))),
+            Self::Production => Arc::new(Saga(Production::new(stores))),
         }
     }
 }

@@ -9,5 +9,6 @@ pub mod invoicing;
 pub mod order_fulfilment;
 pub mod payment_allocations;
 pub mod procure_to_pay;
+pub mod production;
 pub mod saga;
 pub mod stores;

@@ -96,7 +96,7 @@ const EXPECTED_ROWS: &[(&str, usize)] = &[
     ("journal_entries", 15), // 11 inventory postings, 2 sales invoices, the vendor bill, the payment
     ("invoices", 3),         // one per shipment, the vendor bill
     ("payments", 1),         // the customer pays both invoices
-    ("accounts", 36),        // the default chart
+    ("accounts", 37),        // the default chart
 ];
 
 /// `InventoryUpdated` events: 3 receipts, an issue, a transfer (out and in), a count, the
