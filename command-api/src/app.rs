@@ -92,6 +92,8 @@ pub struct AppState {
     pub boms: production::boms::Stores,
     /// Work-order event stores.
     pub work_orders: production::work_orders::Stores,
+    /// Quality-check event stores.
+    pub quality_checks: production::quality_checks::Stores,
     /// The credit check of sales orders for registered customers.
     pub credit_check: Arc<CreditCheck>,
     /// Every tenant's books as the command side sees them.
@@ -226,6 +228,7 @@ fn state(
         tickets: stores.build(Box::new(|_| ())),
         boms: production.boms,
         work_orders: production.work_orders,
+        quality_checks: production.quality_checks,
         items,
         locations,
         supply_settings,
@@ -384,6 +387,7 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/work-orders/{id}/start", post(production::work_orders::start))
         .route("/v1/work-orders/{id}/complete", post(production::work_orders::complete))
         .route("/v1/work-orders/{id}/scrap", post(production::work_orders::scrap))
+        .route("/v1/quality-checks", post(production::quality_checks::record))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

@@ -111,7 +111,8 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/work-orders/{id}/release"
         | "/v1/work-orders/{id}/start"
         | "/v1/work-orders/{id}/complete"
-        | "/v1/work-orders/{id}/scrap" => P::WorkOrderManage,
+        | "/v1/work-orders/{id}/scrap"
+        | "/v1/quality-checks" => P::WorkOrderManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

@@ -173,6 +173,7 @@ pub async fn serve() -> Json<&'static OpenApi> {
         production::work_orders::start,
         production::work_orders::complete,
         production::work_orders::scrap,
+        production::quality_checks::record,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)

@@ -2,7 +2,8 @@
 -- materials (`bom_versions`, its lines in `bom_lines`), from which the query API explodes a
 -- bill through its levels; one row per work order (`work_orders`: the status board) with the
 -- components it needs (`work_order_components`), from which the query API sets the material
--- requirements of open orders against `stock_levels`. A bill version and its lines are keyed by
+-- requirements of open orders against `stock_levels`; one row per quality check
+-- (`quality_checks`) with its result. A bill version and its lines are keyed by
 -- version and inserted once; a work order row carries the global position of the last event
 -- applied to it and is only changed by a later one. So a redelivered event changes nothing.
 
@@ -58,3 +59,20 @@ CREATE TABLE work_order_components (
 );
 
 CREATE INDEX work_order_components_by_component ON work_order_components (component_sku);
+
+CREATE TABLE quality_checks (
+    quality_check_id    uuid PRIMARY KEY,
+    work_order_id       uuid,
+    receipt_reference   text,
+    sku                 text NOT NULL,
+    location            text NOT NULL,
+    quantity_milli      bigint NOT NULL CONSTRAINT quality_check_quantity_positive CHECK (quantity_milli > 0),
+    result              text NOT NULL CONSTRAINT quality_check_result_known CHECK (result IN ('pass', 'fail')),
+    quarantine_location text,
+    notes               text,
+    completed_at        timestamptz NOT NULL,
+    last_position       bigint NOT NULL
+);
+
+CREATE INDEX quality_checks_by_work_order ON quality_checks (work_order_id);
+CREATE INDEX quality_checks_by_sku ON quality_checks (sku, completed_at);

@@ -653,6 +653,13 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.production.WorkOrderScrapped",
         schema: include_str!("../../schemas/avro/production/WorkOrderScrapped.avsc"),
     },
+    EventContract {
+        event_type: "QualityCheckCompleted",
+        aggregate_type: "production.quality_check",
+        topic_suffix: "production.quality-check.v1",
+        record_name: "prism.production.QualityCheckCompleted",
+        schema: include_str!("../../schemas/avro/production/QualityCheckCompleted.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -810,5 +817,6 @@ mod tests {
         assert_eq!(Catalogue::topic_suffixes("production.work_order"), vec!["production.work-order.v1"]);
         let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
         assert_eq!((count("production.bom"), count("production.work_order")), (1, 5));
+        assert_eq!(Catalogue::topic_suffixes("production.quality_check"), vec!["production.quality-check.v1"]);
     }
 }

@@ -14,7 +14,11 @@
 //!   holds nothing for a completed order. Scrapped units carry no cost of their own: the good
 //!   units absorb the whole run;
 //! - `WorkOrderScrapped` from `in_progress` → the components issued are written off out of WIP
-//!   to `5000` (an order scrapped before it started consumed nothing).
+//!   to `5000` (an order scrapped before it started consumed nothing);
+//! - `QualityCheckCompleted` that failed → transfer the quantity inspected from its location to
+//!   the check's quarantine location, on hold (a transfer posts nothing: the value moves with
+//!   the goods), movement id [`quarantine_movement_id`]; a passed check leaves the goods
+//!   where they are, available.
 //!
 //! The settlement and write-off entries have ids derived from the order
 //! ([`wip_entry_id`]), so a redelivered event is refused as already posted, which counts as
@@ -28,8 +32,9 @@ use prism_aggregates::finance::chart::default_accounts as accounts;
 use prism_aggregates::finance::journal_entry::{
     JournalEntry, JournalEntryCommand, JournalEntryError, JournalLineInput, PostJournalEntry,
 };
+use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckCompleted, QualityCheckEvent, FAIL};
 use prism_aggregates::production::work_order::{ProductionStarted, WorkOrder, WorkOrderCompleted, WorkOrderEvent};
-use prism_aggregates::supply::stock::{IssueStock, MovementKind, ReceiveStock, Stock, StockCommand};
+use prism_aggregates::supply::stock::{IssueStock, MovementKind, ReceiveStock, Stock, StockCommand, TransferStock};
 use prism_aggregates::tenant::TenantId;
 use prism_command_api::request_context::RequestContext;
 use prism_platform::db::quote_ident;
@@ -67,6 +72,13 @@ pub fn component_movement_id(work_order_id: &str, line: usize) -> String {
 #[must_use]
 pub fn receipt_movement_id(work_order_id: &str) -> String {
     Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{work_order_id}/receipt").as_bytes()).to_string()
+}
+
+/// The id of the transfer of failed quality check `quality_check_id`'s goods to quarantine:
+/// UUID v5 of `"<quality_check_id>/quarantine"`.
+#[must_use]
+pub fn quarantine_movement_id(quality_check_id: &str) -> String {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{quality_check_id}/quarantine").as_bytes()).to_string()
 }
 
 /// The id of the entry clearing work order `work_order_id`'s work in progress (its settlement
@@ -107,6 +119,27 @@ impl Production {
             execute(&self.stores.stock, tenant, &component.component_sku, &issue, context, |_| false).await?;
         }
         Ok(())
+    }
+
+    /// Moves the goods of the failed check `check` to its quarantine location.
+    async fn quarantine(
+        &self,
+        tenant: &TenantId,
+        check: &QualityCheckCompleted,
+        context: &RequestContext,
+    ) -> Result<(), ProjectionError> {
+        let Some(quarantine) = &check.quarantine_location else {
+            return Err(format!("failed quality check {} names no quarantine", check.quality_check_id).into());
+        };
+        let transfer = StockCommand::Transfer(TransferStock {
+            sku: check.sku.clone(),
+            from_location: check.location.clone(),
+            to_location: quarantine.clone(),
+            quantity: quantity(check.quantity_milli),
+            reference: Some(format!("quality:{}", check.quality_check_id)),
+            movement_id: Some(quarantine_movement_id(&check.quality_check_id)),
+        });
+        execute(&self.stores.stock, tenant, &check.sku, &transfer, context, |_| false).await
     }
 
     /// What was issued for work order `work_order_id`: `(value, currency)`, the value positive.
@@ -252,12 +285,18 @@ pub fn wip_entry(
 
 #[async_trait::async_trait]
 impl Reaction for Production {
-    const AGGREGATE_TYPES: &'static [&'static str] = &[WorkOrder::TYPE];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[WorkOrder::TYPE, QualityCheck::TYPE];
 
     async fn react(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
-        let DomainEvent::WorkOrder(work_order) = &event.event else { return Ok(()) };
         let tenant = tenant_of(&event.envelope)?;
         let context = RequestContext::reacting_to(&event.envelope);
+        let work_order = match &event.event {
+            DomainEvent::WorkOrder(work_order) => work_order,
+            DomainEvent::QualityCheck(QualityCheckEvent::QualityCheckCompleted(check)) if check.result == FAIL => {
+                return self.quarantine(&tenant, check, &context).await
+            }
+            _ => return Ok(()),
+        };
         match work_order {
             WorkOrderEvent::ProductionStarted(started) => self.issue(&tenant, started, &context).await,
             WorkOrderEvent::WorkOrderCompleted(completed) => {
@@ -304,6 +343,7 @@ mod tests {
         assert_ne!(component_movement_id("WO-1", 0), component_movement_id("WO-1", 1));
         assert_ne!(component_movement_id("WO-1", 0), component_movement_id("WO-2", 0));
         assert_ne!(receipt_movement_id("WO-1"), receipt_movement_id("WO-2"));
+        assert_ne!(quarantine_movement_id("QC-1"), receipt_movement_id("QC-1"));
         assert_eq!(work_order_reference("WO-1"), "production:WO-1");
     }
 

@@ -19,6 +19,7 @@ use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
 use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BomEvent};
+use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckEvent};
 use prism_aggregates::production::work_order::{WorkOrder, WorkOrderEvent};
 use prism_aggregates::supply::item::{Item, ItemEvent};
 use prism_aggregates::supply::locations::{Locations, LocationsEvent};
@@ -94,6 +95,8 @@ pub enum DomainEvent {
     BillOfMaterials(BomEvent),
     /// A work order's event.
     WorkOrder(WorkOrderEvent),
+    /// A quality check's event.
+    QualityCheck(QualityCheckEvent),
 }
 
 impl DomainEvent {
@@ -173,6 +176,7 @@ impl DomainEvent {
             Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
             BillOfMaterials::TYPE => DomainEvent::BillOfMaterials(Deserialize::deserialize(tagged)?),
             WorkOrder::TYPE => DomainEvent::WorkOrder(Deserialize::deserialize(tagged)?),
+            QualityCheck::TYPE => DomainEvent::QualityCheck(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

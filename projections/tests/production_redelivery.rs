@@ -1,6 +1,6 @@
 //! Redelivered production events change nothing: applying a bill of materials' two versions
-//! and a work order's whole history again — one by one in reverse, then in one batch — leaves
-//! the bill versions and lines, the work-order row and its components as they were. Runs
+//! a work order's whole history and its quality check again — one by one in reverse, then in one batch — leaves
+//! the bill versions and lines, the work-order row, its components and the check as they were. Runs
 //! against the real Postgres.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
@@ -10,6 +10,7 @@ mod common;
 use common::{envelope, pool, projected, tenant};
 use cqrs_es::{Aggregate, DomainEvent as _};
 use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BillOfMaterialsRevised, BomEvent, BomLine};
+use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckCompleted, QualityCheckEvent};
 use prism_aggregates::production::work_order::{
     ComponentRequirement, ProductionStarted, WorkOrder, WorkOrderCompleted, WorkOrderEvent, WorkOrderPlanned,
     WorkOrderReleased,
@@ -92,6 +93,23 @@ fn work_order_history(tenant: &str) -> Vec<ProjectedEvent> {
     delivered(tenant, WorkOrder::TYPE, &id, 10, events)
 }
 
+/// A failed check of two of the work order's bikes.
+fn check_history(tenant: &str, work_order_id: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let event = QualityCheckEvent::QualityCheckCompleted(QualityCheckCompleted {
+        quality_check_id: id.clone(),
+        work_order_id: Some(work_order_id.to_owned()),
+        receipt_reference: None,
+        sku: "BIKE".into(),
+        location: "WH-1".into(),
+        quantity_milli: 2_000,
+        result: "fail".into(),
+        quarantine_location: Some("QC".into()),
+        notes: None,
+    });
+    delivered(tenant, QualityCheck::TYPE, &id, 20, vec![(event.event_type(), DomainEvent::QualityCheck(event))])
+}
+
 /// The rows the read model holds for the bill and the work order, as JSON.
 async fn rows(pool: &PgPool, tenant: &str, work_order: &str) -> serde_json::Value {
     sqlx::query_scalar(&format!(
@@ -100,7 +118,8 @@ async fn rows(pool: &PgPool, tenant: &str, work_order: &str) -> serde_json::Valu
              (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.version, l.line_no) FROM tenant_{tenant}.bom_lines l),
              (SELECT to_jsonb(w) FROM tenant_{tenant}.work_orders w WHERE work_order_id = $1::uuid),
              (SELECT jsonb_agg(to_jsonb(c) ORDER BY c.line_no)
-                FROM tenant_{tenant}.work_order_components c WHERE work_order_id = $1::uuid))"
+                FROM tenant_{tenant}.work_order_components c WHERE work_order_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(q)) FROM tenant_{tenant}.quality_checks q WHERE work_order_id = $1::uuid))"
     ))
     .bind(work_order)
     .fetch_one(pool)
@@ -114,7 +133,8 @@ async fn redelivered_production_events_change_nothing_in_postgres() {
     let projection = LedgerProjection::new(pool.clone());
     let (bom, order) = (bom_history(&tenant), work_order_history(&tenant));
     let id = order[0].envelope.aggregate_id.clone();
-    for event in bom.iter().chain(&order) {
+    let check = check_history(&tenant, &id);
+    for event in bom.iter().chain(&order).chain(&check) {
         projection.apply(event).await.unwrap();
     }
     let once = rows(&pool, &tenant, &id).await;
@@ -127,10 +147,11 @@ async fn redelivered_production_events_change_nothing_in_postgres() {
     );
     assert!(once[2]["started_at"].is_string());
     assert_eq!(once[3][0]["quantity_milli"], 5_000);
+    assert_eq!((once[4][0]["result"].as_str(), once[4][0]["quarantine_location"].as_str()), (Some("fail"), Some("QC")));
 
-    for event in bom.iter().chain(&order).rev() {
+    for event in bom.iter().chain(&order).chain(&check).rev() {
         projection.apply(event).await.unwrap();
     }
-    projection.apply_batch(&[bom.clone(), order.clone()].concat()).await.unwrap();
+    projection.apply_batch(&[bom.clone(), order.clone(), check.clone()].concat()).await.unwrap();
     assert_eq!(rows(&pool, &tenant, &id).await, once);
 }

@@ -99,6 +99,7 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::production::work_orders::board,
         crate::production::work_orders::get,
         crate::production::work_orders::requirements,
+        crate::production::quality_checks::list,
         audit::history::get,
         audit::state::get,
         audit::trace::get,

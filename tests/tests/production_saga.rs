@@ -2,7 +2,9 @@
 //! stock (the ledger: Dr 1210 Work in progress / Cr 1200 Inventory), completed receives the good
 //! units at the rolled-up cost (Dr Inventory / Cr WIP) with the rounding settled out of WIP,
 //! and one scrapped in progress writes its components off — WIP ends empty and the trial
-//! balance balances. Redelivered starts and completions issue, receive and post nothing more.
+//! balance balances. Redelivered starts and completions issue, receive and post nothing more. A
+//! failed quality check moves the goods inspected to quarantine, once; a passed one moves
+//! nothing.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -10,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use prism_aggregates::production::quality_check::{QualityCheckCompleted, QualityCheckEvent};
 use prism_aggregates::production::work_order::{
     ComponentRequirement, ProductionStarted, WorkOrderCompleted, WorkOrderEvent,
 };
@@ -72,16 +75,16 @@ async fn started_order(system: &System, t: &str, quantity: &str) -> String {
     id
 }
 
-/// `event` of work order `id`, of type `event_type`, as a redelivery brings it (a fresh event
-/// id).
-fn redelivered(tenant: &str, id: &str, event_type: &str, event: WorkOrderEvent) -> ProjectedEvent {
+/// `event` of `aggregate_type` `id`, of type `event_type`, as a redelivery brings it (a fresh
+/// event id).
+fn redelivered(tenant: &str, aggregate_type: &str, id: &str, event_type: &str, event: DomainEvent) -> ProjectedEvent {
     let event_type = event_type.to_owned();
     ProjectedEvent {
         envelope: EventEnvelope {
             event_id: Uuid::now_v7(),
             event_type,
             event_version: "1".to_owned(),
-            aggregate_type: "production.work_order".to_owned(),
+            aggregate_type: aggregate_type.to_owned(),
             aggregate_id: id.to_owned(),
             sequence: 0,
             tenant: tenant.to_owned(),
@@ -92,7 +95,7 @@ fn redelivered(tenant: &str, id: &str, event_type: &str, event: WorkOrderEvent) 
             traceparent: None,
             user_id: None,
         },
-        event: DomainEvent::WorkOrder(event),
+        event,
         topic: "redelivered".to_owned(),
         partition: 0,
         offset: 0,
@@ -158,7 +161,7 @@ async fn a_work_order_consumes_its_components_into_wip_and_receives_its_goods_at
     });
     let saga = Production::new(Arc::new(system.event_stores()));
     for (event_type, event) in [("ProductionStarted", started), ("WorkOrderCompleted", completed)] {
-        let event = redelivered(t, &id, event_type, event);
+        let event = redelivered(t, "production.work_order", &id, event_type, DomainEvent::WorkOrder(event));
         saga.react(&event).await.unwrap();
         saga.react(&event).await.unwrap();
     }
@@ -176,4 +179,38 @@ async fn a_work_order_consumes_its_components_into_wip_and_receives_its_goods_at
     let balances = system.trial_balance(t).await;
     let balance = |code: &str| balances.get(code).copied().unwrap_or_default();
     assert_eq!((balance("1210"), balance("1200"), balance("5000")), (0, 129_996, 4 + 13_000));
+
+    // Two bikes fail their check: moved to quarantine, value with them, once; one passes.
+    system.open_warehouse(t, "QC-HOLD").await;
+    let failed = json!({"work_order_id": id, "sku": "BIKE", "location": WH, "quantity": "2", "result": "fail",
+                        "quarantine_location": "QC-HOLD", "notes": "bent forks"});
+    let check = ok(&system.post(t, "/v1/quality-checks", &failed).await).clone();
+    assert_eq!(check["result"], "fail");
+    let passed = json!({"work_order_id": id, "sku": "BIKE", "location": WH, "quantity": "7", "result": "pass"});
+    let position = ok(&system.post(t, "/v1/quality-checks", &passed).await)["position"].as_i64();
+    assert_eq!(await_stock(&stores, t, "BIKE", 7_000).await, 129_996 - 2 * 14_444);
+    let checks = system.get(t, &format!("/v1/quality-checks?work_order_id={id}"), position).await;
+    let results: Vec<&str> =
+        checks.body["items"].as_array().unwrap().iter().map(|c| c["result"].as_str().unwrap()).collect();
+    assert_eq!(results.len(), 2, "{}", checks.body);
+    let bike = stores.stock.load(&TenantId::parse(t).unwrap(), "BIKE").await.unwrap();
+    assert_eq!((bike.on_hand_milli("QC-HOLD"), bike.value_minor("QC-HOLD")), (2_000, 2 * 14_444));
+    let check_id = check["quality_check_id"].as_str().unwrap();
+    let check_event = DomainEvent::QualityCheck(QualityCheckEvent::QualityCheckCompleted(QualityCheckCompleted {
+        quality_check_id: check_id.to_owned(),
+        work_order_id: Some(id.clone()),
+        receipt_reference: None,
+        sku: "BIKE".to_owned(),
+        location: WH.to_owned(),
+        quantity_milli: 2_000,
+        result: "fail".to_owned(),
+        quarantine_location: Some("QC-HOLD".to_owned()),
+        notes: None,
+    }));
+    let redelivered_check = redelivered(t, "production.quality_check", check_id, "QualityCheckCompleted", check_event);
+    let bike_events = bike.sequence();
+    saga.react(&redelivered_check).await.unwrap();
+    let bike = stores.stock.load(&TenantId::parse(t).unwrap(), "BIKE").await.unwrap();
+    assert_eq!(bike.sequence(), bike_events, "quarantined once");
+    assert_eq!(system.journal_event_count(t).await, 9, "a transfer posts nothing");
 }

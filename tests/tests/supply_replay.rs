@@ -64,6 +64,7 @@ const SUPPLY_TABLES: &[Table] = &[
     ("bom_lines", "sku, version, line_no", "*"),
     ("work_orders", "work_order_id", "*"),
     ("work_order_components", "work_order_id, line_no", "*"),
+    ("quality_checks", "quality_check_id", "*"),
     ("items", "sku", "*"),
     ("locations", "code", "*"),
     ("supply_settings", "singleton", "*"),

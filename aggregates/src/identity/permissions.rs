@@ -88,7 +88,8 @@ pub enum Permission {
     /// `production.bom.manage`: bills of materials — `POST /v1/boms/{sku}/revisions`.
     BomManage,
     /// `production.wo.manage`: work orders — `POST /v1/work-orders` (plan),
-    /// `/v1/work-orders/{id}/release`, `/start`, `/complete`, `/scrap`.
+    /// `/v1/work-orders/{id}/release`, `/start`, `/complete`, `/scrap`, and their quality checks,
+    /// `POST /v1/quality-checks`.
     WorkOrderManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.

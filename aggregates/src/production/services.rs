@@ -46,13 +46,21 @@ mod fixed {
     pub(crate) struct FixedBoms {
         catalog: FixedCatalog,
         boms: BTreeMap<String, Vec<Vec<BomLine>>>,
+        /// Open locations beyond the catalog's `WH-1`.
+        open_locations: Vec<&'static str>,
         down: bool,
     }
 
     impl FixedBoms {
         /// The items `skus` (location `WH-1` open, `SHUT` closed), no bills yet.
         pub(crate) fn new(skus: &[&str]) -> Self {
-            Self { catalog: FixedCatalog::new(skus), boms: BTreeMap::new(), down: false }
+            Self { catalog: FixedCatalog::new(skus), boms: BTreeMap::new(), open_locations: Vec::new(), down: false }
+        }
+
+        /// Adds the open location `code`.
+        pub(crate) fn with_open_location(mut self, code: &'static str) -> Self {
+            self.open_locations.push(code);
+            self
         }
 
         /// Adds a version of the bill of `sku` of `(component, quantity_milli)` lines.
@@ -81,6 +89,9 @@ mod fixed {
         }
 
         async fn location(&self, code: &str) -> Result<Option<LocationTerms>, String> {
+            if !self.down && self.open_locations.contains(&code) {
+                return Ok(Some(LocationTerms { open: true }));
+            }
             self.catalog.location(code).await
         }
     }

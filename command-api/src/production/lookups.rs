@@ -7,6 +7,7 @@
 use std::sync::{Arc, Weak};
 
 use prism_aggregates::production::bill_of_materials::BillOfMaterials;
+use prism_aggregates::production::quality_check::QualityCheck;
 use prism_aggregates::production::services::{BomVersion, ProductionServices};
 use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::item::Item;
@@ -14,7 +15,7 @@ use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::tenant::TenantId;
 use sqlx::PgPool;
 
-use crate::event_store::TenantEventStores;
+use crate::event_store::{ServicesFactory, TenantEventStores};
 use crate::supply::catalog_lookups::{catalog_from_field, CatalogLookups};
 use prism_platform::tenancy::TenantProvisioner;
 
@@ -42,6 +43,8 @@ pub struct ProductionStores {
     pub boms: Arc<TenantEventStores<BillOfMaterials>>,
     /// Work-order event stores.
     pub work_orders: Arc<TenantEventStores<WorkOrder>>,
+    /// Quality-check event stores.
+    pub quality_checks: Arc<TenantEventStores<QualityCheck>>,
 }
 
 impl ProductionStores {
@@ -70,12 +73,12 @@ impl ProductionStores {
                 Box::new(move |tenant| lookups(tenant, boms.clone())),
             )
         });
-        let readable = Arc::downgrade(&boms);
-        let work_orders = Arc::new(TenantEventStores::new(
-            pool.clone(),
-            provisioner.clone(),
-            Box::new(move |tenant| lookups(tenant, readable.clone())),
-        ));
-        Self { boms, work_orders }
+        let reading = || -> ServicesFactory<WorkOrder> {
+            let (readable, lookups) = (Arc::downgrade(&boms), lookups.clone());
+            Box::new(move |tenant| lookups(tenant, readable.clone()))
+        };
+        let work_orders = Arc::new(TenantEventStores::new(pool.clone(), provisioner.clone(), reading()));
+        let quality_checks = Arc::new(TenantEventStores::new(pool.clone(), provisioner.clone(), reading()));
+        Self { boms, work_orders, quality_checks }
     }
 }

@@ -30,6 +30,7 @@ use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
 use prism_aggregates::production::bill_of_materials::BillOfMaterials;
+use prism_aggregates::production::quality_check::QualityCheck;
 use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
@@ -89,6 +90,7 @@ impl SqlWriter for LedgerWriter {
         Customer::TYPE,
         BillOfMaterials::TYPE,
         WorkOrder::TYPE,
+        QualityCheck::TYPE,
     ];
 
     async fn write_batch(
@@ -135,6 +137,9 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::BillOfMaterials(bom) => production::apply_bom(tx, schema, bom, &event.envelope).await?,
                 DomainEvent::WorkOrder(order) => {
                     production::apply_work_order(tx, schema, order, &event.envelope).await?;
+                }
+                DomainEvent::QualityCheck(check) => {
+                    production::apply_quality_check(tx, schema, check, &event.envelope).await?;
                 }
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };

@@ -1,13 +1,15 @@
 //! Production in the Postgres read model, in the tenant's schema (see migration
 //! `0019_production`): every bill-of-materials version with its lines (`bom_versions`,
 //! `bom_lines`), inserted once per version, and the work-order status board (`work_orders`,
-//! one row per order, with the components it needs in `work_order_components`). A seed event
+//! one row per order, with the components it needs in `work_order_components`) and the quality
+//! checks (`quality_checks`, inserted once). A seed event
 //! inserts its rows (a second insert does nothing); every later work-order event updates its
 //! row only when its global position is past the row's `last_position`, so applying an event
 //! twice changes nothing.
 
 use chrono::{DateTime, Utc};
 use prism_aggregates::production::bill_of_materials::BomEvent;
+use prism_aggregates::production::quality_check::QualityCheckEvent;
 use prism_aggregates::production::work_order::{WorkOrderEvent, WorkOrderPlanned, WorkOrderStatus};
 use prism_platform::envelope::EventEnvelope;
 use sqlx::PgConnection;
@@ -172,6 +174,41 @@ async fn insert_planned(
     .bind(line_nos)
     .bind(components)
     .bind(quantities)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Applies one quality-check event with its `envelope`: its row, inserted once.
+///
+/// # Errors
+/// When an id is not a UUID or the database refuses.
+pub async fn apply_quality_check(
+    tx: &mut PgConnection,
+    schema: &str,
+    event: &QualityCheckEvent,
+    envelope: &EventEnvelope,
+) -> Result<(), ProjectionError> {
+    let QualityCheckEvent::QualityCheckCompleted(check) = event;
+    let work_order_id = check.work_order_id.as_deref().map(Uuid::parse_str).transpose()?;
+    sqlx::query(&format!(
+        "INSERT INTO {schema}.quality_checks (quality_check_id, work_order_id, receipt_reference, sku, location,
+                                              quantity_milli, result, quarantine_location, notes, completed_at,
+                                              last_position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (quality_check_id) DO NOTHING"
+    ))
+    .bind(Uuid::parse_str(&check.quality_check_id)?)
+    .bind(work_order_id)
+    .bind(&check.receipt_reference)
+    .bind(&check.sku)
+    .bind(&check.location)
+    .bind(check.quantity_milli)
+    .bind(&check.result)
+    .bind(&check.quarantine_location)
+    .bind(&check.notes)
+    .bind(envelope.occurred_at)
+    .bind(envelope.global_position)
     .execute(tx)
     .await?;
     Ok(())
