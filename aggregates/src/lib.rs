@@ -16,6 +16,7 @@ pub mod hr;
 pub mod identity;
 pub mod money;
 pub mod platform;
+pub mod production;
 pub mod quantity;
 pub mod refusal;
 pub mod supply;

@@ -20,6 +20,9 @@ use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
 use prism_aggregates::platform::tenant_account::TenantAccount;
+use prism_aggregates::production::bill_of_materials::BillOfMaterials;
+use prism_aggregates::production::quality_check::QualityCheck;
+use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
@@ -57,6 +60,9 @@ pub const TYPES: &[&str] = &[
     Employee::TYPE,
     PayrollRun::TYPE,
     Customer::TYPE,
+    BillOfMaterials::TYPE,
+    WorkOrder::TYPE,
+    QualityCheck::TYPE,
 ];
 
 /// Whether `aggregate_type` is one of [`TYPES`].
@@ -101,6 +107,9 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == SupportTicket::TYPE => fold_as::<SupportTicket>(events),
         t if t == Employee::TYPE => fold_as::<Employee>(events),
         t if t == PayrollRun::TYPE => fold_as::<PayrollRun>(events),
+        t if t == BillOfMaterials::TYPE => fold_as::<BillOfMaterials>(events),
+        t if t == WorkOrder::TYPE => fold_as::<WorkOrder>(events),
+        t if t == QualityCheck::TYPE => fold_as::<QualityCheck>(events),
         t if t == Customer::TYPE => fold_as::<Customer>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }

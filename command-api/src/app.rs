@@ -36,10 +36,11 @@ use crate::identity::login_attempts::LoginAttempts;
 use crate::identity::sessions::{self, Sessions};
 use crate::ledger_totals::EventStoreLedger;
 use crate::payments::PaymentLookups;
+use crate::production::lookups::ProductionStores;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, revaluations,
-    supply, tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, production,
+    revaluations, supply, tax_rates, tenants,
 };
 
 /// Start of every key of the refresh-token sessions in Redis.
@@ -94,6 +95,12 @@ pub struct AppState {
     pub payroll_runs: hr::payroll_runs::Stores,
     /// The employees' personal-data keys.
     pub personal_data_keys: PersonalDataKeys,
+    /// Bill-of-materials event stores.
+    pub boms: production::boms::Stores,
+    /// Work-order event stores.
+    pub work_orders: production::work_orders::Stores,
+    /// Quality-check event stores.
+    pub quality_checks: production::quality_checks::Stores,
     /// The credit check of sales orders for registered customers.
     pub credit_check: Arc<CreditCheck>,
     /// Every tenant's books as the command side sees them.
@@ -200,6 +207,7 @@ fn state(
     let locations: supply::locations::Stores = stores.build(Box::new(|_| ()));
     let supply_settings: supply::settings::Stores = stores.build(Box::new(|_| ()));
     let supply = SupplyServices::new(&items, &locations, &supply_settings);
+    let production = ProductionStores::new(&pool, &provisioner, &items, &locations);
     let roles: identity::roles::Stores = stores.build(Box::new(|_| ()));
     let customers: crm::customers::Stores = stores.build(Box::new(|_| ()));
     let counterparty_locks = Arc::new(CounterpartyLocks::new(pool.clone()));
@@ -228,6 +236,9 @@ fn state(
         employees: stores.build(Box::new(|_| ())),
         payroll_runs: stores.build(Box::new(|_| ())),
         personal_data_keys: PersonalDataKeys::new(pool.clone()),
+        boms: production.boms,
+        work_orders: production.work_orders,
+        quality_checks: production.quality_checks,
         items,
         locations,
         supply_settings,
@@ -387,6 +398,13 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/employees/{id}/erase", post(hr::employees::erase))
         .route("/v1/payroll-runs", post(hr::payroll_runs::draft))
         .route("/v1/payroll-runs/{id}/approve", post(hr::payroll_runs::approve))
+        .route("/v1/boms/{sku}/revisions", post(production::boms::revise))
+        .route("/v1/work-orders", post(production::work_orders::plan))
+        .route("/v1/work-orders/{id}/release", post(production::work_orders::release))
+        .route("/v1/work-orders/{id}/start", post(production::work_orders::start))
+        .route("/v1/work-orders/{id}/complete", post(production::work_orders::complete))
+        .route("/v1/work-orders/{id}/scrap", post(production::work_orders::scrap))
+        .route("/v1/quality-checks", post(production::quality_checks::record))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

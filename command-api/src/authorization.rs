@@ -112,6 +112,13 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/employees/{id}/terminate"
         | "/v1/employees/{id}/erase" => P::EmployeeManage,
         "/v1/payroll-runs" | "/v1/payroll-runs/{id}/approve" => P::PayrollManage,
+        "/v1/boms/{sku}/revisions" => P::BomManage,
+        "/v1/work-orders"
+        | "/v1/work-orders/{id}/release"
+        | "/v1/work-orders/{id}/start"
+        | "/v1/work-orders/{id}/complete"
+        | "/v1/work-orders/{id}/scrap"
+        | "/v1/quality-checks" => P::WorkOrderManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

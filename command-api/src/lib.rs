@@ -24,6 +24,7 @@ pub mod journal_entries;
 pub mod ledger_totals;
 pub mod openapi;
 pub mod payments;
+pub mod production;
 pub mod relay;
 pub mod request_context;
 pub mod revaluations;

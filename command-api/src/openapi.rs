@@ -30,8 +30,8 @@ use crate::authorization::{need, Need};
 use crate::config::CommandApiConfig;
 use crate::idempotency::UNSTORED_PATHS;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, revaluations,
-    supply, tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, production,
+    revaluations, supply, tax_rates, tenants,
 };
 
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
@@ -174,6 +174,13 @@ pub async fn serve() -> Json<&'static OpenApi> {
         hr::employees::erase,
         hr::payroll_runs::draft,
         hr::payroll_runs::approve,
+        production::boms::revise,
+        production::work_orders::plan,
+        production::work_orders::release,
+        production::work_orders::start,
+        production::work_orders::complete,
+        production::work_orders::scrap,
+        production::quality_checks::record,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)

@@ -12,10 +12,12 @@ use libfuzzer_sys::fuzz_target;
 use prism_aggregates::crm::{customer, opportunity};
 use prism_aggregates::finance::{calendar, chart, invoice, tax};
 use prism_aggregates::hr::employee;
+use prism_aggregates::production::work_order;
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
 use prism_command_api::crm::{customers, opportunities, tickets};
 use prism_command_api::hr::{employees, payroll_runs};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
+use prism_command_api::production::{boms, quality_checks, work_orders};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
 use prism_command_api::{budgets, calendar as fiscal, chart as accounts, exchange_rates, invoices, journal_entries};
@@ -117,6 +119,11 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/employees/{id}/erase", optional::<employees::EraseRequest>),
     ("/v1/payroll-runs", required::<payroll_runs::DraftRequest>),
     ("/v1/payroll-runs/{id}/approve", optional::<payroll_runs::ApproveRequest>),
+    ("/v1/boms/{sku}/revisions", required::<boms::ReviseRequest>),
+    ("/v1/work-orders", required::<work_orders::PlanRequest>),
+    ("/v1/work-orders/{id}/complete", required::<work_order::CompleteWorkOrder>),
+    ("/v1/work-orders/{id}/scrap", required::<work_order::ScrapWorkOrder>),
+    ("/v1/quality-checks", required::<quality_checks::RecordRequest>),
 ];
 
 fuzz_target!(|input: &[u8]| {

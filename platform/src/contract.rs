@@ -660,6 +660,55 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.hr.PayrollRunApproved",
         schema: include_str!("../../schemas/avro/hr/PayrollRunApproved.avsc"),
     },
+    EventContract {
+        event_type: "BillOfMaterialsRevised",
+        aggregate_type: "production.bom",
+        topic_suffix: "production.bom.v1",
+        record_name: "prism.production.BillOfMaterialsRevised",
+        schema: include_str!("../../schemas/avro/production/BillOfMaterialsRevised.avsc"),
+    },
+    EventContract {
+        event_type: "WorkOrderPlanned",
+        aggregate_type: "production.work_order",
+        topic_suffix: "production.work-order.v1",
+        record_name: "prism.production.WorkOrderPlanned",
+        schema: include_str!("../../schemas/avro/production/WorkOrderPlanned.avsc"),
+    },
+    EventContract {
+        event_type: "WorkOrderReleased",
+        aggregate_type: "production.work_order",
+        topic_suffix: "production.work-order.v1",
+        record_name: "prism.production.WorkOrderReleased",
+        schema: include_str!("../../schemas/avro/production/WorkOrderReleased.avsc"),
+    },
+    EventContract {
+        event_type: "ProductionStarted",
+        aggregate_type: "production.work_order",
+        topic_suffix: "production.work-order.v1",
+        record_name: "prism.production.ProductionStarted",
+        schema: include_str!("../../schemas/avro/production/ProductionStarted.avsc"),
+    },
+    EventContract {
+        event_type: "WorkOrderCompleted",
+        aggregate_type: "production.work_order",
+        topic_suffix: "production.work-order.v1",
+        record_name: "prism.production.WorkOrderCompleted",
+        schema: include_str!("../../schemas/avro/production/WorkOrderCompleted.avsc"),
+    },
+    EventContract {
+        event_type: "WorkOrderScrapped",
+        aggregate_type: "production.work_order",
+        topic_suffix: "production.work-order.v1",
+        record_name: "prism.production.WorkOrderScrapped",
+        schema: include_str!("../../schemas/avro/production/WorkOrderScrapped.avsc"),
+    },
+    EventContract {
+        event_type: "QualityCheckCompleted",
+        aggregate_type: "production.quality_check",
+        topic_suffix: "production.quality-check.v1",
+        record_name: "prism.production.QualityCheckCompleted",
+        schema: include_str!("../../schemas/avro/production/QualityCheckCompleted.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -820,5 +869,14 @@ mod tests {
         let on_topic = EVENTS.iter().filter(|c| c.topic_suffix == "crm.customer.v1");
         assert_eq!(on_topic.count(), events.len(), "no other aggregate's events on it");
         assert_eq!(topic_name("prism", "crm.customer.v1"), "prism.crm.customer.v1");
+    }
+
+    #[test]
+    fn production_events_have_a_topic_per_aggregate() {
+        assert_eq!(Catalogue::topic_suffixes("production.bom"), vec!["production.bom.v1"]);
+        assert_eq!(Catalogue::topic_suffixes("production.work_order"), vec!["production.work-order.v1"]);
+        let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
+        assert_eq!((count("production.bom"), count("production.work_order")), (1, 5));
+        assert_eq!(Catalogue::topic_suffixes("production.quality_check"), vec!["production.quality-check.v1"]);
     }
 }

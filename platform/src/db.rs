@@ -52,6 +52,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0016_roles", include_str!("../../migrations/tenant/0016_roles.sql")),
         ("0017_crm_customers", include_str!("../../migrations/tenant/0017_crm_customers.sql")),
         ("0018_crm_pipeline", include_str!("../../migrations/tenant/0018_crm_pipeline.sql")),
+        ("0019_production", include_str!("../../migrations/tenant/0019_production.sql")),
         ("0020_hr", include_str!("../../migrations/tenant/0020_hr.sql")),
         ("0021_opportunity_sales_orders", include_str!("../../migrations/tenant/0021_opportunity_sales_orders.sql")),
     ],

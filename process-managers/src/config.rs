@@ -13,6 +13,7 @@ use crate::order_fulfilment::OrderFulfilment;
 use crate::payment_allocations::PaymentAllocations;
 use crate::payroll::Payroll;
 use crate::procure_to_pay::ProcureToPay;
+use crate::production::Production;
 use crate::saga::Saga;
 use crate::stores::EventStores;
 
@@ -29,12 +30,20 @@ pub enum ProcessKind {
     ProcureToPay,
     /// Posts every approved payroll run's salary journal entry to the ledger.
     Payroll,
+    /// Consumes work orders' components from stock and receives their goods at rolled-up cost.
+    Production,
 }
 
 impl ProcessKind {
     /// Every process manager, in the order `scripts/prism up` starts them.
-    pub const ALL: [ProcessKind; 5] =
-        [Self::PaymentAllocations, Self::InventoryPostings, Self::OrderFulfilment, Self::ProcureToPay, Self::Payroll];
+    pub const ALL: [ProcessKind; 6] = [
+        Self::PaymentAllocations,
+        Self::InventoryPostings,
+        Self::OrderFulfilment,
+        Self::ProcureToPay,
+        Self::Payroll,
+        Self::Production,
+    ];
 
     /// Stable name, used for the consumer group, metrics and the dead-letter topic.
     #[must_use]
@@ -45,6 +54,7 @@ impl ProcessKind {
             Self::OrderFulfilment => crate::order_fulfilment::NAME,
             Self::ProcureToPay => crate::procure_to_pay::NAME,
             Self::Payroll => crate::payroll::NAME,
+            Self::Production => crate::production::NAME,
         }
     }
 
@@ -57,6 +67,7 @@ impl ProcessKind {
             Self::OrderFulfilment => Arc::new(Saga(OrderFulfilment::new(stores))),
             Self::ProcureToPay => Arc::new(Saga(ProcureToPay::new(stores))),
             Self::Payroll => Arc::new(Saga(Payroll::new(stores))),
+            Self::Production => Arc::new(Saga(Production::new(stores))),
         }
     }
 }

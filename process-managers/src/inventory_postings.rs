@@ -8,16 +8,21 @@
 //! | issue                     | − (out)      | Dr 5000 COGS / Cr 1200 Inventory    |
 //! | adjustment (count gain)   | +            | Dr 1200 Inventory / Cr 5000 COGS    |
 //! | adjustment (count loss)   | −            | Dr 5000 COGS / Cr 1200 Inventory    |
+//! | production issue          | − (out)      | Dr 1210 WIP / Cr 1200 Inventory     |
+//! | production receipt        | + (in)       | Dr 1200 Inventory / Cr 1210 WIP     |
 //!
 //! (a change of the other sign swaps the sides). A receipt is a sales return when its reference
 //! starts with [`SALES_RETURN_PREFIX`] (`"return:<order_id>/<return_id>"`, see
 //! [`sales_return_reference`], as the order-fulfilment saga writes it): goods that come back
-//! from a customer reverse cost of goods sold, not a purchase. Transfers, reservations and releases post
+//! from a customer reverse cost of goods sold, not a purchase. An issue or receipt whose
+//! reference is a work order's ([`crate::production::work_order_reference`],
+//! `"production:<work_order_id>"`, as the production saga writes it) moves value between
+//! inventory and work in progress: components consumed, finished goods received. Transfers, reservations and releases post
 //! nothing: they move no value in or out of inventory. The entry is dated the event's UTC
 //! date, in the event's (the item's) currency, with the movement's reference — or its id — as
 //! source reference. Its id is derived from the event id ([`entry_id_for`]), so a redelivered
 //! event is refused as already posted, which counts as done. The tenant needs accounts `1200`,
-//! `2050` and `5000` (the default chart has them) and an open period on the event's date;
+//! `1210`, `2050` and `5000` (the default chart has them) and an open period on the event's date;
 //! otherwise the posting is refused and the event dead-lettered.
 
 use std::sync::Arc;
@@ -52,6 +57,11 @@ pub fn sales_return_reference(order_id: &str, return_id: &str) -> String {
 /// Whether `updated` is the receipt of a sales return (its reference says so).
 fn is_sales_return(updated: &InventoryUpdated) -> bool {
     updated.reference.as_deref().is_some_and(|reference| reference.starts_with(SALES_RETURN_PREFIX))
+}
+
+/// Whether `updated` moves stock for a work order (its reference says so).
+fn is_production(updated: &InventoryUpdated) -> bool {
+    updated.reference.as_deref().is_some_and(|reference| reference.starts_with(crate::production::REFERENCE_PREFIX))
 }
 
 /// Posts the value of stock movements to the ledger.
@@ -94,6 +104,7 @@ pub fn entry_id_for(event_id: Uuid) -> Uuid {
 #[must_use]
 pub fn posting(envelope: &EventEnvelope, updated: &InventoryUpdated) -> Option<PostJournalEntry> {
     let counter_account = match MovementKind::parse(&updated.movement)? {
+        MovementKind::Receipt | MovementKind::Issue if is_production(updated) => accounts::WORK_IN_PROGRESS,
         MovementKind::Receipt if is_sales_return(updated) => accounts::COST_OF_GOODS_SOLD,
         MovementKind::Receipt => accounts::GOODS_RECEIVED_NOT_INVOICED,
         MovementKind::Issue | MovementKind::Adjustment => accounts::COST_OF_GOODS_SOLD,
@@ -206,6 +217,17 @@ mod tests {
         assert_eq!(sides(&purchase), Some(("1200".to_owned(), "2050".to_owned(), 210)), "prefix only");
         let issue = updated(MovementKind::Issue, -210, Some("return:SO-1/R-1"));
         assert_eq!(sides(&issue), Some(("5000".to_owned(), "1200".to_owned(), 210)), "receipts only");
+    }
+
+    #[test]
+    fn production_issues_and_receipts_move_value_between_inventory_and_work_in_progress() {
+        let reference = crate::production::work_order_reference("WO-1");
+        let issue = updated(MovementKind::Issue, -700, Some(&reference));
+        assert_eq!(sides(&issue), Some(("1210".to_owned(), "1200".to_owned(), 700)));
+        let receipt = updated(MovementKind::Receipt, 690, Some(&reference));
+        assert_eq!(sides(&receipt), Some(("1200".to_owned(), "1210".to_owned(), 690)));
+        let adjustment = updated(MovementKind::Adjustment, -5, Some(&reference));
+        assert_eq!(sides(&adjustment), Some(("5000".to_owned(), "1200".to_owned(), 5)), "issues and receipts only");
     }
 
     #[test]

@@ -10,5 +10,6 @@ pub mod order_fulfilment;
 pub mod payment_allocations;
 pub mod payroll;
 pub mod procure_to_pay;
+pub mod production;
 pub mod saga;
 pub mod stores;

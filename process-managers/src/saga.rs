@@ -175,6 +175,24 @@ where
     format!("{} {id} refused ({}): {refusal}", A::TYPE, refusal.code()).into()
 }
 
+/// Cost of one unit of goods moved: `value × 1000 / quantity` (both of one sign, as issues
+/// record them negative or as a receipt is valued positive), rounded half away from zero;
+/// `None` when nothing moved.
+#[must_use]
+pub fn average_unit_cost(issued_milli: i64, issued_value_minor: i64) -> Option<i64> {
+    if issued_milli == 0 {
+        return None;
+    }
+    let (numerator, denominator) = (i128::from(issued_value_minor) * 1_000, i128::from(issued_milli));
+    let (quotient, remainder) = (numerator / denominator, numerator % denominator);
+    let rounded = if remainder.unsigned_abs() * 2 >= denominator.unsigned_abs() {
+        quotient + if (numerator < 0) == (denominator < 0) { 1 } else { -1 }
+    } else {
+        quotient
+    };
+    i64::try_from(rounded).ok().filter(|cost| *cost >= 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +204,16 @@ mod tests {
             assert_eq!(quantity(milli).milli(), Ok(milli));
         }
         assert_eq!(quantity(0).as_str(), "0", "a back-ordered line reserves nothing");
+    }
+
+    #[test]
+    fn the_average_issued_unit_cost_is_the_issued_value_per_unit_rounded_half_away_from_zero() {
+        assert_eq!(average_unit_cost(-12_000, -1_260), Some(105), "10 at 100 and 2 at 130");
+        assert_eq!(average_unit_cost(-2_500, -250), Some(100), "fractional quantities");
+        assert_eq!(average_unit_cost(-3_000, -100), Some(33), "33.33 rounds down");
+        assert_eq!(average_unit_cost(-3_000, -101), Some(34), "33.67 rounds up");
+        assert_eq!(average_unit_cost(-2_000, -101), Some(51), "50.5 rounds away from zero");
+        assert_eq!(average_unit_cost(-1_000, 0), Some(0), "issued at no cost");
+        assert_eq!(average_unit_cost(0, 0), None, "never issued");
     }
 }

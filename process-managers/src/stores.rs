@@ -1,7 +1,8 @@
 //! The event stores the process managers issue commands to, built once over one pool the way
 //! the command API builds its own: each aggregate with the services its commands are decided
 //! against (the tenant's books; the catalog of the stock and the sales and purchase orders,
-//! with the stock's negative-stock setting and the purchase orders' approval threshold), all
+//! with the stock's negative-stock setting and the purchase orders' approval threshold; the
+//! work orders with the bills of materials), all
 //! read from the event store, never from a read model.
 
 use std::sync::Arc;
@@ -10,11 +11,13 @@ use cqrs_es::Aggregate;
 use prism_aggregates::finance::books::BooksSource;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
+use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
 use prism_aggregates::supply::sales_order::SalesOrder;
 use prism_aggregates::supply::stock::Stock;
 use prism_command_api::books::BooksCache;
 use prism_command_api::event_store::{ServicesFactory, TenantEventStores, TENANT_SETS};
+use prism_command_api::production::lookups::ProductionStores;
 use prism_command_api::supply::catalog_lookups::SupplyServices;
 use prism_platform::tenancy::TenantProvisioner;
 use sqlx::PgPool;
@@ -34,6 +37,8 @@ pub struct EventStores {
     /// Purchase orders, checked against items and locations, submitted against the approval
     /// threshold.
     pub purchase_orders: TenantEventStores<PurchaseOrder>,
+    /// Work orders, read by the production saga.
+    pub work_orders: Arc<TenantEventStores<WorkOrder>>,
 }
 
 impl EventStores {
@@ -46,12 +51,14 @@ impl EventStores {
         let locations = Arc::new(factory.build(Box::new(|_| ())));
         let settings = Arc::new(factory.build(Box::new(|_| ())));
         let supply = SupplyServices::new(&items, &locations, &settings);
+        let production = ProductionStores::new(&factory.pool, &factory.provisioner, &items, &locations);
         Self {
             journal_entries: factory.build(books_source::<JournalEntry>(&books)),
             invoices: factory.build(books_source::<Invoice>(&books)),
             stock: factory.build(supply.stock).snapshotted(),
             sales_orders: factory.build(supply.sales_orders),
             purchase_orders: factory.build(supply.purchase_orders),
+            work_orders: production.work_orders,
             pool: factory.pool,
         }
     }

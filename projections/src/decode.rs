@@ -20,6 +20,9 @@ use prism_aggregates::hr::payroll_run::{PayrollRun, PayrollRunEvent};
 use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
+use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BomEvent};
+use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckEvent};
+use prism_aggregates::production::work_order::{WorkOrder, WorkOrderEvent};
 use prism_aggregates::supply::item::{Item, ItemEvent};
 use prism_aggregates::supply::locations::{Locations, LocationsEvent};
 use prism_aggregates::supply::purchase_order::{PurchaseOrder, PurchaseOrderEvent};
@@ -94,6 +97,12 @@ pub enum DomainEvent {
     Employee(EmployeeEvent),
     /// A payroll run's event.
     PayrollRun(PayrollRunEvent),
+    /// A bill of materials' event.
+    BillOfMaterials(BomEvent),
+    /// A work order's event.
+    WorkOrder(WorkOrderEvent),
+    /// A quality check's event.
+    QualityCheck(QualityCheckEvent),
 }
 
 impl DomainEvent {
@@ -173,6 +182,9 @@ impl DomainEvent {
             Employee::TYPE => DomainEvent::Employee(Deserialize::deserialize(tagged)?),
             PayrollRun::TYPE => DomainEvent::PayrollRun(Deserialize::deserialize(tagged)?),
             Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
+            BillOfMaterials::TYPE => DomainEvent::BillOfMaterials(Deserialize::deserialize(tagged)?),
+            WorkOrder::TYPE => DomainEvent::WorkOrder(Deserialize::deserialize(tagged)?),
+            QualityCheck::TYPE => DomainEvent::QualityCheck(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

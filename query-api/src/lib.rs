@@ -5,7 +5,7 @@
 //! database, entry documents with their status history in MongoDB — and honouring the
 //! `X-Prism-Min-Position` consistency token by waiting, bounded, for the projector that feeds
 //! each endpoint. The tenant's users and organisation chart are read like any other read model
-//! ([`identity`]), and so are its roles ([`roles`]) and its sales pipeline and support tickets ([`crm`]). The tenant's feature flags are read from the platform registry
+//! ([`identity`]), and so are its roles ([`roles`]) and its sales pipeline and support tickets ([`crm`]) and production's bills of materials, work orders and material requirements ([`production`]). The tenant's feature flags are read from the platform registry
 //! ([`feature_flags`]). Besides, users allowed `audit.read` read the audit trail straight from the
 //! event store ([`audit`]).
 
@@ -30,6 +30,7 @@ pub mod negotiate;
 pub mod openapi;
 pub mod params;
 pub mod payments;
+pub mod production;
 pub mod reports;
 pub mod roles;
 pub mod state;

@@ -13,6 +13,7 @@ payment-allocations prism-process-manager $PRISM_PROCESS_PAYMENTS_PORT --process
 inventory-postings  prism-process-manager $PRISM_PROCESS_INVENTORY_PORT --process inventory-postings
 order-fulfilment    prism-process-manager $PRISM_PROCESS_ORDERS_PORT --process order-fulfilment
 procure-to-pay      prism-process-manager $PRISM_PROCESS_PURCHASING_PORT --process procure-to-pay
+production          prism-process-manager $PRISM_PROCESS_PRODUCTION_PORT --process production
 payroll             prism-process-manager $PRISM_PROCESS_PAYROLL_PORT --process payroll
 query-api           prism-query-api   $PRISM_QUERY_PORT
 "

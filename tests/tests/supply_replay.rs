@@ -51,7 +51,7 @@ const WAIT: Duration = Duration::from_secs(90);
 const KINDS: [ProjectorKind; 3] = [ProjectorKind::Postgres, ProjectorKind::Mongo, ProjectorKind::Timescale];
 
 /// The `postgres` projector's tables beyond the ledger's: drafts, exchange rates, the CRM and
-/// HR tables (empty here, compared so that every table is), then the supply tables.
+/// HR and production tables (empty here, compared so that every table is), then the supply tables.
 const SUPPLY_TABLES: &[Table] = &[
     ("journal_entry_drafts", "entry_id", "*"),
     ("functional_currency", "singleton", "*"),
@@ -63,6 +63,11 @@ const SUPPLY_TABLES: &[Table] = &[
     ("employees", "employee_id", "*"),
     ("payroll_runs", "payroll_run_id", "*"),
     ("payroll_run_lines", "payroll_run_id, employee_id", "*"),
+    ("bom_versions", "sku, version", "*"),
+    ("bom_lines", "sku, version, line_no", "*"),
+    ("work_orders", "work_order_id", "*"),
+    ("work_order_components", "work_order_id, line_no", "*"),
+    ("quality_checks", "quality_check_id", "*"),
     ("items", "sku", "*"),
     ("locations", "code", "*"),
     ("supply_settings", "singleton", "*"),
@@ -97,7 +102,7 @@ const EXPECTED_ROWS: &[(&str, usize)] = &[
     ("journal_entries", 15), // 11 inventory postings, 2 sales invoices, the vendor bill, the payment
     ("invoices", 3),         // one per shipment, the vendor bill
     ("payments", 1),         // the customer pays both invoices
-    ("accounts", 36),        // the default chart
+    ("accounts", 37),        // the default chart
 ];
 
 /// `InventoryUpdated` events: 3 receipts, an issue, a transfer (out and in), a count, the

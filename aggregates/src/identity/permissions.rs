@@ -93,6 +93,12 @@ pub enum Permission {
     /// (whose approval posts the salary journal entry). Only `admin` holds it among the
     /// built-in roles.
     PayrollManage,
+    /// `production.bom.manage`: bills of materials — `POST /v1/boms/{sku}/revisions`.
+    BomManage,
+    /// `production.wo.manage`: work orders — `POST /v1/work-orders` (plan),
+    /// `/v1/work-orders/{id}/release`, `/start`, `/complete`, `/scrap`, and their quality checks,
+    /// `POST /v1/quality-checks`.
+    WorkOrderManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -110,7 +116,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 29] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -134,6 +140,8 @@ impl Permission {
         Permission::CustomerManage,
         Permission::EmployeeManage,
         Permission::PayrollManage,
+        Permission::BomManage,
+        Permission::WorkOrderManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -167,6 +175,8 @@ impl Permission {
             Permission::CustomerManage => "crm.customer.manage",
             Permission::EmployeeManage => "hr.employee.manage",
             Permission::PayrollManage => "hr.payroll.manage",
+            Permission::BomManage => "production.bom.manage",
+            Permission::WorkOrderManage => "production.wo.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -182,7 +192,7 @@ impl Permission {
     }
 
     /// The module the permission belongs to: the first part of its name (`finance`, `supply`,
-    /// `crm`, `hr`, `identity`, `platform`, `audit`).
+    /// `crm`, `hr`, `production`, `identity`, `platform`, `audit`).
     #[must_use]
     pub fn module(self) -> &'static str {
         let name = self.as_str();
@@ -217,7 +227,8 @@ pub enum Role {
     Admin,
     /// `accountant`: every `finance.*` permission.
     Accountant,
-    /// `warehouse`: items, locations, and moving and reserving stock.
+    /// `warehouse`: items, locations, moving and reserving stock, bills of materials and work
+    /// orders.
     Warehouse,
     /// `sales`: sales orders, reserving stock for them, the customers they are for, the sales
     /// pipeline and support tickets.
@@ -238,8 +249,14 @@ const FINANCE_PERMISSIONS: usize = 10;
 const ACCOUNTANT: &[Permission] = Permission::ALL.split_at(FINANCE_PERMISSIONS).0;
 
 /// The permissions of [`Role::Warehouse`].
-const WAREHOUSE: &[Permission] =
-    &[Permission::ItemManage, Permission::LocationManage, Permission::StockMove, Permission::StockReserve];
+const WAREHOUSE: &[Permission] = &[
+    Permission::ItemManage,
+    Permission::LocationManage,
+    Permission::StockMove,
+    Permission::StockReserve,
+    Permission::BomManage,
+    Permission::WorkOrderManage,
+];
 
 /// The permissions of [`Role::Sales`].
 const SALES: &[Permission] = &[
@@ -282,7 +299,7 @@ impl Role {
         match self {
             Role::Admin => "Every permission",
             Role::Accountant => "Every finance permission",
-            Role::Warehouse => "Items, locations, and moving and reserving stock",
+            Role::Warehouse => "Items, locations, moving and reserving stock, bills of materials and work orders",
             Role::Sales => "Sales orders, reserving stock for them, customers, the sales pipeline and support tickets",
             Role::Purchasing => "Purchase orders, but not approving them",
             Role::Approver => "Approving purchase orders",
@@ -416,7 +433,14 @@ mod tests {
         let names = |role: Role| role.permissions().iter().map(|p| p.as_str()).collect::<Vec<_>>();
         assert_eq!(
             names(Role::Warehouse),
-            ["supply.item.manage", "supply.location.manage", "supply.stock.move", "supply.stock.reserve"]
+            [
+                "supply.item.manage",
+                "supply.location.manage",
+                "supply.stock.move",
+                "supply.stock.reserve",
+                "production.bom.manage",
+                "production.wo.manage"
+            ]
         );
         assert_eq!(
             names(Role::Sales),
@@ -469,6 +493,8 @@ mod tests {
             Permission::OpportunityManage,
             Permission::TicketManage,
             Permission::CustomerManage,
+            Permission::BomManage,
+            Permission::WorkOrderManage,
         ]
         .into();
         assert_eq!(union, expected);

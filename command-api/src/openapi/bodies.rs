@@ -416,6 +416,31 @@ pub struct TerminateEmployee {
     pub terminated_on: NaiveDate,
 }
 
+/// One line of a bill-of-materials revision.
+#[derive(ToSchema)]
+pub struct BomLineInput {
+    /// SKU of the component, a catalog item other than the finished item.
+    pub component_sku: String,
+    /// Quantity of the component per unit of the finished item.
+    pub quantity: Quantity,
+}
+
+/// Complete a work order in progress.
+#[derive(ToSchema)]
+pub struct CompleteWorkOrder {
+    /// Good quantity made (positive).
+    pub good_quantity: Quantity,
+    /// Quantity scrapped in the run; none when absent.
+    pub scrapped_quantity: Option<Quantity>,
+}
+
+/// Scrap an open work order.
+#[derive(ToSchema)]
+pub struct ScrapWorkOrder {
+    /// Why.
+    pub reason: String,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
@@ -424,6 +449,7 @@ mod tests {
     use prism_aggregates::crm::opportunity;
     use prism_aggregates::finance::{budget, calendar, chart, exchange_rates, invoice, journal_entry, payment, tax};
     use prism_aggregates::hr::employee;
+    use prism_aggregates::production::{bill_of_materials, work_order};
     use prism_aggregates::supply::{item, locations, order_lines, purchase_order, sales_order, stock};
     use serde::de::DeserializeOwned;
     use serde_json::{json, Map, Value};
@@ -500,5 +526,8 @@ mod tests {
         accepted_by::<employee::TransferEmployee>("TransferEmployee", schemas);
         accepted_by::<employee::ChangeSalary>("ChangeSalary", schemas);
         accepted_by::<employee::TerminateEmployee>("TerminateEmployee", schemas);
+        accepted_by::<bill_of_materials::BomLineInput>("BomLineInput", schemas);
+        accepted_by::<work_order::CompleteWorkOrder>("CompleteWorkOrder", schemas);
+        accepted_by::<work_order::ScrapWorkOrder>("ScrapWorkOrder", schemas);
     }
 }

@@ -31,7 +31,7 @@ use prism_projections::transient::Transient;
 use super::credit_note_id_for;
 use crate::inventory_postings::sales_return_reference;
 use crate::invoicing::raise;
-use crate::saga::{execute, line_movement_id, load, quantity};
+use crate::saga::{average_unit_cost, execute, line_movement_id, load, quantity};
 use crate::stores::EventStores;
 
 /// Receives the returned lines back into stock and raises the return's credit note.
@@ -95,22 +95,6 @@ pub(super) async fn take_back(
     raise(stores, tenant, draft, issue, context).await
 }
 
-/// Cost of one unit of what was issued: `value × 1000 / quantity` (both as the issues record
-/// them, negative), rounded half away from zero; `None` when nothing was issued.
-fn average_unit_cost(issued_milli: i64, issued_value_minor: i64) -> Option<i64> {
-    if issued_milli == 0 {
-        return None;
-    }
-    let (numerator, denominator) = (i128::from(issued_value_minor) * 1_000, i128::from(issued_milli));
-    let (quotient, remainder) = (numerator / denominator, numerator % denominator);
-    let rounded = if remainder.unsigned_abs() * 2 >= denominator.unsigned_abs() {
-        quotient + if (numerator < 0) == (denominator < 0) { 1 } else { -1 }
-    } else {
-        quotient
-    };
-    i64::try_from(rounded).ok().filter(|cost| *cost >= 0)
-}
-
 /// `(quantity, value)` the issues of `sku` with `movement_ids` moved, summed as recorded
 /// (negative: out), read from the stock's events in the event store.
 async fn issued(
@@ -157,20 +141,4 @@ async fn first_invoice_of(
         .fetch_optional(&stores.pool)
         .await
         .map_err(|e| Box::new(Transient(e.to_string())) as ProjectionError)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::average_unit_cost;
-
-    #[test]
-    fn the_average_issued_unit_cost_is_the_issued_value_per_unit_rounded_half_away_from_zero() {
-        assert_eq!(average_unit_cost(-12_000, -1_260), Some(105), "10 at 100 and 2 at 130");
-        assert_eq!(average_unit_cost(-2_500, -250), Some(100), "fractional quantities");
-        assert_eq!(average_unit_cost(-3_000, -100), Some(33), "33.33 rounds down");
-        assert_eq!(average_unit_cost(-3_000, -101), Some(34), "33.67 rounds up");
-        assert_eq!(average_unit_cost(-2_000, -101), Some(51), "50.5 rounds away from zero");
-        assert_eq!(average_unit_cost(-1_000, 0), Some(0), "issued at no cost");
-        assert_eq!(average_unit_cost(0, 0), None, "never issued");
-    }
 }

@@ -15,6 +15,7 @@ pub mod mongo;
 pub mod order_documents;
 pub mod orders;
 pub mod postgres;
+pub mod production;
 pub mod roles;
 pub mod stock_movements;
 pub mod supply;

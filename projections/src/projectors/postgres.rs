@@ -32,6 +32,9 @@ use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
+use prism_aggregates::production::bill_of_materials::BillOfMaterials;
+use prism_aggregates::production::quality_check::QualityCheck;
+use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::item::Item;
 use prism_aggregates::supply::locations::Locations;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
@@ -43,7 +46,9 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
-use super::{books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders, roles, supply};
+use super::{
+    books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders, production, roles, supply,
+};
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
 use crate::projection::ProjectionError;
@@ -88,6 +93,9 @@ impl SqlWriter for LedgerWriter {
         Customer::TYPE,
         Employee::TYPE,
         PayrollRun::TYPE,
+        BillOfMaterials::TYPE,
+        WorkOrder::TYPE,
+        QualityCheck::TYPE,
     ];
 
     async fn write_batch(
@@ -133,6 +141,13 @@ impl SqlWriter for LedgerWriter {
                 }
                 DomainEvent::Employee(employee) => hr::apply_employee(tx, schema, employee, &event.envelope).await?,
                 DomainEvent::PayrollRun(run) => hr::apply_payroll_run(tx, schema, run, &event.envelope).await?,
+                DomainEvent::BillOfMaterials(bom) => production::apply_bom(tx, schema, bom, &event.envelope).await?,
+                DomainEvent::WorkOrder(order) => {
+                    production::apply_work_order(tx, schema, order, &event.envelope).await?;
+                }
+                DomainEvent::QualityCheck(check) => {
+                    production::apply_quality_check(tx, schema, check, &event.envelope).await?;
+                }
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

@@ -11,7 +11,7 @@ use default_accounts as a;
 use AccountType::{Asset, Equity, Expense, Income, Liability};
 
 /// Codes of the default chart's posting accounts that other modules post to (sales and
-/// purchase invoices, payments, VAT, year-end close, revaluation, stock postings).
+/// purchase invoices, payments, VAT, year-end close, revaluation, stock and production postings).
 pub mod default_accounts {
     /// `1000` Bank account (cash).
     pub const BANK: &str = "1000";
@@ -21,6 +21,9 @@ pub mod default_accounts {
     pub const ACCOUNTS_RECEIVABLE: &str = "1100";
     /// `1200` Inventory.
     pub const INVENTORY: &str = "1200";
+    /// `1210` Work in progress: the value of components consumed by work orders not yet
+    /// completed.
+    pub const WORK_IN_PROGRESS: &str = "1210";
     /// `1300` Prepaid expenses.
     pub const PREPAID_EXPENSES: &str = "1300";
     /// `1400` VAT receivable (input VAT).
@@ -119,6 +122,7 @@ pub const DEFAULT_CHART: &[DefaultAccount] = &[
     cash(a::PETTY_CASH, "Petty cash", "11"),
     posting(a::ACCOUNTS_RECEIVABLE, "Accounts receivable", Asset, "11"),
     posting(a::INVENTORY, "Inventory", Asset, "11"),
+    posting(a::WORK_IN_PROGRESS, "Work in progress", Asset, "11"),
     posting(a::PREPAID_EXPENSES, "Prepaid expenses", Asset, "11"),
     posting(a::VAT_RECEIVABLE, "VAT receivable", Asset, "11"),
     header("15", "Non-current assets", Asset, Some("1")),

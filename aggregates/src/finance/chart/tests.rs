@@ -750,6 +750,7 @@ mod default_chart {
             ("1010", "Petty cash", A, Some("11"), false, true),
             ("1100", "Accounts receivable", A, Some("11"), false, false),
             ("1200", "Inventory", A, Some("11"), false, false),
+            ("1210", "Work in progress", A, Some("11"), false, false),
             ("1300", "Prepaid expenses", A, Some("11"), false, false),
             ("1400", "VAT receivable", A, Some("11"), false, false),
             ("15", "Non-current assets", A, Some("1"), true, false),
@@ -807,7 +808,7 @@ mod default_chart {
                 })
             })
             .collect();
-        assert_eq!(expected.len(), 36);
+        assert_eq!(expected.len(), 37);
         framework().given_no_previous_events().when(ChartCommand::LoadDefaultChart).then_expect_events(expected);
     }
 
@@ -840,6 +841,7 @@ mod default_chart {
             (a::PETTY_CASH, AccountType::Asset, true),
             (a::ACCOUNTS_RECEIVABLE, AccountType::Asset, false),
             (a::INVENTORY, AccountType::Asset, false),
+            (a::WORK_IN_PROGRESS, AccountType::Asset, false),
             (a::PREPAID_EXPENSES, AccountType::Asset, false),
             (a::VAT_RECEIVABLE, AccountType::Asset, false),
             (a::EQUIPMENT, AccountType::Asset, false),
@@ -899,7 +901,7 @@ mod default_chart {
             framework(),
             default_events(),
             ChartCommand::LoadDefaultChart,
-            ChartError::ChartNotEmpty { accounts: 36 },
+            ChartError::ChartNotEmpty { accounts: 37 },
             None,
             "chart_not_empty",
             RefusalKind::Conflict,

@@ -1,0 +1,157 @@
+//! Redelivered production events change nothing: applying a bill of materials' two versions
+//! a work order's whole history and its quality check again — one by one in reverse, then in one batch — leaves
+//! the bill versions and lines, the work-order row, its components and the check as they were. Runs
+//! against the real Postgres.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+mod common;
+
+use common::{envelope, pool, projected, tenant};
+use cqrs_es::{Aggregate, DomainEvent as _};
+use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BillOfMaterialsRevised, BomEvent, BomLine};
+use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckCompleted, QualityCheckEvent};
+use prism_aggregates::production::work_order::{
+    ComponentRequirement, ProductionStarted, WorkOrder, WorkOrderCompleted, WorkOrderEvent, WorkOrderPlanned,
+    WorkOrderReleased,
+};
+use prism_projections::decode::{DomainEvent, ProjectedEvent};
+use prism_projections::projection::Projection;
+use prism_projections::projectors::postgres::LedgerProjection;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// `events` of `aggregate_type` `id` as the projector receives them, numbered from 1, at
+/// global positions from `first_position` + 1.
+fn delivered(
+    tenant: &str,
+    aggregate_type: &str,
+    id: &str,
+    first_position: i64,
+    events: Vec<(String, DomainEvent)>,
+) -> Vec<ProjectedEvent> {
+    events
+        .into_iter()
+        .zip(1..)
+        .map(|((event_type, event), sequence)| {
+            let mut envelope = envelope(tenant, aggregate_type, id, event_type, sequence);
+            envelope.global_position = first_position + sequence;
+            projected(envelope, event, format!("production-{tenant}"), first_position + sequence)
+        })
+        .collect()
+}
+
+/// Two versions of the bill of `BIKE`.
+fn bom_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let line = |component: &str, quantity_milli| BomLine { component_sku: component.into(), quantity_milli };
+    let events = [(1, vec![line("FRAME", 1_000)]), (2, vec![line("FRAME", 1_000), line("WHEEL", 2_000)])]
+        .into_iter()
+        .map(|(version, lines)| {
+            let event = BomEvent::BillOfMaterialsRevised(BillOfMaterialsRevised {
+                sku: "BIKE".into(),
+                version,
+                lines,
+                note: None,
+            });
+            (event.event_type(), DomainEvent::BillOfMaterials(event))
+        })
+        .collect();
+    delivered(tenant, BillOfMaterials::TYPE, "BIKE", 0, events)
+}
+
+/// A work order planned, released, started and completed.
+fn work_order_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let components = vec![ComponentRequirement { component_sku: "FRAME".into(), quantity_milli: 5_000 }];
+    let events = vec![
+        WorkOrderEvent::WorkOrderPlanned(WorkOrderPlanned {
+            work_order_id: id.clone(),
+            sku: "BIKE".into(),
+            quantity_milli: 5_000,
+            bom_version: 1,
+            location: "WH-1".into(),
+            due_date: None,
+            components: components.clone(),
+        }),
+        WorkOrderEvent::WorkOrderReleased(WorkOrderReleased { work_order_id: id.clone() }),
+        WorkOrderEvent::ProductionStarted(ProductionStarted {
+            work_order_id: id.clone(),
+            sku: "BIKE".into(),
+            location: "WH-1".into(),
+            components,
+        }),
+        WorkOrderEvent::WorkOrderCompleted(WorkOrderCompleted {
+            work_order_id: id.clone(),
+            sku: "BIKE".into(),
+            location: "WH-1".into(),
+            planned_quantity_milli: 5_000,
+            good_quantity_milli: 4_000,
+            scrapped_quantity_milli: 1_000,
+        }),
+    ];
+    let events = events.into_iter().map(|e| (e.event_type(), DomainEvent::WorkOrder(e))).collect();
+    delivered(tenant, WorkOrder::TYPE, &id, 10, events)
+}
+
+/// A failed check of two of the work order's bikes.
+fn check_history(tenant: &str, work_order_id: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let event = QualityCheckEvent::QualityCheckCompleted(QualityCheckCompleted {
+        quality_check_id: id.clone(),
+        work_order_id: Some(work_order_id.to_owned()),
+        receipt_reference: None,
+        sku: "BIKE".into(),
+        location: "WH-1".into(),
+        quantity_milli: 2_000,
+        result: "fail".into(),
+        quarantine_location: Some("QC".into()),
+        notes: None,
+    });
+    delivered(tenant, QualityCheck::TYPE, &id, 20, vec![(event.event_type(), DomainEvent::QualityCheck(event))])
+}
+
+/// The rows the read model holds for the bill and the work order, as JSON.
+async fn rows(pool: &PgPool, tenant: &str, work_order: &str) -> serde_json::Value {
+    sqlx::query_scalar(&format!(
+        "SELECT jsonb_build_array(
+             (SELECT jsonb_agg(to_jsonb(v) ORDER BY v.version) FROM tenant_{tenant}.bom_versions v),
+             (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.version, l.line_no) FROM tenant_{tenant}.bom_lines l),
+             (SELECT to_jsonb(w) FROM tenant_{tenant}.work_orders w WHERE work_order_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(c) ORDER BY c.line_no)
+                FROM tenant_{tenant}.work_order_components c WHERE work_order_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(q)) FROM tenant_{tenant}.quality_checks q WHERE work_order_id = $1::uuid))"
+    ))
+    .bind(work_order)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_production_events_change_nothing_in_postgres() {
+    let (pool, tenant) = (pool().await, tenant("forge"));
+    let projection = LedgerProjection::new(pool.clone());
+    let (bom, order) = (bom_history(&tenant), work_order_history(&tenant));
+    let id = order[0].envelope.aggregate_id.clone();
+    let check = check_history(&tenant, &id);
+    for event in bom.iter().chain(&order).chain(&check) {
+        projection.apply(event).await.unwrap();
+    }
+    let once = rows(&pool, &tenant, &id).await;
+    assert_eq!(once[0].as_array().unwrap().len(), 2);
+    assert_eq!(once[1].as_array().unwrap().len(), 3);
+    assert_eq!(once[2]["status"], "completed");
+    assert_eq!(
+        (once[2]["good_quantity_milli"].as_i64(), once[2]["scrapped_quantity_milli"].as_i64()),
+        (Some(4_000), Some(1_000))
+    );
+    assert!(once[2]["started_at"].is_string());
+    assert_eq!(once[3][0]["quantity_milli"], 5_000);
+    assert_eq!((once[4][0]["result"].as_str(), once[4][0]["quarantine_location"].as_str()), (Some("fail"), Some("QC")));
+
+    for event in bom.iter().chain(&order).chain(&check).rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&[bom.clone(), order.clone(), check.clone()].concat()).await.unwrap();
+    assert_eq!(rows(&pool, &tenant, &id).await, once);
+}

@@ -1,0 +1,8 @@
+//! Production (Forge) reads from the `postgres` projector's read model: bills of materials by
+//! version and their multi-level explosion ([`boms`]); the work-order status board, each
+//! order with its components, and the material requirements of open orders against stock on
+//! hand ([`work_orders`]); the quality checks recorded ([`quality_checks`]).
+
+pub mod boms;
+pub mod quality_checks;
+pub mod work_orders;
