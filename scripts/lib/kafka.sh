@@ -25,8 +25,10 @@ kafka_install() {
 kafka_running() { service_running kafka "$PRISM_KAFKA_PORT" kafka.Kafka; }
 
 # kafka_started SINCE_BYTES: true once the broker logged its start after byte SINCE_BYTES.
+# (Not `tail | grep -q`: under pipefail, tail's SIGPIPE when grep stops early at the match
+# fails the pipeline whenever much was logged after the line.)
 kafka_started() {
-    tail -c "+$(($1 + 1))" "$KAFKA_LOG" 2>/dev/null | grep -q 'Kafka Server started' &&
+    grep -q 'Kafka Server started' < <(tail -c "+$(($1 + 1))" "$KAFKA_LOG" 2>/dev/null) &&
         port_open "$PRISM_KAFKA_PORT"
 }
 
