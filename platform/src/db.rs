@@ -65,6 +65,7 @@ pub const TIMESERIES: MigrationSet = MigrationSet {
         ("0001_postings", include_str!("../../migrations/timeseries/0001_postings.sql")),
         ("0002_daily_account_totals", include_str!("../../migrations/timeseries/0002_daily_account_totals.sql")),
         ("0003_stock_movements", include_str!("../../migrations/timeseries/0003_stock_movements.sql")),
+        ("0004_production_outcomes", include_str!("../../migrations/timeseries/0004_production_outcomes.sql")),
     ],
 };
 

@@ -1,7 +1,9 @@
 //! Redelivered production events change nothing: applying a bill of materials' two versions
 //! a work order's whole history and its quality check again — one by one in reverse, then in one batch — leaves
-//! the bill versions and lines, the work-order row, its components and the check as they were. Runs
-//! against the real Postgres.
+//! the bill versions and lines, the work-order row, its components and the check as they were;
+//! in the time series, a completed order and one scrapped in progress (its plan in the same
+//! batch) are one production outcome each, however often they arrive. Runs against the real
+//! Postgres.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -13,11 +15,12 @@ use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BillOfMat
 use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckCompleted, QualityCheckEvent};
 use prism_aggregates::production::work_order::{
     ComponentRequirement, ProductionStarted, WorkOrder, WorkOrderCompleted, WorkOrderEvent, WorkOrderPlanned,
-    WorkOrderReleased,
+    WorkOrderReleased, WorkOrderScrapped,
 };
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
 use prism_projections::projectors::postgres::LedgerProjection;
+use prism_projections::projectors::timescale::PostingsProjection;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -59,11 +62,42 @@ fn bom_history(tenant: &str) -> Vec<ProjectedEvent> {
     delivered(tenant, BillOfMaterials::TYPE, "BIKE", 0, events)
 }
 
-/// A work order planned, released, started and completed.
+/// A work order of five bikes planned, released, started and completed, four good and one
+/// scrapped.
 fn work_order_history(tenant: &str) -> Vec<ProjectedEvent> {
     let id = Uuid::now_v7().to_string();
+    let mut events = started_order(&id);
+    events.push(WorkOrderEvent::WorkOrderCompleted(WorkOrderCompleted {
+        work_order_id: id.clone(),
+        sku: "BIKE".into(),
+        location: "WH-1".into(),
+        planned_quantity_milli: 5_000,
+        good_quantity_milli: 4_000,
+        scrapped_quantity_milli: 1_000,
+    }));
+    let events = events.into_iter().map(|e| (e.event_type(), DomainEvent::WorkOrder(e))).collect();
+    delivered(tenant, WorkOrder::TYPE, &id, 10, events)
+}
+
+/// A work order of five bikes planned, released, started and scrapped.
+fn scrapped_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let mut events = started_order(&id);
+    events.push(WorkOrderEvent::WorkOrderScrapped(WorkOrderScrapped {
+        work_order_id: id.clone(),
+        sku: "BIKE".into(),
+        reason: "frame cracked".into(),
+        from_status: "in_progress".into(),
+    }));
+    let events = events.into_iter().map(|e| (e.event_type(), DomainEvent::WorkOrder(e))).collect();
+    delivered(tenant, WorkOrder::TYPE, &id, 30, events)
+}
+
+/// Work order `id` for five bikes planned, released and started.
+fn started_order(id: &str) -> Vec<WorkOrderEvent> {
+    let id = id.to_owned();
     let components = vec![ComponentRequirement { component_sku: "FRAME".into(), quantity_milli: 5_000 }];
-    let events = vec![
+    vec![
         WorkOrderEvent::WorkOrderPlanned(WorkOrderPlanned {
             work_order_id: id.clone(),
             sku: "BIKE".into(),
@@ -75,22 +109,12 @@ fn work_order_history(tenant: &str) -> Vec<ProjectedEvent> {
         }),
         WorkOrderEvent::WorkOrderReleased(WorkOrderReleased { work_order_id: id.clone() }),
         WorkOrderEvent::ProductionStarted(ProductionStarted {
-            work_order_id: id.clone(),
+            work_order_id: id,
             sku: "BIKE".into(),
             location: "WH-1".into(),
             components,
         }),
-        WorkOrderEvent::WorkOrderCompleted(WorkOrderCompleted {
-            work_order_id: id.clone(),
-            sku: "BIKE".into(),
-            location: "WH-1".into(),
-            planned_quantity_milli: 5_000,
-            good_quantity_milli: 4_000,
-            scrapped_quantity_milli: 1_000,
-        }),
-    ];
-    let events = events.into_iter().map(|e| (e.event_type(), DomainEvent::WorkOrder(e))).collect();
-    delivered(tenant, WorkOrder::TYPE, &id, 10, events)
+    ]
 }
 
 /// A failed check of two of the work order's bikes.
@@ -154,4 +178,34 @@ async fn redelivered_production_events_change_nothing_in_postgres() {
     }
     projection.apply_batch(&[bom.clone(), order.clone(), check.clone()].concat()).await.unwrap();
     assert_eq!(rows(&pool, &tenant, &id).await, once);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_work_order_ends_are_one_production_outcome_each() {
+    let (pool, tenant) = (pool().await, tenant("yield"));
+    let projection = PostingsProjection::new(pool.clone());
+    let (completed, scrapped) = (work_order_history(&tenant), scrapped_history(&tenant));
+    for event in &completed {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&scrapped).await.unwrap();
+    let outcomes = || async {
+        sqlx::query_as::<_, (String, String, i64, i64)>(&format!(
+            "SELECT outcome, sku, good_quantity_milli, scrapped_quantity_milli
+               FROM tenant_{tenant}.production_outcomes ORDER BY outcome"
+        ))
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    let once = outcomes().await;
+    let expected = [("completed", 4_000, 1_000), ("scrapped", 0, 5_000)]
+        .map(|(outcome, good, scrap)| (outcome.to_owned(), "BIKE".to_owned(), good, scrap));
+    assert_eq!(once, expected);
+
+    projection.apply_batch(&[completed.clone(), scrapped.clone()].concat()).await.unwrap();
+    for event in completed.iter().chain(&scrapped).rev() {
+        projection.apply(event).await.unwrap();
+    }
+    assert_eq!(outcomes().await, once);
 }

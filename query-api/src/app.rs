@@ -133,6 +133,7 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/v1/work-orders/{id}", get(crate::production::work_orders::get))
         .route("/v1/material-requirements", get(crate::production::work_orders::requirements))
         .route("/v1/quality-checks", get(crate::production::quality_checks::list))
+        .route("/v1/production/yield", get(crate::production::yield_rates::get))
         .route("/v1/audit/aggregates/{aggregate_type}/{id}/history", get(audit::history::get))
         .route("/v1/audit/aggregates/{aggregate_type}/{id}/state", get(audit::state::get))
         .route("/v1/audit/traces/{correlation_id}", get(audit::trace::get))

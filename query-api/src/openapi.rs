@@ -104,6 +104,7 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::production::work_orders::get,
         crate::production::work_orders::requirements,
         crate::production::quality_checks::list,
+        crate::production::yield_rates::get,
         audit::history::get,
         audit::state::get,
         audit::trace::get,

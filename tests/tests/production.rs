@@ -2,7 +2,8 @@
 //! versions and exploded through its levels, a cycle refused; a work order planned against a
 //! version, released, started and completed, moving across the status board; the material
 //! requirements of open orders set against stock on hand; bad input is 4xx problem+json naming
-//! the field and records nothing; a user without the production permissions is refused.
+//! the field and records nothing; a user without the production permissions is refused; yield
+//! and scrap rates from the time series count completed orders and those scrapped in progress.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -223,4 +224,65 @@ async fn only_users_holding_the_production_permissions_revise_bills_and_plan_wor
     let clerk = system.user_token(&tenant, &["warehouse"]).await;
     accepted(&system.post_as(&clerk, "/v1/boms/BIKE/revisions", &lines).await, 201);
     accepted(&system.post_as(&clerk, "/v1/work-orders", &plan).await, 201);
+}
+
+/// Plans a work order for `quantity` bikes and takes it through `steps`; the position of the
+/// last command.
+async fn work_order(system: &System, tenant: &str, quantity: &str, steps: &[(&str, Value)]) -> i64 {
+    let plan = json!({"sku": "BIKE", "quantity": quantity, "location": "WH1"});
+    let planned = system.post(tenant, "/v1/work-orders", &plan).await;
+    let mut position = accepted(&planned, 201);
+    let id = planned.body["work_order_id"].as_str().unwrap().to_owned();
+    for (step, body) in steps {
+        position = accepted(&system.post(tenant, &format!("/v1/work-orders/{id}/{step}"), body).await, 200);
+    }
+    position
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn yield_and_scrap_rates_count_what_completed_and_what_was_scrapped_in_progress() {
+    let system =
+        System::start_with(SystemOptions { projectors: vec![ProjectorKind::Timescale], kafka_brokers: None }).await;
+    let tenant = new_tenant();
+    bike_catalog(&system, &tenant).await;
+    let lines = json!([{"component_sku": "FRAME", "quantity": "1"}, {"component_sku": "WHEEL", "quantity": "2"}]);
+    accepted(&revise(&system, &tenant, "BIKE", lines).await, 201);
+    let (release, start) = (("release", Value::Null), ("start", Value::Null));
+    let nine_good = ("complete", json!({"good_quantity": "9", "scrapped_quantity": "1"}));
+    let four_good = ("complete", json!({"good_quantity": "4"}));
+    let scrap = ("scrap", json!({"reason": "frame cracked"}));
+    // Nine good and one scrapped; four good; one scrapped in progress (all of it scrap); two
+    // scrapped before they started (nothing made, not counted).
+    work_order(&system, &tenant, "10", &[release.clone(), start.clone(), nine_good]).await;
+    work_order(&system, &tenant, "4", &[release.clone(), start.clone(), four_good]).await;
+    work_order(&system, &tenant, "1", &[release.clone(), start, scrap.clone()]).await;
+    let position = work_order(&system, &tenant, "2", &[release, scrap]).await;
+
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
+    let path = format!("/v1/production/yield?from={from}&to={to}&bucket=month");
+    let report = read(&system, &tenant, &path, Some(position)).await;
+    assert_eq!(report["bucket"], "month");
+    let buckets = report["buckets"].as_array().unwrap();
+    let sum = |field: &str| buckets.iter().map(|b| b[field].as_i64().unwrap()).sum::<i64>();
+    assert_eq!(
+        (sum("work_orders"), sum("scrapped_work_orders"), sum("good_quantity_milli"), sum("scrapped_quantity_milli")),
+        (3, 1, 13_000, 2_000),
+        "{report}"
+    );
+    assert!(buckets.iter().all(|b| b["sku"] == "BIKE"), "{report}");
+    if let [bucket] = buckets.as_slice() {
+        // 13 of 15 good: 86.67 %, 13.33 % scrapped (a run across a month's end splits them).
+        assert_eq!(
+            (bucket["yield_basis_points"].as_i64(), bucket["scrap_rate_basis_points"].as_i64()),
+            (Some(8_667), Some(1_333))
+        );
+    }
+    let frames = read(&system, &tenant, &format!("/v1/production/yield?from={from}&to={to}&sku=FRAME"), None).await;
+    assert_eq!(frames["buckets"], json!([]));
+
+    let unknown = system.get(&tenant, &format!("/v1/production/yield?from={from}&to={to}&bucket=year"), None).await;
+    assert_refused(&unknown, 422, "invalid-field", Some("bucket"));
+    let open = system.get(&tenant, "/v1/production/yield?to=2026-01-01", None).await;
+    assert_refused(&open, 422, "invalid-field", Some("from"));
 }

@@ -82,6 +82,8 @@ const TIMESERIES_TABLES: &[Table] = &[
     ("postings", "entry_id, line_no, posted_on", "*"),
     ("posting_accounts", "code", "*"),
     ("stock_movements", "global_position, recorded_at", "*"),
+    ("production_planned_quantities", "work_order_id", "*"),
+    ("production_outcomes", "work_order_id, ended_at", "*"),
 ];
 
 /// Tables of the tenant schema that no projector writes (see the module comment); the

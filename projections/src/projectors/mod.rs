@@ -16,6 +16,7 @@ pub mod order_documents;
 pub mod orders;
 pub mod postgres;
 pub mod production;
+pub mod production_outcomes;
 pub mod roles;
 pub mod stock_movements;
 pub mod supply;

@@ -15,7 +15,8 @@
 //! are rows of 0 debit and 0 credit.
 //!
 //! The same projector follows the stock topic into the stock movements series (see
-//! [`super::stock_movements`]).
+//! [`super::stock_movements`]), and the work-order topic into the production outcomes behind
+//! yield and scrap rates (see [`super::production_outcomes`]).
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -24,12 +25,14 @@ use prism_aggregates::finance::chart::{ChartEvent, ChartOfAccounts};
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::{JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
+use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::stock::Stock;
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
+use super::production_outcomes::insert_outcomes;
 use super::stock_movements::insert_movements;
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::ledger_posting;
@@ -38,7 +41,8 @@ use crate::projection::ProjectionError;
 /// Name of this projector (checkpoints, applied positions).
 pub const NAME: &str = "timescale";
 
-/// Writes journal lines into the postings time series, and stock movements into theirs.
+/// Writes journal lines into the postings time series, stock movements and production
+/// outcomes into theirs.
 pub struct PostingsWriter;
 
 /// The projection built on [`PostingsWriter`].
@@ -48,8 +52,15 @@ pub type PostingsProjection = SqlProjection<PostingsWriter>;
 impl SqlWriter for PostingsWriter {
     const NAME: &'static str = NAME;
     const SETS: &'static [MigrationSet] = &[db::TIMESERIES];
-    const AGGREGATE_TYPES: &'static [&'static str] =
-        &[JournalEntry::TYPE, Invoice::TYPE, Payment::TYPE, FiscalCalendar::TYPE, ChartOfAccounts::TYPE, Stock::TYPE];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[
+        JournalEntry::TYPE,
+        Invoice::TYPE,
+        Payment::TYPE,
+        FiscalCalendar::TYPE,
+        ChartOfAccounts::TYPE,
+        Stock::TYPE,
+        WorkOrder::TYPE,
+    ];
 
     async fn write_batch(
         tx: &mut PgConnection,
@@ -87,6 +98,7 @@ impl SqlWriter for PostingsWriter {
         }
         insert_postings(tx, schema, &rows).await?;
         insert_movements(tx, schema, events).await?;
+        insert_outcomes(tx, schema, events).await?;
         Ok(())
     }
 }

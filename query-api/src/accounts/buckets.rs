@@ -1,11 +1,11 @@
-//! Time buckets of the postings endpoint and the SQL expression that assigns a posting to
-//! one. Hours, days and weeks use `date_bin` on UTC (weeks start on Monday), months use
+//! Time buckets of the bucketed series endpoints (postings, production yield), the range
+//! they cover, and the SQL expression that assigns a row to one. Hours, days and weeks use `date_bin` on UTC (weeks start on Monday), months use
 //! `date_trunc` in UTC — plain PostgreSQL functions, so the same query answers the same
 //! whether `postings` is a Timescale hypertable or a plain table.
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
 use crate::params::{invalid, InputError};
 
@@ -75,6 +75,68 @@ impl fmt::Display for Bucket {
             Self::Month => "month",
         })
     }
+}
+
+/// A bucket width and the instants a request covers: `from` and `to` inclusive, each a date
+/// (`2026-03-01`, the whole UTC day: `from` its start, `to` its end) or an RFC 3339 instant.
+#[derive(Debug, Clone, Copy)]
+pub struct BucketedRange {
+    /// Width of one bucket.
+    pub bucket: Bucket,
+    /// First instant covered.
+    pub start: DateTime<Utc>,
+    /// Last instant covered, or the first one past the range (see [`Self::end_operator`]).
+    pub end: DateTime<Utc>,
+    end_inclusive: bool,
+}
+
+impl BucketedRange {
+    /// Reads the `bucket`, `from` and `to` parameters.
+    ///
+    /// # Errors
+    /// 422 naming the parameter: an unknown bucket, `from` or `to` missing or neither a date
+    /// nor an instant, `to` before `from`, or a range of more than `max` buckets.
+    pub fn parse(bucket: Option<&str>, from: Option<&str>, to: Option<&str>, max: u32) -> Result<Self, InputError> {
+        let bucket = Bucket::parse(bucket)?;
+        let from = from.ok_or_else(|| invalid("from", "from is required"))?;
+        let to = to.ok_or_else(|| invalid("to", "to is required"))?;
+        let (start, _) = bound("from", from, false)?;
+        let (end, end_inclusive) = bound("to", to, true)?;
+        if start > end || (start == end && !end_inclusive) {
+            return Err(invalid("to", format!("to ({to}) is before from ({from})")));
+        }
+        let count = bucket.count_between(start, end);
+        if count > i64::from(max) {
+            return Err(invalid(
+                "bucket",
+                format!("the range spans up to {count} {bucket} buckets; at most {max} are allowed: use a wider bucket or a shorter range"),
+            ));
+        }
+        Ok(Self { bucket, start, end, end_inclusive })
+    }
+
+    /// The SQL comparison a row's time must pass against [`Self::end`]: `<=` or `<`.
+    #[must_use]
+    pub fn end_operator(&self) -> &'static str {
+        if self.end_inclusive {
+            "<="
+        } else {
+            "<"
+        }
+    }
+}
+
+/// Reads a range bound: an instant as given (inclusive), or a date as its start (`from`) or
+/// as the start of the next day, exclusive (`to`).
+fn bound(field: &'static str, text: &str, is_end: bool) -> Result<(DateTime<Utc>, bool), InputError> {
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Ok((instant.with_timezone(&Utc), true));
+    }
+    let not_a_time =
+        || invalid(field, format!("{field} must be a date (YYYY-MM-DD) or an RFC 3339 instant, got {text:?}"));
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| not_a_time())?;
+    let day = if is_end { day.checked_add_days(Days::new(1)).ok_or_else(not_a_time)? } else { day };
+    Ok((day.and_time(NaiveTime::MIN).and_utc(), !is_end))
 }
 
 #[cfg(test)]

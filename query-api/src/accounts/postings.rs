@@ -7,7 +7,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use prism_aggregates::finance::account::AccountCode;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::problem::Problem;
@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgPool, Row};
 
-use super::buckets::Bucket;
+use super::buckets::BucketedRange;
 use crate::consistency::MinPosition;
 use crate::error::{absent_if_unprovisioned, ReadError};
-use crate::params::{self, invalid, InputError, QueryParams};
+use crate::params::{self, QueryParams};
 use crate::state::AppState;
 use crate::stores::tenant_table;
 use crate::tenants::KnownTenant;
@@ -64,14 +64,6 @@ pub struct PostingBucket {
     pub postings: i64,
 }
 
-/// The instants a request covers.
-#[derive(Debug, Clone, Copy)]
-struct Range {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    end_inclusive: bool,
-}
-
 /// `GET /v1/accounts/{code}/postings`.
 #[utoipa::path(get, path = "/v1/accounts/{code}/postings",
     params(("code" = String, Path, description = "Account code"), PostingsParams),
@@ -85,60 +77,31 @@ pub async fn get(
     QueryParams(query): QueryParams<PostingsParams>,
 ) -> Result<Json<PostingsView>, Problem> {
     let account = params::path_account(&code)?;
-    let (bucket, range) = bucketed_range(&query, state.limits.bucket_count_max)?;
+    let range = BucketedRange::parse(
+        query.bucket.as_deref(),
+        query.from.as_deref(),
+        query.to.as_deref(),
+        state.limits.bucket_count_max,
+    )?;
     state.await_timeseries(&tenant, token).await?;
-    let buckets = read_buckets(&state.stores.timeseries, &tenant, &account, bucket, range).await?;
-    Ok(Json(PostingsView { account: account.as_str().to_owned(), bucket: bucket.to_string(), buckets }))
-}
-
-/// The bucket width and the range, checked to be ordered and to span at most `max` buckets.
-fn bucketed_range(query: &PostingsParams, max: u32) -> Result<(Bucket, Range), InputError> {
-    let bucket = Bucket::parse(query.bucket.as_deref())?;
-    let from = query.from.as_deref().ok_or_else(|| invalid("from", "from is required"))?;
-    let to = query.to.as_deref().ok_or_else(|| invalid("to", "to is required"))?;
-    let (start, _) = bound("from", from, false)?;
-    let (end, end_inclusive) = bound("to", to, true)?;
-    if start > end || (start == end && !end_inclusive) {
-        return Err(invalid("to", format!("to ({to}) is before from ({from})")));
-    }
-    let count = bucket.count_between(start, end);
-    if count > i64::from(max) {
-        return Err(invalid(
-            "bucket",
-            format!("the range spans up to {count} {bucket} buckets; at most {max} are allowed: use a wider bucket or a shorter range"),
-        ));
-    }
-    Ok((bucket, Range { start, end, end_inclusive }))
-}
-
-/// Reads a range bound: an instant as given (inclusive), or a date as its start (`from`) or
-/// as the start of the next day, exclusive (`to`).
-fn bound(field: &'static str, text: &str, is_end: bool) -> Result<(DateTime<Utc>, bool), InputError> {
-    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-        return Ok((instant.with_timezone(&Utc), true));
-    }
-    let not_a_time =
-        || invalid(field, format!("{field} must be a date (YYYY-MM-DD) or an RFC 3339 instant, got {text:?}"));
-    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| not_a_time())?;
-    let day = if is_end { day.checked_add_days(Days::new(1)).ok_or_else(not_a_time)? } else { day };
-    Ok((day.and_time(chrono::NaiveTime::MIN).and_utc(), !is_end))
+    let buckets = read_buckets(&state.stores.timeseries, &tenant, &account, range).await?;
+    Ok(Json(PostingsView { account: account.as_str().to_owned(), bucket: range.bucket.to_string(), buckets }))
 }
 
 async fn read_buckets(
     pool: &PgPool,
     tenant: &TenantId,
     account: &AccountCode,
-    bucket: Bucket,
-    range: Range,
+    range: BucketedRange,
 ) -> Result<Vec<PostingBucket>, ReadError> {
-    let end_operator = if range.end_inclusive { "<=" } else { "<" };
     let sql = format!(
         "SELECT {start} AS bucket_start, currency, \
                 sum(debit_minor)::bigint AS debit_minor, sum(credit_minor)::bigint AS credit_minor, \
                 (sum(debit_minor) - sum(credit_minor))::bigint AS net_minor, count(*) AS postings \
          FROM {postings} WHERE account = $1 AND posted_on >= $2 AND posted_on {end_operator} $3 \
          GROUP BY 1, 2 ORDER BY 1, 2",
-        start = bucket.start_sql(),
+        start = range.bucket.start_sql(),
+        end_operator = range.end_operator(),
         postings = tenant_table(tenant, "postings"),
     );
     let rows = sqlx::query_as::<_, PostingBucket>(&sql)
