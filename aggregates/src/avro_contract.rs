@@ -17,6 +17,7 @@
 //! | `long`                                       | an integer within `i64`                       |
 //! | `boolean`                                    | `true` or `false`                             |
 //! | `{"type": "int", "logicalType": "date"}`     | a `YYYY-MM-DD` string (chrono's `NaiveDate`)  |
+//! | `{"type": "long", "logicalType": "timestamp-micros"}` | an RFC 3339 string (chrono's `DateTime<Utc>`) |
 //! | `["null", T]`, the field's `default` `null`  | `null` or a value fitting `T`                 |
 //! | `{"type": "array", "items": T}`              | a non-empty array of values fitting `T`       |
 //! | `{"type": "record", ...}`                    | an object checked by these rules              |
@@ -29,7 +30,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 use cqrs_es::DomainEvent;
 use serde::Serialize;
 use serde_json::Value;
@@ -154,6 +155,11 @@ impl<'a> Contract<'a> {
                     assert_eq!(node.get("logicalType"), Some(&Value::from("date")), "{path}");
                     let text = value.as_str().unwrap_or_default();
                     assert!(text.parse::<NaiveDate>().is_ok(), "{path}: {value} is not a date");
+                }
+                Some("long") => {
+                    assert_eq!(node.get("logicalType"), Some(&Value::from("timestamp-micros")), "{path}");
+                    let text = value.as_str().unwrap_or_default();
+                    assert!(DateTime::parse_from_rfc3339(text).is_ok(), "{path}: {value} is not an RFC 3339 time");
                 }
                 Some("array") => {
                     let items = value.as_array().unwrap_or_else(|| panic!("{path}: {value} is not an array"));

@@ -20,6 +20,7 @@ use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
 use prism_aggregates::platform::tenant_account::TenantAccount;
+use prism_aggregates::production::asset::Asset;
 use prism_aggregates::production::bill_of_materials::BillOfMaterials;
 use prism_aggregates::production::quality_check::QualityCheck;
 use prism_aggregates::production::work_order::WorkOrder;
@@ -63,6 +64,7 @@ pub const TYPES: &[&str] = &[
     BillOfMaterials::TYPE,
     WorkOrder::TYPE,
     QualityCheck::TYPE,
+    Asset::TYPE,
 ];
 
 /// Whether `aggregate_type` is one of [`TYPES`].
@@ -110,6 +112,7 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == BillOfMaterials::TYPE => fold_as::<BillOfMaterials>(events),
         t if t == WorkOrder::TYPE => fold_as::<WorkOrder>(events),
         t if t == QualityCheck::TYPE => fold_as::<QualityCheck>(events),
+        t if t == Asset::TYPE => fold_as::<Asset>(events),
         t if t == Customer::TYPE => fold_as::<Customer>(events),
         other => Err(AuditError::UnknownAggregateType(other.to_owned())),
     }

@@ -101,6 +101,8 @@ pub struct AppState {
     pub work_orders: production::work_orders::Stores,
     /// Quality-check event stores.
     pub quality_checks: production::quality_checks::Stores,
+    /// Asset event stores.
+    pub assets: production::assets::Stores,
     /// The credit check of sales orders for registered customers.
     pub credit_check: Arc<CreditCheck>,
     /// Every tenant's books as the command side sees them.
@@ -239,6 +241,7 @@ fn state(
         boms: production.boms,
         work_orders: production.work_orders,
         quality_checks: production.quality_checks,
+        assets: production.assets,
         items,
         locations,
         supply_settings,
@@ -405,6 +408,12 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/work-orders/{id}/complete", post(production::work_orders::complete))
         .route("/v1/work-orders/{id}/scrap", post(production::work_orders::scrap))
         .route("/v1/quality-checks", post(production::quality_checks::record))
+        .route("/v1/assets", post(production::assets::register))
+        .route("/v1/assets/{id}/maintenance-schedule", post(production::assets::schedule_maintenance))
+        .route("/v1/assets/{id}/maintenance", post(production::assets::record_maintenance))
+        .route("/v1/assets/{id}/downtime/start", post(production::assets::start_downtime))
+        .route("/v1/assets/{id}/downtime/end", post(production::assets::end_downtime))
+        .route("/v1/assets/{id}/retire", post(production::assets::retire))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(operational_routes())
         .fallback(unknown_route)

@@ -119,6 +119,12 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/work-orders/{id}/complete"
         | "/v1/work-orders/{id}/scrap"
         | "/v1/quality-checks" => P::WorkOrderManage,
+        "/v1/assets"
+        | "/v1/assets/{id}/maintenance-schedule"
+        | "/v1/assets/{id}/maintenance"
+        | "/v1/assets/{id}/downtime/start"
+        | "/v1/assets/{id}/downtime/end"
+        | "/v1/assets/{id}/retire" => P::AssetManage,
         _ => return None,
     };
     Some(Need::Permission(permission))

@@ -181,6 +181,12 @@ pub async fn serve() -> Json<&'static OpenApi> {
         production::work_orders::complete,
         production::work_orders::scrap,
         production::quality_checks::record,
+        production::assets::register,
+        production::assets::schedule_maintenance,
+        production::assets::record_maintenance,
+        production::assets::start_downtime,
+        production::assets::end_downtime,
+        production::assets::retire,
     ),
     components(schemas(ProblemSchema)),
     modifiers(&Shared)

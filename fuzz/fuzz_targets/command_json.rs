@@ -17,7 +17,7 @@ use prism_aggregates::supply::{item, locations, purchase_order, sales_order, sto
 use prism_command_api::crm::{customers, opportunities, tickets};
 use prism_command_api::hr::{employees, payroll_runs};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
-use prism_command_api::production::{boms, quality_checks, work_orders};
+use prism_command_api::production::{assets, boms, quality_checks, work_orders};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
 use prism_command_api::{budgets, calendar as fiscal, chart as accounts, exchange_rates, invoices, journal_entries};
@@ -124,6 +124,12 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/work-orders/{id}/complete", required::<work_order::CompleteWorkOrder>),
     ("/v1/work-orders/{id}/scrap", required::<work_order::ScrapWorkOrder>),
     ("/v1/quality-checks", required::<quality_checks::RecordRequest>),
+    ("/v1/assets", required::<assets::RegisterRequest>),
+    ("/v1/assets/{id}/maintenance-schedule", required::<assets::ScheduleRequest>),
+    ("/v1/assets/{id}/maintenance", required::<assets::MaintenanceRequest>),
+    ("/v1/assets/{id}/downtime/start", required::<assets::DowntimeStartRequest>),
+    ("/v1/assets/{id}/downtime/end", optional::<assets::DowntimeEndRequest>),
+    ("/v1/assets/{id}/retire", required::<assets::RetireRequest>),
 ];
 
 fuzz_target!(|input: &[u8]| {

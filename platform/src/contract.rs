@@ -709,6 +709,48 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.production.QualityCheckCompleted",
         schema: include_str!("../../schemas/avro/production/QualityCheckCompleted.avsc"),
     },
+    EventContract {
+        event_type: "AssetRegistered",
+        aggregate_type: "production.asset",
+        topic_suffix: "production.asset.v1",
+        record_name: "prism.production.AssetRegistered",
+        schema: include_str!("../../schemas/avro/production/AssetRegistered.avsc"),
+    },
+    EventContract {
+        event_type: "MaintenanceScheduled",
+        aggregate_type: "production.asset",
+        topic_suffix: "production.asset.v1",
+        record_name: "prism.production.MaintenanceScheduled",
+        schema: include_str!("../../schemas/avro/production/MaintenanceScheduled.avsc"),
+    },
+    EventContract {
+        event_type: "MaintenancePerformed",
+        aggregate_type: "production.asset",
+        topic_suffix: "production.asset.v1",
+        record_name: "prism.production.MaintenancePerformed",
+        schema: include_str!("../../schemas/avro/production/MaintenancePerformed.avsc"),
+    },
+    EventContract {
+        event_type: "DowntimeStarted",
+        aggregate_type: "production.asset",
+        topic_suffix: "production.asset.v1",
+        record_name: "prism.production.DowntimeStarted",
+        schema: include_str!("../../schemas/avro/production/DowntimeStarted.avsc"),
+    },
+    EventContract {
+        event_type: "DowntimeEnded",
+        aggregate_type: "production.asset",
+        topic_suffix: "production.asset.v1",
+        record_name: "prism.production.DowntimeEnded",
+        schema: include_str!("../../schemas/avro/production/DowntimeEnded.avsc"),
+    },
+    EventContract {
+        event_type: "AssetRetired",
+        aggregate_type: "production.asset",
+        topic_suffix: "production.asset.v1",
+        record_name: "prism.production.AssetRetired",
+        schema: include_str!("../../schemas/avro/production/AssetRetired.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -878,5 +920,7 @@ mod tests {
         let count = |aggregate_type: &str| EVENTS.iter().filter(|c| c.aggregate_type == aggregate_type).count();
         assert_eq!((count("production.bom"), count("production.work_order")), (1, 5));
         assert_eq!(Catalogue::topic_suffixes("production.quality_check"), vec!["production.quality-check.v1"]);
+        assert_eq!(Catalogue::topic_suffixes("production.asset"), vec!["production.asset.v1"]);
+        assert_eq!(count("production.asset"), 6);
     }
 }

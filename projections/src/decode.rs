@@ -20,6 +20,7 @@ use prism_aggregates::hr::payroll_run::{PayrollRun, PayrollRunEvent};
 use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
+use prism_aggregates::production::asset::{Asset, AssetEvent};
 use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BomEvent};
 use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckEvent};
 use prism_aggregates::production::work_order::{WorkOrder, WorkOrderEvent};
@@ -103,6 +104,8 @@ pub enum DomainEvent {
     WorkOrder(WorkOrderEvent),
     /// A quality check's event.
     QualityCheck(QualityCheckEvent),
+    /// An asset's event.
+    Asset(AssetEvent),
 }
 
 impl DomainEvent {
@@ -185,6 +188,7 @@ impl DomainEvent {
             BillOfMaterials::TYPE => DomainEvent::BillOfMaterials(Deserialize::deserialize(tagged)?),
             WorkOrder::TYPE => DomainEvent::WorkOrder(Deserialize::deserialize(tagged)?),
             QualityCheck::TYPE => DomainEvent::QualityCheck(Deserialize::deserialize(tagged)?),
+            Asset::TYPE => DomainEvent::Asset(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

@@ -2,15 +2,20 @@
 //! a work order's whole history and its quality check again — one by one in reverse, then in one batch — leaves
 //! the bill versions and lines, the work-order row, its components and the check as they were;
 //! in the time series, a completed order and one scrapped in progress (its plan in the same
-//! batch) are one production outcome each, however often they arrive. Runs against the real
+//! batch) are one production outcome each, however often they arrive; an asset's whole history
+//! again leaves its row, maintenance log and downtimes as they were. Runs against the real
 //! Postgres.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 mod common;
 
+use chrono::TimeZone;
 use common::{envelope, pool, projected, tenant};
 use cqrs_es::{Aggregate, DomainEvent as _};
+use prism_aggregates::production::asset::{
+    Asset, AssetEvent, AssetRegistered, AssetRetired, DowntimeEnded, DowntimeStarted, MaintenancePerformed,
+};
 use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BillOfMaterialsRevised, BomEvent, BomLine};
 use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckCompleted, QualityCheckEvent};
 use prism_aggregates::production::work_order::{
@@ -208,4 +213,90 @@ async fn redelivered_work_order_ends_are_one_production_outcome_each() {
         projection.apply(event).await.unwrap();
     }
     assert_eq!(outcomes().await, once);
+}
+
+/// An asset registered, maintained, down and up twice, then retired.
+fn asset_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let id = Uuid::now_v7().to_string();
+    let at = |hour| chrono::Utc.with_ymd_and_hms(2026, 11, 27, hour, 0, 0).unwrap();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let asset_id = || id.clone();
+    let mut events = vec![
+        AssetEvent::AssetRegistered(AssetRegistered {
+            asset_id: asset_id(),
+            name: "Press 2".into(),
+            location: "WH-1".into(),
+            maintenance_interval_days: Some(30),
+            next_maintenance_due: Some(day(30)),
+        }),
+        AssetEvent::MaintenancePerformed(MaintenancePerformed {
+            asset_id: asset_id(),
+            performed_on: day(26),
+            notes: Some("oil changed".into()),
+            next_maintenance_due: chrono::NaiveDate::from_ymd_opt(2026, 12, 26),
+        }),
+    ];
+    for (start, end, planned) in [(8, 9, false), (10, 12, true)] {
+        events.push(AssetEvent::DowntimeStarted(DowntimeStarted {
+            asset_id: asset_id(),
+            started_at: at(start),
+            reason: "leak".into(),
+            planned,
+        }));
+        events.push(AssetEvent::DowntimeEnded(DowntimeEnded {
+            asset_id: asset_id(),
+            started_at: at(start),
+            ended_at: at(end),
+            duration_seconds: i64::from(end - start) * 3_600,
+        }));
+    }
+    events.push(AssetEvent::AssetRetired(AssetRetired {
+        asset_id: asset_id(),
+        retired_on: day(28),
+        reason: "worn".into(),
+    }));
+    let events = events.into_iter().map(|e| (e.event_type(), DomainEvent::Asset(e))).collect();
+    delivered(tenant, Asset::TYPE, &id, 40, events)
+}
+
+/// The asset's row, maintenance log and downtimes, as JSON.
+async fn asset_rows(pool: &PgPool, tenant: &str, asset: &str) -> serde_json::Value {
+    sqlx::query_scalar(&format!(
+        "SELECT jsonb_build_array(
+             (SELECT to_jsonb(a) FROM tenant_{tenant}.assets a WHERE asset_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(m)) FROM tenant_{tenant}.asset_maintenance m WHERE asset_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(d) ORDER BY d.started_at)
+                FROM tenant_{tenant}.asset_downtimes d WHERE asset_id = $1::uuid))"
+    ))
+    .bind(asset)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_asset_events_change_nothing_in_postgres() {
+    let (pool, tenant) = (pool().await, tenant("asset"));
+    let projection = LedgerProjection::new(pool.clone());
+    let history = asset_history(&tenant);
+    let id = history[0].envelope.aggregate_id.clone();
+    for event in &history {
+        projection.apply(event).await.unwrap();
+    }
+    let once = asset_rows(&pool, &tenant, &id).await;
+    assert_eq!((once[0]["status"].as_str(), once[0]["down_since"].as_str()), (Some("retired"), None));
+    assert_eq!(
+        (once[0]["last_maintenance_on"].as_str(), once[0]["next_maintenance_due"].as_str()),
+        (Some("2026-11-26"), Some("2026-12-26"))
+    );
+    assert_eq!(once[1].as_array().unwrap().len(), 1);
+    let durations: Vec<i64> =
+        once[2].as_array().unwrap().iter().map(|d| d["duration_seconds"].as_i64().unwrap()).collect();
+    assert_eq!(durations, [3_600, 7_200]);
+
+    for event in history.iter().rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&history).await.unwrap();
+    assert_eq!(asset_rows(&pool, &tenant, &id).await, once);
 }

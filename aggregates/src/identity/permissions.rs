@@ -99,6 +99,10 @@ pub enum Permission {
     /// `/v1/work-orders/{id}/release`, `/start`, `/complete`, `/scrap`, and their quality checks,
     /// `POST /v1/quality-checks`.
     WorkOrderManage,
+    /// `production.asset.manage`: plant equipment — `POST /v1/assets` (register),
+    /// `/v1/assets/{id}/maintenance-schedule`, `/maintenance`, `/downtime/start`,
+    /// `/downtime/end`, `/retire`.
+    AssetManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -116,7 +120,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 30] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -142,6 +146,7 @@ impl Permission {
         Permission::PayrollManage,
         Permission::BomManage,
         Permission::WorkOrderManage,
+        Permission::AssetManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -177,6 +182,7 @@ impl Permission {
             Permission::PayrollManage => "hr.payroll.manage",
             Permission::BomManage => "production.bom.manage",
             Permission::WorkOrderManage => "production.wo.manage",
+            Permission::AssetManage => "production.asset.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -256,6 +262,7 @@ const WAREHOUSE: &[Permission] = &[
     Permission::StockReserve,
     Permission::BomManage,
     Permission::WorkOrderManage,
+    Permission::AssetManage,
 ];
 
 /// The permissions of [`Role::Sales`].
@@ -439,7 +446,8 @@ mod tests {
                 "supply.stock.move",
                 "supply.stock.reserve",
                 "production.bom.manage",
-                "production.wo.manage"
+                "production.wo.manage",
+                "production.asset.manage"
             ]
         );
         assert_eq!(
@@ -495,6 +503,7 @@ mod tests {
             Permission::CustomerManage,
             Permission::BomManage,
             Permission::WorkOrderManage,
+            Permission::AssetManage,
         ]
         .into();
         assert_eq!(union, expected);

@@ -3,10 +3,11 @@
 //! refused) and the work orders that make an item against one version
 //! ([`work_order`]: planned → released → in progress → completed, or scrapped), and the
 //! quality checks of their output or of receipts ([`quality_check`]: pass, or fail into
-//! quarantine). [`input`]
-//! holds the input refusals both share and [`services`] what they read beyond their events:
-//! the catalog and the bills of materials.
+//! quarantine), and the plant's equipment with its maintenance schedule and downtime
+//! ([`asset`]). [`input`] holds the input refusals they share and [`services`] what they
+//! read beyond their events: the catalog and the bills of materials.
 
+pub mod asset;
 pub mod bill_of_materials;
 pub mod input;
 pub mod quality_check;

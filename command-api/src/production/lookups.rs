@@ -1,11 +1,12 @@
 //! What the production aggregates are decided against, read on the command side from the
 //! event store (never a read model): the catalog ([`CatalogLookups`]) and the bills of
-//! materials. [`ProductionStores::new`] builds both aggregates' event stores; the
+//! materials. [`ProductionStores::new`] builds the production aggregates' event stores; the
 //! bill-of-materials stores read other items' bills through themselves (a revision walks its
 //! components' bills for a cycle), so their lookups hold them weakly.
 
 use std::sync::{Arc, Weak};
 
+use prism_aggregates::production::asset::Asset;
 use prism_aggregates::production::bill_of_materials::BillOfMaterials;
 use prism_aggregates::production::quality_check::QualityCheck;
 use prism_aggregates::production::services::{BomVersion, ProductionServices};
@@ -45,6 +46,8 @@ pub struct ProductionStores {
     pub work_orders: Arc<TenantEventStores<WorkOrder>>,
     /// Quality-check event stores.
     pub quality_checks: Arc<TenantEventStores<QualityCheck>>,
+    /// Asset event stores.
+    pub assets: Arc<TenantEventStores<Asset>>,
 }
 
 impl ProductionStores {
@@ -73,12 +76,14 @@ impl ProductionStores {
                 Box::new(move |tenant| lookups(tenant, boms.clone())),
             )
         });
+        // One factory type serves all three: they share their services type.
         let reading = || -> ServicesFactory<WorkOrder> {
             let (readable, lookups) = (Arc::downgrade(&boms), lookups.clone());
             Box::new(move |tenant| lookups(tenant, readable.clone()))
         };
         let work_orders = Arc::new(TenantEventStores::new(pool.clone(), provisioner.clone(), reading()));
         let quality_checks = Arc::new(TenantEventStores::new(pool.clone(), provisioner.clone(), reading()));
-        Self { boms, work_orders, quality_checks }
+        let assets = Arc::new(TenantEventStores::new(pool.clone(), provisioner.clone(), reading()));
+        Self { boms, work_orders, quality_checks, assets }
     }
 }

@@ -1,5 +1,6 @@
 //! The projectors, one per read-model store, and the factory the binary uses.
 
+pub mod assets;
 pub mod books;
 pub mod budgets;
 pub mod checkpoint;

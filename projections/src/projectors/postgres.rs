@@ -6,8 +6,9 @@
 //! and payables (see [`super::documents`]), the tenant's users and organisation units (see
 //! [`super::identity`]), its custom roles (see [`super::roles`]), its customers (see
 //! [`super::customers`]), its sales pipeline and support tickets (see [`super::crm`]) and its
-//! employee directory and payroll runs (see [`super::hr`]). A
-//! batch of postings becomes three set-based
+//! employee directory and payroll runs (see [`super::hr`]), its bills of materials, work
+//! orders and quality checks (see [`super::production`]) and its plant equipment (see
+//! [`super::assets`]). A batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
 //! guarded by the original's status. Offsets and applied positions share the transaction (see
 //! [`SqlProjection`]).
@@ -32,6 +33,7 @@ use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
+use prism_aggregates::production::asset::Asset;
 use prism_aggregates::production::bill_of_materials::BillOfMaterials;
 use prism_aggregates::production::quality_check::QualityCheck;
 use prism_aggregates::production::work_order::WorkOrder;
@@ -47,7 +49,8 @@ use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
 use super::{
-    books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders, production, roles, supply,
+    assets, books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders, production, roles,
+    supply,
 };
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
@@ -96,6 +99,7 @@ impl SqlWriter for LedgerWriter {
         BillOfMaterials::TYPE,
         WorkOrder::TYPE,
         QualityCheck::TYPE,
+        Asset::TYPE,
     ];
 
     async fn write_batch(
@@ -147,6 +151,9 @@ impl SqlWriter for LedgerWriter {
                 }
                 DomainEvent::QualityCheck(check) => {
                     production::apply_quality_check(tx, schema, check, &event.envelope).await?;
+                }
+                DomainEvent::Asset(asset) => {
+                    assets::apply_asset(tx, schema, asset, &event.envelope).await?;
                 }
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
