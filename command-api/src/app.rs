@@ -93,6 +93,8 @@ pub struct AppState {
     pub employees: hr::employees::Stores,
     /// Payroll run event stores.
     pub payroll_runs: hr::payroll_runs::Stores,
+    /// Performance review event stores.
+    pub performance_reviews: hr::performance_reviews::Stores,
     /// The employees' personal-data keys.
     pub personal_data_keys: PersonalDataKeys,
     /// Bill-of-materials event stores.
@@ -237,6 +239,7 @@ fn state(
         tickets: stores.build(Box::new(|_| ())),
         employees: stores.build(Box::new(|_| ())),
         payroll_runs: stores.build(Box::new(|_| ())),
+        performance_reviews: stores.build(Box::new(|_| ())),
         personal_data_keys: PersonalDataKeys::new(pool.clone()),
         boms: production.boms,
         work_orders: production.work_orders,
@@ -401,6 +404,10 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/employees/{id}/erase", post(hr::employees::erase))
         .route("/v1/payroll-runs", post(hr::payroll_runs::draft))
         .route("/v1/payroll-runs/{id}/approve", post(hr::payroll_runs::approve))
+        .route("/v1/performance-reviews", post(hr::performance_reviews::open))
+        .route("/v1/performance-reviews/{id}/complete", post(hr::performance_reviews::complete))
+        .route("/v1/performance-reviews/{id}/acknowledge", post(hr::performance_reviews::acknowledge))
+        .route("/v1/performance-reviews/{id}/cancel", post(hr::performance_reviews::cancel))
         .route("/v1/boms/{sku}/revisions", post(production::boms::revise))
         .route("/v1/work-orders", post(production::work_orders::plan))
         .route("/v1/work-orders/{id}/release", post(production::work_orders::release))

@@ -112,6 +112,10 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/employees/{id}/terminate"
         | "/v1/employees/{id}/erase" => P::EmployeeManage,
         "/v1/payroll-runs" | "/v1/payroll-runs/{id}/approve" => P::PayrollManage,
+        "/v1/performance-reviews"
+        | "/v1/performance-reviews/{id}/complete"
+        | "/v1/performance-reviews/{id}/acknowledge"
+        | "/v1/performance-reviews/{id}/cancel" => P::ReviewManage,
         "/v1/boms/{sku}/revisions" => P::BomManage,
         "/v1/work-orders"
         | "/v1/work-orders/{id}/release"

@@ -661,6 +661,34 @@ pub const EVENTS: &[EventContract] = &[
         schema: include_str!("../../schemas/avro/hr/PayrollRunApproved.avsc"),
     },
     EventContract {
+        event_type: "ReviewOpened",
+        aggregate_type: "hr.performance_review",
+        topic_suffix: "hr.performance-review.v1",
+        record_name: "prism.hr.ReviewOpened",
+        schema: include_str!("../../schemas/avro/hr/ReviewOpened.avsc"),
+    },
+    EventContract {
+        event_type: "ReviewCompleted",
+        aggregate_type: "hr.performance_review",
+        topic_suffix: "hr.performance-review.v1",
+        record_name: "prism.hr.ReviewCompleted",
+        schema: include_str!("../../schemas/avro/hr/ReviewCompleted.avsc"),
+    },
+    EventContract {
+        event_type: "ReviewAcknowledged",
+        aggregate_type: "hr.performance_review",
+        topic_suffix: "hr.performance-review.v1",
+        record_name: "prism.hr.ReviewAcknowledged",
+        schema: include_str!("../../schemas/avro/hr/ReviewAcknowledged.avsc"),
+    },
+    EventContract {
+        event_type: "ReviewCancelled",
+        aggregate_type: "hr.performance_review",
+        topic_suffix: "hr.performance-review.v1",
+        record_name: "prism.hr.ReviewCancelled",
+        schema: include_str!("../../schemas/avro/hr/ReviewCancelled.avsc"),
+    },
+    EventContract {
         event_type: "BillOfMaterialsRevised",
         aggregate_type: "production.bom",
         topic_suffix: "production.bom.v1",
@@ -899,6 +927,7 @@ mod tests {
         assert_eq!(events.len(), 5);
         assert_eq!(topic_name("prism", "hr.employee.v1"), "prism.hr.employee.v1");
         assert_eq!(Catalogue::topic_suffixes("hr.payroll_run"), vec!["hr.payroll-run.v1"]);
+        assert_eq!(Catalogue::topic_suffixes("hr.performance_review"), vec!["hr.performance-review.v1"]);
     }
 
     #[test]

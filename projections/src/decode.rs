@@ -17,6 +17,7 @@ use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
 use prism_aggregates::hr::employee::{Employee, EmployeeEvent};
 use prism_aggregates::hr::payroll_run::{PayrollRun, PayrollRunEvent};
+use prism_aggregates::hr::performance_review::{PerformanceReview, ReviewEvent};
 use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
@@ -98,6 +99,8 @@ pub enum DomainEvent {
     Employee(EmployeeEvent),
     /// A payroll run's event.
     PayrollRun(PayrollRunEvent),
+    /// A performance review's event.
+    PerformanceReview(ReviewEvent),
     /// A bill of materials' event.
     BillOfMaterials(BomEvent),
     /// A work order's event.
@@ -184,6 +187,7 @@ impl DomainEvent {
             SupportTicket::TYPE => DomainEvent::SupportTicket(Deserialize::deserialize(tagged)?),
             Employee::TYPE => DomainEvent::Employee(Deserialize::deserialize(tagged)?),
             PayrollRun::TYPE => DomainEvent::PayrollRun(Deserialize::deserialize(tagged)?),
+            PerformanceReview::TYPE => DomainEvent::PerformanceReview(Deserialize::deserialize(tagged)?),
             Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
             BillOfMaterials::TYPE => DomainEvent::BillOfMaterials(Deserialize::deserialize(tagged)?),
             WorkOrder::TYPE => DomainEvent::WorkOrder(Deserialize::deserialize(tagged)?),

@@ -1,7 +1,8 @@
 //! Redelivered HR events change nothing: applying an employee's whole history again — one by one
 //! in reverse, then in one batch — leaves the directory row as it was; in particular the sealed
 //! personal data dropped by the erasure does not come back from a redelivered hire. The same for
-//! a payroll run's row and lines. Runs against the real Postgres.
+//! a payroll run's row and lines, and a performance review's row. Runs against the real
+//! Postgres.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -16,6 +17,9 @@ use prism_aggregates::hr::employee::{
 };
 use prism_aggregates::hr::payroll_run::{
     journal_entry_id_for, PayrollLine, PayrollRun, PayrollRunApproved, PayrollRunDrafted, PayrollRunEvent,
+};
+use prism_aggregates::hr::performance_review::{
+    PerformanceReview, ReviewAcknowledged, ReviewCompleted, ReviewEvent, ReviewOpened,
 };
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
@@ -166,4 +170,64 @@ async fn redelivered_payroll_run_events_change_nothing_in_postgres() {
     }
     projection.apply_batch(&events).await.unwrap();
     assert_eq!(payroll_rows(&pool, &tenant, &id).await, once);
+}
+
+/// A performance review opened, completed (its summary sealed text) and acknowledged.
+fn review_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let (id, employee_id) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let events = vec![
+        ReviewEvent::ReviewOpened(ReviewOpened {
+            review_id: id.clone(),
+            employee_id: employee_id.clone(),
+            period_start: day(1, 1),
+            period_end: day(6, 30),
+            due_on: day(7, 15),
+            reviewer_user_id: None,
+        }),
+        ReviewEvent::ReviewCompleted(ReviewCompleted {
+            review_id: id.clone(),
+            employee_id,
+            rating: 4,
+            summary: "v1.c2VhbGVk".into(),
+            completed_on: day(7, 10),
+        }),
+        ReviewEvent::ReviewAcknowledged(ReviewAcknowledged { review_id: id.clone(), acknowledged_on: day(7, 12) }),
+    ];
+    (1..)
+        .zip(events)
+        .map(|(sequence, event)| {
+            let mut envelope = envelope(tenant, PerformanceReview::TYPE, &id, event.event_type(), sequence);
+            envelope.global_position = 20 + sequence;
+            projected(envelope, DomainEvent::PerformanceReview(event), format!("hr-{tenant}"), 20 + sequence)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_performance_review_events_change_nothing_in_postgres() {
+    let (pool, tenant) = (pool().await, tenant("review"));
+    let projection = LedgerProjection::new(pool.clone());
+    let events = review_history(&tenant);
+    let id = events[0].envelope.aggregate_id.clone();
+    let review_row = || async {
+        sqlx::query_scalar::<_, serde_json::Value>(&format!(
+            "SELECT to_jsonb(r) FROM tenant_{tenant}.performance_reviews r WHERE review_id = $1::uuid"
+        ))
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    for event in &events {
+        projection.apply(event).await.unwrap();
+    }
+    let once = review_row().await;
+    assert_eq!((once["status"].as_str(), once["rating"].as_i64()), (Some("acknowledged"), Some(4)));
+    assert_eq!(once["summary_sealed"], "v1.c2VhbGVk");
+
+    for event in events.iter().rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&events).await.unwrap();
+    assert_eq!(review_row().await, once);
 }

@@ -94,6 +94,8 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::hr::employees::get,
         crate::hr::payroll_runs::list,
         crate::hr::payroll_runs::get,
+        crate::hr::performance_reviews::list,
+        crate::hr::performance_reviews::get,
         crm::customers::list,
         crm::customers::get_360,
         crm::customers::get_document,

@@ -63,6 +63,7 @@ const SUPPLY_TABLES: &[Table] = &[
     ("employees", "employee_id", "*"),
     ("payroll_runs", "payroll_run_id", "*"),
     ("payroll_run_lines", "payroll_run_id, employee_id", "*"),
+    ("performance_reviews", "review_id", "*"),
     ("bom_versions", "sku, version", "*"),
     ("bom_lines", "sku, version, line_no", "*"),
     ("work_orders", "work_order_id", "*"),

@@ -1,8 +1,11 @@
 //! Human resources (Talent): the people a tenant employs ([`employee`]) — hired into an
 //! organisation unit, transferred, paid a salary, terminated — with their personal data kept
 //! only as ciphertext under a per-employee key, so that an erasure request is honoured by
-//! deleting the key ([`employee::personal`] explains the approach); and the payroll runs
-//! ([`payroll_run`]) whose approval posts the salary journal entry to finance.
+//! deleting the key ([`employee::personal`] explains the approach); the payroll runs
+//! ([`payroll_run`]) whose approval posts the salary journal entry to finance; and performance
+//! reviews ([`performance_review`]), whose written summaries are sealed under the employee's
+//! key too.
 
 pub mod employee;
 pub mod payroll_run;
+pub mod performance_review;

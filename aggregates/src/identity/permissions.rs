@@ -93,6 +93,10 @@ pub enum Permission {
     /// (whose approval posts the salary journal entry). Only `admin` holds it among the
     /// built-in roles.
     PayrollManage,
+    /// `hr.review.manage`: performance reviews — `POST /v1/performance-reviews` (open),
+    /// `/v1/performance-reviews/{id}/complete`, `/acknowledge`, `/cancel`, and reading them
+    /// (their summaries are personal data). Only `admin` holds it among the built-in roles.
+    ReviewManage,
     /// `production.bom.manage`: bills of materials — `POST /v1/boms/{sku}/revisions`.
     BomManage,
     /// `production.wo.manage`: work orders — `POST /v1/work-orders` (plan),
@@ -120,7 +124,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 31] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -144,6 +148,7 @@ impl Permission {
         Permission::CustomerManage,
         Permission::EmployeeManage,
         Permission::PayrollManage,
+        Permission::ReviewManage,
         Permission::BomManage,
         Permission::WorkOrderManage,
         Permission::AssetManage,
@@ -180,6 +185,7 @@ impl Permission {
             Permission::CustomerManage => "crm.customer.manage",
             Permission::EmployeeManage => "hr.employee.manage",
             Permission::PayrollManage => "hr.payroll.manage",
+            Permission::ReviewManage => "hr.review.manage",
             Permission::BomManage => "production.bom.manage",
             Permission::WorkOrderManage => "production.wo.manage",
             Permission::AssetManage => "production.asset.manage",

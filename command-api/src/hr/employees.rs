@@ -122,7 +122,7 @@ async fn run_on(
 }
 
 /// A key table failure as a problem: 503 when the database is out of reach, else 500.
-fn key_problem(error: &KeyStoreError) -> Problem {
+pub(crate) fn key_problem(error: &KeyStoreError) -> Problem {
     match error {
         KeyStoreError::Database(database) => Problem::from_failure(database),
         other => Problem::internal(other),

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod mongo;
 pub mod order_documents;
 pub mod orders;
+pub mod performance_reviews;
 pub mod postgres;
 pub mod production;
 pub mod production_outcomes;

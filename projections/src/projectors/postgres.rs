@@ -6,7 +6,8 @@
 //! and payables (see [`super::documents`]), the tenant's users and organisation units (see
 //! [`super::identity`]), its custom roles (see [`super::roles`]), its customers (see
 //! [`super::customers`]), its sales pipeline and support tickets (see [`super::crm`]) and its
-//! employee directory and payroll runs (see [`super::hr`]), its bills of materials, work
+//! employee directory and payroll runs (see [`super::hr`]) and performance reviews (see
+//! [`super::performance_reviews`]), its bills of materials, work
 //! orders and quality checks (see [`super::production`]) and its plant equipment (see
 //! [`super::assets`]). A batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
@@ -30,6 +31,7 @@ use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
 use prism_aggregates::hr::employee::Employee;
 use prism_aggregates::hr::payroll_run::PayrollRun;
+use prism_aggregates::hr::performance_review::PerformanceReview;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
 use prism_aggregates::identity::user::User;
@@ -49,8 +51,8 @@ use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
 use super::{
-    assets, books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders, production, roles,
-    supply,
+    assets, books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders,
+    performance_reviews, production, roles, supply,
 };
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
@@ -96,6 +98,7 @@ impl SqlWriter for LedgerWriter {
         Customer::TYPE,
         Employee::TYPE,
         PayrollRun::TYPE,
+        PerformanceReview::TYPE,
         BillOfMaterials::TYPE,
         WorkOrder::TYPE,
         QualityCheck::TYPE,
@@ -145,6 +148,9 @@ impl SqlWriter for LedgerWriter {
                 }
                 DomainEvent::Employee(employee) => hr::apply_employee(tx, schema, employee, &event.envelope).await?,
                 DomainEvent::PayrollRun(run) => hr::apply_payroll_run(tx, schema, run, &event.envelope).await?,
+                DomainEvent::PerformanceReview(review) => {
+                    performance_reviews::apply_review(tx, schema, review, &event.envelope).await?;
+                }
                 DomainEvent::BillOfMaterials(bom) => production::apply_bom(tx, schema, bom, &event.envelope).await?,
                 DomainEvent::WorkOrder(order) => {
                     production::apply_work_order(tx, schema, order, &event.envelope).await?;

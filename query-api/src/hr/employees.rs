@@ -118,7 +118,7 @@ fn select(tenant: &TenantId) -> String {
 }
 
 /// A key table failure as a problem.
-fn key_problem(error: &KeyStoreError) -> Problem {
+pub(super) fn key_problem(error: &KeyStoreError) -> Problem {
     match error {
         KeyStoreError::Database(database) => Problem::from_failure(database),
         other => Problem::internal(other),

@@ -1,10 +1,11 @@
 //! Human resources (Talent) reads: the employee directory ([`employees`]), its personal data
 //! opened with each employee's key as it is answered, shown as erased once the key is gone; and
-//! the payroll runs with whether their salary journal entry is posted ([`payroll_runs`]).
+//! the payroll runs with whether their salary journal entry is posted ([`payroll_runs`]); the
+//! performance reviews, their summaries opened the same way ([`performance_reviews`]).
 //!
 //! Unlike the other query routes, these need a permission beyond a token of the tenant: the
 //! directory (personal data) `hr.employee.manage`, the payroll runs (each employee's gross pay)
-//! `hr.payroll.manage` ([`HrReader`]).
+//! `hr.payroll.manage`, the reviews `hr.review.manage` ([`HrReader`]).
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -18,6 +19,7 @@ use crate::tenants::{KnownTenant, KnownTenants};
 
 pub mod employees;
 pub mod payroll_runs;
+pub mod performance_reviews;
 
 /// What an HR read needs of its caller.
 pub trait HrRead {
@@ -39,6 +41,14 @@ pub struct Payroll;
 
 impl HrRead for Payroll {
     const PERMISSION: Permission = Permission::PayrollManage;
+}
+
+/// Reading the performance reviews.
+#[derive(Debug)]
+pub struct Reviews;
+
+impl HrRead for Reviews {
+    const PERMISSION: Permission = Permission::ReviewManage;
 }
 
 /// The tenant of a caller whose roles grant `R::PERMISSION`: else 403 `forbidden` naming it (the
@@ -66,8 +76,8 @@ where
 #[response(
     status = 403,
     content_type = "application/problem+json",
-    description = "Forbidden (`forbidden`): the caller's roles lack `hr.employee.manage` (the directory) or \
-                   `hr.payroll.manage` (payroll runs) — `permission` names it; `admin` holds both — or the \
-                   operator key, which names no tenant"
+    description = "Forbidden (`forbidden`): the caller's roles lack `hr.employee.manage` (the directory), \
+                   `hr.payroll.manage` (payroll runs) or `hr.review.manage` (performance reviews) — `permission` \
+                   names it; `admin` holds all three — or the operator key, which names no tenant"
 )]
 pub struct NeedsHrPermission(pub ProblemSchema);
