@@ -55,6 +55,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0019_production", include_str!("../../migrations/tenant/0019_production.sql")),
         ("0020_hr", include_str!("../../migrations/tenant/0020_hr.sql")),
         ("0021_opportunity_sales_orders", include_str!("../../migrations/tenant/0021_opportunity_sales_orders.sql")),
+        ("0023_leave", include_str!("../../migrations/tenant/0023_leave.sql")),
     ],
 };
 

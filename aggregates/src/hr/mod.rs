@@ -2,7 +2,9 @@
 //! organisation unit, transferred, paid a salary, terminated — with their personal data kept
 //! only as ciphertext under a per-employee key, so that an erasure request is honoured by
 //! deleting the key ([`employee::personal`] explains the approach); and the payroll runs
-//! ([`payroll_run`]) whose approval posts the salary journal entry to finance.
+//! ([`payroll_run`]) whose approval posts the salary journal entry to finance; and each
+//! employee's leave per year ([`leave_account`]): entitlements, requests and their approval.
 
 pub mod employee;
+pub mod leave_account;
 pub mod payroll_run;

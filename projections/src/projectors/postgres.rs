@@ -6,8 +6,8 @@
 //! and payables (see [`super::documents`]), the tenant's users and organisation units (see
 //! [`super::identity`]), its custom roles (see [`super::roles`]), its customers (see
 //! [`super::customers`]), its sales pipeline and support tickets (see [`super::crm`]) and its
-//! employee directory and payroll runs (see [`super::hr`]). A
-//! batch of postings becomes three set-based
+//! employee directory and payroll runs (see [`super::hr`]) and its employees' leave (see
+//! [`super::leave`]). A batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
 //! guarded by the original's status. Offsets and applied positions share the transaction (see
 //! [`SqlProjection`]).
@@ -28,6 +28,7 @@ use prism_aggregates::finance::journal_entry::{FunctionalAmount, JournalEntry, P
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
 use prism_aggregates::hr::employee::Employee;
+use prism_aggregates::hr::leave_account::LeaveAccount;
 use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::identity::organization::Organization;
 use prism_aggregates::identity::roles::Roles;
@@ -47,7 +48,8 @@ use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
 use super::{
-    books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, orders, production, roles, supply,
+    books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, leave, orders, production, roles,
+    supply,
 };
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
@@ -93,6 +95,7 @@ impl SqlWriter for LedgerWriter {
         Customer::TYPE,
         Employee::TYPE,
         PayrollRun::TYPE,
+        LeaveAccount::TYPE,
         BillOfMaterials::TYPE,
         WorkOrder::TYPE,
         QualityCheck::TYPE,
@@ -141,6 +144,9 @@ impl SqlWriter for LedgerWriter {
                 }
                 DomainEvent::Employee(employee) => hr::apply_employee(tx, schema, employee, &event.envelope).await?,
                 DomainEvent::PayrollRun(run) => hr::apply_payroll_run(tx, schema, run, &event.envelope).await?,
+                DomainEvent::LeaveAccount(account) => {
+                    leave::apply_leave_account(tx, schema, account, &event.envelope).await?;
+                }
                 DomainEvent::BillOfMaterials(bom) => production::apply_bom(tx, schema, bom, &event.envelope).await?,
                 DomainEvent::WorkOrder(order) => {
                     production::apply_work_order(tx, schema, order, &event.envelope).await?;
