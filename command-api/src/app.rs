@@ -93,6 +93,8 @@ pub struct AppState {
     pub employees: hr::employees::Stores,
     /// Payroll run event stores.
     pub payroll_runs: hr::payroll_runs::Stores,
+    /// Leave account event stores.
+    pub leave_accounts: hr::leave::Stores,
     /// The employees' personal-data keys.
     pub personal_data_keys: PersonalDataKeys,
     /// Bill-of-materials event stores.
@@ -235,6 +237,7 @@ fn state(
         tickets: stores.build(Box::new(|_| ())),
         employees: stores.build(Box::new(|_| ())),
         payroll_runs: stores.build(Box::new(|_| ())),
+        leave_accounts: stores.build(Box::new(|_| ())),
         personal_data_keys: PersonalDataKeys::new(pool.clone()),
         boms: production.boms,
         work_orders: production.work_orders,
@@ -398,6 +401,11 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/employees/{id}/erase", post(hr::employees::erase))
         .route("/v1/payroll-runs", post(hr::payroll_runs::draft))
         .route("/v1/payroll-runs/{id}/approve", post(hr::payroll_runs::approve))
+        .route("/v1/employees/{id}/leave-entitlements", post(hr::leave::set_entitlement))
+        .route("/v1/employees/{id}/leave-requests", post(hr::leave::request))
+        .route("/v1/leave-accounts/{id}/requests/{request_id}/approve", post(hr::leave::approve))
+        .route("/v1/leave-accounts/{id}/requests/{request_id}/reject", post(hr::leave::reject))
+        .route("/v1/leave-accounts/{id}/requests/{request_id}/cancel", post(hr::leave::cancel))
         .route("/v1/boms/{sku}/revisions", post(production::boms::revise))
         .route("/v1/work-orders", post(production::work_orders::plan))
         .route("/v1/work-orders/{id}/release", post(production::work_orders::release))

@@ -112,6 +112,10 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/employees/{id}/terminate"
         | "/v1/employees/{id}/erase" => P::EmployeeManage,
         "/v1/payroll-runs" | "/v1/payroll-runs/{id}/approve" => P::PayrollManage,
+        "/v1/employees/{id}/leave-entitlements" => P::EmployeeManage,
+        "/v1/employees/{id}/leave-requests" | "/v1/leave-accounts/{id}/requests/{request_id}/cancel" => P::LeaveRequest,
+        "/v1/leave-accounts/{id}/requests/{request_id}/approve"
+        | "/v1/leave-accounts/{id}/requests/{request_id}/reject" => P::LeaveApprove,
         "/v1/boms/{sku}/revisions" => P::BomManage,
         "/v1/work-orders"
         | "/v1/work-orders/{id}/release"
