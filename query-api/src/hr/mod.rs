@@ -1,10 +1,11 @@
 //! Human resources (Talent) reads: the employee directory ([`employees`]), its personal data
 //! opened with each employee's key as it is answered, shown as erased once the key is gone; and
-//! the payroll runs with whether their salary journal entry is posted ([`payroll_runs`]).
+//! the payroll runs with whether their salary journal entry is posted ([`payroll_runs`]); and
+//! the leave requests and balances ([`leave`]).
 //!
 //! Unlike the other query routes, these need a permission beyond a token of the tenant: the
 //! directory (personal data) `hr.employee.manage`, the payroll runs (each employee's gross pay)
-//! `hr.payroll.manage` ([`HrReader`]).
+//! `hr.payroll.manage`, the leave requests and balances `hr.leave.approve` ([`HrReader`]).
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -17,6 +18,7 @@ use utoipa::IntoResponses;
 use crate::tenants::{KnownTenant, KnownTenants};
 
 pub mod employees;
+pub mod leave;
 pub mod payroll_runs;
 
 /// What an HR read needs of its caller.
@@ -39,6 +41,14 @@ pub struct Payroll;
 
 impl HrRead for Payroll {
     const PERMISSION: Permission = Permission::PayrollManage;
+}
+
+/// Reading the leave requests and balances.
+#[derive(Debug)]
+pub struct Leave;
+
+impl HrRead for Leave {
+    const PERMISSION: Permission = Permission::LeaveApprove;
 }
 
 /// The tenant of a caller whose roles grant `R::PERMISSION`: else 403 `forbidden` naming it (the
@@ -67,7 +77,8 @@ where
     status = 403,
     content_type = "application/problem+json",
     description = "Forbidden (`forbidden`): the caller's roles lack `hr.employee.manage` (the directory) or \
-                   `hr.payroll.manage` (payroll runs) — `permission` names it; `admin` holds both — or the \
+                   `hr.payroll.manage` (payroll runs) or `hr.leave.approve` (leave) — `permission` names it; `admin` \
+                   holds them all — or the \
                    operator key, which names no tenant"
 )]
 pub struct NeedsHrPermission(pub ProblemSchema);
