@@ -87,7 +87,8 @@ pub enum Permission {
     CustomerManage,
     /// `hr.employee.manage`: `POST /v1/employees` (hire), `/v1/employees/{id}/transfer`,
     /// `/v1/employees/{id}/salary`, `/v1/employees/{id}/terminate`, `/v1/employees/{id}/erase`
-    /// (honour an erasure request). Only `admin` holds it among the built-in roles.
+    /// (honour an erasure request), `/v1/employees/{id}/leave-entitlements` (grant leave). Only
+    /// `admin` holds it among the built-in roles.
     EmployeeManage,
     /// `hr.payroll.manage`: `POST /v1/payroll-runs` (draft), `/v1/payroll-runs/{id}/approve`
     /// (whose approval posts the salary journal entry). Only `admin` holds it among the
