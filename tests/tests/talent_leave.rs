@@ -174,6 +174,9 @@ async fn leave_for_an_unknown_or_terminated_employee_or_outside_the_year_is_refu
     let across = json!({"leave_type": "annual", "start_date": "2027-12-27", "end_date": "2028-01-03"});
     let answer = system.post(t, &format!("/v1/employees/{ada}/leave-requests"), &across).await;
     assert_refused(&answer, 422, "outside-year", "end_date");
+    let ancient = json!({"leave_type": "annual", "start_date": "1999-03-01", "end_date": "1999-03-05"});
+    let answer = system.post(t, &format!("/v1/employees/{ada}/leave-requests"), &ancient).await;
+    assert_refused(&answer, 422, "invalid-year", "start_date");
     assert_eq!(system.count(t, "events WHERE aggregate_type = 'hr.leave_account'").await, 0, "refusals record nothing");
 
     let terminated =

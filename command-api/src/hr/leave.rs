@@ -13,7 +13,7 @@ use axum::response::Response;
 use chrono::{Datelike, NaiveDate, Utc};
 use prism_aggregates::hr::leave_account::{
     leave_account_id_for, ApproveLeave, CancelLeave, LeaveAccount, LeaveAccountCommand, RejectLeave, RequestLeave,
-    SetEntitlement,
+    SetEntitlement, YEARS,
 };
 use prism_aggregates::tenant::TenantId;
 use prism_platform::http::{parse_optional_json, JsonBody, Tenant};
@@ -221,7 +221,9 @@ pub async fn set_entitlement(
     run_on(account(&stores, &tenant, account_id), &headers, command, &context, StatusCode::OK, concern).await
 }
 
-/// `POST /v1/employees/{id}/leave-requests` with a [`LeaveRequestBody`]: 201, pending.
+/// `POST /v1/employees/{id}/leave-requests` with a [`LeaveRequestBody`]: 201, pending. The
+/// account is the one of `start_date`'s year (2000–2100, else 422 `invalid-year` naming
+/// `start_date`: the body has no `year`).
 #[utoipa::path(post, path = "/v1/employees/{id}/leave-requests",
     params(("id" = Uuid, Path, description = "The employee"), crate::openapi::IfMatch),
     request_body = LeaveRequestBody,
@@ -239,6 +241,10 @@ pub async fn request(
     let employee_id = path_uuid("employee", &id)?;
     check_employed(&employees, &tenant, employee_id).await?;
     let year = body.start_date.year();
+    if !YEARS.contains(&year) {
+        let detail = format!("start_date {} is not in a year from 2000 to 2100", body.start_date);
+        return Err(Problem::unprocessable("invalid_year", "start_date", detail));
+    }
     let request_id = body.request_id.unwrap_or_else(Uuid::now_v7);
     let command = LeaveAccountCommand::Request(RequestLeave {
         employee_id,
