@@ -95,6 +95,8 @@ pub struct AppState {
     pub payroll_runs: hr::payroll_runs::Stores,
     /// Performance review event stores.
     pub performance_reviews: hr::performance_reviews::Stores,
+    /// Leave account event stores.
+    pub leave_accounts: hr::leave::Stores,
     /// The employees' personal-data keys.
     pub personal_data_keys: PersonalDataKeys,
     /// Bill-of-materials event stores.
@@ -240,6 +242,7 @@ fn state(
         employees: stores.build(Box::new(|_| ())),
         payroll_runs: stores.build(Box::new(|_| ())),
         performance_reviews: stores.build(Box::new(|_| ())),
+        leave_accounts: stores.build(Box::new(|_| ())),
         personal_data_keys: PersonalDataKeys::new(pool.clone()),
         boms: production.boms,
         work_orders: production.work_orders,
@@ -408,6 +411,11 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/performance-reviews/{id}/complete", post(hr::performance_reviews::complete))
         .route("/v1/performance-reviews/{id}/acknowledge", post(hr::performance_reviews::acknowledge))
         .route("/v1/performance-reviews/{id}/cancel", post(hr::performance_reviews::cancel))
+        .route("/v1/employees/{id}/leave-entitlements", post(hr::leave::set_entitlement))
+        .route("/v1/employees/{id}/leave-requests", post(hr::leave::request))
+        .route("/v1/leave-accounts/{id}/requests/{request_id}/approve", post(hr::leave::approve))
+        .route("/v1/leave-accounts/{id}/requests/{request_id}/reject", post(hr::leave::reject))
+        .route("/v1/leave-accounts/{id}/requests/{request_id}/cancel", post(hr::leave::cancel))
         .route("/v1/boms/{sku}/revisions", post(production::boms::revise))
         .route("/v1/work-orders", post(production::work_orders::plan))
         .route("/v1/work-orders/{id}/release", post(production::work_orders::release))

@@ -116,6 +116,10 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/performance-reviews/{id}/complete"
         | "/v1/performance-reviews/{id}/acknowledge"
         | "/v1/performance-reviews/{id}/cancel" => P::ReviewManage,
+        "/v1/employees/{id}/leave-entitlements" => P::EmployeeManage,
+        "/v1/employees/{id}/leave-requests" | "/v1/leave-accounts/{id}/requests/{request_id}/cancel" => P::LeaveRequest,
+        "/v1/leave-accounts/{id}/requests/{request_id}/approve"
+        | "/v1/leave-accounts/{id}/requests/{request_id}/reject" => P::LeaveApprove,
         "/v1/boms/{sku}/revisions" => P::BomManage,
         "/v1/work-orders"
         | "/v1/work-orders/{id}/release"

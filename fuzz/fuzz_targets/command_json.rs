@@ -15,7 +15,7 @@ use prism_aggregates::hr::employee;
 use prism_aggregates::production::work_order;
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
 use prism_command_api::crm::{customers, opportunities, tickets};
-use prism_command_api::hr::{employees, payroll_runs, performance_reviews};
+use prism_command_api::hr::{employees, leave, payroll_runs, performance_reviews};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
 use prism_command_api::production::{assets, boms, quality_checks, work_orders};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
@@ -123,6 +123,11 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/performance-reviews/{id}/complete", required::<performance_reviews::CompleteRequest>),
     ("/v1/performance-reviews/{id}/acknowledge", optional::<performance_reviews::AcknowledgeRequest>),
     ("/v1/performance-reviews/{id}/cancel", required::<performance_reviews::CancelRequest>),
+    ("/v1/employees/{id}/leave-entitlements", required::<leave::EntitlementRequest>),
+    ("/v1/employees/{id}/leave-requests", required::<leave::LeaveRequestBody>),
+    ("/v1/leave-accounts/{id}/requests/{request_id}/approve", optional::<leave::ApproveBody>),
+    ("/v1/leave-accounts/{id}/requests/{request_id}/reject", required::<leave::RejectBody>),
+    ("/v1/leave-accounts/{id}/requests/{request_id}/cancel", optional::<leave::CancelBody>),
     ("/v1/boms/{sku}/revisions", required::<boms::ReviseRequest>),
     ("/v1/work-orders", required::<work_orders::PlanRequest>),
     ("/v1/work-orders/{id}/complete", required::<work_order::CompleteWorkOrder>),

@@ -779,6 +779,41 @@ pub const EVENTS: &[EventContract] = &[
         record_name: "prism.production.AssetRetired",
         schema: include_str!("../../schemas/avro/production/AssetRetired.avsc"),
     },
+    EventContract {
+        event_type: "LeaveEntitlementSet",
+        aggregate_type: "hr.leave_account",
+        topic_suffix: "hr.leave-account.v1",
+        record_name: "prism.hr.LeaveEntitlementSet",
+        schema: include_str!("../../schemas/avro/hr/LeaveEntitlementSet.avsc"),
+    },
+    EventContract {
+        event_type: "LeaveRequested",
+        aggregate_type: "hr.leave_account",
+        topic_suffix: "hr.leave-account.v1",
+        record_name: "prism.hr.LeaveRequested",
+        schema: include_str!("../../schemas/avro/hr/LeaveRequested.avsc"),
+    },
+    EventContract {
+        event_type: "LeaveApproved",
+        aggregate_type: "hr.leave_account",
+        topic_suffix: "hr.leave-account.v1",
+        record_name: "prism.hr.LeaveApproved",
+        schema: include_str!("../../schemas/avro/hr/LeaveApproved.avsc"),
+    },
+    EventContract {
+        event_type: "LeaveRejected",
+        aggregate_type: "hr.leave_account",
+        topic_suffix: "hr.leave-account.v1",
+        record_name: "prism.hr.LeaveRejected",
+        schema: include_str!("../../schemas/avro/hr/LeaveRejected.avsc"),
+    },
+    EventContract {
+        event_type: "LeaveCancelled",
+        aggregate_type: "hr.leave_account",
+        topic_suffix: "hr.leave-account.v1",
+        record_name: "prism.hr.LeaveCancelled",
+        schema: include_str!("../../schemas/avro/hr/LeaveCancelled.avsc"),
+    },
 ];
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
@@ -928,6 +963,16 @@ mod tests {
         assert_eq!(topic_name("prism", "hr.employee.v1"), "prism.hr.employee.v1");
         assert_eq!(Catalogue::topic_suffixes("hr.payroll_run"), vec!["hr.payroll-run.v1"]);
         assert_eq!(Catalogue::topic_suffixes("hr.performance_review"), vec!["hr.performance-review.v1"]);
+    }
+
+    #[test]
+    fn leave_account_events_share_an_hr_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("hr.leave_account"), vec!["hr.leave-account.v1"]);
+        let events: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "hr.leave_account").map(|c| c.event_type).collect();
+        assert_eq!(events.len(), 5);
+        let on_topic = EVENTS.iter().filter(|c| c.topic_suffix == "hr.leave-account.v1");
+        assert_eq!(on_topic.count(), events.len(), "no other aggregate's events on it");
     }
 
     #[test]

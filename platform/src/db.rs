@@ -56,6 +56,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0020_hr", include_str!("../../migrations/tenant/0020_hr.sql")),
         ("0021_opportunity_sales_orders", include_str!("../../migrations/tenant/0021_opportunity_sales_orders.sql")),
         ("0022_assets", include_str!("../../migrations/tenant/0022_assets.sql")),
+        ("0023_leave", include_str!("../../migrations/tenant/0023_leave.sql")),
         ("0024_performance_reviews", include_str!("../../migrations/tenant/0024_performance_reviews.sql")),
     ],
 };

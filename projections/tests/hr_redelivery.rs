@@ -1,8 +1,8 @@
 //! Redelivered HR events change nothing: applying an employee's whole history again — one by one
 //! in reverse, then in one batch — leaves the directory row as it was; in particular the sealed
 //! personal data dropped by the erasure does not come back from a redelivered hire. The same for
-//! a payroll run's row and lines, and a performance review's row. Runs against the real
-//! Postgres.
+//! a payroll run's row and lines, a performance review's row, and a leave account's
+//! entitlements, requests and the balances derived from them. Runs against the real Postgres.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -14,6 +14,10 @@ use cqrs_es::{Aggregate, DomainEvent as _};
 use prism_aggregates::hr::employee::{
     Employee, EmployeeEvent, EmployeeHired, EmployeePersonalDataErased, EmployeeSalaryChanged, EmployeeTerminated,
     EmployeeTransferred,
+};
+use prism_aggregates::hr::leave_account::{
+    leave_account_id_for, LeaveAccount, LeaveAccountEvent, LeaveApproved, LeaveCancelled, LeaveEntitlementSet,
+    LeaveRejected, LeaveRequested,
 };
 use prism_aggregates::hr::payroll_run::{
     journal_entry_id_for, PayrollLine, PayrollRun, PayrollRunApproved, PayrollRunDrafted, PayrollRunEvent,
@@ -170,6 +174,131 @@ async fn redelivered_payroll_run_events_change_nothing_in_postgres() {
     }
     projection.apply_batch(&events).await.unwrap();
     assert_eq!(payroll_rows(&pool, &tenant, &id).await, once);
+}
+
+/// A leave account: 20 annual days granted then 25, three requests (one approved, one
+/// rejected, one approved then cancelled) and one sick request pending, as the projector
+/// receives it.
+fn leave_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let employee = Uuid::now_v7();
+    let id = leave_account_id_for(employee, 2026).to_string();
+    let employee_id = employee.to_string();
+    let requests: Vec<String> = (1..=4).map(|_| Uuid::now_v7().to_string()).collect();
+    let set = |days, previous_days| {
+        LeaveAccountEvent::LeaveEntitlementSet(LeaveEntitlementSet {
+            employee_id: employee_id.clone(),
+            year: 2026,
+            leave_type: "annual".into(),
+            days,
+            previous_days,
+        })
+    };
+    let requested = |n: usize, leave_type: &str, start: NaiveDate, end: NaiveDate, working_days| {
+        LeaveAccountEvent::LeaveRequested(LeaveRequested {
+            employee_id: employee_id.clone(),
+            year: 2026,
+            request_id: requests[n].clone(),
+            leave_type: leave_type.into(),
+            start_date: start,
+            end_date: end,
+            working_days,
+            note: Some("summer".into()),
+        })
+    };
+    let approved = |n: usize, working_days| {
+        LeaveAccountEvent::LeaveApproved(LeaveApproved {
+            employee_id: employee_id.clone(),
+            year: 2026,
+            request_id: requests[n].clone(),
+            leave_type: "annual".into(),
+            working_days,
+            approved_on: day(2, 1),
+        })
+    };
+    let events = vec![
+        set(20, None),
+        set(25, Some(20)),
+        requested(0, "annual", day(7, 6), day(7, 10), 5),
+        approved(0, 5),
+        requested(1, "annual", day(8, 3), day(8, 4), 2),
+        LeaveAccountEvent::LeaveRejected(LeaveRejected {
+            employee_id: employee_id.clone(),
+            year: 2026,
+            request_id: requests[1].clone(),
+            leave_type: "annual".into(),
+            working_days: 2,
+            reason: "audit week".into(),
+            rejected_on: day(2, 2),
+        }),
+        requested(2, "annual", day(9, 7), day(9, 9), 3),
+        approved(2, 3),
+        LeaveAccountEvent::LeaveCancelled(LeaveCancelled {
+            employee_id: employee_id.clone(),
+            year: 2026,
+            request_id: requests[2].clone(),
+            leave_type: "annual".into(),
+            working_days: 3,
+            was_approved: true,
+            cancelled_on: day(3, 1),
+        }),
+        requested(3, "sick", day(3, 2), day(3, 3), 2),
+    ];
+    (1..)
+        .zip(events)
+        .map(|(sequence, event)| {
+            let mut envelope = envelope(tenant, LeaveAccount::TYPE, &id, event.event_type(), sequence);
+            envelope.global_position = 20 + sequence;
+            projected(envelope, DomainEvent::LeaveAccount(event), format!("hr-{tenant}"), 20 + sequence)
+        })
+        .collect()
+}
+
+/// The account's entitlements, requests and balances, as JSON.
+async fn leave_rows(pool: &PgPool, tenant: &str, id: &str) -> serde_json::Value {
+    sqlx::query_scalar(&format!(
+        "SELECT jsonb_build_array(
+             (SELECT jsonb_agg(to_jsonb(e) - 'updated_at' ORDER BY e.leave_type)
+                FROM tenant_{tenant}.leave_entitlements e WHERE leave_account_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(r) - 'requested_at' ORDER BY r.start_date)
+                FROM tenant_{tenant}.leave_requests r WHERE leave_account_id = $1::uuid),
+             (SELECT jsonb_agg(to_jsonb(b) ORDER BY b.leave_type)
+                FROM tenant_{tenant}.leave_balances b
+               WHERE employee_id = (SELECT employee_id FROM tenant_{tenant}.leave_requests
+                                     WHERE leave_account_id = $1::uuid LIMIT 1)))"
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_leave_account_events_change_nothing_in_postgres() {
+    let (pool, tenant) = (pool().await, tenant("leave"));
+    let projection = LedgerProjection::new(pool.clone());
+    let events = leave_history(&tenant);
+    let id = events[0].envelope.aggregate_id.clone();
+    for event in &events {
+        projection.apply(event).await.unwrap();
+    }
+    let once = leave_rows(&pool, &tenant, &id).await;
+    assert_eq!(once[0][0]["days"].as_i64(), Some(25), "the adjustment wins");
+    let statuses: Vec<&str> = once[1].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["pending", "approved", "rejected", "cancelled"]);
+    let annual = &once[2][0];
+    assert_eq!(annual["leave_type"], "annual");
+    assert_eq!(
+        [&annual["entitled_days"], &annual["pending_days"], &annual["approved_days"], &annual["remaining_days"]],
+        [25, 0, 5, 20]
+    );
+    let sick = &once[2][1];
+    assert_eq!([&sick["entitled_days"], &sick["pending_days"]], [&serde_json::Value::Null, &serde_json::json!(2)]);
+
+    for event in events.iter().rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(&events).await.unwrap();
+    assert_eq!(leave_rows(&pool, &tenant, &id).await, once);
 }
 
 /// A performance review opened, completed (its summary sealed text) and acknowledged.

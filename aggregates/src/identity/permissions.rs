@@ -87,7 +87,8 @@ pub enum Permission {
     CustomerManage,
     /// `hr.employee.manage`: `POST /v1/employees` (hire), `/v1/employees/{id}/transfer`,
     /// `/v1/employees/{id}/salary`, `/v1/employees/{id}/terminate`, `/v1/employees/{id}/erase`
-    /// (honour an erasure request). Only `admin` holds it among the built-in roles.
+    /// (honour an erasure request), `/v1/employees/{id}/leave-entitlements` (grant leave). Only
+    /// `admin` holds it among the built-in roles.
     EmployeeManage,
     /// `hr.payroll.manage`: `POST /v1/payroll-runs` (draft), `/v1/payroll-runs/{id}/approve`
     /// (whose approval posts the salary journal entry). Only `admin` holds it among the
@@ -97,6 +98,14 @@ pub enum Permission {
     /// `/v1/performance-reviews/{id}/complete`, `/acknowledge`, `/cancel`, and reading them
     /// (their summaries are personal data). Only `admin` holds it among the built-in roles.
     ReviewManage,
+    /// `hr.leave.request`: request leave for an employee — `POST /v1/employees/{id}/leave-requests` — and
+    /// cancel a request, `/v1/leave-accounts/{id}/requests/{request_id}/cancel`. The staff roles
+    /// `warehouse`, `sales` and `purchasing` hold it.
+    LeaveRequest,
+    /// `hr.leave.approve`: approve or reject a leave request,
+    /// `/v1/leave-accounts/{id}/requests/{request_id}/approve` and `/reject`, and read the leave
+    /// requests and balances. The `approver` role holds it, not the staff roles that request.
+    LeaveApprove,
     /// `production.bom.manage`: bills of materials — `POST /v1/boms/{sku}/revisions`.
     BomManage,
     /// `production.wo.manage`: work orders — `POST /v1/work-orders` (plan),
@@ -124,7 +133,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 33] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -149,6 +158,8 @@ impl Permission {
         Permission::EmployeeManage,
         Permission::PayrollManage,
         Permission::ReviewManage,
+        Permission::LeaveRequest,
+        Permission::LeaveApprove,
         Permission::BomManage,
         Permission::WorkOrderManage,
         Permission::AssetManage,
@@ -186,6 +197,8 @@ impl Permission {
             Permission::EmployeeManage => "hr.employee.manage",
             Permission::PayrollManage => "hr.payroll.manage",
             Permission::ReviewManage => "hr.review.manage",
+            Permission::LeaveRequest => "hr.leave.request",
+            Permission::LeaveApprove => "hr.leave.approve",
             Permission::BomManage => "production.bom.manage",
             Permission::WorkOrderManage => "production.wo.manage",
             Permission::AssetManage => "production.asset.manage",
@@ -239,15 +252,15 @@ pub enum Role {
     Admin,
     /// `accountant`: every `finance.*` permission.
     Accountant,
-    /// `warehouse`: items, locations, moving and reserving stock, bills of materials and work
-    /// orders.
+    /// `warehouse`: items, locations, moving and reserving stock, bills of materials, work
+    /// orders and assets; requesting leave.
     Warehouse,
     /// `sales`: sales orders, reserving stock for them, the customers they are for, the sales
-    /// pipeline and support tickets.
+    /// pipeline and support tickets; requesting leave.
     Sales,
-    /// `purchasing`: purchase orders, but not approving them.
+    /// `purchasing`: purchase orders, but not approving them; requesting leave.
     Purchasing,
-    /// `approver`: approving purchase orders.
+    /// `approver`: approving purchase orders and leave requests.
     Approver,
     /// `auditor`: reading the audit trail, nothing else.
     Auditor,
@@ -266,6 +279,7 @@ const WAREHOUSE: &[Permission] = &[
     Permission::LocationManage,
     Permission::StockMove,
     Permission::StockReserve,
+    Permission::LeaveRequest,
     Permission::BomManage,
     Permission::WorkOrderManage,
     Permission::AssetManage,
@@ -278,6 +292,7 @@ const SALES: &[Permission] = &[
     Permission::OpportunityManage,
     Permission::TicketManage,
     Permission::CustomerManage,
+    Permission::LeaveRequest,
 ];
 
 impl Role {
@@ -312,10 +327,15 @@ impl Role {
         match self {
             Role::Admin => "Every permission",
             Role::Accountant => "Every finance permission",
-            Role::Warehouse => "Items, locations, moving and reserving stock, bills of materials and work orders",
-            Role::Sales => "Sales orders, reserving stock for them, customers, the sales pipeline and support tickets",
-            Role::Purchasing => "Purchase orders, but not approving them",
-            Role::Approver => "Approving purchase orders",
+            Role::Warehouse => {
+                "Items, locations, moving and reserving stock, bills of materials, work orders and assets; requesting leave"
+            }
+            Role::Sales => {
+                "Sales orders, reserving stock for them, customers, the sales pipeline and support tickets; requesting \
+                 leave"
+            }
+            Role::Purchasing => "Purchase orders, but not approving them; requesting leave",
+            Role::Approver => "Approving purchase orders and leave requests",
             Role::Auditor => "Reading the audit trail, nothing else",
         }
     }
@@ -328,8 +348,8 @@ impl Role {
             Role::Accountant => ACCOUNTANT,
             Role::Warehouse => WAREHOUSE,
             Role::Sales => SALES,
-            Role::Purchasing => &[Permission::PurchaseOrderManage],
-            Role::Approver => &[Permission::PurchaseOrderApprove],
+            Role::Purchasing => &[Permission::PurchaseOrderManage, Permission::LeaveRequest],
+            Role::Approver => &[Permission::PurchaseOrderApprove, Permission::LeaveApprove],
             Role::Auditor => &[Permission::AuditRead],
         }
     }
@@ -451,6 +471,7 @@ mod tests {
                 "supply.location.manage",
                 "supply.stock.move",
                 "supply.stock.reserve",
+                "hr.leave.request",
                 "production.bom.manage",
                 "production.wo.manage",
                 "production.asset.manage"
@@ -463,11 +484,12 @@ mod tests {
                 "supply.so.manage",
                 "crm.opportunity.manage",
                 "crm.ticket.manage",
-                "crm.customer.manage"
+                "crm.customer.manage",
+                "hr.leave.request"
             ]
         );
-        assert_eq!(names(Role::Purchasing), ["supply.po.manage"]);
-        assert_eq!(names(Role::Approver), ["supply.po.approve"]);
+        assert_eq!(names(Role::Purchasing), ["supply.po.manage", "hr.leave.request"]);
+        assert_eq!(names(Role::Approver), ["supply.po.approve", "hr.leave.approve"]);
         assert_eq!(names(Role::Auditor), ["audit.read"]);
     }
 
@@ -507,6 +529,7 @@ mod tests {
             Permission::OpportunityManage,
             Permission::TicketManage,
             Permission::CustomerManage,
+            Permission::LeaveRequest,
             Permission::BomManage,
             Permission::WorkOrderManage,
             Permission::AssetManage,

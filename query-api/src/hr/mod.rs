@@ -1,11 +1,13 @@
 //! Human resources (Talent) reads: the employee directory ([`employees`]), its personal data
-//! opened with each employee's key as it is answered, shown as erased once the key is gone; and
+//! opened with each employee's key as it is answered, shown as erased once the key is gone;
 //! the payroll runs with whether their salary journal entry is posted ([`payroll_runs`]); the
-//! performance reviews, their summaries opened the same way ([`performance_reviews`]).
+//! leave requests and balances ([`leave`]); and the performance reviews, their summaries opened
+//! the same way as the directory's personal data ([`performance_reviews`]).
 //!
 //! Unlike the other query routes, these need a permission beyond a token of the tenant: the
 //! directory (personal data) `hr.employee.manage`, the payroll runs (each employee's gross pay)
-//! `hr.payroll.manage`, the reviews `hr.review.manage` ([`HrReader`]).
+//! `hr.payroll.manage`, the leave requests and balances `hr.leave.approve`, the reviews
+//! `hr.review.manage` ([`HrReader`]).
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -18,6 +20,7 @@ use utoipa::IntoResponses;
 use crate::tenants::{KnownTenant, KnownTenants};
 
 pub mod employees;
+pub mod leave;
 pub mod payroll_runs;
 pub mod performance_reviews;
 
@@ -51,6 +54,14 @@ impl HrRead for Reviews {
     const PERMISSION: Permission = Permission::ReviewManage;
 }
 
+/// Reading the leave requests and balances.
+#[derive(Debug)]
+pub struct Leave;
+
+impl HrRead for Leave {
+    const PERMISSION: Permission = Permission::LeaveApprove;
+}
+
 /// The tenant of a caller whose roles grant `R::PERMISSION`: else 403 `forbidden` naming it (the
 /// operator key too), 401 without a caller, 404 `unknown-tenant` for a tenant not registered.
 #[derive(Debug)]
@@ -77,7 +88,8 @@ where
     status = 403,
     content_type = "application/problem+json",
     description = "Forbidden (`forbidden`): the caller's roles lack `hr.employee.manage` (the directory), \
-                   `hr.payroll.manage` (payroll runs) or `hr.review.manage` (performance reviews) — `permission` \
-                   names it; `admin` holds all three — or the operator key, which names no tenant"
+                   `hr.payroll.manage` (payroll runs), `hr.leave.approve` (leave) or `hr.review.manage` \
+                   (performance reviews) — `permission` names it; `admin` holds them all — or the operator key, \
+                   which names no tenant"
 )]
 pub struct NeedsHrPermission(pub ProblemSchema);

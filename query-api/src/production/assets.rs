@@ -160,8 +160,7 @@ pub struct AssetDetail {
 
 /// `GET /v1/assets/{id}`.
 #[utoipa::path(get, path = "/v1/assets/{id}", params(("id" = Uuid, Path, description = "The asset")),
-    responses((status = 200, description = "The asset with its maintenance and downtimes", body = AssetDetail),
-        (status = 404, description = "No such asset")))]
+    responses((status = 200, description = "The asset with its maintenance and downtimes", body = AssetDetail)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant, asset_id = %id))]
 pub async fn get(
     State(state): State<AppState>,

@@ -300,7 +300,13 @@ mod queries {
         let roles: Roles = fold(roles());
         assert_eq!(
             roles.permissions_of(&strings(&["ap_clerk", "approver"])),
-            [Permission::InvoiceManage, Permission::PaymentProcess, Permission::PurchaseOrderApprove].into()
+            [
+                Permission::InvoiceManage,
+                Permission::PaymentProcess,
+                Permission::PurchaseOrderApprove,
+                Permission::LeaveApprove
+            ]
+            .into()
         );
         assert!(roles.permissions_of(&strings(&["viewer", "nobody"])).is_empty());
         assert!(roles.is_active("ap_clerk"));

@@ -567,6 +567,8 @@ mod queries {
             Permission::OpportunityManage,
             Permission::TicketManage,
             Permission::CustomerManage,
+            Permission::LeaveRequest,
+            Permission::LeaveApprove,
         ];
         assert_eq!(user.permissions(&custom_roles()).into_iter().collect::<Vec<_>>(), expected);
         let auditor: User = fold([created_event(&["auditor"])]);
@@ -576,11 +578,16 @@ mod queries {
     #[test]
     fn a_custom_role_grants_its_permissions_as_they_stand_and_nothing_once_retired() {
         let user: User = fold([created_event(&["approver", "ap_clerk"])]);
-        let expected = [Permission::InvoiceManage, Permission::PaymentProcess, Permission::PurchaseOrderApprove];
+        let expected = [
+            Permission::InvoiceManage,
+            Permission::PaymentProcess,
+            Permission::PurchaseOrderApprove,
+            Permission::LeaveApprove,
+        ];
         assert_eq!(user.permissions(&custom_roles()), expected.into());
         let mut retired = custom_roles();
         retired.apply(RolesEvent::RoleRetired(RoleRetired { name: "ap_clerk".to_owned() }));
-        assert_eq!(user.permissions(&retired), [Permission::PurchaseOrderApprove].into());
+        assert_eq!(user.permissions(&retired), [Permission::PurchaseOrderApprove, Permission::LeaveApprove].into());
         assert_eq!(user.roles(), ["approver", "ap_clerk"], "the user keeps the name");
     }
 
