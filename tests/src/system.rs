@@ -102,6 +102,29 @@ pub struct Answer {
     pub body: Value,
 }
 
+/// The position of an accepted command (its `position`), asserting its `status`.
+///
+/// # Panics
+/// When the status differs or there is no position (a failed test), at the caller's line.
+#[track_caller]
+pub fn accepted(answer: &Answer, status: u16) -> i64 {
+    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
+    answer.body["position"].as_i64().unwrap_or_else(|| panic!("no position in {}", answer.body))
+}
+
+/// Asserts `answer` is a problem of `status` and `code`, of content type problem+json, naming
+/// `field` (`None`: naming none).
+///
+/// # Panics
+/// When it is not (a failed test), at the caller's line.
+#[track_caller]
+pub fn assert_refused(answer: &Answer, status: u16, code: &str, field: Option<&str>) {
+    answer.assert_problem(status, code);
+    assert_eq!(answer.body["field"].as_str(), field, "{}", answer.body);
+    let content_type = answer.headers.get("content-type").and_then(|value| value.to_str().ok());
+    assert_eq!(content_type, Some("application/problem+json"), "{}", answer.body);
+}
+
 impl Answer {
     /// Asserts the answer is a problem of `status` whose type is `urn:prism:problem:<code>`.
     ///

@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 use prism_projections::config::ProjectorKind;
-use prism_tests::system::{new_tenant, Answer, System, SystemOptions, USER_PASSWORD};
+use prism_tests::system::{accepted, new_tenant, Answer, System, SystemOptions, USER_PASSWORD};
 use serde_json::{json, Value};
 
 fn options() -> SystemOptions {
@@ -18,13 +18,6 @@ fn assert_problem(answer: &Answer, status: u16, code: &str, field: Option<&str>)
     assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
     assert_eq!(answer.body["type"], format!("urn:prism:problem:{code}"), "{}", answer.body);
     assert_eq!(answer.body["field"].as_str(), field, "{}", answer.body);
-}
-
-/// The global position of an accepted command's last event, asserting it was accepted with
-/// `status`.
-fn accepted(answer: &Answer, status: u16) -> i64 {
-    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
-    answer.body["position"].as_i64().unwrap()
 }
 
 async fn add_unit(system: &System, tenant: &str, unit_id: &str, kind: &str, parent: Option<&str>) -> Answer {

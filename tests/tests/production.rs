@@ -8,25 +8,11 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 use prism_projections::config::ProjectorKind;
-use prism_tests::system::{new_tenant, Answer, System, SystemOptions};
+use prism_tests::system::{accepted, assert_refused, new_tenant, Answer, System, SystemOptions};
 use serde_json::{json, Value};
 
 fn options() -> SystemOptions {
     SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }
-}
-
-/// The position of an accepted command, asserting its status.
-fn accepted(answer: &Answer, status: u16) -> i64 {
-    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
-    answer.body["position"].as_i64().unwrap()
-}
-
-/// A problem of `status` and `code` naming `field`, of content type problem+json.
-fn assert_refused(answer: &Answer, status: u16, code: &str, field: Option<&str>) {
-    answer.assert_problem(status, code);
-    assert_eq!(answer.body["field"].as_str(), field, "{}", answer.body);
-    let content_type = answer.headers.get("content-type").unwrap().to_str().unwrap();
-    assert_eq!(content_type, "application/problem+json");
 }
 
 /// A read at `position` that answers 200.

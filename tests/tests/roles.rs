@@ -9,7 +9,7 @@
 
 use prism_projections::config::ProjectorKind;
 use prism_tests::ledger::entry;
-use prism_tests::system::{Answer, System, SystemOptions, USER_PASSWORD};
+use prism_tests::system::{accepted, Answer, System, SystemOptions, USER_PASSWORD};
 use serde_json::{json, Value};
 
 fn options() -> SystemOptions {
@@ -20,13 +20,6 @@ fn assert_problem(answer: &Answer, status: u16, code: &str, field: Option<&str>)
     assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
     assert_eq!(answer.body["type"], format!("urn:prism:problem:{code}"), "{}", answer.body);
     assert_eq!(answer.body["field"].as_str(), field, "{}", answer.body);
-}
-
-/// The global position of an accepted command's last event, asserting it was accepted with
-/// `status`.
-fn accepted(answer: &Answer, status: u16) -> i64 {
-    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
-    answer.body["position"].as_i64().unwrap()
 }
 
 /// `POST /v1/roles` as the tenant's admin: `name` granting `permissions`.

@@ -17,18 +17,12 @@ use prism_process_managers::stores::EventStores;
 use prism_projections::config::ProjectorKind;
 use prism_projections::runtime::ProjectorRuntime;
 use prism_tests::env::unique_suffix;
-use prism_tests::system::{eventually, Answer, System, SystemOptions};
+use prism_tests::system::{accepted, eventually, System, SystemOptions};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 fn options() -> SystemOptions {
     SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }
-}
-
-/// The position of an accepted command, asserting its status.
-fn accepted(answer: &Answer, status: u16) -> i64 {
-    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
-    answer.body["position"].as_i64().unwrap()
 }
 
 fn balances(expected: &[(&str, i64)]) -> BTreeMap<String, i64> {

@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 use prism_projections::config::ProjectorKind;
-use prism_tests::system::{new_tenant, Answer, System, SystemOptions};
+use prism_tests::system::{accepted, assert_refused, new_tenant, System, SystemOptions};
 use serde_json::{json, Value};
 
 /// A summary distinctive enough to be searched for in bytes.
@@ -16,18 +16,6 @@ const SUMMARY: &str = "Reviewcheck: shipped the compiler on time and mentored tw
 
 fn options() -> SystemOptions {
     SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }
-}
-
-/// The position of an accepted command, asserting its status.
-fn accepted(answer: &Answer, status: u16) -> i64 {
-    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
-    answer.body["position"].as_i64().unwrap()
-}
-
-/// A problem of `status` and `code` naming `field`.
-fn assert_refused(answer: &Answer, status: u16, code: &str, field: Option<&str>) {
-    answer.assert_problem(status, code);
-    assert_eq!(answer.body["field"].as_str(), field, "{}", answer.body);
 }
 
 /// Hires an employee; its id.
