@@ -11,7 +11,8 @@
 # child process, kill it and start it again on the same DATA_DIR to simulate an outage.
 #
 # Environment: PRISM_HOME (default <repo>/.prism; jars in $PRISM_HOME/kafka/libs),
-# PRISM_KAFKA_LOG_FILE, PRISM_KAFKA_HEAP (default -Xms256m -Xmx512m), JAVA (default java).
+# PRISM_KAFKA_LOG_FILE, PRISM_KAFKA_HEAP (default -Xms256m -Xmx1g: the test suite leaves some 20,000
+# partitions of per-test topics on one broker, whose metadata outgrew 512 MB), JAVA (default java).
 set -euo pipefail
 
 if [[ $# -ne 3 ]]; then
@@ -106,5 +107,5 @@ write_server_properties
 write_log4j_config
 format_storage
 # shellcheck disable=SC2086 # PRISM_KAFKA_HEAP may hold several JVM options.
-exec "$java" ${PRISM_KAFKA_HEAP:--Xms256m -Xmx512m} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+exec "$java" ${PRISM_KAFKA_HEAP:--Xms256m -Xmx1g} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     "${java_opts[@]}" kafka.Kafka "$data_dir/server.properties"
