@@ -1,7 +1,8 @@
 //! Time buckets of the bucketed series endpoints (postings, production yield), the range
-//! they cover, and the SQL expression that assigns a row to one. Hours, days and weeks use `date_bin` on UTC (weeks start on Monday), months use
-//! `date_trunc` in UTC — plain PostgreSQL functions, so the same query answers the same
-//! whether `postings` is a Timescale hypertable or a plain table.
+//! they cover, and the SQL expression that assigns a row to one. Hours, days and weeks use
+//! `date_bin` on UTC (weeks start on Monday), months use `date_trunc` in UTC — plain
+//! PostgreSQL functions, so the same query answers the same whether a series is a Timescale
+//! hypertable or a plain table.
 
 use std::fmt;
 
