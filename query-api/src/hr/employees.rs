@@ -12,13 +12,13 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use prism_aggregates::hr::employee::PersonalData;
 use prism_aggregates::tenant::TenantId;
-use prism_platform::personal_data::{open, DataKey, KeyStoreError, PersonalDataKeys};
+use prism_platform::personal_data::{open, DataKey};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{Directory, HrReader, NeedsHrPermission};
+use super::{subject_keys, Directory, HrReader, NeedsHrPermission};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
@@ -117,23 +117,10 @@ fn select(tenant: &TenantId) -> String {
     )
 }
 
-/// A key table failure as a problem.
-pub(super) fn key_problem(error: &KeyStoreError) -> Problem {
-    match error {
-        KeyStoreError::Database(database) => Problem::from_failure(database),
-        other => Problem::internal(other),
-    }
-}
-
 /// `rows` with their personal data opened with the keys of `tenant`.
 async fn opened(state: &AppState, tenant: &TenantId, rows: Vec<EmployeeRow>) -> Result<Vec<EmployeeView>, Problem> {
     let sealed: Vec<Uuid> = rows.iter().filter(|row| row.personal_data.is_some()).map(|row| row.employee_id).collect();
-    let keys = if sealed.is_empty() {
-        HashMap::new()
-    } else {
-        let keys = PersonalDataKeys::new(state.stores.postgres.clone());
-        keys.find_many(tenant, &sealed).await.map_err(|error| key_problem(&error))?
-    };
+    let keys = subject_keys(state, tenant, &sealed).await?;
     Ok(rows.into_iter().map(|row| view(row, &keys)).collect())
 }
 

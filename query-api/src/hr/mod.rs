@@ -9,14 +9,20 @@
 //! `hr.payroll.manage`, the leave requests and balances `hr.leave.approve`, the reviews
 //! `hr.review.manage` ([`HrReader`]).
 
+use std::collections::HashMap;
+
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use prism_aggregates::identity::permissions::Permission;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::auth::{caller_of, permitted};
+use prism_platform::personal_data::{DataKey, KeyStoreError, PersonalDataKeys};
 use prism_platform::problem::{Problem, ProblemSchema};
 use utoipa::IntoResponses;
 
+use uuid::Uuid;
+
+use crate::state::AppState;
 use crate::tenants::{KnownTenant, KnownTenants};
 
 pub mod employees;
@@ -93,3 +99,23 @@ where
                    which names no tenant"
 )]
 pub struct NeedsHrPermission(pub ProblemSchema);
+
+/// The data keys of `subjects` (employees) in `tenant`'s key table, those that still exist;
+/// none are read when there are no subjects.
+///
+/// # Errors
+/// The key table unreadable: 503 when the database is, else 500.
+async fn subject_keys(
+    state: &AppState,
+    tenant: &TenantId,
+    subjects: &[Uuid],
+) -> Result<HashMap<Uuid, DataKey>, Problem> {
+    if subjects.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let keys = PersonalDataKeys::new(state.stores.postgres.clone());
+    keys.find_many(tenant, subjects).await.map_err(|error| match error {
+        KeyStoreError::Database(database) => Problem::from_failure(&database),
+        other => Problem::internal(&other),
+    })
+}

@@ -10,14 +10,13 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use prism_aggregates::tenant::TenantId;
-use prism_platform::personal_data::{open, DataKey, PersonalDataKeys};
+use prism_platform::personal_data::{open, DataKey};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::employees::key_problem;
-use super::{HrReader, NeedsHrPermission, Reviews};
+use super::{subject_keys, HrReader, NeedsHrPermission, Reviews};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
@@ -119,12 +118,7 @@ fn select(tenant: &TenantId) -> String {
 /// `rows` with their summaries opened with the keys of `tenant`.
 async fn opened(state: &AppState, tenant: &TenantId, rows: Vec<ReviewRow>) -> Result<Vec<ReviewView>, Problem> {
     let sealed: Vec<Uuid> = rows.iter().filter(|row| row.summary_sealed.is_some()).map(|row| row.employee_id).collect();
-    let keys = if sealed.is_empty() {
-        HashMap::new()
-    } else {
-        let keys = PersonalDataKeys::new(state.stores.postgres.clone());
-        keys.find_many(tenant, &sealed).await.map_err(|error| key_problem(&error))?
-    };
+    let keys = subject_keys(state, tenant, &sealed).await?;
     Ok(rows.into_iter().map(|row| view(row, &keys)).collect())
 }
 
