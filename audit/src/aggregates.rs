@@ -15,6 +15,7 @@ use prism_aggregates::finance::journal_entry::JournalEntry;
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
 use prism_aggregates::hr::employee::Employee;
+use prism_aggregates::hr::job_opening::JobOpening;
 use prism_aggregates::hr::leave_account::LeaveAccount;
 use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::hr::performance_review::PerformanceReview;
@@ -63,6 +64,7 @@ pub const TYPES: &[&str] = &[
     Employee::TYPE,
     PayrollRun::TYPE,
     PerformanceReview::TYPE,
+    JobOpening::TYPE,
     LeaveAccount::TYPE,
     Customer::TYPE,
     BillOfMaterials::TYPE,
@@ -114,6 +116,7 @@ pub fn fold(aggregate_type: &str, events: &[StoredEvent]) -> Result<Value, Audit
         t if t == Employee::TYPE => fold_as::<Employee>(events),
         t if t == PayrollRun::TYPE => fold_as::<PayrollRun>(events),
         t if t == PerformanceReview::TYPE => fold_as::<PerformanceReview>(events),
+        t if t == JobOpening::TYPE => fold_as::<JobOpening>(events),
         t if t == LeaveAccount::TYPE => fold_as::<LeaveAccount>(events),
         t if t == BillOfMaterials::TYPE => fold_as::<BillOfMaterials>(events),
         t if t == WorkOrder::TYPE => fold_as::<WorkOrder>(events),

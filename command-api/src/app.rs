@@ -95,6 +95,8 @@ pub struct AppState {
     pub payroll_runs: hr::payroll_runs::Stores,
     /// Performance review event stores.
     pub performance_reviews: hr::performance_reviews::Stores,
+    /// Job opening event stores.
+    pub job_openings: hr::recruitment::Stores,
     /// Leave account event stores.
     pub leave_accounts: hr::leave::Stores,
     /// The employees' personal-data keys.
@@ -242,6 +244,7 @@ fn state(
         employees: stores.build(Box::new(|_| ())),
         payroll_runs: stores.build(Box::new(|_| ())),
         performance_reviews: stores.build(Box::new(|_| ())),
+        job_openings: stores.build(Box::new(|_| ())),
         leave_accounts: stores.build(Box::new(|_| ())),
         personal_data_keys: PersonalDataKeys::new(pool.clone()),
         boms: production.boms,
@@ -411,6 +414,13 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/performance-reviews/{id}/complete", post(hr::performance_reviews::complete))
         .route("/v1/performance-reviews/{id}/acknowledge", post(hr::performance_reviews::acknowledge))
         .route("/v1/performance-reviews/{id}/cancel", post(hr::performance_reviews::cancel))
+        .route("/v1/job-openings", post(hr::recruitment::post_opening))
+        .route("/v1/job-openings/{id}/close", post(hr::recruitment::close))
+        .route("/v1/job-openings/{id}/applicants", post(hr::recruitment::apply))
+        .route("/v1/job-openings/{id}/applicants/{applicant_id}/advance", post(hr::recruitment::advance))
+        .route("/v1/job-openings/{id}/applicants/{applicant_id}/reject", post(hr::recruitment::reject))
+        .route("/v1/job-openings/{id}/applicants/{applicant_id}/hire", post(hr::recruitment::hire))
+        .route("/v1/job-openings/{id}/applicants/{applicant_id}/erase", post(hr::recruitment::erase))
         .route("/v1/employees/{id}/leave-entitlements", post(hr::leave::set_entitlement))
         .route("/v1/employees/{id}/leave-requests", post(hr::leave::request))
         .route("/v1/leave-accounts/{id}/requests/{request_id}/approve", post(hr::leave::approve))

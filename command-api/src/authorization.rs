@@ -116,6 +116,13 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/performance-reviews/{id}/complete"
         | "/v1/performance-reviews/{id}/acknowledge"
         | "/v1/performance-reviews/{id}/cancel" => P::ReviewManage,
+        "/v1/job-openings"
+        | "/v1/job-openings/{id}/close"
+        | "/v1/job-openings/{id}/applicants"
+        | "/v1/job-openings/{id}/applicants/{applicant_id}/advance"
+        | "/v1/job-openings/{id}/applicants/{applicant_id}/reject"
+        | "/v1/job-openings/{id}/applicants/{applicant_id}/hire"
+        | "/v1/job-openings/{id}/applicants/{applicant_id}/erase" => P::RecruitmentManage,
         "/v1/employees/{id}/leave-entitlements" => P::EmployeeManage,
         "/v1/employees/{id}/leave-requests" | "/v1/leave-accounts/{id}/requests/{request_id}/cancel" => P::LeaveRequest,
         "/v1/leave-accounts/{id}/requests/{request_id}/approve"

@@ -15,7 +15,7 @@ use prism_aggregates::hr::employee;
 use prism_aggregates::production::work_order;
 use prism_aggregates::supply::{item, locations, purchase_order, sales_order, stock};
 use prism_command_api::crm::{customers, opportunities, tickets};
-use prism_command_api::hr::{employees, leave, payroll_runs, performance_reviews};
+use prism_command_api::hr::{employees, leave, payroll_runs, performance_reviews, recruitment};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
 use prism_command_api::production::{assets, boms, quality_checks, work_orders};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
@@ -123,6 +123,13 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/performance-reviews/{id}/complete", required::<performance_reviews::CompleteRequest>),
     ("/v1/performance-reviews/{id}/acknowledge", optional::<performance_reviews::AcknowledgeRequest>),
     ("/v1/performance-reviews/{id}/cancel", required::<performance_reviews::CancelRequest>),
+    ("/v1/job-openings", required::<recruitment::PostRequest>),
+    ("/v1/job-openings/{id}/close", required::<recruitment::ReasonRequest>),
+    ("/v1/job-openings/{id}/applicants", required::<recruitment::ApplyRequest>),
+    ("/v1/job-openings/{id}/applicants/{applicant_id}/advance", required::<recruitment::AdvanceRequest>),
+    ("/v1/job-openings/{id}/applicants/{applicant_id}/reject", required::<recruitment::ReasonRequest>),
+    ("/v1/job-openings/{id}/applicants/{applicant_id}/hire", required::<recruitment::HireRequest>),
+    ("/v1/job-openings/{id}/applicants/{applicant_id}/erase", optional::<employees::EraseRequest>),
     ("/v1/employees/{id}/leave-entitlements", required::<leave::EntitlementRequest>),
     ("/v1/employees/{id}/leave-requests", required::<leave::LeaveRequestBody>),
     ("/v1/leave-accounts/{id}/requests/{request_id}/approve", optional::<leave::ApproveBody>),

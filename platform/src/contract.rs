@@ -689,6 +689,55 @@ pub const EVENTS: &[EventContract] = &[
         schema: include_str!("../../schemas/avro/hr/ReviewCancelled.avsc"),
     },
     EventContract {
+        event_type: "JobOpeningPosted",
+        aggregate_type: "hr.job_opening",
+        topic_suffix: "hr.job-opening.v1",
+        record_name: "prism.hr.JobOpeningPosted",
+        schema: include_str!("../../schemas/avro/hr/JobOpeningPosted.avsc"),
+    },
+    EventContract {
+        event_type: "ApplicationReceived",
+        aggregate_type: "hr.job_opening",
+        topic_suffix: "hr.job-opening.v1",
+        record_name: "prism.hr.ApplicationReceived",
+        schema: include_str!("../../schemas/avro/hr/ApplicationReceived.avsc"),
+    },
+    EventContract {
+        event_type: "ApplicantAdvanced",
+        aggregate_type: "hr.job_opening",
+        topic_suffix: "hr.job-opening.v1",
+        record_name: "prism.hr.ApplicantAdvanced",
+        schema: include_str!("../../schemas/avro/hr/ApplicantAdvanced.avsc"),
+    },
+    EventContract {
+        event_type: "ApplicantRejected",
+        aggregate_type: "hr.job_opening",
+        topic_suffix: "hr.job-opening.v1",
+        record_name: "prism.hr.ApplicantRejected",
+        schema: include_str!("../../schemas/avro/hr/ApplicantRejected.avsc"),
+    },
+    EventContract {
+        event_type: "ApplicantHired",
+        aggregate_type: "hr.job_opening",
+        topic_suffix: "hr.job-opening.v1",
+        record_name: "prism.hr.ApplicantHired",
+        schema: include_str!("../../schemas/avro/hr/ApplicantHired.avsc"),
+    },
+    EventContract {
+        event_type: "ApplicantPersonalDataErased",
+        aggregate_type: "hr.job_opening",
+        topic_suffix: "hr.job-opening.v1",
+        record_name: "prism.hr.ApplicantPersonalDataErased",
+        schema: include_str!("../../schemas/avro/hr/ApplicantPersonalDataErased.avsc"),
+    },
+    EventContract {
+        event_type: "JobOpeningClosed",
+        aggregate_type: "hr.job_opening",
+        topic_suffix: "hr.job-opening.v1",
+        record_name: "prism.hr.JobOpeningClosed",
+        schema: include_str!("../../schemas/avro/hr/JobOpeningClosed.avsc"),
+    },
+    EventContract {
         event_type: "BillOfMaterialsRevised",
         aggregate_type: "production.bom",
         topic_suffix: "production.bom.v1",
@@ -963,6 +1012,17 @@ mod tests {
         assert_eq!(topic_name("prism", "hr.employee.v1"), "prism.hr.employee.v1");
         assert_eq!(Catalogue::topic_suffixes("hr.payroll_run"), vec!["hr.payroll-run.v1"]);
         assert_eq!(Catalogue::topic_suffixes("hr.performance_review"), vec!["hr.performance-review.v1"]);
+    }
+
+    #[test]
+    fn job_opening_events_share_an_hr_topic_of_their_own() {
+        assert_eq!(Catalogue::topic_suffixes("hr.job_opening"), vec!["hr.job-opening.v1"]);
+        let events: Vec<&str> =
+            EVENTS.iter().filter(|c| c.aggregate_type == "hr.job_opening").map(|c| c.event_type).collect();
+        assert_eq!(events.first(), Some(&"JobOpeningPosted"));
+        assert_eq!(events.len(), 7);
+        let on_topic = EVENTS.iter().filter(|c| c.topic_suffix == "hr.job-opening.v1");
+        assert_eq!(on_topic.count(), events.len(), "no other aggregate's events on it");
     }
 
     #[test]

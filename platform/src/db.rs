@@ -58,6 +58,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0022_assets", include_str!("../../migrations/tenant/0022_assets.sql")),
         ("0023_leave", include_str!("../../migrations/tenant/0023_leave.sql")),
         ("0024_performance_reviews", include_str!("../../migrations/tenant/0024_performance_reviews.sql")),
+        ("0025_recruitment", include_str!("../../migrations/tenant/0025_recruitment.sql")),
     ],
 };
 

@@ -8,6 +8,7 @@ use prism_platform::config::DatabaseArgs;
 use prism_projections::config::ConsumerArgs;
 use prism_projections::projection::Projection;
 
+use crate::hiring::Hiring;
 use crate::inventory_postings::InventoryPostings;
 use crate::order_fulfilment::OrderFulfilment;
 use crate::payment_allocations::PaymentAllocations;
@@ -32,17 +33,20 @@ pub enum ProcessKind {
     Payroll,
     /// Consumes work orders' components from stock and receives their goods at rolled-up cost.
     Production,
+    /// Hires, as employees, the applicants recruitment hired.
+    Hiring,
 }
 
 impl ProcessKind {
     /// Every process manager, in the order `scripts/prism up` starts them.
-    pub const ALL: [ProcessKind; 6] = [
+    pub const ALL: [ProcessKind; 7] = [
         Self::PaymentAllocations,
         Self::InventoryPostings,
         Self::OrderFulfilment,
         Self::ProcureToPay,
         Self::Payroll,
         Self::Production,
+        Self::Hiring,
     ];
 
     /// Stable name, used for the consumer group, metrics and the dead-letter topic.
@@ -55,6 +59,7 @@ impl ProcessKind {
             Self::ProcureToPay => crate::procure_to_pay::NAME,
             Self::Payroll => crate::payroll::NAME,
             Self::Production => crate::production::NAME,
+            Self::Hiring => crate::hiring::NAME,
         }
     }
 
@@ -68,6 +73,7 @@ impl ProcessKind {
             Self::ProcureToPay => Arc::new(Saga(ProcureToPay::new(stores))),
             Self::Payroll => Arc::new(Saga(Payroll::new(stores))),
             Self::Production => Arc::new(Saga(Production::new(stores))),
+            Self::Hiring => Arc::new(Saga(Hiring::new(stores))),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! share is in [`saga`] (reactions, command outcomes) and [`stores`] (the event stores).
 
 pub mod config;
+pub mod hiring;
 pub mod inventory_postings;
 pub mod invoicing;
 pub mod order_fulfilment;

@@ -2,8 +2,8 @@
 //! the command API builds its own: each aggregate with the services its commands are decided
 //! against (the tenant's books; the catalog of the stock and the sales and purchase orders,
 //! with the stock's negative-stock setting and the purchase orders' approval threshold; the
-//! work orders with the bills of materials), all
-//! read from the event store, never from a read model.
+//! work orders with the bills of materials; the employees), all read from the event store,
+//! never from a read model.
 
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use cqrs_es::Aggregate;
 use prism_aggregates::finance::books::BooksSource;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
+use prism_aggregates::hr::employee::Employee;
 use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
 use prism_aggregates::supply::sales_order::SalesOrder;
@@ -39,6 +40,8 @@ pub struct EventStores {
     pub purchase_orders: TenantEventStores<PurchaseOrder>,
     /// Work orders, read by the production saga.
     pub work_orders: Arc<TenantEventStores<WorkOrder>>,
+    /// Employees, hired by the hiring saga.
+    pub employees: TenantEventStores<Employee>,
 }
 
 impl EventStores {
@@ -59,6 +62,7 @@ impl EventStores {
             sales_orders: factory.build(supply.sales_orders),
             purchase_orders: factory.build(supply.purchase_orders),
             work_orders: production.work_orders,
+            employees: factory.build(Box::new(|_| ())),
             pool: factory.pool,
         }
     }

@@ -16,6 +16,7 @@ use prism_aggregates::finance::journal_entry::{JournalEntry, JournalEntryEvent};
 use prism_aggregates::finance::payment::{Payment, PaymentEvent};
 use prism_aggregates::finance::tax::{TaxRates, TaxRatesEvent};
 use prism_aggregates::hr::employee::{Employee, EmployeeEvent};
+use prism_aggregates::hr::job_opening::{JobOpening, JobOpeningEvent};
 use prism_aggregates::hr::leave_account::{LeaveAccount, LeaveAccountEvent};
 use prism_aggregates::hr::payroll_run::{PayrollRun, PayrollRunEvent};
 use prism_aggregates::hr::performance_review::{PerformanceReview, ReviewEvent};
@@ -102,6 +103,8 @@ pub enum DomainEvent {
     PayrollRun(PayrollRunEvent),
     /// A performance review's event.
     PerformanceReview(ReviewEvent),
+    /// A job opening's event.
+    JobOpening(JobOpeningEvent),
     /// A leave account's event.
     LeaveAccount(LeaveAccountEvent),
     /// A bill of materials' event.
@@ -191,6 +194,7 @@ impl DomainEvent {
             Employee::TYPE => DomainEvent::Employee(Deserialize::deserialize(tagged)?),
             PayrollRun::TYPE => DomainEvent::PayrollRun(Deserialize::deserialize(tagged)?),
             PerformanceReview::TYPE => DomainEvent::PerformanceReview(Deserialize::deserialize(tagged)?),
+            JobOpening::TYPE => DomainEvent::JobOpening(Deserialize::deserialize(tagged)?),
             LeaveAccount::TYPE => DomainEvent::LeaveAccount(Deserialize::deserialize(tagged)?),
             Customer::TYPE => DomainEvent::Customer(Deserialize::deserialize(tagged)?),
             BillOfMaterials::TYPE => DomainEvent::BillOfMaterials(Deserialize::deserialize(tagged)?),

@@ -1,8 +1,9 @@
 //! Redelivered HR events change nothing: applying an employee's whole history again — one by one
 //! in reverse, then in one batch — leaves the directory row as it was; in particular the sealed
 //! personal data dropped by the erasure does not come back from a redelivered hire. The same for
-//! a payroll run's row and lines, a performance review's row, and a leave account's
-//! entitlements, requests and the balances derived from them. Runs against the real Postgres.
+//! a payroll run's row and lines, a performance review's row, a leave account's entitlements,
+//! requests and the balances derived from them, and a job opening's row and applicants (a hire
+//! counted once). Runs against the real Postgres.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -10,10 +11,14 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{envelope, pool, projected, tenant};
-use cqrs_es::{Aggregate, DomainEvent as _};
+use cqrs_es::Aggregate;
 use prism_aggregates::hr::employee::{
     Employee, EmployeeEvent, EmployeeHired, EmployeePersonalDataErased, EmployeeSalaryChanged, EmployeeTerminated,
     EmployeeTransferred,
+};
+use prism_aggregates::hr::job_opening::{
+    ApplicantAdvanced, ApplicantHired, ApplicantPersonalDataErased, ApplicantRejected, ApplicationReceived, JobOpening,
+    JobOpeningClosed, JobOpeningEvent, JobOpeningPosted, FILLED_REASON,
 };
 use prism_aggregates::hr::leave_account::{
     leave_account_id_for, LeaveAccount, LeaveAccountEvent, LeaveApproved, LeaveCancelled, LeaveEntitlementSet,
@@ -33,6 +38,35 @@ use uuid::Uuid;
 
 fn day(month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, month, day).unwrap()
+}
+
+/// `events` of aggregate `id` of `aggregate_type`, as the projector receives them: sequence 1,
+/// 2, … at global positions (and topic offsets) `first + 1`, `first + 2`, …
+fn as_received<E: cqrs_es::DomainEvent>(
+    tenant: &str,
+    aggregate_type: &str,
+    id: &str,
+    first: i64,
+    events: Vec<E>,
+    wrap: fn(E) -> DomainEvent,
+) -> Vec<ProjectedEvent> {
+    (1..)
+        .zip(events)
+        .map(|(sequence, event)| {
+            let mut envelope = envelope(tenant, aggregate_type, id, event.event_type(), sequence);
+            envelope.global_position = first + sequence;
+            projected(envelope, wrap(event), format!("hr-{tenant}"), first + sequence)
+        })
+        .collect()
+}
+
+/// Delivers `events` again, as a redelivery after a crash may: one by one in reverse, then all
+/// in one batch.
+async fn deliver_again(projection: &LedgerProjection, events: &[ProjectedEvent]) {
+    for event in events.iter().rev() {
+        projection.apply(event).await.unwrap();
+    }
+    projection.apply_batch(events).await.unwrap();
 }
 
 /// An employee hired, transferred, raised, terminated and erased, as the projector receives it.
@@ -67,14 +101,7 @@ fn history(tenant: &str) -> Vec<ProjectedEvent> {
             erased_on: day(9, 1),
         }),
     ];
-    (1..)
-        .zip(events)
-        .map(|(sequence, event)| {
-            let mut envelope = envelope(tenant, Employee::TYPE, &id, event.event_type(), sequence);
-            envelope.global_position = sequence;
-            projected(envelope, DomainEvent::Employee(event), format!("hr-{tenant}"), sequence)
-        })
-        .collect()
+    as_received(tenant, Employee::TYPE, &id, 0, events, DomainEvent::Employee)
 }
 
 /// The directory row of `id`, as JSON, without the moment it was last changed.
@@ -102,10 +129,7 @@ async fn redelivered_employee_events_change_nothing_in_postgres_and_bring_no_era
     assert_eq!((once["status"].as_str(), once["terminated_on"].as_str()), (Some("terminated"), Some("2026-08-31")));
     assert_eq!((once["personal_data_erased"].as_bool(), once["personal_data"].is_null()), (Some(true), true));
 
-    for event in events.iter().rev() {
-        projection.apply(event).await.unwrap();
-    }
-    projection.apply_batch(&events).await.unwrap();
+    deliver_again(&projection, &events).await;
     assert_eq!(row(&pool, &tenant, &id).await, once);
 }
 
@@ -132,14 +156,7 @@ fn payroll_history(tenant: &str) -> Vec<ProjectedEvent> {
             approved_on: day(1, 28),
         }),
     ];
-    (1..)
-        .zip(events)
-        .map(|(sequence, event)| {
-            let mut envelope = envelope(tenant, PayrollRun::TYPE, &id, event.event_type(), sequence);
-            envelope.global_position = 10 + sequence;
-            projected(envelope, DomainEvent::PayrollRun(event), format!("hr-{tenant}"), 10 + sequence)
-        })
-        .collect()
+    as_received(tenant, PayrollRun::TYPE, &id, 10, events, DomainEvent::PayrollRun)
 }
 
 /// The run's row and its lines, as JSON.
@@ -169,10 +186,7 @@ async fn redelivered_payroll_run_events_change_nothing_in_postgres() {
     assert_eq!((once[0]["status"].as_str(), once[0]["total_minor"].as_i64()), (Some("approved"), Some(920_050)));
     assert_eq!(once[1].as_array().unwrap().len(), 2);
 
-    for event in events.iter().rev() {
-        projection.apply(event).await.unwrap();
-    }
-    projection.apply_batch(&events).await.unwrap();
+    deliver_again(&projection, &events).await;
     assert_eq!(payroll_rows(&pool, &tenant, &id).await, once);
 }
 
@@ -243,14 +257,7 @@ fn leave_history(tenant: &str) -> Vec<ProjectedEvent> {
         }),
         requested(3, "sick", day(3, 2), day(3, 3), 2),
     ];
-    (1..)
-        .zip(events)
-        .map(|(sequence, event)| {
-            let mut envelope = envelope(tenant, LeaveAccount::TYPE, &id, event.event_type(), sequence);
-            envelope.global_position = 20 + sequence;
-            projected(envelope, DomainEvent::LeaveAccount(event), format!("hr-{tenant}"), 20 + sequence)
-        })
-        .collect()
+    as_received(tenant, LeaveAccount::TYPE, &id, 20, events, DomainEvent::LeaveAccount)
 }
 
 /// The account's entitlements, requests and balances, as JSON.
@@ -294,10 +301,7 @@ async fn redelivered_leave_account_events_change_nothing_in_postgres() {
     let sick = &once[2][1];
     assert_eq!([&sick["entitled_days"], &sick["pending_days"]], [&serde_json::Value::Null, &serde_json::json!(2)]);
 
-    for event in events.iter().rev() {
-        projection.apply(event).await.unwrap();
-    }
-    projection.apply_batch(&events).await.unwrap();
+    deliver_again(&projection, &events).await;
     assert_eq!(leave_rows(&pool, &tenant, &id).await, once);
 }
 
@@ -322,14 +326,7 @@ fn review_history(tenant: &str) -> Vec<ProjectedEvent> {
         }),
         ReviewEvent::ReviewAcknowledged(ReviewAcknowledged { review_id: id.clone(), acknowledged_on: day(7, 12) }),
     ];
-    (1..)
-        .zip(events)
-        .map(|(sequence, event)| {
-            let mut envelope = envelope(tenant, PerformanceReview::TYPE, &id, event.event_type(), sequence);
-            envelope.global_position = 20 + sequence;
-            projected(envelope, DomainEvent::PerformanceReview(event), format!("hr-{tenant}"), 20 + sequence)
-        })
-        .collect()
+    as_received(tenant, PerformanceReview::TYPE, &id, 20, events, DomainEvent::PerformanceReview)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -354,9 +351,97 @@ async fn redelivered_performance_review_events_change_nothing_in_postgres() {
     assert_eq!((once["status"].as_str(), once["rating"].as_i64()), (Some("acknowledged"), Some(4)));
     assert_eq!(once["summary_sealed"], "v1.c2VhbGVk");
 
-    for event in events.iter().rev() {
+    deliver_again(&projection, &events).await;
+    assert_eq!(review_row().await, once);
+}
+
+/// A job opening of one position: two applications, one applicant offered and hired (which
+/// fills it), the other rejected and erased.
+fn opening_history(tenant: &str) -> Vec<ProjectedEvent> {
+    let (id, ada, bob) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let received = |applicant: &str| {
+        JobOpeningEvent::ApplicationReceived(ApplicationReceived {
+            job_opening_id: id.clone(),
+            applicant_id: applicant.to_owned(),
+            personal_data: "v1.c2VhbGVk".into(),
+            applied_on: day(3, 2),
+        })
+    };
+    let events = vec![
+        JobOpeningEvent::JobOpeningPosted(JobOpeningPosted {
+            job_opening_id: id.clone(),
+            title: "Machinist".into(),
+            org_unit_id: "plant".into(),
+            positions: 1,
+            opened_on: day(3, 1),
+        }),
+        received(&ada),
+        received(&bob),
+        JobOpeningEvent::ApplicantAdvanced(ApplicantAdvanced {
+            job_opening_id: id.clone(),
+            applicant_id: ada.clone(),
+            from_stage: "applied".into(),
+            stage: "offered".into(),
+        }),
+        JobOpeningEvent::ApplicantHired(ApplicantHired {
+            job_opening_id: id.clone(),
+            applicant_id: ada.clone(),
+            employee_id: ada.clone(),
+            personal_data: "v1.c2VhbGVk".into(),
+            org_unit_id: "plant".into(),
+            user_id: None,
+            salary_minor: 350_000,
+            currency: "EUR".into(),
+            hired_on: day(4, 1),
+        }),
+        JobOpeningEvent::JobOpeningClosed(JobOpeningClosed {
+            job_opening_id: id.clone(),
+            filled: true,
+            reason: FILLED_REASON.into(),
+        }),
+        JobOpeningEvent::ApplicantRejected(ApplicantRejected {
+            job_opening_id: id.clone(),
+            applicant_id: bob.clone(),
+            from_stage: "applied".into(),
+            reason: "filled".into(),
+        }),
+        JobOpeningEvent::ApplicantPersonalDataErased(ApplicantPersonalDataErased {
+            job_opening_id: id.clone(),
+            applicant_id: bob,
+            erased_on: day(4, 2),
+        }),
+    ];
+    as_received(tenant, JobOpening::TYPE, &id, 40, events, DomainEvent::JobOpening)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_job_opening_events_count_a_hire_once_in_postgres() {
+    let (pool, tenant) = (pool().await, tenant("opening"));
+    let projection = LedgerProjection::new(pool.clone());
+    let events = opening_history(&tenant);
+    let id = events[0].envelope.aggregate_id.clone();
+    let rows = || async {
+        sqlx::query_scalar::<_, serde_json::Value>(&format!(
+            "SELECT jsonb_build_object(
+                        'opening', (SELECT to_jsonb(o) - 'updated_at' FROM tenant_{tenant}.job_openings o
+                                     WHERE job_opening_id = $1::uuid),
+                        'applicants', (SELECT jsonb_agg(to_jsonb(a) - 'updated_at' ORDER BY applicant_id)
+                                         FROM tenant_{tenant}.job_applicants a WHERE job_opening_id = $1::uuid))"
+        ))
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    for event in &events {
         projection.apply(event).await.unwrap();
     }
-    projection.apply_batch(&events).await.unwrap();
-    assert_eq!(review_row().await, once);
+    let once = rows().await;
+    assert_eq!((once["opening"]["status"].as_str(), once["opening"]["hired"].as_i64()), (Some("filled"), Some(1)));
+    let stages: Vec<&str> =
+        once["applicants"].as_array().unwrap().iter().map(|a| a["stage"].as_str().unwrap()).collect();
+    assert_eq!(stages, ["hired", "rejected"]);
+
+    deliver_again(&projection, &events).await;
+    assert_eq!(rows().await, once);
 }

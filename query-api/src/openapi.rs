@@ -96,6 +96,8 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::hr::payroll_runs::get,
         crate::hr::performance_reviews::list,
         crate::hr::performance_reviews::get,
+        crate::hr::recruitment::list,
+        crate::hr::recruitment::get,
         crate::hr::leave::list,
         crate::hr::leave::employee_balances,
         crate::hr::leave::get,

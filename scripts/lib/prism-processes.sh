@@ -15,6 +15,7 @@ order-fulfilment    prism-process-manager $PRISM_PROCESS_ORDERS_PORT --process o
 procure-to-pay      prism-process-manager $PRISM_PROCESS_PURCHASING_PORT --process procure-to-pay
 production          prism-process-manager $PRISM_PROCESS_PRODUCTION_PORT --process production
 payroll             prism-process-manager $PRISM_PROCESS_PAYROLL_PORT --process payroll
+hiring              prism-process-manager $PRISM_PROCESS_HIRING_PORT --process hiring
 query-api           prism-query-api   $PRISM_QUERY_PORT
 "
 

@@ -419,10 +419,25 @@ impl System {
     /// # Panics
     /// When it cannot start.
     pub async fn start_process(&self, kind: ProcessKind) -> ProcessTask {
+        self.spawn_process(kind, &self.consumer_args()).await
+    }
+
+    /// Starts process manager `kind` as [`Self::start_process`] does, but in a consumer group of
+    /// its own, so that it reads the topics from their first records: every event is delivered
+    /// to it again.
+    ///
+    /// # Panics
+    /// When it cannot start.
+    pub async fn start_process_rereading(&self, kind: ProcessKind) -> ProcessTask {
+        let mut consumer = self.consumer_args();
+        consumer.consumer_group = Some(format!("{}-{}-again-{}", self.topic_prefix, kind.name(), unique_suffix()));
+        self.spawn_process(kind, &consumer).await
+    }
+
+    async fn spawn_process(&self, kind: ProcessKind, consumer: &ConsumerArgs) -> ProcessTask {
         let pool = prism_platform::db::connect_url(&self.database_url, 8).await.expect("test database reachable");
         let process = kind.build(Arc::new(EventStores::new(pool)));
-        let runtime =
-            ProjectorRuntime::build(kind.name(), &self.consumer_args(), process).await.expect("process manager starts");
+        let runtime = ProjectorRuntime::build(kind.name(), consumer, process).await.expect("process manager starts");
         ProcessTask { kind, task: tokio::spawn(runtime.run(self.shutdown.clone())) }
     }
 

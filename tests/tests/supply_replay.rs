@@ -64,6 +64,8 @@ const SUPPLY_TABLES: &[Table] = &[
     ("payroll_runs", "payroll_run_id", "*"),
     ("payroll_run_lines", "payroll_run_id, employee_id", "*"),
     ("performance_reviews", "review_id", "*"),
+    ("job_openings", "job_opening_id", "*"),
+    ("job_applicants", "job_opening_id, applicant_id", "*"),
     ("leave_entitlements", "employee_id, year, leave_type", "*"),
     ("leave_requests", "leave_account_id, request_id", "*"),
     ("bom_versions", "sku, version", "*"),

@@ -9,17 +9,12 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use prism_process_managers::config::ProcessKind;
-use prism_process_managers::stores::EventStores;
 use prism_projections::config::ProjectorKind;
-use prism_projections::runtime::ProjectorRuntime;
-use prism_tests::env::unique_suffix;
 use prism_tests::system::{accepted, eventually, System, SystemOptions};
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
 
 fn options() -> SystemOptions {
     SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }
@@ -37,19 +32,6 @@ async fn hire(system: &System, tenant: &str, name: &str, salary_minor: i64) -> S
     let answer = system.post(tenant, "/v1/employees", &body).await;
     accepted(&answer, 201);
     answer.body["employee_id"].as_str().unwrap().to_owned()
-}
-
-/// Starts a payroll process manager in a consumer group of its own (so from the topics' first
-/// records); cancelling the token stops it.
-async fn start_payroll_in_new_group(system: &System) -> CancellationToken {
-    let mut consumer = system.consumer_args();
-    consumer.consumer_group = Some(format!("{}-payroll-again-{}", system.topic_prefix, unique_suffix()));
-    let pool = prism_platform::db::connect_url(&system.database_url, 4).await.unwrap();
-    let process = ProcessKind::Payroll.build(Arc::new(EventStores::new(pool)));
-    let runtime = ProjectorRuntime::build(ProcessKind::Payroll.name(), &consumer, process).await.unwrap();
-    let stop = CancellationToken::new();
-    tokio::spawn(runtime.run(stop.clone()));
-    stop
 }
 
 /// The run as the query API answers it once `posted` is true.
@@ -100,7 +82,7 @@ async fn an_approved_payroll_run_posts_one_balanced_salary_entry_even_when_redel
     // A second payroll process manager, in a consumer group of its own, reads the topic from
     // its start: the approval is delivered again and posts nothing twice.
     payroll.kill().await;
-    let again = start_payroll_in_new_group(&system).await;
+    let again = system.start_process_rereading(ProcessKind::Payroll).await;
     let next = system
         .post(
             t,
@@ -113,7 +95,7 @@ async fn an_approved_payroll_run_posts_one_balanced_salary_entry_even_when_redel
     accepted(&system.post(t, &format!("/v1/payroll-runs/{february}/approve"), &json!({})).await, 200);
     posted_run(&system, t, &february).await;
     assert_eq!(system.journal_event_count(t).await, 2, "one entry per run, each posted once");
-    again.cancel();
+    again.kill().await;
 
     // Ada's erasure changes nothing in the books.
     let erased = system.post(t, &format!("/v1/employees/{ada}/erase"), &json!({})).await;

@@ -98,6 +98,12 @@ pub enum Permission {
     /// `/v1/performance-reviews/{id}/complete`, `/acknowledge`, `/cancel`, and reading them
     /// (their summaries are personal data). Only `admin` holds it among the built-in roles.
     ReviewManage,
+    /// `hr.recruitment.manage`: recruitment — `POST /v1/job-openings` (post),
+    /// `/v1/job-openings/{id}/close`, `/v1/job-openings/{id}/applicants` (apply),
+    /// `/v1/job-openings/{id}/applicants/{applicant_id}/advance`, `/reject`, `/hire` (which
+    /// makes the applicant an employee), `/erase`, and reading the openings and their applicants
+    /// (whose personal data they show). Only `admin` holds it among the built-in roles.
+    RecruitmentManage,
     /// `hr.leave.request`: request leave for an employee — `POST /v1/employees/{id}/leave-requests` — and
     /// cancel a request, `/v1/leave-accounts/{id}/requests/{request_id}/cancel`. The staff roles
     /// `warehouse`, `sales` and `purchasing` hold it.
@@ -133,7 +139,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 33] = [
+    pub const ALL: [Permission; 34] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -158,6 +164,7 @@ impl Permission {
         Permission::EmployeeManage,
         Permission::PayrollManage,
         Permission::ReviewManage,
+        Permission::RecruitmentManage,
         Permission::LeaveRequest,
         Permission::LeaveApprove,
         Permission::BomManage,
@@ -197,6 +204,7 @@ impl Permission {
             Permission::EmployeeManage => "hr.employee.manage",
             Permission::PayrollManage => "hr.payroll.manage",
             Permission::ReviewManage => "hr.review.manage",
+            Permission::RecruitmentManage => "hr.recruitment.manage",
             Permission::LeaveRequest => "hr.leave.request",
             Permission::LeaveApprove => "hr.leave.approve",
             Permission::BomManage => "production.bom.manage",

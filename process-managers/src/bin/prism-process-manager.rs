@@ -1,5 +1,5 @@
 //! Runs one process manager (`--process payment-allocations|inventory-postings|
-//! order-fulfilment|procure-to-pay|production`) until SIGINT/SIGTERM.
+//! order-fulfilment|procure-to-pay|production|payroll|hiring`) until SIGINT/SIGTERM.
 
 use std::sync::Arc;
 

@@ -20,6 +20,7 @@ pub mod performance_reviews;
 pub mod postgres;
 pub mod production;
 pub mod production_outcomes;
+pub mod recruitment;
 pub mod roles;
 pub mod stock_movements;
 pub mod supply;

@@ -7,7 +7,8 @@
 //! [`super::identity`]), its custom roles (see [`super::roles`]), its customers (see
 //! [`super::customers`]), its sales pipeline and support tickets (see [`super::crm`]) and its
 //! employee directory and payroll runs (see [`super::hr`]), its employees' leave (see
-//! [`super::leave`]) and performance reviews (see [`super::performance_reviews`]), its bills of
+//! [`super::leave`]), performance reviews (see [`super::performance_reviews`]) and recruitment
+//! (see [`super::recruitment`]), its bills of
 //! materials, work orders and quality checks (see [`super::production`]) and its plant
 //! equipment (see [`super::assets`]). A batch of postings becomes three set-based
 //! statements (entries, lines, balance changes); a reversal is applied in order with an update
@@ -30,6 +31,7 @@ use prism_aggregates::finance::journal_entry::{FunctionalAmount, JournalEntry, P
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::finance::tax::TaxRates;
 use prism_aggregates::hr::employee::Employee;
+use prism_aggregates::hr::job_opening::JobOpening;
 use prism_aggregates::hr::leave_account::LeaveAccount;
 use prism_aggregates::hr::payroll_run::PayrollRun;
 use prism_aggregates::hr::performance_review::PerformanceReview;
@@ -53,7 +55,7 @@ use uuid::Uuid;
 use super::checkpoint::{SqlProjection, SqlWriter};
 use super::{
     assets, books, budgets, crm, customers, documents, drafts, exchange_rates, hr, identity, leave, orders,
-    performance_reviews, production, roles, supply,
+    performance_reviews, production, recruitment, roles, supply,
 };
 use crate::decode::{DomainEvent, ProjectedEvent};
 use crate::posting::{ledger_posting, LedgerPosting};
@@ -100,6 +102,7 @@ impl SqlWriter for LedgerWriter {
         Employee::TYPE,
         PayrollRun::TYPE,
         PerformanceReview::TYPE,
+        JobOpening::TYPE,
         LeaveAccount::TYPE,
         BillOfMaterials::TYPE,
         WorkOrder::TYPE,
@@ -152,6 +155,9 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::PayrollRun(run) => hr::apply_payroll_run(tx, schema, run, &event.envelope).await?,
                 DomainEvent::PerformanceReview(review) => {
                     performance_reviews::apply_review(tx, schema, review, &event.envelope).await?;
+                }
+                DomainEvent::JobOpening(opening) => {
+                    recruitment::apply_job_opening(tx, schema, opening, &event.envelope).await?;
                 }
                 DomainEvent::LeaveAccount(account) => {
                     leave::apply_leave_account(tx, schema, account, &event.envelope).await?;

@@ -10,15 +10,14 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use prism_aggregates::hr::employee::PersonalData;
 use prism_aggregates::tenant::TenantId;
-use prism_platform::personal_data::{open, DataKey};
+use prism_platform::personal_data::DataKey;
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{subject_keys, Directory, HrReader, NeedsHrPermission};
+use super::{subject_keys, Directory, HrReader, NeedsHrPermission, PersonalFields};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
@@ -67,16 +66,9 @@ struct EmployeeRow {
 pub struct EmployeeView {
     /// The employee.
     pub employee_id: Uuid,
-    /// `readable`, or `erased` once the employee's key was deleted on an erasure request.
-    pub personal_data_status: &'static str,
-    /// Full name; `null` once erased.
-    pub name: Option<String>,
-    /// Email address; `null` once erased.
-    pub email: Option<String>,
-    /// Day of birth; `null` once erased.
-    pub birth_date: Option<NaiveDate>,
-    /// Postal address; `null` once erased.
-    pub address: Option<String>,
+    /// The personal fields, opened with the employee's key.
+    #[serde(flatten)]
+    pub personal: PersonalFields,
     /// When the erasure was honoured; `null` until then.
     pub erased_on: Option<NaiveDate>,
     /// The organisation unit.
@@ -124,38 +116,11 @@ async fn opened(state: &AppState, tenant: &TenantId, rows: Vec<EmployeeRow>) -> 
     Ok(rows.into_iter().map(|row| view(row, &keys)).collect())
 }
 
-/// The personal data of `row`, if its key is in `keys` and opens it.
-fn personal_of(row: &EmployeeRow, keys: &HashMap<Uuid, DataKey>) -> Option<PersonalData> {
-    let sealed = row.personal_data.as_deref()?;
-    let key = keys.get(&row.employee_id)?;
-    match open(key, row.employee_id, sealed).map(|plain| serde_json::from_slice::<PersonalData>(&plain)) {
-        Ok(Ok(personal)) => Some(personal),
-        Ok(Err(error)) => {
-            tracing::error!(employee_id = %row.employee_id, %error, "opened personal data is not personal data");
-            None
-        }
-        Err(error) => {
-            tracing::error!(employee_id = %row.employee_id, %error, "personal data does not open with its key");
-            None
-        }
-    }
-}
-
 /// The answer for `row`.
 fn view(row: EmployeeRow, keys: &HashMap<Uuid, DataKey>) -> EmployeeView {
-    let personal = personal_of(&row, keys);
-    let status = if personal.is_some() { "readable" } else { "erased" };
-    let (name, email, birth_date, address) = match personal {
-        Some(p) => (Some(p.name), Some(p.email), Some(p.birth_date), Some(p.address)),
-        None => (None, None, None, None),
-    };
     EmployeeView {
         employee_id: row.employee_id,
-        personal_data_status: status,
-        name,
-        email,
-        birth_date,
-        address,
+        personal: PersonalFields::opened(row.employee_id, row.personal_data.as_deref(), keys),
         erased_on: row.erased_on,
         org_unit_id: row.org_unit_id,
         org_unit_name: row.org_unit_name,

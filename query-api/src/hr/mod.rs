@@ -1,23 +1,28 @@
 //! Human resources (Talent) reads: the employee directory ([`employees`]), its personal data
 //! opened with each employee's key as it is answered, shown as erased once the key is gone;
 //! the payroll runs with whether their salary journal entry is posted ([`payroll_runs`]); the
-//! leave requests and balances ([`leave`]); and the performance reviews, their summaries opened
-//! the same way as the directory's personal data ([`performance_reviews`]).
+//! leave requests and balances ([`leave`]); the performance reviews, their summaries opened
+//! the same way as the directory's personal data ([`performance_reviews`]); and the job openings
+//! with their applicants, whose personal data is opened with each applicant's key
+//! ([`recruitment`]).
 //!
 //! Unlike the other query routes, these need a permission beyond a token of the tenant: the
 //! directory (personal data) `hr.employee.manage`, the payroll runs (each employee's gross pay)
 //! `hr.payroll.manage`, the leave requests and balances `hr.leave.approve`, the reviews
-//! `hr.review.manage` ([`HrReader`]).
+//! `hr.review.manage`, the job openings `hr.recruitment.manage` ([`HrReader`]).
 
 use std::collections::HashMap;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
+use chrono::NaiveDate;
+use prism_aggregates::hr::employee::PersonalData;
 use prism_aggregates::identity::permissions::Permission;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::auth::{caller_of, permitted};
-use prism_platform::personal_data::{DataKey, KeyStoreError, PersonalDataKeys};
+use prism_platform::personal_data::{open, DataKey, KeyStoreError, PersonalDataKeys};
 use prism_platform::problem::{Problem, ProblemSchema};
+use serde::Serialize;
 use utoipa::IntoResponses;
 
 use uuid::Uuid;
@@ -29,6 +34,7 @@ pub mod employees;
 pub mod leave;
 pub mod payroll_runs;
 pub mod performance_reviews;
+pub mod recruitment;
 
 /// What an HR read needs of its caller.
 pub trait HrRead {
@@ -58,6 +64,14 @@ pub struct Reviews;
 
 impl HrRead for Reviews {
     const PERMISSION: Permission = Permission::ReviewManage;
+}
+
+/// Reading the job openings and their applicants, personal data included.
+#[derive(Debug)]
+pub struct Recruitment;
+
+impl HrRead for Recruitment {
+    const PERMISSION: Permission = Permission::RecruitmentManage;
 }
 
 /// Reading the leave requests and balances.
@@ -94,8 +108,8 @@ where
     status = 403,
     content_type = "application/problem+json",
     description = "Forbidden (`forbidden`): the caller's roles lack `hr.employee.manage` (the directory), \
-                   `hr.payroll.manage` (payroll runs), `hr.leave.approve` (leave) or `hr.review.manage` \
-                   (performance reviews) — `permission` names it; `admin` holds them all — or the operator key, \
+                   `hr.payroll.manage` (payroll runs), `hr.leave.approve` (leave), `hr.review.manage` \
+                   (performance reviews) or `hr.recruitment.manage` (job openings) — `permission` names it; `admin` holds them all — or the operator key, \
                    which names no tenant"
 )]
 pub struct NeedsHrPermission(pub ProblemSchema);
@@ -118,4 +132,55 @@ async fn subject_keys(
         KeyStoreError::Database(database) => Problem::from_failure(&database),
         other => Problem::internal(&other),
     })
+}
+
+/// A data subject's (an employee's or applicant's) personal fields as an answer shows them:
+/// opened with the subject's key, or `null` once erased.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonalFields {
+    /// `readable`, or `erased` once the subject's key was deleted on an erasure request.
+    pub personal_data_status: &'static str,
+    /// Full name; `null` once erased.
+    pub name: Option<String>,
+    /// Email address; `null` once erased.
+    pub email: Option<String>,
+    /// Day of birth; `null` once erased.
+    pub birth_date: Option<NaiveDate>,
+    /// Postal address; `null` once erased.
+    pub address: Option<String>,
+}
+
+impl PersonalFields {
+    /// The personal data of `subject` that `sealed` holds, if the subject's key is in `keys`
+    /// and opens it; erased otherwise (and logged when a key does not open it).
+    fn opened(subject: Uuid, sealed: Option<&str>, keys: &HashMap<Uuid, DataKey>) -> Self {
+        match open_personal_data(subject, sealed, keys) {
+            Some(personal) => Self {
+                personal_data_status: "readable",
+                name: Some(personal.name),
+                email: Some(personal.email),
+                birth_date: Some(personal.birth_date),
+                address: Some(personal.address),
+            },
+            None => Self { personal_data_status: "erased", name: None, email: None, birth_date: None, address: None },
+        }
+    }
+}
+
+/// The personal data of `subject` that `sealed` holds, if the subject's key is in `keys` and
+/// opens it.
+fn open_personal_data(subject: Uuid, sealed: Option<&str>, keys: &HashMap<Uuid, DataKey>) -> Option<PersonalData> {
+    let sealed = sealed?;
+    let key = keys.get(&subject)?;
+    match open(key, subject, sealed).map(|plain| serde_json::from_slice::<PersonalData>(&plain)) {
+        Ok(Ok(personal)) => Some(personal),
+        Ok(Err(error)) => {
+            tracing::error!(%subject, %error, "opened personal data is not personal data");
+            None
+        }
+        Err(error) => {
+            tracing::error!(%subject, %error, "personal data does not open with its key");
+            None
+        }
+    }
 }
