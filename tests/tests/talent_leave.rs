@@ -3,7 +3,8 @@
 //! back from the query API; an overlapping request and one beyond the remaining days are 409
 //! problem+json naming the field; rejecting and cancelling give the days back; requests for an
 //! unknown or terminated employee are refused naming `employee_id`; requesting is not approving,
-//! and reading leave needs `hr.leave.approve`.
+//! staff request and cancel leave only for the employee linked to their user, and reading leave
+//! needs `hr.leave.approve`.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -15,11 +16,11 @@ fn options() -> SystemOptions {
     SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }
 }
 
-/// Hires an employee; its id.
-async fn hire(system: &System, tenant: &str) -> String {
+/// Hires an employee who signs in as `user_id`, if any; its id.
+async fn hire(system: &System, tenant: &str, user_id: Option<&str>) -> String {
     let body = json!({"name": "Ada", "email": "ada@example.com", "birth_date": "1990-01-01",
                       "address": "1 Main St", "org_unit_id": "engineering", "salary_minor": 500_000,
-                      "currency": "EUR", "hired_on": "2026-01-01"});
+                      "currency": "EUR", "hired_on": "2026-01-01", "user_id": user_id});
     let answer = system.post(tenant, "/v1/employees", &body).await;
     accepted(&answer, 201);
     answer.body["employee_id"].as_str().unwrap().to_owned()
@@ -35,8 +36,9 @@ async fn leave_is_requested_approved_and_given_back_within_the_entitlement() {
     let system = System::start_with(options()).await;
     let tenant = new_tenant();
     let t = tenant.as_str();
-    let ada = hire(&system, t).await;
-    let staff = system.user_token(t, &["sales"]).await;
+    let ada_user = system.user(t, &["sales"]).await;
+    let ada = hire(&system, t, Some(&ada_user.user_id)).await;
+    let staff = ada_user.token;
     let approver = system.user_token(t, &["approver"]).await;
 
     let granted = system
@@ -60,6 +62,13 @@ async fn leave_is_requested_approved_and_given_back_within_the_entitlement() {
     let march_id = march.body["request_id"].as_str().unwrap().to_owned();
     let decide =
         |request_id: &str, action: &str| format!("/v1/leave-accounts/{account}/requests/{request_id}/{action}");
+
+    // Another staff user may neither request nor cancel Ada's leave: it is not their employee.
+    let colleague = system.user_token(t, &["warehouse"]).await;
+    let for_ada = system.post_as(&colleague, &requests, &request("2027-05-03", "2027-05-04")).await;
+    assert_refused(&for_ada, 403, "not-own-employee", None);
+    let cancelled_for_ada = system.post_as(&colleague, &decide(&march_id, "cancel"), &Value::Null).await;
+    assert_refused(&cancelled_for_ada, 403, "not-own-employee", None);
 
     let self_approved = system.post_as(&staff, &decide(&march_id, "approve"), &Value::Null).await;
     self_approved.assert_problem(403, "forbidden");
@@ -139,7 +148,7 @@ async fn leave_for_an_unknown_or_terminated_employee_or_outside_the_year_is_refu
     let system = System::start_with(options()).await;
     let tenant = new_tenant();
     let t = tenant.as_str();
-    let ada = hire(&system, t).await;
+    let ada = hire(&system, t, None).await;
     let unknown = "0190f0a4-0000-7000-8000-00000000dead";
     let request = json!({"leave_type": "annual", "start_date": "2027-03-01", "end_date": "2027-03-05"});
     let missing = system.post(t, &format!("/v1/employees/{unknown}/leave-requests"), &request).await;

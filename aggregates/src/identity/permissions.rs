@@ -104,9 +104,10 @@ pub enum Permission {
     /// makes the applicant an employee), `/erase`, and reading the openings and their applicants
     /// (whose personal data they show). Only `admin` holds it among the built-in roles.
     RecruitmentManage,
-    /// `hr.leave.request`: request leave for an employee — `POST /v1/employees/{id}/leave-requests` — and
-    /// cancel a request, `/v1/leave-accounts/{id}/requests/{request_id}/cancel`. The staff roles
-    /// `warehouse`, `sales` and `purchasing` hold it.
+    /// `hr.leave.request`: request leave — `POST /v1/employees/{id}/leave-requests` — and cancel a
+    /// request, `/v1/leave-accounts/{id}/requests/{request_id}/cancel`, for the employee linked to
+    /// the caller's user (or for anyone, with `hr.leave.approve` or `hr.employee.manage` too).
+    /// The staff roles `warehouse`, `sales` and `purchasing` hold it.
     LeaveRequest,
     /// `hr.leave.approve`: approve or reject a leave request,
     /// `/v1/leave-accounts/{id}/requests/{request_id}/approve` and `/reject`, and read the leave

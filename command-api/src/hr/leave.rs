@@ -3,25 +3,35 @@
 //! account aggregate, addressed by [`leave_account_id_for`] the employee and year; the employee
 //! must be hired and not terminated (read from its own events, as payroll runs do) before an
 //! entitlement or a request is recorded. `If-Match` carries the account's version.
+//!
+//! Leave is self-service ([`LeaveActor`]): a caller who may only request leave
+//! (`hr.leave.request`) requests and cancels it for the employee linked to their user (the
+//! hire's `user_id`), for no one else (403 `not-own-employee`); a caller who may also approve
+//! leave or manage employees does it on anyone's behalf.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate, Utc};
+use prism_aggregates::hr::employee::Employee;
 use prism_aggregates::hr::leave_account::{
     leave_account_id_for, ApproveLeave, CancelLeave, LeaveAccount, LeaveAccountCommand, RejectLeave, RequestLeave,
     SetEntitlement, YEARS,
 };
+use prism_aggregates::identity::permissions::Permission;
 use prism_aggregates::tenant::TenantId;
+use prism_platform::auth::{caller_of, permitted};
 use prism_platform::http::{parse_optional_json, JsonBody, Tenant};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::employees;
+use crate::app::AppState;
 use crate::crm::routes::{run, Target};
 use crate::dispatch::path_uuid;
 use crate::error::command_problem;
@@ -171,9 +181,9 @@ async fn run_on(
     .await
 }
 
-/// Refuses leave for an employee who is not hired (422 `employee_not_found`) or is terminated
-/// (422 `employee_terminated`), both naming `employee_id`.
-async fn check_employed(employees: &employees::Stores, tenant: &TenantId, employee_id: Uuid) -> Result<(), Problem> {
+/// Employee `employee_id` of `tenant`, once it is hired (else 422 `employee_not_found`) and not
+/// terminated (422 `employee_terminated`), both naming `employee_id`.
+async fn employed(employees: &employees::Stores, tenant: &TenantId, employee_id: Uuid) -> Result<Employee, Problem> {
     let employee = employees.load(tenant, &employee_id.to_string()).await.map_err(command_problem)?;
     if employee.salary().is_none() {
         return Err(Problem::unprocessable(
@@ -189,7 +199,50 @@ async fn check_employed(employees: &employees::Stores, tenant: &TenantId, employ
             format!("employee {employee_id} was terminated on {terminated_on}"),
         ));
     }
-    Ok(())
+    Ok(employee)
+}
+
+/// Who requests or cancels leave, and for whom they may: the employee linked to their user, or
+/// — when they may also approve leave or manage employees — anyone.
+pub struct LeaveActor {
+    employees: employees::Stores,
+    /// The caller's user id when they act only for the employee linked to it.
+    only_for_user: Option<String>,
+}
+
+impl FromRequestParts<AppState> for LeaveActor {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let identity = permitted(caller_of(&parts.extensions)?, Permission::LeaveRequest)?;
+        let for_anyone = identity.may(Permission::LeaveApprove) || identity.may(Permission::EmployeeManage);
+        let only_for_user = (!for_anyone).then(|| identity.user_id.clone());
+        Ok(Self { employees: state.employees.clone(), only_for_user })
+    }
+}
+
+impl LeaveActor {
+    /// Refuses a caller who acts only for their own employee when `employee` (`employee_id`) is
+    /// not linked to their user: 403 `not_own_employee`.
+    fn may_act_for(&self, employee: &Employee, employee_id: Uuid) -> Result<(), Problem> {
+        match &self.only_for_user {
+            Some(user_id) if employee.user_id() != Some(user_id.as_str()) => {
+                Err(Problem::new(StatusCode::FORBIDDEN, "not_own_employee", "Forbidden").with_detail(format!(
+                    "employee {employee_id} is not linked to your user: requesting or cancelling another employee's \
+                     leave needs {} or {}",
+                    Permission::LeaveApprove.as_str(),
+                    Permission::EmployeeManage.as_str()
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Loads employee `employee_id` of `tenant` and refuses it as [`Self::may_act_for`] does.
+    async fn acting_for(&self, tenant: &TenantId, employee_id: Uuid) -> Result<(), Problem> {
+        let employee = self.employees.load(tenant, &employee_id.to_string()).await.map_err(command_problem)?;
+        self.may_act_for(&employee, employee_id)
+    }
 }
 
 /// `POST /v1/employees/{id}/leave-entitlements` with an [`EntitlementRequest`] body: grants or
@@ -209,7 +262,7 @@ pub async fn set_entitlement(
     JsonBody(request): JsonBody<EntitlementRequest>,
 ) -> Result<Response, Problem> {
     let employee_id = path_uuid("employee", &id)?;
-    check_employed(&employees, &tenant, employee_id).await?;
+    employed(&employees, &tenant, employee_id).await?;
     let account_id = leave_account_id_for(employee_id, request.year);
     let concern = Concern::Type(request.leave_type.clone());
     let command = LeaveAccountCommand::SetEntitlement(SetEntitlement {
@@ -231,7 +284,7 @@ pub async fn set_entitlement(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, employee_id = %id))]
 pub async fn request(
     State(stores): State<Stores>,
-    State(employees): State<employees::Stores>,
+    actor: LeaveActor,
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -239,7 +292,8 @@ pub async fn request(
     JsonBody(body): JsonBody<LeaveRequestBody>,
 ) -> Result<Response, Problem> {
     let employee_id = path_uuid("employee", &id)?;
-    check_employed(&employees, &tenant, employee_id).await?;
+    let employee = employed(&actor.employees, &tenant, employee_id).await?;
+    actor.may_act_for(&employee, employee_id)?;
     let year = body.start_date.year();
     if !YEARS.contains(&year) {
         let detail = format!("start_date {} is not in a year from 2000 to 2100", body.start_date);
@@ -320,6 +374,7 @@ pub async fn reject(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, leave_account_id = %id))]
 pub async fn cancel(
     State(stores): State<Stores>,
+    actor: LeaveActor,
     Tenant(tenant): Tenant,
     Path((id, request_id)): Path<(String, String)>,
     headers: HeaderMap,
@@ -327,6 +382,11 @@ pub async fn cancel(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let (account_id, request_id) = decision_target(&id, &request_id)?;
+    let leave_account = stores.load(&tenant, &account_id.to_string()).await.map_err(command_problem)?;
+    if let Some(employee_id) = leave_account.employee_id() {
+        let employee_id = Uuid::parse_str(employee_id).map_err(|error| Problem::internal(&error))?;
+        actor.acting_for(&tenant, employee_id).await?;
+    }
     let body: CancelBody = parse_optional_json(&body)?;
     let cancelled_on = body.cancelled_on.unwrap_or_else(|| Utc::now().date_naive());
     let command = LeaveAccountCommand::Cancel(CancelLeave { request_id, cancelled_on });

@@ -33,6 +33,8 @@ pub struct Employee {
 struct Employment {
     employee_id: String,
     org_unit_id: String,
+    #[serde(default)]
+    user_id: Option<String>,
     salary_minor: i64,
     currency: String,
     hired_on: NaiveDate,
@@ -45,6 +47,12 @@ impl Employee {
     #[must_use]
     pub fn org_unit_id(&self) -> Option<&str> {
         self.employment.as_ref().map(|e| e.org_unit_id.as_str())
+    }
+
+    /// The user the employee signs in as, if linked; `None` before the hire.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        self.employment.as_ref().and_then(|e| e.user_id.as_deref())
     }
 
     /// The salary per pay period in minor units and its currency; `None` before the hire.
@@ -209,6 +217,7 @@ impl Aggregate for Employee {
             self.employment = Some(Employment {
                 employee_id: hired.employee_id,
                 org_unit_id: hired.org_unit_id,
+                user_id: hired.user_id,
                 salary_minor: hired.salary_minor,
                 currency: hired.currency,
                 hired_on: hired.hired_on,

@@ -94,6 +94,7 @@ mod lifecycle {
         let employee: Employee = fold([hired()]);
         assert_eq!(employee.org_unit_id(), Some("engineering"));
         assert_eq!(employee.salary(), Some((500_000, "EUR")));
+        assert_eq!(employee.user_id(), Some("user-7"));
         assert!(!employee.is_erased());
     }
 
@@ -102,6 +103,7 @@ mod lifecycle {
         let input = HireEmployee { user_id: None, ..hire_input() };
         let events = assert_accepted(framework(), vec![], hire(input));
         assert!(matches!(&events[..], [EmployeeEvent::EmployeeHired(h)] if h.user_id.is_none()));
+        assert_eq!(fold::<Employee>(events).user_id(), None);
     }
 
     #[test]

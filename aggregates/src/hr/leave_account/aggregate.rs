@@ -125,6 +125,12 @@ struct Account {
 }
 
 impl LeaveAccount {
+    /// The employee whose leave it is; `None` before its first event.
+    #[must_use]
+    pub fn employee_id(&self) -> Option<&str> {
+        self.account.as_ref().map(|account| account.employee_id.as_str())
+    }
+
     /// The balance of `leave_type`.
     #[must_use]
     pub fn balance(&self, leave_type: &str) -> Balance {

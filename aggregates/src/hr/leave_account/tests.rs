@@ -140,6 +140,7 @@ fn granting_and_adjusting_an_entitlement_records_the_days_and_the_previous_ones(
         .then_expect_events(vec![entitlement_set("annual", 27, Some(25))]);
     let account: LeaveAccount = fold([entitlement_set("annual", 25, None), entitlement_set("sick", 10, None)]);
     assert_eq!(account.entitlements(), vec![("annual", 25), ("sick", 10)]);
+    assert_eq!((account.employee_id(), LeaveAccount::default().employee_id()), (Some(EMPLOYEE), None));
 }
 
 #[test]
