@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use common::{envelope, pool, projected, tenant};
+use common::{delivered, pool, tenant};
 use cqrs_es::{Aggregate, DomainEvent as _};
 use prism_aggregates::crm::opportunity::{
     Opportunity, OpportunityEvent, OpportunityLost, OpportunityOpened, OpportunityStageChanged,
@@ -24,27 +24,6 @@ use uuid::Uuid;
 
 fn at(hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, hour, 0, 0).unwrap()
-}
-
-/// `events` of `aggregate_type` `id` as the projector receives them, numbered from 1, at
-/// global positions from `first_position` + 1.
-fn delivered(
-    tenant: &str,
-    aggregate_type: &str,
-    id: &str,
-    first_position: i64,
-    events: Vec<(String, DomainEvent)>,
-) -> Vec<ProjectedEvent> {
-    let mut sequence = 0;
-    events
-        .into_iter()
-        .map(|(event_type, event)| {
-            sequence += 1;
-            let mut envelope = envelope(tenant, aggregate_type, id, event_type, sequence);
-            envelope.global_position = first_position + sequence;
-            projected(envelope, event, format!("crm-{tenant}"), first_position + sequence)
-        })
-        .collect()
 }
 
 /// An opportunity opened, moved to proposal and lost.

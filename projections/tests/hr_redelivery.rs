@@ -10,7 +10,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{envelope, pool, projected, tenant};
+use common::{delivered, pool, tenant};
 use cqrs_es::Aggregate;
 use prism_aggregates::hr::employee::{
     Employee, EmployeeEvent, EmployeeHired, EmployeePersonalDataErased, EmployeeSalaryChanged, EmployeeTerminated,
@@ -40,8 +40,8 @@ fn day(month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, month, day).unwrap()
 }
 
-/// `events` of aggregate `id` of `aggregate_type`, as the projector receives them: sequence 1,
-/// 2, … at global positions (and topic offsets) `first + 1`, `first + 2`, …
+/// `events` of aggregate `id` of `aggregate_type` as the projector receives them, each wrapped
+/// by `wrap`, at global positions from `first` + 1.
 fn as_received<E: cqrs_es::DomainEvent>(
     tenant: &str,
     aggregate_type: &str,
@@ -50,14 +50,8 @@ fn as_received<E: cqrs_es::DomainEvent>(
     events: Vec<E>,
     wrap: fn(E) -> DomainEvent,
 ) -> Vec<ProjectedEvent> {
-    (1..)
-        .zip(events)
-        .map(|(sequence, event)| {
-            let mut envelope = envelope(tenant, aggregate_type, id, event.event_type(), sequence);
-            envelope.global_position = first + sequence;
-            projected(envelope, wrap(event), format!("hr-{tenant}"), first + sequence)
-        })
-        .collect()
+    let events = events.into_iter().map(|event| (event.event_type(), wrap(event))).collect();
+    delivered(tenant, aggregate_type, id, first, events)
 }
 
 /// Delivers `events` again, as a redelivery after a crash may: one by one in reverse, then all

@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{env, envelope, pool, projected, tenant};
+use common::{delivered, env, pool, tenant};
 use cqrs_es::{Aggregate, DomainEvent as _};
 use mongodb::bson::{doc, Document};
 use prism_aggregates::supply::order_lines::{LineQuantity, OrderLine};
@@ -44,25 +44,6 @@ fn order_line(line_no: i32, sku: &str, quantity_milli: i64, unit_price_minor: i6
 
 fn quantity(line_no: i32, sku: &str, quantity_milli: i64) -> LineQuantity {
     LineQuantity { line_no, sku: sku.to_owned(), quantity_milli }
-}
-
-/// `events` of aggregate `aggregate_type` `id`, numbered from 1, at global positions from
-/// `first_position`.
-fn numbered(
-    tenant: &str,
-    aggregate_type: &str,
-    id: &str,
-    first_position: i64,
-    events: Vec<(String, DomainEvent)>,
-) -> Vec<ProjectedEvent> {
-    (1_i64..)
-        .zip(events)
-        .map(|(sequence, (event_type, event))| {
-            let mut envelope = envelope(tenant, aggregate_type, id, event_type, sequence);
-            envelope.global_position = first_position + sequence;
-            projected(envelope, event, format!("orders-{tenant}"), sequence)
-        })
-        .collect()
 }
 
 /// A sales order placed, confirmed, allocated, picked, shipped in two parts, invoiced, paid
@@ -126,7 +107,7 @@ fn sales_order_history(tenant: &str) -> Vec<ProjectedEvent> {
         }),
     ];
     let events = events.into_iter().map(|e| (e.event_type(), DomainEvent::SalesOrder(e))).collect();
-    numbered(tenant, SalesOrder::TYPE, &id, 0, events)
+    delivered(tenant, SalesOrder::TYPE, &id, 0, events)
 }
 
 /// A purchase order drafted, submitted above the threshold, approved, received in part and
@@ -188,7 +169,7 @@ fn purchase_order_history(tenant: &str) -> Vec<ProjectedEvent> {
         }),
     ];
     let events = events.into_iter().map(|e| (e.event_type(), DomainEvent::PurchaseOrder(e))).collect();
-    numbered(tenant, PurchaseOrder::TYPE, &id, 100, events)
+    delivered(tenant, PurchaseOrder::TYPE, &id, 100, events)
 }
 
 /// The order's row in `table`, as JSON; `None` when there is none.

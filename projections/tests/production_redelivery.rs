@@ -3,16 +3,18 @@
 //! the bill versions and lines, the work-order row, its components and the check as they were;
 //! in the time series, a completed order and one scrapped in progress (its plan in the same
 //! batch) are one production outcome each, however often they arrive; an asset's whole history
-//! again leaves its row, maintenance log and downtimes as they were. Runs against the real
-//! Postgres.
+//! again leaves its row, maintenance log and downtimes as they were; and a completed and a
+//! scrapped work order's MongoDB documents stay as they were, their status histories whole.
+//! Runs against the real Postgres and FerretDB.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
 mod common;
 
 use chrono::TimeZone;
-use common::{envelope, pool, projected, tenant};
+use common::{delivered, env, pool, tenant};
 use cqrs_es::{Aggregate, DomainEvent as _};
+use mongodb::bson::{doc, Document};
 use prism_aggregates::production::asset::{
     Asset, AssetEvent, AssetRegistered, AssetRetired, DowntimeEnded, DowntimeStarted, MaintenancePerformed,
 };
@@ -24,30 +26,12 @@ use prism_aggregates::production::work_order::{
 };
 use prism_projections::decode::{DomainEvent, ProjectedEvent};
 use prism_projections::projection::Projection;
+use prism_projections::projectors::mongo::{database_name, DocumentProjection};
 use prism_projections::projectors::postgres::LedgerProjection;
 use prism_projections::projectors::timescale::PostingsProjection;
+use prism_projections::projectors::work_order_documents::WORK_ORDERS;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// `events` of `aggregate_type` `id` as the projector receives them, numbered from 1, at
-/// global positions from `first_position` + 1.
-fn delivered(
-    tenant: &str,
-    aggregate_type: &str,
-    id: &str,
-    first_position: i64,
-    events: Vec<(String, DomainEvent)>,
-) -> Vec<ProjectedEvent> {
-    events
-        .into_iter()
-        .zip(1..)
-        .map(|((event_type, event), sequence)| {
-            let mut envelope = envelope(tenant, aggregate_type, id, event_type, sequence);
-            envelope.global_position = first_position + sequence;
-            projected(envelope, event, format!("production-{tenant}"), first_position + sequence)
-        })
-        .collect()
-}
 
 /// Two versions of the bill of `BIKE`.
 fn bom_history(tenant: &str) -> Vec<ProjectedEvent> {
@@ -299,4 +283,51 @@ async fn redelivered_asset_events_change_nothing_in_postgres() {
     }
     projection.apply_batch(&history).await.unwrap();
     assert_eq!(asset_rows(&pool, &tenant, &id).await, once);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redelivered_work_order_events_change_nothing_in_the_mongo_document() {
+    let url = env("PRISM_MONGODB_URL", "mongodb://127.0.0.1:27117/");
+    let projection = DocumentProjection::connect(&url).await.unwrap();
+    let tenant = tenant("wodoc");
+    let documents = mongodb::Client::with_uri_str(&url)
+        .await
+        .unwrap()
+        .database(&database_name(&tenant))
+        .collection::<Document>(WORK_ORDERS);
+    let (completed, scrapped) = (work_order_history(&tenant), scrapped_history(&tenant));
+    let document = |id: String| {
+        let documents = documents.clone();
+        async move { documents.find_one(doc! { "_id": id }).await.unwrap().unwrap() }
+    };
+    let (completed_id, scrapped_id) =
+        (completed[0].envelope.aggregate_id.clone(), scrapped[0].envelope.aggregate_id.clone());
+
+    projection.apply(&completed[0]).await.unwrap();
+    assert!(projection.apply(&completed[2]).await.is_err(), "an event after a missing one is refused");
+    for event in completed.iter().chain(&scrapped) {
+        projection.apply(event).await.unwrap();
+    }
+    let once = (document(completed_id.clone()).await, document(scrapped_id.clone()).await);
+    projection.apply_batch(&completed).await.unwrap();
+    projection.apply_batch(&scrapped).await.unwrap();
+    projection.apply(&completed[1]).await.unwrap();
+    assert_eq!((document(completed_id).await, document(scrapped_id).await), once);
+
+    let (done, lost) = once;
+    assert_eq!((done.get_str("status").unwrap(), done.get_str("sku").unwrap()), ("completed", "BIKE"));
+    assert_eq!(
+        (done.get_i64("good_quantity_milli").unwrap(), done.get_i64("scrapped_quantity_milli").unwrap()),
+        (4_000, 1_000)
+    );
+    let statuses = |document: &Document| -> Vec<String> {
+        let history = document.get_array("status_history").unwrap();
+        history.iter().map(|entry| entry.as_document().unwrap().get_str("status").unwrap().to_owned()).collect()
+    };
+    assert_eq!(statuses(&done), ["planned", "released", "in_progress", "completed"]);
+    let components = done.get_array("components").unwrap();
+    assert_eq!(components[0].as_document().unwrap().get_str("component_sku").unwrap(), "FRAME");
+    assert_eq!((lost.get_str("status").unwrap(), lost.get_str("scrap_reason").unwrap()), ("scrapped", "frame cracked"));
+    assert_eq!(statuses(&lost), ["planned", "released", "in_progress", "scrapped"]);
+    assert_eq!(lost.get_i64("last_sequence").unwrap(), 4);
 }

@@ -134,6 +134,7 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/v1/work-orders", get(crate::production::work_orders::list))
         .route("/v1/work-orders/board", get(crate::production::work_orders::board))
         .route("/v1/work-orders/{id}", get(crate::production::work_orders::get))
+        .route("/v1/work-orders/{id}/document", get(crate::production::work_orders::get_document))
         .route("/v1/material-requirements", get(crate::production::work_orders::requirements))
         .route("/v1/quality-checks", get(crate::production::quality_checks::list))
         .route("/v1/production/yield", get(crate::production::yield_rates::get))

@@ -109,6 +109,7 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::production::work_orders::list,
         crate::production::work_orders::board,
         crate::production::work_orders::get,
+        crate::production::work_orders::get_document,
         crate::production::work_orders::requirements,
         crate::production::quality_checks::list,
         crate::production::yield_rates::get,

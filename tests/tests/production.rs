@@ -2,7 +2,8 @@
 //! versions and exploded through its levels, a cycle refused; a work order planned against a
 //! version, released, started and completed, moving across the status board; the material
 //! requirements of open orders set against stock on hand; bad input is 4xx problem+json naming
-//! the field and records nothing; a user without the production permissions is refused; yield
+//! the field and records nothing; a work order's MongoDB document keeps its status history; a
+//! user without the production permissions is refused; yield
 //! and scrap rates from the time series count completed orders and those scrapped in progress.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
@@ -114,7 +115,8 @@ async fn a_bill_of_materials_is_versioned_exploded_through_its_levels_and_refuse
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_work_order_moves_across_the_board_and_its_components_are_required_until_it_starts() {
-    let system = System::start_with(options()).await;
+    let projectors = vec![ProjectorKind::Postgres, ProjectorKind::Mongo];
+    let system = System::start_with(SystemOptions { projectors, kafka_brokers: None }).await;
     let tenant = new_tenant();
     bike_catalog(&system, &tenant).await;
     let lines = json!([{"component_sku": "FRAME", "quantity": "1"}, {"component_sku": "WHEEL", "quantity": "2"}]);
@@ -173,6 +175,19 @@ async fn a_work_order_moves_across_the_board_and_its_components_are_required_unt
     );
     let completed = read(&system, &tenant, "/v1/work-orders?status=completed", None).await;
     assert_eq!(completed["items"].as_array().unwrap().len(), 1);
+
+    // The order's MongoDB document keeps its whole status history and its outcome.
+    let document = read(&system, &tenant, &format!("/v1/work-orders/{id}/document"), Some(position)).await;
+    let history: Vec<&str> =
+        document["status_history"].as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap()).collect();
+    assert_eq!(history, ["planned", "released", "in_progress", "completed"]);
+    assert_eq!(
+        (document["good_quantity_milli"].as_i64(), document["due_date"].as_str()),
+        (Some(9_000), Some("2026-12-15"))
+    );
+    assert_eq!(document["components"][1]["component_sku"], "WHEEL");
+    let missing = system.get(&tenant, &format!("/v1/work-orders/{}/document", uuid::Uuid::now_v7()), None).await;
+    missing.assert_problem(404, "not-found");
 }
 
 #[tokio::test(flavor = "multi_thread")]

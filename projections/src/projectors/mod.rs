@@ -25,6 +25,7 @@ pub mod roles;
 pub mod stock_movements;
 pub mod supply;
 pub mod timescale;
+pub mod work_order_documents;
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! The MongoDB document projection: one document per journal entry, with its lines and
-//! status history, one per sales and purchase order (see [`super::order_documents`]) and one
-//! per customer (see [`super::customer_documents`]), in database `prism_<tenant>`. MongoDB (and FerretDB) have no
+//! status history, one per sales and purchase order (see [`super::order_documents`]), one per
+//! customer (see [`super::customer_documents`]) and one per work order (see
+//! [`super::work_order_documents`]), in database `prism_<tenant>`. MongoDB (and FerretDB) have no
 //! transactions here, so every write is idempotent on its own: inserts ignore duplicate
 //! ids and updates are guarded by the aggregate sequence. Kafka offsets are committed by
 //! the runtime after the writes.
@@ -13,11 +14,13 @@ use prism_aggregates::crm::customer::Customer;
 use prism_aggregates::finance::journal_entry::{
     JournalEntry, JournalEntryEvent, JournalEntryPosted, JournalEntryReversed, PostedLine,
 };
+use prism_aggregates::production::work_order::WorkOrder;
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
 use prism_aggregates::supply::sales_order::SalesOrder;
 
 use super::customer_documents::customer_write;
 use super::order_documents::{order_write, OrderWrite};
+use super::work_order_documents::work_order_write;
 
 use crate::decode::ProjectedEvent;
 use crate::projection::{by_tenant, Projection, ProjectionError, SourcePosition};
@@ -55,7 +58,7 @@ impl DocumentProjection {
 #[async_trait::async_trait]
 impl Projection for DocumentProjection {
     fn aggregate_types(&self) -> &'static [&'static str] {
-        &[JournalEntry::TYPE, SalesOrder::TYPE, PurchaseOrder::TYPE, Customer::TYPE]
+        &[JournalEntry::TYPE, SalesOrder::TYPE, PurchaseOrder::TYPE, Customer::TYPE, WorkOrder::TYPE]
     }
 
     async fn resume_offsets(
@@ -73,7 +76,9 @@ impl Projection for DocumentProjection {
             let entries = database.collection::<Document>(ENTRIES);
             let mut postings = Vec::new();
             for event in &group {
-                if let Some((collection, write)) = order_write(event).or_else(|| customer_write(event)) {
+                let document_write =
+                    order_write(event).or_else(|| customer_write(event)).or_else(|| work_order_write(event));
+                if let Some((collection, write)) = document_write {
                     apply_order_write(&database.collection::<Document>(collection), write, event).await?;
                     continue;
                 }

@@ -240,19 +240,21 @@ fn purchase_order_write(order: &PurchaseOrderEvent, event: &ProjectedEvent) -> O
 /// The `$set` fields of an update and the status-history entry it pushes, if it sets a
 /// status.
 #[derive(Default)]
-struct StatusSet {
-    fields: Document,
+pub(super) struct StatusSet {
+    /// The fields `$set`.
+    pub(super) fields: Document,
+    /// The status-history entry `$push`ed, if the status changes.
     history: Option<Document>,
 }
 
 /// A [`StatusSet`] that moves the order to `status`, recorded in its history.
-fn status_set(status: &str, event: &ProjectedEvent, reason: Option<&str>) -> StatusSet {
+pub(super) fn status_set(status: &str, event: &ProjectedEvent, reason: Option<&str>) -> StatusSet {
     StatusSet { fields: doc! { "status": status }, history: Some(history_item(status, event, reason)) }
 }
 
 /// The update document: `set` with the event's sequence and position, `push` (array field and
 /// item) with the history entry, and the `inc` counters.
-fn update(
+pub(super) fn update(
     mut set: StatusSet,
     push: Option<(&str, Document)>,
     inc: Option<Document>,

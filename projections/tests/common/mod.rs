@@ -61,3 +61,23 @@ pub fn envelope(
 pub fn projected(envelope: EventEnvelope, event: DomainEvent, topic: String, offset: i64) -> ProjectedEvent {
     ProjectedEvent { envelope, event, topic, partition: 0, offset }
 }
+
+/// `events` of `aggregate_type` `id` as the projector receives them, numbered from 1, at
+/// global positions from `first_position` + 1.
+pub fn delivered(
+    tenant: &str,
+    aggregate_type: &str,
+    id: &str,
+    first_position: i64,
+    events: Vec<(String, DomainEvent)>,
+) -> Vec<ProjectedEvent> {
+    events
+        .into_iter()
+        .zip(1..)
+        .map(|((event_type, event), sequence)| {
+            let mut envelope = envelope(tenant, aggregate_type, id, event_type, sequence);
+            envelope.global_position = first_position + sequence;
+            projected(envelope, event, format!("{aggregate_type}-{tenant}"), first_position + sequence)
+        })
+        .collect()
+}

@@ -1,6 +1,7 @@
 //! `GET /v1/work-orders`: the work-order status board — the orders, by due date, optionally of
 //! one status or item — and `GET /v1/work-orders/board`: how many orders and how much quantity
 //! are in each status; `GET /v1/work-orders/{id}`: one order with its components;
+//! `GET /v1/work-orders/{id}/document`: its MongoDB document, with its status history;
 //! `GET /v1/material-requirements`: what the open orders not yet started (planned or
 //! released) need of each component at their location, against the stock there: on hand,
 //! reserved, available (on hand − reserved) and the shortage (required − available, when
@@ -11,6 +12,7 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sqlx::FromRow;
 use uuid::Uuid;
 
@@ -19,6 +21,7 @@ use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
 use crate::state::AppState;
 use crate::stores::tenant_table;
+use crate::supply::order_documents::find_document;
 use crate::tenants::KnownTenant;
 
 /// Most rows one list answers.
@@ -208,6 +211,24 @@ pub async fn get(
     );
     let components = sqlx::query_as::<_, ComponentView>(&sql).bind(work_order_id).fetch_all(pool).await;
     Ok(Json(WorkOrderDetail { order, components: absent_if_unprovisioned(components, Vec::new())? }))
+}
+
+/// Collection of the work orders' MongoDB documents (the `mongo` projector's).
+pub const WORK_ORDER_DOCUMENTS: &str = "work_orders";
+
+/// `GET /v1/work-orders/{id}/document`: the work order's MongoDB document as relaxed extended
+/// JSON; 404 when absent.
+#[utoipa::path(get, path = "/v1/work-orders/{id}/document", params(("id" = Uuid, Path, description = "The work order")),
+    responses((status = 200, description = "The work order's MongoDB document (components, outcome, status history)", body = Object)))]
+#[tracing::instrument(skip_all, fields(tenant = %tenant, work_order_id = %id))]
+pub async fn get_document(
+    State(state): State<AppState>,
+    KnownTenant(tenant): KnownTenant,
+    token: MinPosition,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let work_order_id = params::path_uuid("work order", &id)?;
+    find_document(&state, &tenant, token, ("work order", WORK_ORDER_DOCUMENTS), &work_order_id.to_string()).await
 }
 
 /// Query parameters of the material requirements; any other is refused.
