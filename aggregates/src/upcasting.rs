@@ -94,6 +94,17 @@ pub fn upcast_tagged(event_type: &str, version: &str, mut tagged: Value) -> Resu
     Ok((tagged, version))
 }
 
+/// The version payloads of `event_type` are written in now: `1`, or where its upcasters lead
+/// from there.
+#[must_use]
+pub fn current_version(event_type: &str) -> &'static str {
+    let mut version = "1";
+    while let Some(step) = UPCASTERS.iter().find(|u| u.event_type == event_type && u.from_version == version) {
+        version = step.to_version;
+    }
+    version
+}
+
 /// Whether a payload of `event_type` at `version` would be changed by [`upcast`].
 #[must_use]
 pub fn needs_upcast(event_type: &str, version: &str) -> bool {
@@ -141,6 +152,12 @@ mod tests {
     use crate::finance::exchange_rates::{ExchangeRates, ExchangeRatesEvent};
     use crate::money::Currency;
     use crate::test_support::date;
+
+    #[test]
+    fn the_current_version_is_where_the_upcasters_lead() {
+        assert_eq!(current_version("ExchangeRateSet"), "2");
+        assert_eq!(current_version("JournalEntryPosted"), "1");
+    }
 
     /// An `ExchangeRateSet` as version 1 stored it, externally tagged.
     fn stored_v1(rate: &str) -> Value {

@@ -2,12 +2,14 @@
 //! `prism-contract check` exits 1 naming every way the current Avro schemas break the
 //! published contract (`schemas/avro/published.json`); `prism-contract lock` records the
 //! current schemas as published, refusing as `check` does (the first lock, without a file, has
-//! nothing to refuse).
+//! nothing to refuse); `prism-contract samples` publishes a sample record of every event type
+//! to the topics of `--topic-prefix`, as the relay publishes.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use prism_contract::{docs, published, repo_root};
+use prism_contract::{docs, published, repo_root, samples};
+use prism_platform::config::{KafkaArgs, RegistryArgs};
 
 #[derive(Debug, Parser)]
 #[command(name = "prism-contract", about = "The Kafka topic contract: its document and its compatibility gate")]
@@ -24,6 +26,15 @@ enum Command {
     Check,
     /// Record the current schemas as the published contract, if they pass the check.
     Lock,
+    /// Publish a sample record of every event type, as the relay does.
+    Samples {
+        /// Where to publish (use a topic prefix of its own).
+        #[command(flatten)]
+        kafka: KafkaArgs,
+        /// The schema registry.
+        #[command(flatten)]
+        registry: RegistryArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -32,6 +43,19 @@ fn main() -> ExitCode {
         Command::Docs => {
             print!("{}", docs::markdown());
             ExitCode::SUCCESS
+        }
+        Command::Samples { kafka, registry } => {
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(runtime) => runtime,
+                Err(error) => return failed(&error.to_string()),
+            };
+            match runtime.block_on(samples::publish(&kafka, &registry)) {
+                Ok(published) => {
+                    println!("{published} sample records published under {}", kafka.topic_prefix);
+                    ExitCode::SUCCESS
+                }
+                Err(error) => failed(&error.to_string()),
+            }
         }
         command @ (Command::Check | Command::Lock) => {
             let text = match std::fs::read_to_string(&path) {

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The Python virtualenv under .prism/venv, and the outside check: Confluent's own Python client
 # (confluent-kafka, unmodified), installed there, reads Prism's topics and registry as an
-# external subscriber would. Run by `scripts/prism test` after the Rust suite. scripts/bench
+# external subscriber would, and the example subscriber (examples/python-subscriber) decodes a
+# sample of every event type. Run by `scripts/prism test` after the Rust suite. scripts/bench
 # installs its plot's matplotlib into the same virtualenv with venv_install.
 
 # venv_install NAME REQUIREMENTS: create .prism/venv when missing and pip-install REQUIREMENTS
