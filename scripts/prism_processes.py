@@ -36,7 +36,7 @@ REQUEST_TIMEOUT_S = 30
 PORT_VARIABLES = (
     "COMMAND", "QUERY", "RELAY", "PROJECTOR_POSTGRES", "PROJECTOR_MONGO", "PROJECTOR_TIMESCALE",
     "PROCESS_PAYMENTS", "PROCESS_INVENTORY", "PROCESS_ORDERS", "PROCESS_PURCHASING", "PROCESS_PAYROLL",
-    "PROCESS_PRODUCTION",
+    "PROCESS_PRODUCTION", "PROCESS_HIRING",
 )
 # Sources the process table with the scratch settings; "$1" is the verb (processes_start/_stop).
 PROCESSES_SH = """set -euo pipefail
