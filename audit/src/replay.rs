@@ -25,9 +25,18 @@ pub const BATCH: i64 = 2_000;
 pub type Writer = LedgerWriter;
 
 /// Tables of a tenant schema that are not read models: the event store and its bookkeeping,
-/// the credentials the command API keeps, and a replay's own bookkeeping.
-pub const NOT_READ_MODELS: &[&str] =
-    &[deferred::TABLE, "_prism_migrations", "event_chain_head", "events", "snapshots", "user_credentials"];
+/// the credentials and the personal-data keys the command API keeps beside the events (no
+/// replay can rebuild them: a rebuild that swapped the keys out would erase every employee's
+/// personal data), and a replay's own bookkeeping.
+pub const NOT_READ_MODELS: &[&str] = &[
+    deferred::TABLE,
+    "_prism_migrations",
+    "event_chain_head",
+    "events",
+    "snapshots",
+    "user_credentials",
+    "hr_personal_data_keys",
+];
 
 /// A transaction for one replayed batch. Its commit does not wait for the WAL to reach disk
 /// (`synchronous_commit = off`): a crash may lose the last batches committed, and the replay,

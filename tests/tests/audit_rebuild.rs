@@ -1,8 +1,9 @@
 //! `prism-audit rebuild postgres` on the real stack: a tenant's Postgres read model rebuilt
 //! from the event store while commands keep coming, resumed after it was left half done, and
 //! swapped in — after which it equals a replay of every event the projector applied, the row
-//! changed by hand before is repaired, the query API answers from it, and the projector goes on
-//! writing into it.
+//! changed by hand before is repaired, the query API answers from it, the employees' personal
+//! data still opens (the keys beside the events are not a read model), and the projector goes
+//! on writing into it.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
@@ -14,7 +15,7 @@ use prism_projections::config::ProjectorKind;
 use prism_tests::audit_cli::{json_answer, prism_audit};
 use prism_tests::ledger::entry;
 use prism_tests::system::{System, SystemOptions};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The balance of account 1000 in EUR, as the read model holds it.
 async fn cash_debits(system: &System, tenant: &str) -> i64 {
@@ -58,6 +59,12 @@ async fn a_rebuild_during_live_traffic_resumes_swaps_in_and_ends_equal_to_the_li
         System::start_with(SystemOptions { projectors: vec![ProjectorKind::Postgres], kafka_brokers: None }).await,
     );
     let tenant = system.ledger_tenant().await;
+    // An employee, whose personal data only its key beside the events opens: not a read model.
+    let hire = json!({"name": "Ada", "email": "ada@example.com", "birth_date": "1990-01-01", "address": "1 Main St",
+                      "org_unit_id": "finance", "salary_minor": 1_000, "currency": "EUR", "hired_on": "2026-01-01"});
+    let hired = system.post(&tenant, "/v1/employees", &hire).await;
+    assert_eq!(hired.status, 201, "{}", hired.body);
+    let employee_id = hired.body["employee_id"].as_str().unwrap().to_owned();
     for amount in 1..=20 {
         assert_eq!(system.post(&tenant, "/v1/journal-entries", &entry("1000", "3000", amount)).await.status, 201);
     }
@@ -112,6 +119,8 @@ async fn a_rebuild_during_live_traffic_resumes_swaps_in_and_ends_equal_to_the_li
     assert_eq!(statuses["read-model:account_balances"], "matches");
     let balance = system.get(&tenant, "/v1/accounts/1000/balance", None).await;
     assert_eq!(balance.status, 200, "the query API reads the swapped-in model: {}", balance.body);
+    let employee = system.get(&tenant, &format!("/v1/employees/{employee_id}"), None).await;
+    assert_eq!(employee.body["personal_data_status"], "readable", "the keys stay: {}", employee.body);
     let leftovers: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_namespace WHERE nspname IN ($1, $2)")
         .bind(format!("rebuild_{tenant}"))
         .bind(format!("retired_{tenant}"))
