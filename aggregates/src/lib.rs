@@ -15,6 +15,7 @@ mod hierarchy;
 pub mod hr;
 pub mod identity;
 pub mod money;
+pub mod nexus;
 pub mod platform;
 pub mod production;
 pub mod quantity;

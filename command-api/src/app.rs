@@ -39,8 +39,8 @@ use crate::payments::PaymentLookups;
 use crate::production::lookups::ProductionStores;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, production,
-    revaluations, supply, tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, nexus, payments,
+    production, revaluations, supply, tax_rates, tenants,
 };
 
 /// Start of every key of the refresh-token sessions in Redis.
@@ -414,6 +414,8 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/performance-reviews/{id}/complete", post(hr::performance_reviews::complete))
         .route("/v1/performance-reviews/{id}/acknowledge", post(hr::performance_reviews::acknowledge))
         .route("/v1/performance-reviews/{id}/cancel", post(hr::performance_reviews::cancel))
+        .route("/v1/notification-templates/{event_type}/{channel}", post(nexus::notifications::set_template))
+        .route("/v1/notifications/{id}/read", post(nexus::notifications::mark_read))
         .route("/v1/job-openings", post(hr::recruitment::post_opening))
         .route("/v1/job-openings/{id}/close", post(hr::recruitment::close))
         .route("/v1/job-openings/{id}/applicants", post(hr::recruitment::apply))

@@ -39,7 +39,9 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/tenants/{tenant}/suspend"
         | "/v1/tenants/{tenant}/reactivate"
         | "/v1/tenants/{tenant}/feature-flags" => return Some(Need::Operator),
-        "/v1/auth/mfa/enrol" | "/v1/auth/mfa/confirm" | "/v1/auth/mfa/disable" => return Some(Need::SignedIn),
+        "/v1/auth/mfa/enrol" | "/v1/auth/mfa/confirm" | "/v1/auth/mfa/disable" | "/v1/notifications/{id}/read" => {
+            return Some(Need::SignedIn)
+        }
         "/v1/users" | "/v1/users/{id}/roles" | "/v1/users/{id}/deactivate" | "/v1/users/{id}/reactivate" => {
             P::UserManage
         }
@@ -116,6 +118,7 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/performance-reviews/{id}/complete"
         | "/v1/performance-reviews/{id}/acknowledge"
         | "/v1/performance-reviews/{id}/cancel" => P::ReviewManage,
+        "/v1/notification-templates/{event_type}/{channel}" => P::NotificationManage,
         "/v1/job-openings"
         | "/v1/job-openings/{id}/close"
         | "/v1/job-openings/{id}/applicants"

@@ -22,6 +22,7 @@ pub mod identity;
 pub mod invoices;
 pub mod journal_entries;
 pub mod ledger_totals;
+pub mod nexus;
 pub mod openapi;
 pub mod payments;
 pub mod production;

@@ -30,8 +30,8 @@ use crate::authorization::{need, Need};
 use crate::config::CommandApiConfig;
 use crate::idempotency::UNSTORED_PATHS;
 use crate::{
-    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, payments, production,
-    revaluations, supply, tax_rates, tenants,
+    budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, nexus, payments,
+    production, revaluations, supply, tax_rates, tenants,
 };
 
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
@@ -45,6 +45,8 @@ const TENANT_FREE_PATHS: &[&str] = &[
     "/v1/auth/mfa/enrol",
     "/v1/auth/mfa/confirm",
     "/v1/auth/mfa/disable",
+    "/v1/notification-templates/{event_type}/{channel}",
+    "/v1/notifications/{id}/read",
 ];
 
 /// The security scheme of the operator key.
@@ -185,6 +187,8 @@ pub async fn serve() -> Json<&'static OpenApi> {
         hr::recruitment::reject,
         hr::recruitment::hire,
         hr::recruitment::erase,
+        nexus::notifications::set_template,
+        nexus::notifications::mark_read,
         hr::leave::set_entitlement,
         hr::leave::request,
         hr::leave::approve,

@@ -244,6 +244,12 @@ impl Identity {
     pub fn may(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }
+
+    /// The names of the permissions the token grants (`supply.po.approve`, …).
+    #[must_use]
+    pub fn permission_names(&self) -> Vec<&'static str> {
+        self.permissions.iter().map(|permission| permission.as_str()).collect()
+    }
 }
 
 /// State of [`authenticate`]: the token settings and the paths anyone may call.

@@ -59,6 +59,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0023_leave", include_str!("../../migrations/tenant/0023_leave.sql")),
         ("0024_performance_reviews", include_str!("../../migrations/tenant/0024_performance_reviews.sql")),
         ("0025_recruitment", include_str!("../../migrations/tenant/0025_recruitment.sql")),
+        ("0026_notifications", include_str!("../../migrations/tenant/0026_notifications.sql")),
     ],
 };
 

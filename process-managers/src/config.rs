@@ -10,6 +10,7 @@ use prism_projections::projection::Projection;
 
 use crate::hiring::Hiring;
 use crate::inventory_postings::InventoryPostings;
+use crate::notifications::{NotificationArgs, Notifications};
 use crate::order_fulfilment::OrderFulfilment;
 use crate::payment_allocations::PaymentAllocations;
 use crate::payroll::Payroll;
@@ -35,11 +36,13 @@ pub enum ProcessKind {
     Production,
     /// Hires, as employees, the applicants recruitment hired.
     Hiring,
+    /// Sends the notices events call for: welcome and invoice emails, in-app approvals.
+    Notifications,
 }
 
 impl ProcessKind {
     /// Every process manager, in the order `scripts/prism up` starts them.
-    pub const ALL: [ProcessKind; 7] = [
+    pub const ALL: [ProcessKind; 8] = [
         Self::PaymentAllocations,
         Self::InventoryPostings,
         Self::OrderFulfilment,
@@ -47,6 +50,7 @@ impl ProcessKind {
         Self::Payroll,
         Self::Production,
         Self::Hiring,
+        Self::Notifications,
     ];
 
     /// Stable name, used for the consumer group, metrics and the dead-letter topic.
@@ -60,13 +64,21 @@ impl ProcessKind {
             Self::Payroll => crate::payroll::NAME,
             Self::Production => crate::production::NAME,
             Self::Hiring => crate::hiring::NAME,
+            Self::Notifications => crate::notifications::NAME,
         }
     }
 
-    /// The process manager of this kind over `stores`, as the runtime runs it.
-    #[must_use]
-    pub fn build(self, stores: Arc<EventStores>) -> Arc<dyn Projection> {
-        match self {
+    /// The process manager of this kind over `stores`, as the runtime runs it; the
+    /// notification process sends as `notifications` says.
+    ///
+    /// # Errors
+    /// When the notification settings are malformed.
+    pub fn build(
+        self,
+        stores: Arc<EventStores>,
+        notifications: &NotificationArgs,
+    ) -> Result<Arc<dyn Projection>, String> {
+        Ok(match self {
             Self::PaymentAllocations => Arc::new(Saga(PaymentAllocations::new(stores))),
             Self::InventoryPostings => Arc::new(Saga(InventoryPostings::new(stores))),
             Self::OrderFulfilment => Arc::new(Saga(OrderFulfilment::new(stores))),
@@ -74,7 +86,8 @@ impl ProcessKind {
             Self::Payroll => Arc::new(Saga(Payroll::new(stores))),
             Self::Production => Arc::new(Saga(Production::new(stores))),
             Self::Hiring => Arc::new(Saga(Hiring::new(stores))),
-        }
+            Self::Notifications => Arc::new(Saga(Notifications::new(stores, notifications)?)),
+        })
     }
 }
 
@@ -91,6 +104,9 @@ pub struct ProcessManagerConfig {
     /// How it consumes.
     #[command(flatten)]
     pub consumer: ConsumerArgs,
+    /// How the notification process sends.
+    #[command(flatten)]
+    pub notifications: NotificationArgs,
     /// Address of the process's `/health` and `/metrics` endpoint; none when absent.
     #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
     pub http_addr: Option<String>,

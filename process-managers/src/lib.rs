@@ -7,6 +7,7 @@ pub mod config;
 pub mod hiring;
 pub mod inventory_postings;
 pub mod invoicing;
+pub mod notifications;
 pub mod order_fulfilment;
 pub mod payment_allocations;
 pub mod payroll;

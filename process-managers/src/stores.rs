@@ -2,12 +2,13 @@
 //! the command API builds its own: each aggregate with the services its commands are decided
 //! against (the tenant's books; the catalog of the stock and the sales and purchase orders,
 //! with the stock's negative-stock setting and the purchase orders' approval threshold; the
-//! work orders with the bills of materials; the employees), all read from the event store,
+//! work orders with the bills of materials; the employees and customers), all read from the event store,
 //! never from a read model.
 
 use std::sync::Arc;
 
 use cqrs_es::Aggregate;
+use prism_aggregates::crm::customer::Customer;
 use prism_aggregates::finance::books::BooksSource;
 use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::JournalEntry;
@@ -42,6 +43,8 @@ pub struct EventStores {
     pub work_orders: Arc<TenantEventStores<WorkOrder>>,
     /// Employees, hired by the hiring saga.
     pub employees: TenantEventStores<Employee>,
+    /// Customers, whose contacts the notifications email.
+    pub customers: TenantEventStores<Customer>,
 }
 
 impl EventStores {
@@ -63,6 +66,7 @@ impl EventStores {
             purchase_orders: factory.build(supply.purchase_orders),
             work_orders: production.work_orders,
             employees: factory.build(Box::new(|_| ())),
+            customers: factory.build(Box::new(|_| ())),
             pool: factory.pool,
         }
     }

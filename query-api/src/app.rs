@@ -140,6 +140,7 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/v1/production/yield", get(crate::production::yield_rates::get))
         .route("/v1/performance-reviews", get(crate::hr::performance_reviews::list))
         .route("/v1/performance-reviews/{id}", get(crate::hr::performance_reviews::get))
+        .route("/v1/notifications", get(crate::notifications::list))
         .route("/v1/job-openings", get(crate::hr::recruitment::list))
         .route("/v1/job-openings/{id}", get(crate::hr::recruitment::get))
         .route("/v1/assets", get(crate::production::assets::list))

@@ -27,6 +27,7 @@ pub mod identity;
 pub mod invoices;
 pub mod journal_entries;
 pub mod negotiate;
+pub mod notifications;
 pub mod openapi;
 pub mod params;
 pub mod payments;

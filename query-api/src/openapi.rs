@@ -98,6 +98,7 @@ pub async fn serve() -> Json<&'static OpenApi> {
         crate::hr::performance_reviews::get,
         crate::hr::recruitment::list,
         crate::hr::recruitment::get,
+        crate::notifications::list,
         crate::hr::leave::list,
         crate::hr::leave::employee_balances,
         crate::hr::leave::get,

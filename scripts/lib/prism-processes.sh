@@ -16,6 +16,7 @@ procure-to-pay      prism-process-manager $PRISM_PROCESS_PURCHASING_PORT --proce
 production          prism-process-manager $PRISM_PROCESS_PRODUCTION_PORT --process production
 payroll             prism-process-manager $PRISM_PROCESS_PAYROLL_PORT --process payroll
 hiring              prism-process-manager $PRISM_PROCESS_HIRING_PORT --process hiring
+notifications       prism-process-manager $PRISM_PROCESS_NOTIFICATIONS_PORT --process notifications
 query-api           prism-query-api   $PRISM_QUERY_PORT
 "
 

@@ -14,5 +14,6 @@ pub mod processes;
 pub mod raw_kafka;
 pub mod reliability;
 pub mod replay;
+pub mod smtp_sink;
 pub mod system;
 pub mod topic;

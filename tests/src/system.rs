@@ -21,6 +21,7 @@ use prism_command_api::relay::Relay;
 use prism_platform::auth::{AuthArgs, Grants, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RateLimitArgs, RegistryArgs};
 use prism_process_managers::config::ProcessKind;
+use prism_process_managers::notifications::NotificationArgs;
 use prism_process_managers::stores::EventStores;
 use prism_projections::config::{ConsumerArgs, ProjectorConfig, ProjectorKind};
 use prism_projections::projectors::checkpoint::SqlWriter;
@@ -419,7 +420,22 @@ impl System {
     /// # Panics
     /// When it cannot start.
     pub async fn start_process(&self, kind: ProcessKind) -> ProcessTask {
-        self.spawn_process(kind, &self.consumer_args()).await
+        self.spawn_process(kind, &self.consumer_args(), &logged_notifications()).await
+    }
+
+    /// Starts the notification process manager in-process, sending email through the SMTP
+    /// server at `smtp_addr`; in a consumer group of its own when `rereading` (so every event is
+    /// delivered to it again).
+    ///
+    /// # Panics
+    /// When it cannot start.
+    pub async fn start_notifications(&self, smtp_addr: &str, rereading: bool) -> ProcessTask {
+        let mut consumer = self.consumer_args();
+        if rereading {
+            consumer.consumer_group = Some(format!("{}-notifications-again-{}", self.topic_prefix, unique_suffix()));
+        }
+        let args = NotificationArgs { smtp_addr: Some(smtp_addr.to_owned()), ..logged_notifications() };
+        self.spawn_process(ProcessKind::Notifications, &consumer, &args).await
     }
 
     /// Starts process manager `kind` as [`Self::start_process`] does, but in a consumer group of
@@ -431,12 +447,17 @@ impl System {
     pub async fn start_process_rereading(&self, kind: ProcessKind) -> ProcessTask {
         let mut consumer = self.consumer_args();
         consumer.consumer_group = Some(format!("{}-{}-again-{}", self.topic_prefix, kind.name(), unique_suffix()));
-        self.spawn_process(kind, &consumer).await
+        self.spawn_process(kind, &consumer, &logged_notifications()).await
     }
 
-    async fn spawn_process(&self, kind: ProcessKind, consumer: &ConsumerArgs) -> ProcessTask {
+    async fn spawn_process(
+        &self,
+        kind: ProcessKind,
+        consumer: &ConsumerArgs,
+        notifications: &NotificationArgs,
+    ) -> ProcessTask {
         let pool = prism_platform::db::connect_url(&self.database_url, 8).await.expect("test database reachable");
-        let process = kind.build(Arc::new(EventStores::new(pool)));
+        let process = kind.build(Arc::new(EventStores::new(pool)), notifications).expect("process manager builds");
         let runtime = ProjectorRuntime::build(kind.name(), consumer, process).await.expect("process manager starts");
         ProcessTask { kind, task: tokio::spawn(runtime.run(self.shutdown.clone())) }
     }
@@ -831,6 +852,13 @@ async fn create_database(env: &StackEnv, suffix: &str) -> String {
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("test database created");
     admin.close().await;
     env.database_url_named(&name)
+}
+
+/// The notification settings of a process manager that logs its emails instead of sending
+/// them (no SMTP server).
+#[must_use]
+pub fn logged_notifications() -> NotificationArgs {
+    NotificationArgs { smtp_addr: None, mail_from: "Prism <no-reply@prism.test>".to_owned() }
 }
 
 /// A fresh tenant slug.

@@ -123,6 +123,9 @@ pub enum Permission {
     /// `/v1/assets/{id}/maintenance-schedule`, `/maintenance`, `/downtime/start`,
     /// `/downtime/end`, `/retire`.
     AssetManage,
+    /// `nexus.notification.manage`: the tenant's own notification templates —
+    /// `POST /v1/notification-templates/{event_type}/{channel}`. Only `admin` holds it.
+    NotificationManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -140,7 +143,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 34] = [
+    pub const ALL: [Permission; 35] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -171,6 +174,7 @@ impl Permission {
         Permission::BomManage,
         Permission::WorkOrderManage,
         Permission::AssetManage,
+        Permission::NotificationManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -211,6 +215,7 @@ impl Permission {
             Permission::BomManage => "production.bom.manage",
             Permission::WorkOrderManage => "production.wo.manage",
             Permission::AssetManage => "production.asset.manage",
+            Permission::NotificationManage => "nexus.notification.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -226,7 +231,7 @@ impl Permission {
     }
 
     /// The module the permission belongs to: the first part of its name (`finance`, `supply`,
-    /// `crm`, `hr`, `production`, `identity`, `platform`, `audit`).
+    /// `crm`, `hr`, `production`, `nexus`, `identity`, `platform`, `audit`).
     #[must_use]
     pub fn module(self) -> &'static str {
         let name = self.as_str();

@@ -1,0 +1,153 @@
+//! The notification process manager (Nexus), its own consumer group: each event that calls for
+//! notices ([`notices`]) is rendered with the tenant's template or the built-in one and sent —
+//! a welcome email to a new user, an invoice email to the customer's contacts, an in-app notice
+//! to everyone who may approve a submitted purchase order or a leave request. Sending is
+//! idempotent per event: each notice to each recipient is recorded once sent ([`store`]) and
+//! not sent again when the event is redelivered; the email carries a `Message-ID` derived from
+//! the event, so that even a copy sent in the moment between the server's acceptance and the
+//! record is recognisable. A provider that fails ([`providers`]) is retried until it takes the
+//! notice; nothing is dropped. Email goes over SMTP when a server is configured; SMS and push
+//! (no built-in notice uses them yet) and email without a server go to the logging provider.
+
+pub mod notices;
+pub mod providers;
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use clap::Args;
+use cqrs_es::Aggregate;
+use prism_aggregates::finance::invoice::Invoice;
+use prism_aggregates::hr::leave_account::LeaveAccount;
+use prism_aggregates::identity::user::User;
+use prism_aggregates::nexus::notification_templates::{default_of, render, Channel, Template};
+use prism_aggregates::supply::purchase_order::PurchaseOrder;
+use prism_aggregates::tenant::TenantId;
+use prism_projections::decode::ProjectedEvent;
+use prism_projections::projection::ProjectionError;
+use prism_projections::transient::Transient;
+
+use self::notices::{notices_of, Notice, Recipient};
+use self::providers::{LoggingProvider, Outgoing, Provider, SmtpEmail};
+use self::store::{Delivery, NotificationStore};
+use crate::saga::{tenant_of, Reaction};
+use crate::stores::EventStores;
+
+/// Name of this process manager (consumer group, dead-letter topic, metrics).
+pub const NAME: &str = "notifications";
+
+/// How the notification process sends.
+#[derive(Debug, Clone, Args)]
+pub struct NotificationArgs {
+    /// SMTP server email goes through (`host:port`, plain SMTP); none: emails are logged.
+    #[arg(long = "smtp-addr", env = "PRISM_SMTP_ADDR")]
+    pub smtp_addr: Option<String>,
+    /// The sender of notification emails.
+    #[arg(long = "mail-from", env = "PRISM_MAIL_FROM", default_value = "Prism <no-reply@prism.local>")]
+    pub mail_from: String,
+}
+
+/// Sends the notices events call for.
+pub struct Notifications {
+    stores: Arc<EventStores>,
+    store: NotificationStore,
+    /// The provider of each channel that leaves Prism (email, SMS, push).
+    providers: BTreeMap<Channel, Box<dyn Provider>>,
+}
+
+impl Notifications {
+    /// The process manager over `stores`, sending as `args` says.
+    ///
+    /// # Errors
+    /// When the SMTP address or the sender is malformed.
+    pub fn new(stores: Arc<EventStores>, args: &NotificationArgs) -> Result<Self, String> {
+        let email: Box<dyn Provider> = match &args.smtp_addr {
+            Some(addr) => Box::new(SmtpEmail::new(addr, &args.mail_from)?),
+            None => Box::new(LoggingProvider { channel: Channel::Email.as_str() }),
+        };
+        let mut providers = BTreeMap::from([(Channel::Email, email)]);
+        for channel in [Channel::Sms, Channel::Push] {
+            providers.insert(channel, Box::new(LoggingProvider { channel: channel.as_str() }));
+        }
+        Ok(Self { store: NotificationStore::new(stores.pool.clone()), stores, providers })
+    }
+
+    /// The template of `notice` for `tenant`: its own, else the built-in one.
+    async fn template(&self, tenant: &TenantId, notice: &Notice) -> Result<Template, ProjectionError> {
+        let own = self.store.template(tenant, notice.event_type, notice.channel).await.map_err(transient)?;
+        own.or_else(|| default_of(notice.event_type))
+            .ok_or_else(|| format!("no template for {}", notice.event_type).into())
+    }
+
+    /// The addresses of `recipient`: itself, or the customer's contacts that have one.
+    async fn addresses(&self, tenant: &TenantId, recipient: &Recipient) -> Result<Vec<String>, ProjectionError> {
+        match recipient {
+            Recipient::Address(address) => Ok(vec![address.clone()]),
+            Recipient::CustomerContacts(customer_id) => {
+                let customer = self.stores.customers.load(tenant, customer_id).await.map_err(transient)?;
+                Ok(customer.contacts().iter().filter_map(|contact| contact.email.clone()).collect())
+            }
+            Recipient::Holders(permission) => Ok(vec![permission.as_str().to_owned()]),
+        }
+    }
+
+    /// Sends `notice` of `event` once to each of its recipients.
+    async fn deliver(&self, tenant: &TenantId, event: &ProjectedEvent, notice: &Notice) -> Result<(), ProjectionError> {
+        let template = self.template(tenant, notice).await?;
+        let (subject, body) = (render(&template.subject, &notice.fields), render(&template.body, &notice.fields));
+        let envelope = &event.envelope;
+        let identity = (envelope.event_id, notice.event_type);
+        if let Recipient::Holders(permission) = &notice.recipient {
+            let posted = (envelope.event_id, notice.event_type, envelope.occurred_at);
+            return self
+                .store
+                .post_in_app(tenant, posted, permission.as_str(), &subject, &body)
+                .await
+                .map_err(transient);
+        }
+        let provider =
+            self.providers.get(&notice.channel).ok_or_else(|| format!("no provider for {:?}", notice.channel))?;
+        let addresses = self.addresses(tenant, &notice.recipient).await?;
+        if addresses.is_empty() {
+            tracing::info!(event_id = %envelope.event_id, event_type = notice.event_type, "no one to notify");
+            return self.store.record(tenant, identity, notice.channel, "", Delivery::Skipped).await.map_err(transient);
+        }
+        for (index, address) in addresses.iter().enumerate() {
+            if self.store.delivered(tenant, envelope.event_id, notice.channel, address).await.map_err(transient)? {
+                continue;
+            }
+            let outgoing = Outgoing {
+                subject: subject.clone(),
+                body: body.clone(),
+                message_id: format!("<{}.{index}@prism.notifications>", envelope.event_id),
+            };
+            provider.send(address, &outgoing).await.map_err(|error| Box::new(Transient(error)) as ProjectionError)?;
+            self.store.record(tenant, identity, notice.channel, address, Delivery::Sent).await.map_err(transient)?;
+        }
+        Ok(())
+    }
+}
+
+/// A failure of the database or the event store, retried until it passes.
+fn transient(error: impl std::fmt::Display) -> ProjectionError {
+    Box::new(Transient(error.to_string()))
+}
+
+#[async_trait::async_trait]
+impl Reaction for Notifications {
+    const AGGREGATE_TYPES: &'static [&'static str] =
+        &[User::TYPE, Invoice::TYPE, PurchaseOrder::TYPE, LeaveAccount::TYPE];
+
+    async fn react(&self, event: &ProjectedEvent) -> Result<(), ProjectionError> {
+        let notices = notices_of(&event.event);
+        if notices.is_empty() {
+            return Ok(());
+        }
+        let tenant = tenant_of(&event.envelope)?;
+        for notice in &notices {
+            self.deliver(&tenant, event, notice).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,82 @@
+//! Where a rendered notice goes: [`Provider`] is one way out (an email server, an SMS gateway,
+//! a push service). Email goes over SMTP ([`SmtpEmail`]) when a server is configured
+//! (`PRISM_SMTP_ADDR`); SMS and push, and email without a server, go to [`LoggingProvider`],
+//! which writes the message to the log — the default until a real gateway is plugged in behind
+//! the trait.
+
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// A notice ready to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Subject (email) or title.
+    pub subject: String,
+    /// Text.
+    pub body: String,
+    /// A stable id of this notice to this recipient (the email's `Message-ID`), so that the
+    /// receiving side can drop a copy that crossed a crash.
+    pub message_id: String,
+}
+
+/// One way out for notices.
+#[async_trait::async_trait]
+pub trait Provider: Send + Sync {
+    /// Sends `notice` to `to` (an address, a number, a device).
+    ///
+    /// # Errors
+    /// Why it could not be handed over; the caller retries.
+    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), String>;
+}
+
+/// Email over plain SMTP.
+pub struct SmtpEmail {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpEmail {
+    /// Email through the SMTP server at `addr` (`host:port`), from `from` (`Name <address>`).
+    ///
+    /// # Errors
+    /// When `addr` has no port or `from` is not a mailbox.
+    pub fn new(addr: &str, from: &str) -> Result<Self, String> {
+        let (host, port) = addr.rsplit_once(':').ok_or_else(|| format!("SMTP address {addr:?} is not host:port"))?;
+        let port = port.parse().map_err(|_| format!("SMTP address {addr:?} has no valid port"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port).build();
+        let from = from.parse().map_err(|error| format!("mail sender {from:?}: {error}"))?;
+        Ok(Self { transport, from })
+    }
+}
+
+#[async_trait::async_trait]
+impl Provider for SmtpEmail {
+    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), String> {
+        let to: Mailbox = to.parse().map_err(|error| format!("recipient {to:?}: {error}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&notice.subject)
+            .message_id(Some(notice.message_id.clone()))
+            .header(ContentType::TEXT_PLAIN)
+            .body(notice.body.clone())
+            .map_err(|error| error.to_string())?;
+        self.transport.send(message).await.map(drop).map_err(|error| format!("SMTP: {error}"))
+    }
+}
+
+/// Writes each notice of `channel` to the log instead of sending it.
+pub struct LoggingProvider {
+    /// The channel it stands in for (`sms`, `push`, `email`).
+    pub channel: &'static str,
+}
+
+#[async_trait::async_trait]
+impl Provider for LoggingProvider {
+    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), String> {
+        tracing::info!(channel = self.channel, to, subject = %notice.subject, message_id = %notice.message_id,
+            "notice logged (no provider configured)");
+        Ok(())
+    }
+}
