@@ -5,8 +5,9 @@
 //! idempotent per event: each notice to each recipient is recorded once sent ([`store`]) and
 //! not sent again when the event is redelivered; the email carries a `Message-ID` derived from
 //! the event, so that even a copy sent in the moment between the server's acceptance and the
-//! record is recognisable. A provider that fails ([`providers`]) is retried until it takes the
-//! notice; nothing is dropped. Email goes over SMTP when a server is configured; SMS and push
+//! record is recognisable. A provider that is out of reach ([`providers`]) is retried until it
+//! takes the notice; a recipient it can never reach (a malformed address) is recorded as
+//! skipped, not retried for ever. Email goes over SMTP when a server is configured; SMS and push
 //! (no built-in notice uses them yet) and email without a server go to the logging provider.
 
 pub mod notices;
@@ -29,7 +30,7 @@ use prism_projections::projection::ProjectionError;
 use prism_projections::transient::Transient;
 
 use self::notices::{notices_of, Notice, Recipient};
-use self::providers::{LoggingProvider, Outgoing, Provider, SmtpEmail};
+use self::providers::{LoggingProvider, Outgoing, Provider, SendError, SmtpEmail};
 use self::store::{Delivery, NotificationStore};
 use crate::saga::{tenant_of, Reaction};
 use crate::stores::EventStores;
@@ -122,8 +123,15 @@ impl Notifications {
                 body: body.clone(),
                 message_id: format!("<{}.{index}@prism.notifications>", envelope.event_id),
             };
-            provider.send(address, &outgoing).await.map_err(|error| Box::new(Transient(error)) as ProjectionError)?;
-            self.store.record(tenant, identity, notice.channel, address, Delivery::Sent).await.map_err(transient)?;
+            let delivery = match provider.send(address, &outgoing).await {
+                Ok(()) => Delivery::Sent,
+                Err(SendError::Refused(reason)) => {
+                    tracing::warn!(event_id = %envelope.event_id, reason, "a recipient cannot be reached: skipped");
+                    Delivery::Skipped
+                }
+                Err(SendError::Unavailable(reason)) => return Err(transient(reason)),
+            };
+            self.store.record(tenant, identity, notice.channel, address, delivery).await.map_err(transient)?;
         }
         Ok(())
     }

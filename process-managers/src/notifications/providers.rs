@@ -20,14 +20,23 @@ pub struct Outgoing {
     pub message_id: String,
 }
 
+/// Why a notice was not handed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// The recipient can never be reached this way (a malformed address): retrying cannot help.
+    Refused(String),
+    /// The provider is out of reach or declined for now: worth retrying.
+    Unavailable(String),
+}
+
 /// One way out for notices.
 #[async_trait::async_trait]
 pub trait Provider: Send + Sync {
     /// Sends `notice` to `to` (an address, a number, a device).
     ///
     /// # Errors
-    /// Why it could not be handed over; the caller retries.
-    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), String>;
+    /// Why it could not be handed over.
+    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), SendError>;
 }
 
 /// Email over plain SMTP.
@@ -52,8 +61,8 @@ impl SmtpEmail {
 
 #[async_trait::async_trait]
 impl Provider for SmtpEmail {
-    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), String> {
-        let to: Mailbox = to.parse().map_err(|error| format!("recipient {to:?}: {error}"))?;
+    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), SendError> {
+        let to: Mailbox = to.parse().map_err(|error| SendError::Refused(format!("recipient {to:?}: {error}")))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -61,8 +70,8 @@ impl Provider for SmtpEmail {
             .message_id(Some(notice.message_id.clone()))
             .header(ContentType::TEXT_PLAIN)
             .body(notice.body.clone())
-            .map_err(|error| error.to_string())?;
-        self.transport.send(message).await.map(drop).map_err(|error| format!("SMTP: {error}"))
+            .map_err(|error| SendError::Refused(error.to_string()))?;
+        self.transport.send(message).await.map(drop).map_err(|error| SendError::Unavailable(format!("SMTP: {error}")))
     }
 }
 
@@ -74,9 +83,29 @@ pub struct LoggingProvider {
 
 #[async_trait::async_trait]
 impl Provider for LoggingProvider {
-    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), String> {
+    async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), SendError> {
         tracing::info!(channel = self.channel, to, subject = %notice.subject, message_id = %notice.message_id,
             "notice logged (no provider configured)");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice() -> Outgoing {
+        Outgoing { subject: "Hi".into(), body: "Hello".into(), message_id: "<e.0@prism.notifications>".into() }
+    }
+
+    #[tokio::test]
+    async fn a_malformed_address_is_refused_for_good_and_a_server_out_of_reach_is_worth_retrying() {
+        // Port 9 (discard) on this machine: nothing listens, so the connection is refused.
+        let email = SmtpEmail::new("127.0.0.1:9", "Prism <no-reply@prism.test>").unwrap();
+        let refused = email.send("not an address", &notice()).await;
+        assert!(matches!(refused, Err(SendError::Refused(_))), "{refused:?}");
+        let unavailable = email.send("ada@example.com", &notice()).await;
+        assert!(matches!(unavailable, Err(SendError::Unavailable(_))), "{unavailable:?}");
+        assert!(SmtpEmail::new("no-port", "Prism <no-reply@prism.test>").is_err());
     }
 }
