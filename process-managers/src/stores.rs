@@ -45,6 +45,9 @@ pub struct EventStores {
     pub employees: TenantEventStores<Employee>,
     /// Customers, whose contacts the notifications email.
     pub customers: TenantEventStores<Customer>,
+    /// Brings a tenant's schema up to date on its first use (for the tables beside the event
+    /// stores, such as the notifications').
+    pub provisioner: Arc<TenantProvisioner>,
 }
 
 impl EventStores {
@@ -67,6 +70,7 @@ impl EventStores {
             work_orders: production.work_orders,
             employees: factory.build(Box::new(|_| ())),
             customers: factory.build(Box::new(|_| ())),
+            provisioner: factory.provisioner.clone(),
             pool: factory.pool,
         }
     }

@@ -153,6 +153,8 @@ impl Reaction for Notifications {
             return Ok(());
         }
         let tenant = tenant_of(&event.envelope)?;
+        // A tenant provisioned before the notification tables gets them on its first notice.
+        self.stores.provisioner.ensure(&tenant).await.map_err(transient)?;
         for notice in &notices {
             self.deliver(&tenant, event, notice).await?;
         }
