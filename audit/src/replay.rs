@@ -27,7 +27,8 @@ pub type Writer = LedgerWriter;
 /// Tables of a tenant schema that are not read models: the event store and its bookkeeping,
 /// the credentials and the personal-data keys the command API keeps beside the events (no
 /// replay can rebuild them: a rebuild that swapped the keys out would erase every employee's
-/// personal data), and a replay's own bookkeeping.
+/// personal data), the notification process's records and the tenant's templates, and a
+/// replay's own bookkeeping.
 pub const NOT_READ_MODELS: &[&str] = &[
     deferred::TABLE,
     "_prism_migrations",
@@ -36,6 +37,10 @@ pub const NOT_READ_MODELS: &[&str] = &[
     "snapshots",
     "user_credentials",
     "hr_personal_data_keys",
+    "notification_templates",
+    "notification_deliveries",
+    "in_app_notifications",
+    "in_app_notification_reads",
 ];
 
 /// A transaction for one replayed batch. Its commit does not wait for the WAL to reach disk

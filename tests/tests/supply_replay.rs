@@ -96,9 +96,21 @@ const TIMESERIES_TABLES: &[Table] = &[
 
 /// Tables of the tenant schema that no projector writes (see the module comment); the
 /// command API writes `user_credentials` beside the user events, which carry no password, and
-/// `hr_personal_data_keys` beside the employee events, whose personal data it seals.
-const NOT_READ_MODELS: &[&str] =
-    &["_prism_migrations", "event_chain_head", "events", "snapshots", "user_credentials", "hr_personal_data_keys"];
+/// `hr_personal_data_keys` beside the employee events, whose personal data it seals; the
+/// notification process keeps what it sent (`notification_deliveries`, `in_app_notifications`)
+/// and the tenant's templates and users' read state are settings, not read models.
+const NOT_READ_MODELS: &[&str] = &[
+    "_prism_migrations",
+    "event_chain_head",
+    "events",
+    "snapshots",
+    "user_credentials",
+    "hr_personal_data_keys",
+    "notification_templates",
+    "notification_deliveries",
+    "in_app_notifications",
+    "in_app_notification_reads",
+];
 
 /// Rows the workload leaves in the live tables.
 const EXPECTED_ROWS: &[(&str, usize)] = &[
