@@ -43,7 +43,7 @@ class Load:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port-base", type=int, required=True, help="the processes' ports: it and the next 13")
+    parser.add_argument("--port-base", type=int, required=True, help="the processes' ports: it and the next 14")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--operator-key", default=OPERATOR_KEY_DEFAULT)

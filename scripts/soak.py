@@ -417,7 +417,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--rate", type=float, default=100, help="commands per second, offered on a fixed schedule")
-    parser.add_argument("--port-base", type=int, default=24080, help="the processes' ports: it and the next 13")
+    parser.add_argument("--port-base", type=int, default=24080, help="the processes' ports: it and the next 14")
     parser.add_argument("--sample-seconds", type=float, help="default: 15, or a twelfth of the load if shorter")
     parser.add_argument("--drain-seconds", type=float, default=120, help="longest wait for the backlog to reach 0")
     parser.add_argument("--workers", type=int, default=64, help="most commands in flight")

@@ -27,8 +27,8 @@ pub type Writer = LedgerWriter;
 /// Tables of a tenant schema that are not read models: the event store and its bookkeeping,
 /// the credentials and the personal-data keys the command API keeps beside the events (no
 /// replay can rebuild them: a rebuild that swapped the keys out would erase every employee's
-/// personal data), the notification process's records and the tenant's templates, and a
-/// replay's own bookkeeping.
+/// personal data), the notification process's records and the tenant's templates, the
+/// webhook subscriptions with their deliveries, and a replay's own bookkeeping.
 pub const NOT_READ_MODELS: &[&str] = &[
     deferred::TABLE,
     "_prism_migrations",
@@ -41,6 +41,9 @@ pub const NOT_READ_MODELS: &[&str] = &[
     "notification_deliveries",
     "in_app_notifications",
     "in_app_notification_reads",
+    "webhook_subscriptions",
+    "webhook_deliveries",
+    "webhook_attempts",
 ];
 
 /// A transaction for one replayed batch. Its commit does not wait for the WAL to reach disk

@@ -119,6 +119,10 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/performance-reviews/{id}/acknowledge"
         | "/v1/performance-reviews/{id}/cancel" => P::ReviewManage,
         "/v1/notification-templates/{event_type}/{channel}" => P::NotificationManage,
+        "/v1/webhook-subscriptions"
+        | "/v1/webhook-subscriptions/{id}/disable"
+        | "/v1/webhook-subscriptions/{id}/enable"
+        | "/v1/webhook-subscriptions/{id}/redeliver" => P::WebhookManage,
         "/v1/job-openings"
         | "/v1/job-openings/{id}/close"
         | "/v1/job-openings/{id}/applicants"

@@ -47,6 +47,10 @@ const TENANT_FREE_PATHS: &[&str] = &[
     "/v1/auth/mfa/disable",
     "/v1/notification-templates/{event_type}/{channel}",
     "/v1/notifications/{id}/read",
+    "/v1/webhook-subscriptions",
+    "/v1/webhook-subscriptions/{id}/disable",
+    "/v1/webhook-subscriptions/{id}/enable",
+    "/v1/webhook-subscriptions/{id}/redeliver",
 ];
 
 /// The security scheme of the operator key.
@@ -189,6 +193,10 @@ pub async fn serve() -> Json<&'static OpenApi> {
         hr::recruitment::erase,
         nexus::notifications::set_template,
         nexus::notifications::mark_read,
+        nexus::webhooks::subscribe,
+        nexus::webhooks::disable,
+        nexus::webhooks::enable,
+        nexus::webhooks::redeliver,
         hr::leave::set_entitlement,
         hr::leave::request,
         hr::leave::approve,

@@ -17,7 +17,7 @@ use prism_aggregates::supply::{item, locations, purchase_order, sales_order, sto
 use prism_command_api::crm::{customers, opportunities, tickets};
 use prism_command_api::hr::{employees, leave, payroll_runs, performance_reviews, recruitment};
 use prism_command_api::identity::{login, mfa, organization, roles, users};
-use prism_command_api::nexus::notifications;
+use prism_command_api::nexus::{notifications, webhooks};
 use prism_command_api::production::{assets, boms, quality_checks, work_orders};
 use prism_command_api::supply::{items, purchase_orders, sales_orders, settings};
 use prism_command_api::tenants::{feature_flags, lifecycle, provisioning};
@@ -125,6 +125,8 @@ const ROUTES: &[(&str, Read)] = &[
     ("/v1/performance-reviews/{id}/acknowledge", optional::<performance_reviews::AcknowledgeRequest>),
     ("/v1/performance-reviews/{id}/cancel", required::<performance_reviews::CancelRequest>),
     ("/v1/notification-templates/{event_type}/{channel}", required::<notifications::TemplateRequest>),
+    ("/v1/webhook-subscriptions", required::<webhooks::SubscribeRequest>),
+    ("/v1/webhook-subscriptions/{id}/redeliver", required::<webhooks::RedeliverRequest>),
     ("/v1/job-openings", required::<recruitment::PostRequest>),
     ("/v1/job-openings/{id}/close", required::<recruitment::ReasonRequest>),
     ("/v1/job-openings/{id}/applicants", required::<recruitment::ApplyRequest>),

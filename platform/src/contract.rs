@@ -3,6 +3,7 @@
 //! so it changes only additively.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use apache_avro::Schema;
 
@@ -864,6 +865,21 @@ pub const EVENTS: &[EventContract] = &[
         schema: include_str!("../../schemas/avro/hr/LeaveCancelled.avsc"),
     },
 ];
+
+/// Every aggregate type that publishes events, each once, in the order of [`EVENTS`].
+#[must_use]
+pub fn aggregate_types() -> &'static [&'static str] {
+    static TYPES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut types: Vec<&'static str> = Vec::new();
+        for contract in EVENTS {
+            if !types.contains(&contract.aggregate_type) {
+                types.push(contract.aggregate_type);
+            }
+        }
+        types
+    });
+    &TYPES
+}
 
 /// The full topic name for `suffix` under `prefix` (`prism.finance.journal-entry.v1`).
 #[must_use]

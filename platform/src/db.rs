@@ -60,6 +60,7 @@ pub const TENANT: MigrationSet = MigrationSet {
         ("0024_performance_reviews", include_str!("../../migrations/tenant/0024_performance_reviews.sql")),
         ("0025_recruitment", include_str!("../../migrations/tenant/0025_recruitment.sql")),
         ("0026_notifications", include_str!("../../migrations/tenant/0026_notifications.sql")),
+        ("0027_webhooks", include_str!("../../migrations/tenant/0027_webhooks.sql")),
     ],
 };
 

@@ -18,6 +18,8 @@ use crate::procure_to_pay::ProcureToPay;
 use crate::production::Production;
 use crate::saga::Saga;
 use crate::stores::EventStores;
+use crate::webhooks::dispatcher::Dispatcher;
+use crate::webhooks::{WebhookArgs, Webhooks};
 
 /// Which process manager a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,11 +40,13 @@ pub enum ProcessKind {
     Hiring,
     /// Sends the notices events call for: welcome and invoice emails, in-app approvals.
     Notifications,
+    /// Sends every event to the webhook subscriptions that want it.
+    Webhooks,
 }
 
 impl ProcessKind {
     /// Every process manager, in the order `scripts/prism up` starts them.
-    pub const ALL: [ProcessKind; 8] = [
+    pub const ALL: [ProcessKind; 9] = [
         Self::PaymentAllocations,
         Self::InventoryPostings,
         Self::OrderFulfilment,
@@ -51,6 +55,7 @@ impl ProcessKind {
         Self::Production,
         Self::Hiring,
         Self::Notifications,
+        Self::Webhooks,
     ];
 
     /// Stable name, used for the consumer group, metrics and the dead-letter topic.
@@ -65,20 +70,17 @@ impl ProcessKind {
             Self::Production => crate::production::NAME,
             Self::Hiring => crate::hiring::NAME,
             Self::Notifications => crate::notifications::NAME,
+            Self::Webhooks => crate::webhooks::NAME,
         }
     }
 
-    /// The process manager of this kind over `stores`, as the runtime runs it; the
-    /// notification process sends as `notifications` says.
+    /// The process manager of this kind over `stores`, sending as `settings` say.
     ///
     /// # Errors
-    /// When the notification settings are malformed.
-    pub fn build(
-        self,
-        stores: Arc<EventStores>,
-        notifications: &NotificationArgs,
-    ) -> Result<Arc<dyn Projection>, String> {
-        Ok(match self {
+    /// When the notification settings are malformed or the webhooks' HTTP client cannot be
+    /// built.
+    pub fn build(self, stores: Arc<EventStores>, settings: &SendingArgs) -> Result<BuiltProcess, String> {
+        let projection: Arc<dyn Projection> = match self {
             Self::PaymentAllocations => Arc::new(Saga(PaymentAllocations::new(stores))),
             Self::InventoryPostings => Arc::new(Saga(InventoryPostings::new(stores))),
             Self::OrderFulfilment => Arc::new(Saga(OrderFulfilment::new(stores))),
@@ -86,9 +88,34 @@ impl ProcessKind {
             Self::Payroll => Arc::new(Saga(Payroll::new(stores))),
             Self::Production => Arc::new(Saga(Production::new(stores))),
             Self::Hiring => Arc::new(Saga(Hiring::new(stores))),
-            Self::Notifications => Arc::new(Saga(Notifications::new(stores, notifications)?)),
-        })
+            Self::Notifications => Arc::new(Saga(Notifications::new(stores, &settings.notifications)?)),
+            Self::Webhooks => {
+                let (webhooks, dispatcher) = Webhooks::new(stores, &settings.webhooks)?;
+                return Ok(BuiltProcess { projection: Arc::new(webhooks), dispatcher: Some(dispatcher) });
+            }
+        };
+        Ok(BuiltProcess { projection, dispatcher: None })
     }
+}
+
+/// A process manager as its process runs it: what the projector runtime feeds, and, for the
+/// webhooks, the dispatcher that sends beside it.
+pub struct BuiltProcess {
+    /// What the runtime feeds.
+    pub projection: Arc<dyn Projection>,
+    /// The webhooks' sender, to run until shutdown.
+    pub dispatcher: Option<Dispatcher>,
+}
+
+/// How the process managers that talk to the outside send.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SendingArgs {
+    /// How the notification process sends.
+    #[command(flatten)]
+    pub notifications: NotificationArgs,
+    /// How the webhook process sends.
+    #[command(flatten)]
+    pub webhooks: WebhookArgs,
 }
 
 /// Process-manager settings.
@@ -104,9 +131,9 @@ pub struct ProcessManagerConfig {
     /// How it consumes.
     #[command(flatten)]
     pub consumer: ConsumerArgs,
-    /// How the notification process sends.
+    /// How the notification and webhook processes send.
     #[command(flatten)]
-    pub notifications: NotificationArgs,
+    pub sending: SendingArgs,
     /// Address of the process's `/health` and `/metrics` endpoint; none when absent.
     #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
     pub http_addr: Option<String>,

@@ -23,6 +23,7 @@ use prism_aggregates::hr::performance_review::{PerformanceReview, ReviewEvent};
 use prism_aggregates::identity::organization::{Organization, OrganizationEvent};
 use prism_aggregates::identity::roles::{Roles, RolesEvent};
 use prism_aggregates::identity::user::{User, UserEvent};
+use prism_aggregates::platform::tenant_account::{TenantAccount, TenantAccountEvent};
 use prism_aggregates::production::asset::{Asset, AssetEvent};
 use prism_aggregates::production::bill_of_materials::{BillOfMaterials, BomEvent};
 use prism_aggregates::production::quality_check::{QualityCheck, QualityCheckEvent};
@@ -107,6 +108,8 @@ pub enum DomainEvent {
     JobOpening(JobOpeningEvent),
     /// A leave account's event.
     LeaveAccount(LeaveAccountEvent),
+    /// A tenant's own event (provisioned, suspended, reactivated).
+    Tenant(TenantAccountEvent),
     /// A bill of materials' event.
     BillOfMaterials(BomEvent),
     /// A work order's event.
@@ -201,6 +204,7 @@ impl DomainEvent {
             WorkOrder::TYPE => DomainEvent::WorkOrder(Deserialize::deserialize(tagged)?),
             QualityCheck::TYPE => DomainEvent::QualityCheck(Deserialize::deserialize(tagged)?),
             Asset::TYPE => DomainEvent::Asset(Deserialize::deserialize(tagged)?),
+            TenantAccount::TYPE => DomainEvent::Tenant(Deserialize::deserialize(tagged)?),
             other => return Err(DecodeError::UnknownAggregate(other.to_owned())),
         })
     }

@@ -17,6 +17,7 @@ production          prism-process-manager $PRISM_PROCESS_PRODUCTION_PORT --proce
 payroll             prism-process-manager $PRISM_PROCESS_PAYROLL_PORT --process payroll
 hiring              prism-process-manager $PRISM_PROCESS_HIRING_PORT --process hiring
 notifications       prism-process-manager $PRISM_PROCESS_NOTIFICATIONS_PORT --process notifications
+webhooks            prism-process-manager $PRISM_PROCESS_WEBHOOKS_PORT --process webhooks
 query-api           prism-query-api   $PRISM_QUERY_PORT
 "
 

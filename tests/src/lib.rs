@@ -3,7 +3,8 @@
 //! Kafka, schema registry, MongoDB-wire server) with its own database, topic prefix and
 //! tenants, so tests run side by side without seeing each other; the tools to replay a read
 //! model from the topics and compare it with the live one ([`replay`]); and Prism's binaries
-//! run as child processes for fault tests to kill or stop ([`processes`]).
+//! run as child processes for fault tests to kill or stop ([`processes`]); a real SMTP server
+//! ([`smtp_sink`]) and a webhook endpoint that fails on demand ([`webhook_receiver`]).
 
 pub mod audit_cli;
 pub mod env;
@@ -17,3 +18,4 @@ pub mod replay;
 pub mod smtp_sink;
 pub mod system;
 pub mod topic;
+pub mod webhook_receiver;

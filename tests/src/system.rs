@@ -20,9 +20,10 @@ use prism_command_api::identity::login_attempts::LoginLimitArgs;
 use prism_command_api::relay::Relay;
 use prism_platform::auth::{AuthArgs, Grants, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RateLimitArgs, RegistryArgs};
-use prism_process_managers::config::ProcessKind;
+use prism_process_managers::config::{ProcessKind, SendingArgs};
 use prism_process_managers::notifications::NotificationArgs;
 use prism_process_managers::stores::EventStores;
+use prism_process_managers::webhooks::WebhookArgs;
 use prism_projections::config::{ConsumerArgs, ProjectorConfig, ProjectorKind};
 use prism_projections::projectors::checkpoint::SqlWriter;
 use prism_projections::projectors::postgres::LedgerWriter;
@@ -161,6 +162,8 @@ pub struct ProcessTask {
     /// Which one.
     pub kind: ProcessKind,
     task: tokio::task::JoinHandle<Result<(), prism_projections::projection::ProjectionError>>,
+    /// The webhooks' dispatcher, beside the webhook process.
+    dispatcher: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl ProcessTask {
@@ -169,6 +172,10 @@ impl ProcessTask {
     pub async fn kill(self) {
         self.task.abort();
         let _ = self.task.await;
+        if let Some(dispatcher) = self.dispatcher {
+            dispatcher.abort();
+            let _ = dispatcher.await;
+        }
     }
 }
 
@@ -420,7 +427,7 @@ impl System {
     /// # Panics
     /// When it cannot start.
     pub async fn start_process(&self, kind: ProcessKind) -> ProcessTask {
-        self.spawn_process(kind, &self.consumer_args(), &logged_notifications()).await
+        self.spawn_process(kind, &self.consumer_args(), &test_sending()).await
     }
 
     /// Starts the notification process manager in-process, sending email through the SMTP
@@ -430,12 +437,21 @@ impl System {
     /// # Panics
     /// When it cannot start.
     pub async fn start_notifications(&self, smtp_addr: &str, rereading: bool) -> ProcessTask {
-        let mut consumer = self.consumer_args();
-        if rereading {
-            consumer.consumer_group = Some(format!("{}-notifications-again-{}", self.topic_prefix, unique_suffix()));
-        }
-        let args = NotificationArgs { smtp_addr: Some(smtp_addr.to_owned()), ..logged_notifications() };
-        self.spawn_process(ProcessKind::Notifications, &consumer, &args).await
+        let consumer = self.process_consumer(ProcessKind::Notifications, rereading);
+        let mut settings = test_sending();
+        settings.notifications.smtp_addr = Some(smtp_addr.to_owned());
+        self.spawn_process(ProcessKind::Notifications, &consumer, &settings).await
+    }
+
+    /// Starts the webhook process manager in-process, sending as `webhooks` says; in a
+    /// consumer group of its own when `rereading` (so every event is delivered to it again).
+    ///
+    /// # Panics
+    /// When it cannot start.
+    pub async fn start_webhooks(&self, webhooks: WebhookArgs, rereading: bool) -> ProcessTask {
+        let settings = SendingArgs { webhooks, ..test_sending() };
+        self.spawn_process(ProcessKind::Webhooks, &self.process_consumer(ProcessKind::Webhooks, rereading), &settings)
+            .await
     }
 
     /// Starts process manager `kind` as [`Self::start_process`] does, but in a consumer group of
@@ -445,21 +461,26 @@ impl System {
     /// # Panics
     /// When it cannot start.
     pub async fn start_process_rereading(&self, kind: ProcessKind) -> ProcessTask {
-        let mut consumer = self.consumer_args();
-        consumer.consumer_group = Some(format!("{}-{}-again-{}", self.topic_prefix, kind.name(), unique_suffix()));
-        self.spawn_process(kind, &consumer, &logged_notifications()).await
+        self.spawn_process(kind, &self.process_consumer(kind, true), &test_sending()).await
     }
 
-    async fn spawn_process(
-        &self,
-        kind: ProcessKind,
-        consumer: &ConsumerArgs,
-        notifications: &NotificationArgs,
-    ) -> ProcessTask {
+    /// How process manager `kind` consumes: in the system's consumer group, or, when
+    /// `rereading`, in a new one of its own that reads the topics from their first records.
+    fn process_consumer(&self, kind: ProcessKind, rereading: bool) -> ConsumerArgs {
+        let mut consumer = self.consumer_args();
+        if rereading {
+            consumer.consumer_group = Some(format!("{}-{}-again-{}", self.topic_prefix, kind.name(), unique_suffix()));
+        }
+        consumer
+    }
+
+    async fn spawn_process(&self, kind: ProcessKind, consumer: &ConsumerArgs, settings: &SendingArgs) -> ProcessTask {
         let pool = prism_platform::db::connect_url(&self.database_url, 8).await.expect("test database reachable");
-        let process = kind.build(Arc::new(EventStores::new(pool)), notifications).expect("process manager builds");
-        let runtime = ProjectorRuntime::build(kind.name(), consumer, process).await.expect("process manager starts");
-        ProcessTask { kind, task: tokio::spawn(runtime.run(self.shutdown.clone())) }
+        let process = kind.build(Arc::new(EventStores::new(pool)), settings).expect("process manager builds");
+        let dispatcher = process.dispatcher.map(|dispatcher| tokio::spawn(dispatcher.run(self.shutdown.clone())));
+        let runtime =
+            ProjectorRuntime::build(kind.name(), consumer, process.projection).await.expect("process manager starts");
+        ProcessTask { kind, task: tokio::spawn(runtime.run(self.shutdown.clone())), dispatcher }
     }
 
     async fn start_query_api(&mut self) {
@@ -854,11 +875,28 @@ async fn create_database(env: &StackEnv, suffix: &str) -> String {
     env.database_url_named(&name)
 }
 
-/// The notification settings of a process manager that logs its emails instead of sending
-/// them (no SMTP server).
+/// The sending settings of a test's process managers: emails logged instead of sent (no SMTP
+/// server), webhooks as [`quick_webhooks`].
 #[must_use]
-pub fn logged_notifications() -> NotificationArgs {
-    NotificationArgs { smtp_addr: None, mail_from: "Prism <no-reply@prism.test>".to_owned() }
+pub fn test_sending() -> SendingArgs {
+    SendingArgs {
+        notifications: NotificationArgs { smtp_addr: None, mail_from: "Prism <no-reply@prism.test>".to_owned() },
+        webhooks: quick_webhooks(),
+    }
+}
+
+/// Webhook settings for tests: an answer within 2 s, retries after 100 ms doubling up to 800 ms
+/// for 3 s (attempts at about 0, 0.1, 0.3, 0.7, 1.5 and 2.3 s), a subscription disabled after 2
+/// deliveries given up in a row.
+#[must_use]
+pub fn quick_webhooks() -> WebhookArgs {
+    WebhookArgs {
+        timeout_ms: 2_000,
+        first_backoff_ms: 100,
+        max_backoff_ms: 800,
+        retry_for_seconds: 3,
+        disable_after: 2,
+    }
 }
 
 /// A fresh tenant slug.

@@ -519,7 +519,7 @@ async fn every_process_manager_stopped_by_sigterm_exits_at_once_with_status_0() 
         "every_process_manager_stopped_by_sigterm_exits_at_once_with_status_0",
         &Observation {
             fault: "each process manager process stopped with SIGTERM",
-            procedure: "entries posted throughout; each of the six process-manager binaries started, then sent SIGTERM",
+            procedure: "entries posted throughout; each process-manager binary started, then sent SIGTERM",
             accepted: posted,
             lost: 0,
             duplicated: 0,

@@ -98,7 +98,8 @@ const TIMESERIES_TABLES: &[Table] = &[
 /// command API writes `user_credentials` beside the user events, which carry no password, and
 /// `hr_personal_data_keys` beside the employee events, whose personal data it seals; the
 /// notification process keeps what it sent (`notification_deliveries`, `in_app_notifications`)
-/// and the tenant's templates and users' read state are settings, not read models.
+/// and the tenant's templates and users' read state are settings, not read models; so are the
+/// webhook subscriptions, and their deliveries are the webhook process's state.
 const NOT_READ_MODELS: &[&str] = &[
     "_prism_migrations",
     "event_chain_head",
@@ -110,6 +111,9 @@ const NOT_READ_MODELS: &[&str] = &[
     "notification_deliveries",
     "in_app_notifications",
     "in_app_notification_reads",
+    "webhook_subscriptions",
+    "webhook_deliveries",
+    "webhook_attempts",
 ];
 
 /// Rows the workload leaves in the live tables.

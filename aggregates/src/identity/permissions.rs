@@ -126,6 +126,10 @@ pub enum Permission {
     /// `nexus.notification.manage`: the tenant's own notification templates —
     /// `POST /v1/notification-templates/{event_type}/{channel}`. Only `admin` holds it.
     NotificationManage,
+    /// `nexus.webhook.manage`: the tenant's webhook subscriptions — `POST /v1/webhook-subscriptions`,
+    /// `/{id}/disable`, `/enable`, `/redeliver`, and reading them and their deliveries. Only
+    /// `admin` holds it.
+    WebhookManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -143,7 +147,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 35] = [
+    pub const ALL: [Permission; 36] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -175,6 +179,7 @@ impl Permission {
         Permission::WorkOrderManage,
         Permission::AssetManage,
         Permission::NotificationManage,
+        Permission::WebhookManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -216,6 +221,7 @@ impl Permission {
             Permission::WorkOrderManage => "production.wo.manage",
             Permission::AssetManage => "production.asset.manage",
             Permission::NotificationManage => "nexus.notification.manage",
+            Permission::WebhookManage => "nexus.webhook.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",

@@ -62,7 +62,11 @@ pub struct NotificationRead {
 
 /// `table` in `tenant`'s schema, which the first use of a tenant provisioned before it brings
 /// up to date.
-async fn tenant_table(provisioner: &TenantProvisioner, tenant: &TenantId, table: &str) -> Result<String, Problem> {
+pub(crate) async fn tenant_table(
+    provisioner: &TenantProvisioner,
+    tenant: &TenantId,
+    table: &str,
+) -> Result<String, Problem> {
     provisioner.ensure(tenant).await.map_err(|error| Problem::from_failure(&error))?;
     Ok(format!("{}.{table}", quote_ident(&schema_of(tenant))))
 }

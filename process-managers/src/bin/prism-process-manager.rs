@@ -1,5 +1,5 @@
 //! Runs one process manager (`--process payment-allocations|inventory-postings|
-//! order-fulfilment|procure-to-pay|production|payroll|hiring|notifications`) until SIGINT/SIGTERM.
+//! order-fulfilment|procure-to-pay|production|payroll|hiring|notifications|webhooks`) until SIGINT/SIGTERM.
 
 use std::sync::Arc;
 
@@ -21,6 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     }
     let pool = db::connect(&config.database).await?;
     db::migrate(&pool, "shared", db::SHARED).await?;
-    let process = config.process.build(Arc::new(EventStores::new(pool)), &config.notifications)?;
-    ProjectorRuntime::build(config.process.name(), &config.consumer, process).await?.run(shutdown).await
+    let process = config.process.build(Arc::new(EventStores::new(pool)), &config.sending)?;
+    if let Some(dispatcher) = process.dispatcher {
+        tokio::spawn(dispatcher.run(shutdown.clone()));
+    }
+    ProjectorRuntime::build(config.process.name(), &config.consumer, process.projection).await?.run(shutdown).await
 }

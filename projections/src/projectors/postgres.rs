@@ -172,6 +172,8 @@ impl SqlWriter for LedgerWriter {
                 DomainEvent::Asset(asset) => {
                     assets::apply_asset(tx, schema, asset, &event.envelope).await?;
                 }
+                // The tenant registry is kept by the command API; this projector does not follow it.
+                DomainEvent::Tenant(_) => {}
             }
             let Some(posting) = ledger_posting(&event.event) else { continue };
             let entry = NewEntry::from_posting(&posting, event)?;

@@ -17,10 +17,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{subject_keys, Directory, HrReader, NeedsHrPermission, PersonalFields};
+use super::{subject_keys, Directory, NeedsHrPermission, PersonalFields};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
+use crate::permitted::PermittedReader;
 use crate::state::AppState;
 use crate::stores::tenant_table;
 
@@ -140,7 +141,7 @@ fn view(row: EmployeeRow, keys: &HashMap<Uuid, DataKey>) -> EmployeeView {
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Directory>,
+    PermittedReader(tenant, _): PermittedReader<Directory>,
     token: MinPosition,
     QueryParams(query): QueryParams<EmployeeParams>,
 ) -> Result<Json<EmployeesView>, Problem> {
@@ -168,7 +169,7 @@ pub async fn list(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, employee_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Directory>,
+    PermittedReader(tenant, _): PermittedReader<Directory>,
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<EmployeeView>, Problem> {

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{HrReader, Leave, NeedsHrPermission};
+use super::{Leave, NeedsHrPermission};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, InputError, QueryParams};
+use crate::permitted::PermittedReader;
 use crate::state::AppState;
 use crate::stores::tenant_table;
 
@@ -144,7 +145,7 @@ fn select_requests(tenant: &TenantId) -> String {
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Leave>,
+    PermittedReader(tenant, _): PermittedReader<Leave>,
     token: MinPosition,
     QueryParams(query): QueryParams<LeaveRequestParams>,
 ) -> Result<Json<LeaveRequestsView>, Problem> {
@@ -219,7 +220,7 @@ fn year(raw: Option<&str>) -> Result<i32, InputError> {
 #[tracing::instrument(skip_all, fields(tenant = %tenant, employee_id = %id))]
 pub async fn employee_balances(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Leave>,
+    PermittedReader(tenant, _): PermittedReader<Leave>,
     token: MinPosition,
     Path(id): Path<String>,
     QueryParams(query): QueryParams<BalanceParams>,
@@ -236,7 +237,7 @@ pub async fn employee_balances(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, leave_account_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Leave>,
+    PermittedReader(tenant, _): PermittedReader<Leave>,
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<LeaveAccountView>, Problem> {

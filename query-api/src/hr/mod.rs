@@ -9,17 +9,14 @@
 //! Unlike the other query routes, these need a permission beyond a token of the tenant: the
 //! directory (personal data) `hr.employee.manage`, the payroll runs (each employee's gross pay)
 //! `hr.payroll.manage`, the leave requests and balances `hr.leave.approve`, the reviews
-//! `hr.review.manage`, the job openings `hr.recruitment.manage` ([`HrReader`]).
+//! `hr.review.manage`, the job openings `hr.recruitment.manage` ([`crate::permitted::PermittedReader`]).
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRef, FromRequestParts};
-use axum::http::request::Parts;
 use chrono::NaiveDate;
 use prism_aggregates::hr::employee::PersonalData;
 use prism_aggregates::identity::permissions::Permission;
 use prism_aggregates::tenant::TenantId;
-use prism_platform::auth::{caller_of, permitted};
 use prism_platform::personal_data::{open, DataKey, KeyStoreError, PersonalDataKeys};
 use prism_platform::problem::{Problem, ProblemSchema};
 use serde::Serialize;
@@ -27,8 +24,8 @@ use utoipa::IntoResponses;
 
 use uuid::Uuid;
 
+use crate::permitted::PermittedRead;
 use crate::state::AppState;
-use crate::tenants::{KnownTenant, KnownTenants};
 
 pub mod employees;
 pub mod leave;
@@ -36,17 +33,11 @@ pub mod payroll_runs;
 pub mod performance_reviews;
 pub mod recruitment;
 
-/// What an HR read needs of its caller.
-pub trait HrRead {
-    /// The permission the caller's roles must grant.
-    const PERMISSION: Permission;
-}
-
 /// Reading the employee directory, personal data included.
 #[derive(Debug)]
 pub struct Directory;
 
-impl HrRead for Directory {
+impl PermittedRead for Directory {
     const PERMISSION: Permission = Permission::EmployeeManage;
 }
 
@@ -54,7 +45,7 @@ impl HrRead for Directory {
 #[derive(Debug)]
 pub struct Payroll;
 
-impl HrRead for Payroll {
+impl PermittedRead for Payroll {
     const PERMISSION: Permission = Permission::PayrollManage;
 }
 
@@ -62,7 +53,7 @@ impl HrRead for Payroll {
 #[derive(Debug)]
 pub struct Reviews;
 
-impl HrRead for Reviews {
+impl PermittedRead for Reviews {
     const PERMISSION: Permission = Permission::ReviewManage;
 }
 
@@ -70,7 +61,7 @@ impl HrRead for Reviews {
 #[derive(Debug)]
 pub struct Recruitment;
 
-impl HrRead for Recruitment {
+impl PermittedRead for Recruitment {
     const PERMISSION: Permission = Permission::RecruitmentManage;
 }
 
@@ -78,28 +69,8 @@ impl HrRead for Recruitment {
 #[derive(Debug)]
 pub struct Leave;
 
-impl HrRead for Leave {
+impl PermittedRead for Leave {
     const PERMISSION: Permission = Permission::LeaveApprove;
-}
-
-/// The tenant of a caller whose roles grant `R::PERMISSION`: else 403 `forbidden` naming it (the
-/// operator key too), 401 without a caller, 404 `unknown-tenant` for a tenant not registered.
-#[derive(Debug)]
-pub struct HrReader<R>(pub TenantId, std::marker::PhantomData<R>);
-
-impl<S, R> FromRequestParts<S> for HrReader<R>
-where
-    S: Send + Sync,
-    KnownTenants: FromRef<S>,
-    R: HrRead + Send,
-{
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        permitted(caller_of(&parts.extensions)?, R::PERMISSION)?;
-        let KnownTenant(tenant) = KnownTenant::from_request_parts(parts, state).await?;
-        Ok(Self(tenant, std::marker::PhantomData))
-    }
 }
 
 /// 403: the caller may not read HR data.

@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{HrReader, NeedsHrPermission, Payroll};
+use super::{NeedsHrPermission, Payroll};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
+use crate::permitted::PermittedReader;
 use crate::state::AppState;
 use crate::stores::tenant_table;
 
@@ -97,7 +98,7 @@ fn select(tenant: &TenantId) -> String {
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Payroll>,
+    PermittedReader(tenant, _): PermittedReader<Payroll>,
     token: MinPosition,
     QueryParams(query): QueryParams<PayrollRunParams>,
 ) -> Result<Json<PayrollRunsView>, Problem> {
@@ -121,7 +122,7 @@ pub async fn list(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, payroll_run_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Payroll>,
+    PermittedReader(tenant, _): PermittedReader<Payroll>,
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<PayrollRunView>, Problem> {

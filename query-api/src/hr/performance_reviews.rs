@@ -16,10 +16,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{subject_keys, HrReader, NeedsHrPermission, Reviews};
+use super::{subject_keys, NeedsHrPermission, Reviews};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
+use crate::permitted::PermittedReader;
 use crate::state::AppState;
 use crate::stores::tenant_table;
 
@@ -164,7 +165,7 @@ fn view(row: ReviewRow, keys: &HashMap<Uuid, DataKey>) -> ReviewView {
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Reviews>,
+    PermittedReader(tenant, _): PermittedReader<Reviews>,
     token: MinPosition,
     QueryParams(query): QueryParams<ReviewParams>,
 ) -> Result<Json<ReviewsView>, Problem> {
@@ -193,7 +194,7 @@ pub async fn list(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, review_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Reviews>,
+    PermittedReader(tenant, _): PermittedReader<Reviews>,
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<ReviewView>, Problem> {

@@ -16,10 +16,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{subject_keys, HrReader, NeedsHrPermission, PersonalFields, Recruitment};
+use super::{subject_keys, NeedsHrPermission, PersonalFields, Recruitment};
 use crate::consistency::MinPosition;
 use crate::error::absent_if_unprovisioned;
 use crate::params::{self, QueryParams};
+use crate::permitted::PermittedReader;
 use crate::state::AppState;
 use crate::stores::tenant_table;
 
@@ -158,7 +159,7 @@ fn applicant_view(row: ApplicantRow, keys: &HashMap<Uuid, DataKey>) -> Applicant
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Recruitment>,
+    PermittedReader(tenant, _): PermittedReader<Recruitment>,
     token: MinPosition,
     QueryParams(query): QueryParams<OpeningParams>,
 ) -> Result<Json<OpeningsView>, Problem> {
@@ -185,7 +186,7 @@ pub async fn list(
 #[tracing::instrument(skip_all, fields(tenant = %tenant, job_opening_id = %id))]
 pub async fn get(
     State(state): State<AppState>,
-    HrReader(tenant, _): HrReader<Recruitment>,
+    PermittedReader(tenant, _): PermittedReader<Recruitment>,
     token: MinPosition,
     Path(id): Path<String>,
 ) -> Result<Json<OpeningDetailView>, Problem> {
