@@ -122,7 +122,7 @@ async fn a_work_order_moves_across_the_board_and_its_components_are_required_unt
     let lines = json!([{"component_sku": "FRAME", "quantity": "1"}, {"component_sku": "WHEEL", "quantity": "2"}]);
     accepted(&revise(&system, &tenant, "BIKE", lines).await, 201);
     let receipt = json!({"sku": "WHEEL", "location": "WH1", "quantity": "15", "unit_cost_minor": 4_000});
-    accepted(&system.post(&tenant, "/v1/stock/receipts", &receipt).await, 201);
+    let received = accepted(&system.post(&tenant, "/v1/stock/receipts", &receipt).await, 201);
 
     let plan = json!({"sku": "BIKE", "quantity": "10", "location": "WH1", "due_date": "2026-12-15"});
     let planned = system.post(&tenant, "/v1/work-orders", &plan).await;
@@ -130,7 +130,9 @@ async fn a_work_order_moves_across_the_board_and_its_components_are_required_unt
     assert_eq!(planned.body["status"], "planned");
     let id = planned.body["work_order_id"].as_str().unwrap().to_owned();
 
-    // Ten bikes need 10 frames (none in stock) and 20 wheels (15 in stock).
+    // Ten bikes need 10 frames (none in stock) and 20 wheels (15 in stock). A position proves its
+    // own event applied, not those of other aggregates: wait for the receipt too.
+    read(&system, &tenant, "/v1/material-requirements", Some(received)).await;
     let needs = read(&system, &tenant, "/v1/material-requirements", Some(position)).await;
     let rows: Vec<(&str, i64, i64, i64)> = needs["items"]
         .as_array()
@@ -149,14 +151,18 @@ async fn a_work_order_moves_across_the_board_and_its_components_are_required_unt
     let order = read(&system, &tenant, &format!("/v1/work-orders/{id}"), None).await;
     assert_eq!((order["bom_version"].as_i64(), order["components"].as_array().unwrap().len()), (Some(1), 2));
 
+    let mut started_at = 0;
     for (step, status) in [("release", "released"), ("start", "in_progress")] {
         let answer = system.post(&tenant, &format!("/v1/work-orders/{id}/{step}"), &Value::Null).await;
-        accepted(&answer, 200);
+        started_at = accepted(&answer, 200);
         assert_eq!(answer.body["status"], status);
     }
     let started = system.post(&tenant, &format!("/v1/work-orders/{id}/release"), &Value::Null).await;
     assert_refused(&started, 409, "wrong-status", None);
     let position = accepted(&system.post(&tenant, "/v1/work-orders", &plan).await, 201);
+    // A position proves its own event applied, not those of other orders (other partitions):
+    // wait for the start too.
+    read(&system, &tenant, "/v1/work-orders/board", Some(started_at)).await;
     let board = read(&system, &tenant, "/v1/work-orders/board", Some(position)).await;
     let expected = [("planned", 1), ("released", 0), ("in_progress", 1), ("completed", 0), ("scrapped", 0)];
     assert_eq!(board_counts(&board), expected.map(|(s, c)| (s.to_owned(), c)));

@@ -4,8 +4,10 @@
 //! (another status, a refused connection, a timeout) is retried after a backoff that doubles
 //! from the first one up to a ceiling, until the retry window since it was queued is over —
 //! then it is given up, and a subscription whose deliveries are given up so many times in a row
-//! is disabled ([`RetryPolicy`]). Redirects are not followed: an endpoint answers itself. The
-//! client speaks HTTP/1.1, in the clear or over TLS (rustls, checked against the Mozilla roots).
+//! is disabled ([`RetryPolicy`]). Attempts are counted in `prism_webhook_attempts_total{outcome}`
+//! (`delivered`, `retried`, `given_up`). Redirects are not followed: an endpoint answers itself.
+//! The client speaks HTTP/1.1, in the clear or over TLS (rustls, checked against the Mozilla
+//! roots).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -225,6 +227,12 @@ impl Dispatcher {
         if let Some(error) = &attempt.error {
             tracing::info!(delivery_id = %delivery.delivery_id, url = %delivery.url, error, ?outcome, "webhook delivery failed");
         }
+        let counted = match outcome {
+            Outcome::Delivered => "delivered",
+            Outcome::RetryAt(_) => "retried",
+            Outcome::GivenUp { .. } => "given_up",
+        };
+        metrics::counter!("prism_webhook_attempts_total", "outcome" => counted).increment(1);
         self.queue.record(tenant, &delivery, &attempt, outcome).await
     }
 
