@@ -17,8 +17,11 @@
 //! projectors' `projection_applied` (compared by projector and position), and the schema's
 //! `_prism_migrations` (one `applied_at` per migration). The event store's tables (`events`,
 //! `snapshots`, `event_chain_head`) are the source, not a read model: the replay database holds
-//! them empty (the chain head at its initial row). The time-series views
-//! (`daily_account_totals`, `daily_stock_movements`) and `reorder_suggestions` are computed
+//! them empty (the chain head at its initial row); so are the other tables no projector writes,
+//! which `prism-audit` also leaves out of a rebuild (`prism_audit::replay::NOT_READ_MODELS`: the
+//! credentials, the personal-data keys, the notifications' and the webhooks' records): one list
+//! serves both, so a table cannot be a read model to one and not to the other. The time-series
+//! views (`daily_account_totals`, `daily_stock_movements`) and `reorder_suggestions` are computed
 //! from the tables compared. Every other column — `recorded_at`, `placed_at`, `drafted_at` and
 //! the documents' `recorded_at` included, which are the events' `occurred_at` — must be equal.
 //!
@@ -34,6 +37,7 @@ use std::time::{Duration, Instant};
 use prism_aggregates::finance::invoice::InvoiceStatus;
 use prism_aggregates::supply::sales_order::SalesOrder;
 use prism_aggregates::tenant::TenantId;
+use prism_audit::replay::NOT_READ_MODELS;
 use prism_process_managers::order_fulfilment::invoice_id_for;
 use prism_process_managers::stores::EventStores;
 use prism_projections::config::ProjectorKind;
@@ -92,28 +96,6 @@ const TIMESERIES_TABLES: &[Table] = &[
     ("stock_movements", "global_position, recorded_at", "*"),
     ("production_planned_quantities", "work_order_id", "*"),
     ("production_outcomes", "work_order_id, ended_at", "*"),
-];
-
-/// Tables of the tenant schema that no projector writes (see the module comment); the
-/// command API writes `user_credentials` beside the user events, which carry no password, and
-/// `hr_personal_data_keys` beside the employee events, whose personal data it seals; the
-/// notification process keeps what it sent (`notification_deliveries`, `in_app_notifications`)
-/// and the tenant's templates and users' read state are settings, not read models; so are the
-/// webhook subscriptions, and their deliveries are the webhook process's state.
-const NOT_READ_MODELS: &[&str] = &[
-    "_prism_migrations",
-    "event_chain_head",
-    "events",
-    "snapshots",
-    "user_credentials",
-    "hr_personal_data_keys",
-    "notification_templates",
-    "notification_deliveries",
-    "in_app_notifications",
-    "in_app_notification_reads",
-    "webhook_subscriptions",
-    "webhook_deliveries",
-    "webhook_attempts",
 ];
 
 /// Rows the workload leaves in the live tables.
