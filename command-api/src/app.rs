@@ -17,8 +17,11 @@ use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::identity::user::User;
 use prism_platform::auth::{authenticate, Authenticator, Tokens};
 use prism_platform::db;
+use prism_platform::health::Readiness;
 use prism_platform::http::{operational_routes, refuse_unreadable_uri, serve, unknown_route};
+use prism_platform::http_metrics;
 use prism_platform::personal_data::PersonalDataKeys;
+use prism_platform::pool_metrics;
 use prism_platform::rate_limit::{self, RateLimiter};
 use prism_platform::tenancy::{TenantProvisioner, TenantStatuses};
 use sqlx::PgPool;
@@ -136,16 +139,17 @@ pub struct CommandApi {
     listener: TcpListener,
     router: Router,
     idempotency: Idempotency,
+    pool: PgPool,
 }
 
 impl CommandApi {
-    /// Connects, migrates the shared schema and binds the listener.
+    /// Connects, brings the database's migrations up to date and binds the listener.
     ///
     /// # Errors
     /// When the database is unreachable, a migration fails or the address cannot be bound.
     pub async fn build(config: &CommandApiConfig) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let pool = db::connect(&config.database).await?;
-        db::migrate(&pool, "shared", db::SHARED).await?;
+        db::bring_up_to_date(&pool, db::MAIN_DATABASE).await?;
         let provisioner = Arc::new(TenantProvisioner::new(pool.clone(), TENANT_SETS));
         let idempotency = Idempotency::new(pool.clone(), config.http.body_limit_bytes);
         config.http.auth.check()?;
@@ -155,12 +159,18 @@ impl CommandApi {
         let login_attempts = LoginAttempts::new(redis.clone(), LOGIN_ATTEMPTS_KEY_PREFIX, &config.login_limit);
         let sessions = Sessions::new(redis, SESSION_KEY_PREFIX);
         let statuses = Arc::new(TenantStatuses::new(pool.clone()));
-        let state = state(pool, provisioner, tokens, sessions, login_attempts);
+        let state = state(pool.clone(), provisioner, tokens, sessions, login_attempts);
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
-        let layers = Layers { authenticator, limiter, idempotency: idempotency.clone(), statuses };
+        let layers = Layers {
+            authenticator,
+            limiter,
+            idempotency: idempotency.clone(),
+            statuses,
+            readiness: config.readiness(),
+        };
         let router = router(state, layers, config.http.body_limit_bytes);
         let listener = TcpListener::bind(&config.http.addr).await?;
-        Ok(Self { listener, router, idempotency })
+        Ok(Self { listener, router, idempotency, pool })
     }
 
     /// The bound address (useful with port 0).
@@ -171,12 +181,14 @@ impl CommandApi {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` is cancelled, purging expired idempotency keys meanwhile.
+    /// Serves until `shutdown` is cancelled, purging expired idempotency keys and reporting the
+    /// pool's usage meanwhile.
     ///
     /// # Errors
     /// When the listener fails.
     pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
         tokio::spawn(purge_idempotency_keys(self.idempotency, shutdown.clone()));
+        pool_metrics::report(self.pool, "main", shutdown.clone());
         serve(self.listener, self.router, shutdown).await
     }
 }
@@ -306,6 +318,7 @@ struct Layers {
     limiter: RateLimiter,
     idempotency: Idempotency,
     statuses: Arc<TenantStatuses>,
+    readiness: Readiness,
 }
 
 fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
@@ -446,7 +459,7 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/assets/{id}/downtime/end", post(production::assets::end_downtime))
         .route("/v1/assets/{id}/retire", post(production::assets::retire))
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
-        .merge(operational_routes())
+        .merge(operational_routes(layers.readiness))
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn(refuse_unreadable_uri))
         .layer(DefaultBodyLimit::max(body_limit_bytes))
@@ -455,5 +468,7 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .layer(axum::middleware::from_fn_with_state(layers.idempotency, idempotency::layer))
         .layer(axum::middleware::from_fn_with_state(layers.limiter, rate_limit::layer))
         .layer(axum::middleware::from_fn_with_state(layers.authenticator, authenticate))
+        .layer(axum::middleware::from_fn(http_metrics::record))
+        .layer(axum::middleware::from_fn(prism_platform::request_span::layer))
         .with_state(state)
 }

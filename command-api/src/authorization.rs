@@ -9,11 +9,20 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prism_aggregates::identity::permissions::Permission;
 use prism_platform::auth::{caller_of, forbidden, permitted, Caller};
+use prism_platform::http::{HEALTH_PATH, LIVE_PATH, METRICS_PATH, READY_PATH};
 use prism_platform::problem::Problem;
 
 /// Paths anyone may call, without a token.
-pub const PUBLIC_PATHS: &[&str] =
-    &["/health", "/metrics", "/openapi.json", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout"];
+pub const PUBLIC_PATHS: &[&str] = &[
+    LIVE_PATH,
+    HEALTH_PATH,
+    READY_PATH,
+    METRICS_PATH,
+    "/openapi.json",
+    "/v1/auth/login",
+    "/v1/auth/refresh",
+    "/v1/auth/logout",
+];
 
 /// What a route needs of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,9 @@
 
 use clap::Parser;
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RegistryArgs};
+use prism_platform::db;
+use prism_platform::health::Readiness;
+use prism_platform::telemetry::TelemetryArgs;
 
 use crate::identity::login_attempts::LoginLimitArgs;
 
@@ -18,9 +21,9 @@ pub struct CommandApiConfig {
     /// Failed sign-ins allowed per account.
     #[command(flatten)]
     pub login_limit: LoginLimitArgs,
-    /// Log filter (`info`, `prism=debug`, …).
-    #[arg(long, env = "PRISM_LOG", default_value = "info")]
-    pub log: String,
+    /// Log filter and format, and where spans go.
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
 }
 
 /// Outbox relay settings.
@@ -48,7 +51,27 @@ pub struct RelayConfig {
     /// Pause after a failed batch before retrying, in milliseconds.
     #[arg(long, env = "PRISM_RELAY_RETRY_BACKOFF_MS", default_value_t = 1_000)]
     pub retry_backoff_ms: u64,
-    /// Log filter.
-    #[arg(long, env = "PRISM_LOG", default_value = "info")]
-    pub log: String,
+    /// Log filter and format, and where spans go.
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+}
+
+impl CommandApiConfig {
+    /// What the command API needs to accept commands: its database, migrated. Not Kafka: events
+    /// wait in the outbox while the broker is away.
+    #[must_use]
+    pub fn readiness(&self) -> Readiness {
+        Readiness::new().postgres("postgres", &self.database.url, db::MAIN_DATABASE)
+    }
+}
+
+impl RelayConfig {
+    /// What the relay needs to publish: the database, migrated, the brokers and the registry.
+    #[must_use]
+    pub fn readiness(&self) -> Readiness {
+        Readiness::new()
+            .postgres("postgres", &self.database.url, db::MAIN_DATABASE)
+            .kafka(&self.kafka)
+            .registry(&self.registry)
+    }
 }

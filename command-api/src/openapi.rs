@@ -412,7 +412,8 @@ fn description() -> String {
          `permission`. The acting user is recorded in each event's metadata (`user_id`).\n\n\
          Request bodies are JSON of at most `PRISM_HTTP_BODY_LIMIT_BYTES` bytes ({body_limit} by default, \
          256 KiB); a larger one is 413. Every error is `application/problem+json` (RFC 9457, schema \
-         `Problem`). `GET /health` and `GET /metrics` (Prometheus) are served too, outside this contract."
+         `Problem`). `GET /health/live`, `GET /health/ready` and `GET /metrics` (Prometheus) are served \
+         too, outside this contract (docs/observability.md)."
     )
 }
 

@@ -1,6 +1,7 @@
 //! Per-request context carried into event metadata: a fresh command id (the causation id of
-//! the events), the caller's correlation id and W3C trace context (generated when absent),
-//! and the user the access token names.
+//! the events), the caller's correlation id and W3C trace context — the request span's when
+//! spans are exported, so what the events cause joins the request's trace; else the request's
+//! `traceparent` (generated when absent) — and the user the access token names.
 
 use std::collections::HashMap;
 
@@ -9,10 +10,10 @@ use axum::http::request::Parts;
 use prism_platform::auth::Caller;
 use prism_platform::envelope::{metadata_keys, EventEnvelope};
 use prism_platform::problem::Problem;
+pub use prism_platform::request_span::CORRELATION_HEADER;
+pub use prism_platform::telemetry::traces::new_traceparent;
+use prism_platform::telemetry::traces::{self, TRACEPARENT};
 use uuid::Uuid;
-
-/// Header a caller may set to correlate its requests.
-pub const CORRELATION_HEADER: &str = "x-correlation-id";
 
 /// Identity of one command and the request it came from.
 #[derive(Debug, Clone)]
@@ -57,16 +58,6 @@ impl RequestContext {
     }
 }
 
-/// A new W3C `traceparent` (random trace and span ids, sampled): what a command gets when its
-/// request carried none. Public for callers that issue commands without a request
-/// (`prism-bench`'s append without HTTP).
-#[must_use]
-pub fn new_traceparent() -> String {
-    let trace = Uuid::new_v4().simple().to_string();
-    let span = &Uuid::new_v4().simple().to_string()[..16];
-    format!("00-{trace}-{span}-01")
-}
-
 fn header(parts: &Parts, name: &str) -> Option<String> {
     parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
@@ -79,7 +70,9 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
         Ok(Self {
             command_id,
             correlation_id: header(parts, CORRELATION_HEADER).unwrap_or_else(|| command_id.to_string()),
-            traceparent: header(parts, "traceparent").unwrap_or_else(new_traceparent),
+            traceparent: traces::traceparent_of(&tracing::Span::current())
+                .or_else(|| header(parts, TRACEPARENT))
+                .unwrap_or_else(new_traceparent),
             user_id: match parts.extensions.get::<Caller>() {
                 Some(Caller::User(identity)) => Some(identity.user_id.clone()),
                 _ => None,

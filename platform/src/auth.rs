@@ -288,6 +288,9 @@ pub async fn authenticate(State(auth): State<Authenticator>, mut request: Reques
     };
     match auth.tokens.caller(token) {
         Ok(caller) => {
+            if let Caller::User(identity) = &caller {
+                crate::request_span::record_tenant(identity.tenant.as_str());
+            }
             request.extensions_mut().insert(caller);
             next.run(request).await
         }

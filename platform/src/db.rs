@@ -120,6 +120,112 @@ pub fn connection_failed(error: &sqlx::Error) -> bool {
     }
 }
 
+/// Which schemas of a database must have applied every step of a migration set.
+#[derive(Debug, Clone, Copy)]
+pub struct ExpectedMigrations {
+    /// The schema's name or, unless `required`, an SQL `LIKE` pattern of names (`tenant\_%`).
+    pub schemas: &'static str,
+    /// The set each of them must have applied.
+    pub set: MigrationSet,
+    /// Whether the schema must exist: `shared` must; a tenant schema gets a set when the first
+    /// process serving that tenant needs it, so one without any step of the set is not behind.
+    pub required: bool,
+}
+
+/// What the main database must carry: the platform tables, and each tenant's event store and
+/// read models.
+pub const MAIN_DATABASE: &[ExpectedMigrations] = &[
+    ExpectedMigrations { schemas: "shared", set: SHARED, required: true },
+    ExpectedMigrations { schemas: "tenant\\_%", set: TENANT, required: false },
+];
+
+/// What the time-series database must carry: the platform tables (its projector's checkpoints)
+/// and each tenant's time-series read models.
+pub const TIMESERIES_DATABASE: &[ExpectedMigrations] = &[
+    ExpectedMigrations { schemas: "shared", set: SHARED, required: true },
+    ExpectedMigrations { schemas: "tenant\\_%", set: TIMESERIES, required: false },
+];
+
+/// A schema that has not applied every step of its migration set.
+#[derive(Debug, Clone)]
+pub struct SchemaBehind {
+    /// The schema.
+    pub schema: String,
+    /// Its migration set.
+    pub set: MigrationSet,
+    /// How many of the set's steps it has applied.
+    pub applied: usize,
+}
+
+impl std::fmt::Display for SchemaBehind {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "{}: {} of {} {} migrations applied",
+            self.schema,
+            self.applied,
+            self.set.steps.len(),
+            self.set.name
+        )
+    }
+}
+
+/// The schemas of the database behind `pool` that `expected` says must carry a set they have
+/// not fully applied, in one round trip per expectation; empty when the database is current.
+///
+/// # Errors
+/// When the database cannot be read.
+pub async fn schemas_behind(pool: &PgPool, expected: &[ExpectedMigrations]) -> Result<Vec<SchemaBehind>, sqlx::Error> {
+    let mut behind = Vec::new();
+    for expectation in expected {
+        behind.extend(behind_one(pool, expectation).await?);
+    }
+    Ok(behind)
+}
+
+/// Applies what [`schemas_behind`] finds missing: the first start of a process of a newer
+/// version migrates every schema it will use, rather than each when first used.
+///
+/// # Errors
+/// When a migration fails.
+pub async fn bring_up_to_date(pool: &PgPool, expected: &[ExpectedMigrations]) -> Result<(), sqlx::Error> {
+    for behind in schemas_behind(pool, expected).await? {
+        migrate(pool, &behind.schema, behind.set).await?;
+    }
+    Ok(())
+}
+
+/// [`schemas_behind`] for one expectation: one statement, however many schemas (each schema's
+/// count is a query of its own, run by `query_to_xml` inside it, so the plan stays small).
+async fn behind_one(pool: &PgPool, expected: &ExpectedMigrations) -> Result<Vec<SchemaBehind>, sqlx::Error> {
+    let versions: Vec<&str> = expected.set.steps.iter().map(|(version, _)| *version).collect();
+    let applied: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT n.nspname::text,
+                (xpath('/row/applied/text()', query_to_xml(format(
+                    'SELECT count(*) AS applied FROM %I._prism_migrations
+                      WHERE migration_set = %L AND version = ANY(%L)',
+                    n.nspname, $2::text, $3::text[]), false, true, '')))[1]::text::bigint
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relname = '_prism_migrations' AND c.relkind = 'r' AND n.nspname LIKE $1
+          ORDER BY 1",
+    )
+    .bind(expected.schemas)
+    .bind(expected.set.name)
+    .bind(&versions)
+    .fetch_all(pool)
+    .await?;
+    if applied.is_empty() && expected.required {
+        return Ok(vec![SchemaBehind { schema: expected.schemas.to_owned(), set: expected.set, applied: 0 }]);
+    }
+    let wanted = expected.set.steps.len();
+    Ok(applied
+        .into_iter()
+        .map(|(schema, count)| (schema, usize::try_from(count).unwrap_or(0)))
+        .filter(|(_, applied)| (*applied > 0 || expected.required) && *applied < wanted)
+        .map(|(schema, applied)| SchemaBehind { schema, set: expected.set, applied })
+        .collect())
+}
+
 /// Quotes an SQL identifier.
 #[must_use]
 pub fn quote_ident(name: &str) -> String {

@@ -1,6 +1,6 @@
 //! HTTP plumbing shared by the command and query APIs: a JSON body extractor whose
 //! rejections are problem+json naming the field, the tenant of the caller, health and metrics
-//! routes, and serving with graceful shutdown.
+//! routes (see [`crate::health`]), and serving with graceful shutdown.
 
 use std::future::IntoFuture;
 use std::time::Duration;
@@ -19,14 +19,24 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::health::Readiness;
 use crate::problem::Problem;
 use crate::telemetry;
 
 /// Path of the liveness route every Prism HTTP service has.
+pub const LIVE_PATH: &str = "/health/live";
+
+/// Older name of [`LIVE_PATH`], kept for deployments that probe it.
 pub const HEALTH_PATH: &str = "/health";
+
+/// Path of the readiness route every Prism HTTP service has.
+pub const READY_PATH: &str = "/health/ready";
 
 /// Path of the Prometheus metrics route every Prism HTTP service has.
 pub const METRICS_PATH: &str = "/metrics";
+
+/// The routes of [`operational_routes`]: open to anyone and never rate-limited.
+pub const OPERATIONAL_PATHS: [&str; 4] = [LIVE_PATH, HEALTH_PATH, READY_PATH, METRICS_PATH];
 
 /// A JSON request body. Unreadable JSON is 400, JSON of the wrong shape is 422 naming the
 /// field, a body over the router's limit is 413.
@@ -157,25 +167,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Tenant {
     }
 }
 
-/// Routes every Prism HTTP service has: `GET /health` and `GET /metrics` (Prometheus text).
-pub fn operational_routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+/// Routes every Prism HTTP service has: `GET /health/live` (and `/health`), `GET /health/ready`
+/// running `readiness`, and `GET /metrics` (Prometheus text).
+pub fn operational_routes<S: Clone + Send + Sync + 'static>(readiness: Readiness) -> Router<S> {
     Router::new()
+        .route(LIVE_PATH, get(|| async { "ok" }))
         .route(HEALTH_PATH, get(|| async { "ok" }))
+        .route(READY_PATH, get(move || async move { readiness.answer().await }))
         .route(METRICS_PATH, get(|| async { telemetry::render_metrics() }))
 }
 
-/// Serves only the operational routes (`/health`, `/metrics`) on `addr` until `shutdown`,
-/// for processes without an API of their own (relay, projectors). Returns the bound address.
+/// Serves only the operational routes on `addr` until `shutdown`, for processes without an API
+/// of their own (relay, projectors, process managers). Returns the bound address.
 ///
 /// # Errors
 /// When the address cannot be bound.
 pub async fn spawn_operational_server(
     addr: &str,
+    readiness: Readiness,
     shutdown: CancellationToken,
 ) -> std::io::Result<std::net::SocketAddr> {
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
-    let router = operational_routes().fallback(unknown_route);
+    let router = operational_routes(readiness).fallback(unknown_route);
     tokio::spawn(async move {
         if let Err(error) = serve(listener, router, shutdown).await {
             tracing::error!(%error, "operational HTTP server failed");

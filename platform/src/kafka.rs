@@ -7,11 +7,12 @@ use std::time::Duration;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::consumer::{Consumer, ConsumerContext, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::FutureProducer;
 
 use crate::config::KafkaArgs;
+use crate::consumer_lag::{ConsumerLag, STATISTICS_INTERVAL_MS};
 
 /// How long a produced message may wait for the broker before it fails and is retried
 /// from the outbox.
@@ -38,14 +39,35 @@ pub fn idempotent_producer(args: &KafkaArgs) -> Result<FutureProducer, KafkaErro
 /// # Errors
 /// When the client cannot be created.
 pub fn manual_consumer(args: &KafkaArgs, group: &str) -> Result<StreamConsumer, KafkaError> {
-    ClientConfig::new()
+    manual_consumer_config(args, group).create()
+}
+
+/// A [`manual_consumer`] of projector `projector` that reports its lag per partition (see
+/// [`crate::consumer_lag`]).
+///
+/// # Errors
+/// When the client cannot be created.
+pub fn lag_reporting_consumer(
+    args: &KafkaArgs,
+    group: &str,
+    projector: &'static str,
+) -> Result<StreamConsumer<ConsumerLag>, KafkaError> {
+    manual_consumer_config(args, group)
+        .set("statistics.interval.ms", STATISTICS_INTERVAL_MS.to_string())
+        .create_with_context(ConsumerLag::new(projector))
+}
+
+/// The settings of a consumer in `group` that commits only when told to.
+fn manual_consumer_config(args: &KafkaArgs, group: &str) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config
         .set("bootstrap.servers", &args.brokers)
         .set("group.id", group)
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
-        .set("enable.partition.eof", "false")
-        .create()
+        .set("enable.partition.eof", "false");
+    config
 }
 
 /// Attempts to create topics before giving up; concurrent creators can make one fail.
@@ -95,7 +117,7 @@ const METADATA_ATTEMPTS_MAX: u32 = 40;
 ///
 /// # Errors
 /// When the metadata cannot be fetched or the topic does not exist.
-pub async fn partition_count(consumer: &StreamConsumer, topic: &str) -> Result<i32, KafkaError> {
+pub async fn partition_count<C: ConsumerContext>(consumer: &impl Consumer<C>, topic: &str) -> Result<i32, KafkaError> {
     let unknown = || KafkaError::MetadataFetch(RDKafkaErrorCode::UnknownTopicOrPartition);
     let mut attempt = 1;
     loop {

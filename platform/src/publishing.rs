@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use prism_aggregates::upcasting;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::avro::AvroCodec;
@@ -13,6 +14,7 @@ use crate::config::{KafkaArgs, RegistryArgs};
 use crate::contract::{topic_name, Catalogue, EventContract};
 use crate::envelope::{metadata_keys, EventEnvelope};
 use crate::kafka;
+use crate::telemetry::traces;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -98,7 +100,24 @@ impl Publisher {
         }
         InFlight { deliveries, failure }
     }
+
+    /// Hands `row` over, inside its `relay.publish` span when spans are exported.
     async fn send(&self, row: &OutboxRow) -> Result<DeliveryFuture, BoxError> {
+        let stored_traceparent = row.metadata.get(metadata_keys::TRACEPARENT).and_then(|v| v.as_str());
+        let span = traces::child_of(stored_traceparent, || {
+            tracing::info_span!(
+                "relay.publish",
+                event_type = %row.event_type,
+                tenant = %row.tenant,
+                global_position = row.global_position,
+            )
+        });
+        self.send_in(row, traces::traceparent_of(&span)).instrument(span).await
+    }
+
+    /// Hands `row` over; the `traceparent` header is `traceparent` when given (the relay's
+    /// span), else the stored one.
+    async fn send_in(&self, row: &OutboxRow, traceparent: Option<String>) -> Result<DeliveryFuture, BoxError> {
         let (contract, schema) = self.catalogue.get(&row.event_type).ok_or_else(|| no_contract(&row.event_type))?;
         let topic = self.topic(contract);
         let stored = row.payload.get(&row.event_type).unwrap_or(&row.payload);
@@ -107,6 +126,9 @@ impl Publisher {
             .then(|| upcasting::upcast(&row.event_type, &row.event_version, stored.clone()))
             .transpose()?;
         let mut envelope = row.envelope();
+        if traceparent.is_some() {
+            envelope.traceparent = traceparent;
+        }
         let body = match upcast {
             Some((body, version)) => {
                 envelope.event_version = version;

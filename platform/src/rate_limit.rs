@@ -28,7 +28,7 @@ use serde_json::json;
 
 use crate::auth::Caller;
 use crate::config::RateLimitArgs;
-use crate::http::{HEALTH_PATH, METRICS_PATH};
+use crate::http::OPERATIONAL_PATHS;
 use crate::problem::Problem;
 
 /// How long requests pass unchecked after Redis failed to answer, before it is asked again.
@@ -310,7 +310,7 @@ fn write_quota_headers(headers: &mut HeaderMap, count: &Count) {
 /// router served by [`crate::http::serve`] (for the peer address).
 pub async fn layer(State(limiter): State<RateLimiter>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path == HEALTH_PATH || path == METRICS_PATH {
+    if OPERATIONAL_PATHS.contains(&path) {
         return next.run(request).await;
     }
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());

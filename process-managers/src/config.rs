@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
 use prism_platform::config::DatabaseArgs;
+use prism_platform::db;
+use prism_platform::health::Readiness;
+use prism_platform::telemetry::TelemetryArgs;
 use prism_projections::config::ConsumerArgs;
 use prism_projections::projection::Projection;
 
@@ -137,7 +140,16 @@ pub struct ProcessManagerConfig {
     /// Address of the process's `/health` and `/metrics` endpoint; none when absent.
     #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
     pub http_addr: Option<String>,
-    /// Log filter.
-    #[arg(long, env = "PRISM_LOG", default_value = "info")]
-    pub log: String,
+    /// Log filter and format, and where spans go.
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+}
+
+impl ProcessManagerConfig {
+    /// What a process manager needs to work: the brokers, the registry and the event stores'
+    /// database, migrated.
+    #[must_use]
+    pub fn readiness(&self) -> Readiness {
+        self.consumer.readiness().postgres("postgres", &self.database.url, db::MAIN_DATABASE)
+    }
 }

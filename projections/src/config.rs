@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, ValueEnum};
 use prism_platform::config::{DatabaseArgs, KafkaArgs, RegistryArgs};
+use prism_platform::db;
+use prism_platform::health::Readiness;
+use prism_platform::telemetry::TelemetryArgs;
 
 /// Which read-model store a projector process feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -50,9 +53,27 @@ pub struct ProjectorConfig {
     /// Address of the projector's `/health` and `/metrics` endpoint; none when absent.
     #[arg(long = "http-addr", env = "PRISM_HTTP_ADDR")]
     pub http_addr: Option<String>,
-    /// Log filter.
-    #[arg(long, env = "PRISM_LOG", default_value = "info")]
-    pub log: String,
+    /// Log filter and format, and where spans go.
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+}
+
+impl ProjectorConfig {
+    /// What this projector needs to work: the brokers, the registry and its store, migrated.
+    ///
+    /// # Errors
+    /// When the MongoDB URL does not parse.
+    pub async fn readiness(&self) -> Result<Readiness, mongodb::error::Error> {
+        let consuming = self.consumer.readiness();
+        Ok(match self.projector {
+            ProjectorKind::Postgres => consuming.postgres("postgres", &self.database.url, db::MAIN_DATABASE),
+            ProjectorKind::Timescale => {
+                let url = self.timeseries_database_url.as_deref().unwrap_or(&self.database.url);
+                consuming.postgres("timescale", url, db::TIMESERIES_DATABASE)
+            }
+            ProjectorKind::Mongo => consuming.mongodb(mongodb::Client::with_uri_str(&self.mongodb_url).await?),
+        })
+    }
 }
 
 /// How a Kafka-fed process (projector or process manager) consumes: where from, in which
@@ -80,6 +101,12 @@ pub struct ConsumerArgs {
 }
 
 impl ConsumerArgs {
+    /// What consuming needs: the brokers and the schema registry.
+    #[must_use]
+    pub fn readiness(&self) -> Readiness {
+        Readiness::new().kafka(&self.kafka).registry(&self.registry)
+    }
+
     /// The consumer group of the consumer named `name`.
     #[must_use]
     pub fn group(&self, name: &str) -> String {

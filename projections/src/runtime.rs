@@ -9,6 +9,9 @@
 //! `<prefix>.dlq.<name>` ([`crate::dead_letter`]) with its original key, value and headers plus
 //! the error, the source position and the attempt count. Metrics:
 //! `prism_projector_dead_letters_total{projector}` and `prism_projector_retries_total{projector}`.
+//!
+//! When spans are exported, each event is applied inside a `projector.apply` span continuing
+//! the trace of its `traceparent` header (in a batch, every event's span covers the batch).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,14 +20,17 @@ use std::time::Duration;
 use futures::FutureExt;
 
 use prism_platform::avro::AvroCodec;
+use prism_platform::consumer_lag::ConsumerLag;
 use prism_platform::contract::{topic_name, Catalogue};
 use prism_platform::envelope::readable_headers;
 use prism_platform::kafka;
+use prism_platform::telemetry::traces;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, Span};
 
 use crate::config::ConsumerArgs;
 use crate::dead_letter::{self, ATTEMPTS_HEADER, ERROR_HEADER, PROJECTOR_HEADER, SOURCE_HEADER};
@@ -54,7 +60,7 @@ enum Outcome {
 pub struct ProjectorRuntime {
     name: &'static str,
     projection: Arc<dyn Projection>,
-    consumer: StreamConsumer,
+    consumer: StreamConsumer<ConsumerLag>,
     dead_letters: FutureProducer,
     dead_letter_topic: String,
     codec: AvroCodec,
@@ -79,7 +85,7 @@ impl ProjectorRuntime {
         let mut all_topics = topics.clone();
         all_topics.push(dead_letter_topic.clone());
         kafka::ensure_topics(&config.kafka, &all_topics).await?;
-        let consumer = kafka::manual_consumer(&config.kafka, &config.group(name))?;
+        let consumer = kafka::lag_reporting_consumer(&config.kafka, &config.group(name), name)?;
         let mut assignment = TopicPartitionList::new();
         for topic in &topics {
             let resume = projection.resume_offsets(topic).await?;
@@ -157,6 +163,8 @@ impl ProjectorRuntime {
         if batch.len() > 1 {
             let decoded = futures::future::try_join_all(batch.iter().map(|m| decode(&self.codec, m))).await;
             if let Ok(events) = decoded {
+                // Each event's span covers the application of the batch it is applied in.
+                let _spans: Vec<Span> = events.iter().map(|event| self.apply_span(event)).collect();
                 match self.projection.apply_batch(&events).await {
                     Ok(()) => {
                         self.count_applied(&events);
@@ -204,6 +212,21 @@ impl ProjectorRuntime {
             let lag = chrono::Utc::now().signed_duration_since(last.envelope.occurred_at);
             metrics::gauge!("prism_projector_lag_seconds", "projector" => self.name).set(lag.as_seconds_f64());
         }
+    }
+
+    /// The `projector.apply` span of `event`, in the trace its `traceparent` header names — a
+    /// disabled span when spans are not exported.
+    fn apply_span(&self, event: &ProjectedEvent) -> Span {
+        let envelope = &event.envelope;
+        traces::child_of(envelope.traceparent.as_deref(), || {
+            tracing::info_span!(
+                "projector.apply",
+                projector = self.name,
+                event_type = %envelope.event_type,
+                tenant = %envelope.tenant,
+                global_position = envelope.global_position,
+            )
+        })
     }
 
     #[tracing::instrument(skip_all, fields(projector = self.name, partition = message.partition(), offset = message.offset()))]
@@ -281,7 +304,7 @@ impl ProjectorRuntime {
 
     async fn decode_and_apply(&self, message: &BorrowedMessage<'_>) -> Result<(), ProjectionError> {
         let event = decode(&self.codec, message).await?;
-        self.projection.apply(&event).await?;
+        self.projection.apply(&event).instrument(self.apply_span(&event)).await?;
         self.count_applied(std::slice::from_ref(&event));
         Ok(())
     }

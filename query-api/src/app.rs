@@ -7,8 +7,15 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::Router;
 use prism_platform::auth::{authenticate, Authenticator, Tokens};
-use prism_platform::http::{operational_routes, refuse_unreadable_uri, serve, unknown_route};
+use prism_platform::db;
+use prism_platform::health::Readiness;
+use prism_platform::http::{
+    operational_routes, refuse_unreadable_uri, serve, unknown_route, HEALTH_PATH, LIVE_PATH, METRICS_PATH, READY_PATH,
+};
+use prism_platform::http_metrics;
+use prism_platform::pool_metrics;
 use prism_platform::rate_limit::{self, RateLimiter};
+use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -25,6 +32,7 @@ use crate::{
 pub struct QueryApi {
     listener: TcpListener,
     router: Router,
+    pool: PgPool,
 }
 
 impl QueryApi {
@@ -49,7 +57,12 @@ impl QueryApi {
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
         config.http.auth.check()?;
         let authenticator = Authenticator::new(Arc::new(Tokens::new(&config.http.auth)), PUBLIC_PATHS);
-        Ok(Self { listener, router: router(state, authenticator, limiter) })
+        let readiness = Readiness::new()
+            .postgres("postgres", &config.database.url, db::MAIN_DATABASE)
+            .postgres("timescale", config.timeseries_url(), db::TIMESERIES_DATABASE)
+            .mongodb(state.stores.mongo.clone());
+        let pool = state.stores.postgres.clone();
+        Ok(Self { listener, router: router(state, authenticator, limiter, readiness), pool })
     }
 
     /// The bound address (useful with port 0).
@@ -60,20 +73,22 @@ impl QueryApi {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` is cancelled, finishing in-flight requests.
+    /// Serves until `shutdown` is cancelled, finishing in-flight requests, reporting the main
+    /// pool's usage meanwhile.
     ///
     /// # Errors
     /// When the listener fails.
     pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        pool_metrics::report(self.pool, "main", shutdown.clone());
         serve(self.listener, self.router, shutdown).await
     }
 }
 
 /// Paths anyone may read, without a token; every other read needs a user's access token, and
 /// answers from that user's tenant only (the audit routes, only to a user allowed `audit.read`).
-const PUBLIC_PATHS: &[&str] = &["/health", "/metrics", "/openapi.json"];
+const PUBLIC_PATHS: &[&str] = &[LIVE_PATH, HEALTH_PATH, READY_PATH, METRICS_PATH, "/openapi.json"];
 
-fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -> Router {
+fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter, readiness: Readiness) -> Router {
     Router::new()
         .route("/v1/journal-entries", get(journal_entries::list))
         .route("/v1/journal-entries/drafts", get(journal_entries::drafts::list))
@@ -153,10 +168,12 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter) -
         .route("/v1/audit/aggregates/{aggregate_type}/{id}/state", get(audit::state::get))
         .route("/v1/audit/traces/{correlation_id}", get(audit::trace::get))
         .route("/openapi.json", get(crate::openapi::serve))
-        .merge(operational_routes())
+        .merge(operational_routes(readiness))
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn(refuse_unreadable_uri))
         .layer(axum::middleware::from_fn_with_state(limiter, rate_limit::layer))
         .layer(axum::middleware::from_fn_with_state(authenticator, authenticate))
+        .layer(axum::middleware::from_fn(http_metrics::record))
+        .layer(axum::middleware::from_fn(prism_platform::request_span::layer))
         .with_state(state)
 }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use prism_platform::config::{DatabaseArgs, HttpArgs};
+use prism_platform::telemetry::TelemetryArgs;
 
 /// Default address of the query API; it replaces the shared [`HttpArgs`] default
 /// (`127.0.0.1:28080`, the command API's). `PRISM_HTTP_ADDR` is shared by both binaries, so
@@ -39,9 +40,9 @@ pub struct QueryApiConfig {
     /// Most buckets one postings request may span (range divided by bucket width).
     #[arg(long, env = "PRISM_BUCKET_COUNT_MAX", default_value_t = 1_000)]
     pub bucket_count_max: u32,
-    /// Log filter (`info`, `prism=debug`, …).
-    #[arg(long, env = "PRISM_LOG", default_value = "info")]
-    pub log: String,
+    /// Log filter and format, and where spans go.
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
 }
 
 impl QueryApiConfig {

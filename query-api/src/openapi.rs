@@ -227,8 +227,9 @@ fn description() -> String {
          `PRISM_PAGE_SIZE_MAX`, {page} by default) with keyset cursors (`cursor` = the previous page's \
          `next_cursor`); a bucketed range spans at most `PRISM_BUCKET_COUNT_MAX` buckets ({buckets} by \
          default); an `X-Prism-Min-Position` wait lasts at most `PRISM_MIN_POSITION_WAIT_MS` ms ({wait} by \
-         default). Every error is `application/problem+json` (RFC 9457, schema `Problem`). `GET /health` \
-         and `GET /metrics` (Prometheus) are served too, outside this contract.",
+         default). Every error is `application/problem+json` (RFC 9457, schema `Problem`). \
+         `GET /health/live`, `GET /health/ready` and `GET /metrics` (Prometheus) are served too, outside \
+         this contract (docs/observability.md).",
         page = default_of("page-size-max"),
         buckets = default_of("bucket-count-max"),
         wait = default_of("min-position-wait-ms"),

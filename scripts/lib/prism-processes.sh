@@ -30,10 +30,11 @@ for_each_process() {
     done <<<"$PRISM_PROCESSES"
 }
 
-# process_ready NAME PORT: an API is ready when GET /health answers 200; others by being alive.
+# process_ready NAME PORT: a process with a port is ready when GET /health/ready answers 200
+# (what it depends on answers, its database is migrated); one without, by being alive.
 process_ready() {
     [[ "$2" == - ]] && return 0
-    curl -fsS -o /dev/null --max-time 2 "http://$PRISM_HOST:$2/health" 2>/dev/null
+    curl -fsS -o /dev/null --max-time 3 "http://$PRISM_HOST:$2/health/ready" 2>/dev/null
 }
 
 # process_start NAME BINARY PORT ARGS...: spawn one process unless it runs or has no binary.

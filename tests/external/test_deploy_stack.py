@@ -55,7 +55,7 @@ def test_every_prism_process_is_a_compose_service_running_the_same_command():
     assert set(services) == set(processes), "compose services differ from the process table"
     for name, command in processes.items():
         assert services[name]["command"] == command, name
-        assert services[name]["healthcheck"]["test"][-1] == "http://localhost:8080/health", name
+        assert services[name]["healthcheck"]["test"][-1] == "http://localhost:8080/health/ready", name
 
 
 def test_prometheus_scrapes_every_prism_service_and_the_gateway():
@@ -114,7 +114,7 @@ def test_the_dashboard_plots_only_metrics_prism_emits():
     assert "prism_commands_total" in emitted
     dashboard = json.loads((ROOT / "deploy" / "grafana" / "dashboards" / "prism-overview.json").read_text())
     plotted = {
-        name
+        re.sub(r"_bucket$", "", name)  # a histogram's buckets, by the name the code records
         for panel in dashboard["panels"]
         for target in panel["targets"]
         for name in re.findall(r"\bprism_[a-z_]+", target["expr"])
@@ -124,6 +124,22 @@ def test_the_dashboard_plots_only_metrics_prism_emits():
     provisioned = yaml.safe_load((ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text())
     uids = {source["uid"] for source in provisioned["datasources"]}
     assert {panel["datasource"]["uid"] for panel in dashboard["panels"]} <= uids
+
+
+def test_every_metric_prism_emits_is_documented_with_its_labels():
+    documented = (ROOT / "docs" / "observability.md").read_text()
+    for source in ROOT.glob("*/src/**/*.rs"):
+        invocations = re.findall(
+            r'(?:counter|gauge|histogram)!\(\s*"([a-z_]+)"(.*?)\)\s*\.(?:increment|set|record)\(',
+            source.read_text(),
+            re.DOTALL,
+        )
+        for name, labels in invocations:
+            rows = [line for line in documented.splitlines() if line.startswith(f"| `{name}` |")]
+            assert rows, f"{name} ({source.relative_to(ROOT)}) has no row in docs/observability.md's table"
+            row = rows[0]
+            for label in re.findall(r'"([a-z_]+)"\s*=>', labels):
+                assert f"`{label}`" in row, f"{name}'s label {label} is not on its row of docs/observability.md"
 
 
 def test_the_image_is_built_in_stages_and_runs_as_an_unprivileged_user():
@@ -162,8 +178,8 @@ def test_the_chart_runs_every_prism_process_as_a_probed_limited_unprivileged_dep
         assert deployments[name]["metadata"]["namespace"] == "prism-dev", name
         (container,) = pod["containers"]
         assert container["command"] == command, name
-        assert container["livenessProbe"]["httpGet"]["path"] == "/health", name
-        assert container["readinessProbe"]["httpGet"]["path"] == "/health", name
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", name
+        assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", name
         assert container["resources"]["limits"]["memory"], name
         assert pod["securityContext"]["runAsNonRoot"] is True, name
     services = {o["metadata"]["name"] for o in objects if o["kind"] == "Service"}
@@ -187,3 +203,19 @@ def test_consumer_groups_are_scaled_to_at_most_the_topics_partitions_in_the_envi
         assert {"secretRef": {"name": "prism-prod"}} in env_from
     projector = next(o for o in objects if o["metadata"]["name"] == "prism-projector-postgres")
     assert projector["spec"]["replicas"] == 2, "3 asked for, 2 partitions"
+
+
+def test_mutual_tls_is_the_meshs_when_enabled_and_off_by_default():
+    plain = [o for o in rendered() if o["kind"] in ("Deployment", "Namespace")]
+    meshed = [o for o in rendered("mtls.enabled=true") if o["kind"] in ("Deployment", "Namespace")]
+    assert len(plain) == len(meshed) > 1
+
+    def annotations(objects):
+        for o in objects:
+            holder = o["spec"]["template"]["metadata"] if o["kind"] == "Deployment" else o["metadata"]
+            yield o["metadata"]["name"], holder.get("annotations") or {}
+
+    for name, given in annotations(plain):
+        assert "linkerd.io/inject" not in given, name
+    for name, given in annotations(meshed):
+        assert given.get("linkerd.io/inject") == "enabled", name

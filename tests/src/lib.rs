@@ -4,11 +4,13 @@
 //! tenants, so tests run side by side without seeing each other; the tools to replay a read
 //! model from the topics and compare it with the live one ([`replay`]); and Prism's binaries
 //! run as child processes for fault tests to kill or stop ([`processes`]); a real SMTP server
-//! ([`smtp_sink`]) and a webhook endpoint that fails on demand ([`webhook_receiver`]).
+//! ([`smtp_sink`]), a webhook endpoint that fails on demand ([`webhook_receiver`]) and an
+//! OpenTelemetry collector that keeps the spans it is sent ([`otlp_receiver`]).
 
 pub mod audit_cli;
 pub mod env;
 pub mod ledger;
+pub mod otlp_receiver;
 pub mod private_postgres;
 pub mod private_registry;
 pub mod processes;

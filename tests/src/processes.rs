@@ -72,7 +72,7 @@ pub struct ServingProcess {
 }
 
 /// Runs `prism-process-manager` for `kind` on `system`, in its usual consumer group, and waits
-/// until its health endpoint answers (so it handles signals from then on).
+/// until it answers `/health/live` (so it handles signals from then on).
 pub async fn spawn_process_manager(system: &System, kind: ProcessKind) -> ServingProcess {
     let mut command = prism_command(system, "prism-process-manager");
     command.args(["--process", kind.name()]);
@@ -80,12 +80,12 @@ pub async fn spawn_process_manager(system: &System, kind: ProcessKind) -> Servin
 }
 
 /// Runs `prism-command-api` on `system` (its secret, operator key and generous rate limits under
-/// its own counter prefix) and waits until it answers `/health`.
+/// its own counter prefix) and waits until it answers `/health/live`.
 pub async fn spawn_command_api(system: &System) -> ServingProcess {
     spawn_api(system, "prism-command-api").await
 }
 
-/// Runs `prism-query-api` on `system` and waits until it answers `/health`.
+/// Runs `prism-query-api` on `system` and waits until it answers `/health/live`.
 pub async fn spawn_query_api(system: &System) -> ServingProcess {
     spawn_api(system, "prism-query-api").await
 }
@@ -103,14 +103,15 @@ async fn spawn_api(system: &System, binary: &str) -> ServingProcess {
     serve(command, binary).await
 }
 
-/// Starts `command` serving HTTP on a free port and waits until it answers `/health`.
-async fn serve(mut command: Command, binary: &str) -> ServingProcess {
+/// Starts `command`, which runs Prism binary `binary`, serving HTTP on a free port, and waits
+/// until it answers `/health/live`.
+pub async fn serve(mut command: Command, binary: &str) -> ServingProcess {
     let port = free_port();
     command.env("PRISM_HTTP_ADDR", format!("127.0.0.1:{port}"));
     let child = spawn(command, binary);
     let url = format!("http://127.0.0.1:{port}");
-    let health = format!("{url}/health");
-    eventually(Duration::from_secs(30), &format!("{binary} to answer /health"), || async {
+    let health = format!("{url}/health/live");
+    eventually(Duration::from_secs(30), &format!("{binary} to answer /health/live"), || async {
         reqwest::get(&health).await.ok().filter(|answer| answer.status().is_success()).map(|_| ())
     })
     .await;

@@ -20,6 +20,7 @@ use prism_command_api::identity::login_attempts::LoginLimitArgs;
 use prism_command_api::relay::Relay;
 use prism_platform::auth::{AuthArgs, Grants, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::config::{DatabaseArgs, HttpArgs, KafkaArgs, RateLimitArgs, RegistryArgs};
+use prism_platform::telemetry::TelemetryArgs;
 use prism_process_managers::config::{ProcessKind, SendingArgs};
 use prism_process_managers::notifications::NotificationArgs;
 use prism_process_managers::stores::EventStores;
@@ -260,7 +261,9 @@ impl System {
         limit: impl FnOnce(&mut RateLimitArgs),
         with_relay: bool,
     ) -> Self {
-        prism_platform::telemetry::init(&std::env::var("PRISM_TEST_LOG").unwrap_or_else(|_| "warn".to_owned()));
+        let mut telemetry = TelemetryArgs::from_env();
+        telemetry.log = std::env::var("PRISM_TEST_LOG").unwrap_or_else(|_| "warn".to_owned());
+        prism_platform::telemetry::init(&telemetry, "prism-tests");
         let suffix = unique_suffix();
         let database_url = create_database(&env, &suffix).await;
         let pool = prism_platform::db::connect_url(&database_url, 4).await.expect("test database reachable");
@@ -334,7 +337,7 @@ impl System {
             database: self.database(),
             http: self.http_args(),
             login_limit: LoginLimitArgs::default(),
-            log: String::new(),
+            telemetry: TelemetryArgs::default(),
         };
         let api = CommandApi::build(&config).await.expect("command API builds");
         self.command_url = format!("http://{}", api.local_addr().expect("bound"));
@@ -354,7 +357,7 @@ impl System {
             poll_interval_ms: 200,
             retry_backoff_ms: RELAY_RETRY_BACKOFF_MS,
             http_addr: None,
-            log: String::new(),
+            telemetry: TelemetryArgs::default(),
         };
         let relay = Relay::build(config).await.expect("relay builds");
         tokio::spawn(relay.run(self.shutdown.clone()));
@@ -370,7 +373,7 @@ impl System {
             mongodb_url: self.env.mongodb_url.clone(),
             consumer: self.consumer_args(),
             http_addr: None,
-            log: String::new(),
+            telemetry: TelemetryArgs::default(),
         }
     }
 
@@ -492,7 +495,7 @@ impl System {
             min_position_wait_ms: 20_000,
             page_size_max: 500,
             bucket_count_max: 1_000,
-            log: String::new(),
+            telemetry: TelemetryArgs::default(),
         };
         let api = QueryApi::build(&config).await.expect("query API builds");
         self.query_url = format!("http://{}", api.local_addr().expect("bound"));

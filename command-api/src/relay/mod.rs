@@ -10,7 +10,7 @@ mod outbox;
 use std::time::Duration;
 
 use prism_platform::contract::{topic_name, Catalogue, EVENTS};
-use prism_platform::{db, kafka};
+use prism_platform::{db, kafka, pool_metrics};
 use sqlx::postgres::PgListener;
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
@@ -34,13 +34,14 @@ pub struct Relay {
 }
 
 impl Relay {
-    /// Connects to Postgres and Kafka, migrates the shared schema and creates the topics.
+    /// Connects to Postgres and Kafka, brings the database's migrations up to date and creates
+    /// the topics.
     ///
     /// # Errors
     /// When a dependency is unreachable or refuses.
     pub async fn build(config: RelayConfig) -> Result<Self, BoxError> {
         let pool = db::connect(&config.database).await?;
-        db::migrate(&pool, "shared", db::SHARED).await?;
+        db::bring_up_to_date(&pool, db::MAIN_DATABASE).await?;
         let topics: Vec<String> =
             EVENTS.iter().map(|c| topic_name(&config.kafka.topic_prefix, c.topic_suffix)).collect();
         kafka::ensure_topics(&config.kafka, &topics).await?;
@@ -49,10 +50,12 @@ impl Relay {
     }
 
     /// Runs until `shutdown`: stands by until it holds the leader lock, then publishes.
+    /// Reports the pool's usage meanwhile.
     ///
     /// # Errors
     /// Only for failures that retrying cannot fix.
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), BoxError> {
+        pool_metrics::report(self.pool.clone(), "main", shutdown.clone());
         let standby = Duration::from_millis(self.config.poll_interval_ms);
         while !shutdown.is_cancelled() {
             match self.lead_while_possible(&shutdown).await {
@@ -119,10 +122,11 @@ impl Relay {
             let excluded = in_flight.as_ref().map(InFlight::outbox_ids).unwrap_or_default();
             // Still the leader? Checked before every batch is handed over, as the previous
             // batch settles and the next is read.
-            let (settled, leading, rows) = tokio::join!(
+            let (settled, leading, rows, depth) = tokio::join!(
                 self.settle(in_flight.take()),
                 sqlx::query("SELECT 1").execute(&mut *lock_connection),
                 outbox::oldest(&self.pool, &excluded, limit),
+                outbox::depth(&self.pool),
             );
             leading?;
             if let Err(error) = settled {
@@ -132,6 +136,11 @@ impl Relay {
                 Ok(rows) => rows,
                 Err(error) => return Ok(Err(error.into())),
             };
+            match depth {
+                #[allow(clippy::cast_precision_loss)]
+                Ok(depth) => metrics::gauge!("prism_outbox_depth").set(depth as f64),
+                Err(error) => tracing::debug!(%error, "outbox depth not read"),
+            }
             if rows.is_empty() {
                 metrics::gauge!("prism_relay_lag_seconds").set(0.0);
                 return Ok(Ok(()));

@@ -23,6 +23,15 @@ pub async fn oldest(pool: &PgPool, in_flight: &[i64], limit: i64) -> Result<Vec<
     .await
 }
 
+/// How many rows wait in the outbox, in flight included: the span of their ids, read from
+/// the primary key's two ends rather than counted (an id taken by a transaction that rolled
+/// back still counts, so this is an upper bound; 0 when the outbox is empty).
+pub async fn depth(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT coalesce(max(outbox_id) - min(outbox_id) + 1, 0) FROM shared.outbox")
+        .fetch_one(pool)
+        .await
+}
+
 /// Deletes the rows Kafka acknowledged.
 pub async fn delete(pool: &PgPool, outbox_ids: &[i64]) -> Result<(), sqlx::Error> {
     if outbox_ids.is_empty() {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::Parser;
 use prism_platform::db;
 use prism_platform::shutdown::on_signal;
+use prism_platform::telemetry;
 use prism_process_managers::config::ProcessManagerConfig;
 use prism_process_managers::stores::EventStores;
 use prism_projections::runtime::ProjectorRuntime;
@@ -13,17 +14,19 @@ use prism_projections::runtime::ProjectorRuntime;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let config = ProcessManagerConfig::parse();
-    prism_platform::telemetry::init(&config.log);
+    telemetry::init(&config.telemetry, &format!("prism-process-{}", config.process.name()));
     let shutdown = on_signal();
     if let Some(addr) = &config.http_addr {
-        let bound = prism_platform::http::spawn_operational_server(addr, shutdown.clone()).await?;
+        let bound = prism_platform::http::spawn_operational_server(addr, config.readiness(), shutdown.clone()).await?;
         tracing::info!(addr = %bound, "process manager health and metrics listening");
     }
     let pool = db::connect(&config.database).await?;
-    db::migrate(&pool, "shared", db::SHARED).await?;
+    db::bring_up_to_date(&pool, db::MAIN_DATABASE).await?;
+    prism_platform::pool_metrics::report(pool.clone(), "main", shutdown.clone());
     let process = config.process.build(Arc::new(EventStores::new(pool)), &config.sending)?;
     if let Some(dispatcher) = process.dispatcher {
         tokio::spawn(dispatcher.run(shutdown.clone()));
     }
-    ProjectorRuntime::build(config.process.name(), &config.consumer, process.projection).await?.run(shutdown).await
+    let runtime = ProjectorRuntime::build(config.process.name(), &config.consumer, process.projection).await?;
+    telemetry::flushed(runtime.run(shutdown)).await
 }

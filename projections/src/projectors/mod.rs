@@ -42,13 +42,13 @@ pub async fn build(config: &ProjectorConfig) -> Result<Arc<dyn Projection>, Proj
     Ok(match config.projector {
         ProjectorKind::Postgres => {
             let pool = db::connect(&config.database).await?;
-            db::migrate(&pool, "shared", db::SHARED).await?;
+            db::bring_up_to_date(&pool, db::MAIN_DATABASE).await?;
             Arc::new(postgres::LedgerProjection::new(pool))
         }
         ProjectorKind::Timescale => {
             let url = config.timeseries_database_url.as_deref().unwrap_or(&config.database.url);
             let pool = db::connect_url(url, config.database.max_connections).await?;
-            db::migrate(&pool, "shared", db::SHARED).await?;
+            db::bring_up_to_date(&pool, db::TIMESERIES_DATABASE).await?;
             Arc::new(timescale::PostingsProjection::new(pool))
         }
         ProjectorKind::Mongo => Arc::new(mongo::DocumentProjection::connect(&config.mongodb_url).await?),
