@@ -72,6 +72,7 @@ pub const TIMESERIES: MigrationSet = MigrationSet {
         ("0002_daily_account_totals", include_str!("../../migrations/timeseries/0002_daily_account_totals.sql")),
         ("0003_stock_movements", include_str!("../../migrations/timeseries/0003_stock_movements.sql")),
         ("0004_production_outcomes", include_str!("../../migrations/timeseries/0004_production_outcomes.sql")),
+        ("0005_kpis", include_str!("../../migrations/timeseries/0005_kpis.sql")),
     ],
 };
 

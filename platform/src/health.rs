@@ -184,12 +184,17 @@ impl Readiness {
     }
 }
 
-/// `Ok` when every schema `expected` names has applied all its migrations.
+/// Schemas behind named in a failed migrations check; the rest are counted.
+const BEHIND_NAMED_MAX: usize = 3;
+
+/// `Ok` when every schema `expected` names has applied all its migrations; else the first few
+/// schemas behind, and how many more.
 async fn migrations_current(pool: &sqlx::PgPool, expected: &[ExpectedMigrations]) -> Result<(), String> {
     let behind = db::schemas_behind(pool, expected).await.map_err(|error| error.to_string())?;
     if behind.is_empty() {
-        Ok(())
-    } else {
-        Err(behind.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        return Ok(());
     }
+    let named: Vec<String> = behind.iter().take(BEHIND_NAMED_MAX).map(ToString::to_string).collect();
+    let more = behind.len().saturating_sub(BEHIND_NAMED_MAX);
+    Err(if more == 0 { named.join("; ") } else { format!("{}; and {more} more schemas", named.join("; ")) })
 }

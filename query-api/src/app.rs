@@ -105,6 +105,7 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter, r
         .route("/v1/reports/cash-flow", get(reports::cash_flow::get))
         .route("/v1/reports/budget-vs-actual", get(reports::budget_vs_actual::get))
         .route("/v1/reports/revenue-expense", get(reports::revenue_expense::get))
+        .route("/v1/kpis/{kpi}", get(crate::kpis::get))
         .route("/v1/invoices", get(invoices::list))
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/payments/{id}", get(payments::get))

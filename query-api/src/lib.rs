@@ -26,6 +26,7 @@ pub mod hr;
 pub mod identity;
 pub mod invoices;
 pub mod journal_entries;
+pub mod kpis;
 pub mod negotiate;
 pub mod notifications;
 pub mod openapi;

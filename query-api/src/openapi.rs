@@ -61,6 +61,7 @@ pub async fn serve() -> Json<&'static OpenApi> {
         reports::cash_flow::get,
         reports::budget_vs_actual::get,
         reports::revenue_expense::get,
+        crate::kpis::get,
         invoices::list,
         invoices::get,
         payments::get,

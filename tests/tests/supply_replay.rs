@@ -96,21 +96,25 @@ const TIMESERIES_TABLES: &[Table] = &[
     ("stock_movements", "global_position, recorded_at", "*"),
     ("production_planned_quantities", "work_order_id", "*"),
     ("production_outcomes", "work_order_id, ended_at", "*"),
+    ("orders_placed", "order_id, placed_at", "*"),
+    ("receivable_accounts", "code", "*"),
 ];
 
 /// Rows the workload leaves in the live tables.
 const EXPECTED_ROWS: &[(&str, usize)] = &[
-    ("items", 2),            // WIDGET, GADGET
-    ("locations", 2),        // WH1, WH2
-    ("supply_settings", 1),  // the approval threshold
-    ("stock_levels", 4),     // both items at both warehouses
-    ("sales_orders", 2),     // SO1 paid, SO2 cancelled
-    ("purchase_orders", 1),  // billed
-    ("stock_movements", 17), // see `INVENTORY_UPDATES`
-    ("journal_entries", 15), // 11 inventory postings, 2 sales invoices, the vendor bill, the payment
-    ("invoices", 3),         // one per shipment, the vendor bill
-    ("payments", 1),         // the customer pays both invoices
-    ("accounts", 37),        // the default chart
+    ("items", 2),               // WIDGET, GADGET
+    ("locations", 2),           // WH1, WH2
+    ("supply_settings", 1),     // the approval threshold
+    ("stock_levels", 4),        // both items at both warehouses
+    ("sales_orders", 2),        // SO1 paid, SO2 cancelled
+    ("orders_placed", 2),       // both placed, whatever became of them
+    ("receivable_accounts", 1), // 1100, of both sales invoices
+    ("purchase_orders", 1),     // billed
+    ("stock_movements", 17),    // see `INVENTORY_UPDATES`
+    ("journal_entries", 15),    // 11 inventory postings, 2 sales invoices, the vendor bill, the payment
+    ("invoices", 3),            // one per shipment, the vendor bill
+    ("payments", 1),            // the customer pays both invoices
+    ("accounts", 37),           // the default chart
 ];
 
 /// `InventoryUpdated` events: 3 receipts, an issue, a transfer (out and in), a count, the

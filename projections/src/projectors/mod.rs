@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod exchange_rates;
 pub mod hr;
 pub mod identity;
+pub mod kpi_facts;
 pub mod leave;
 pub mod mongo;
 pub mod order_documents;

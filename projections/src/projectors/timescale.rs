@@ -15,8 +15,10 @@
 //! are rows of 0 debit and 0 credit.
 //!
 //! The same projector follows the stock topic into the stock movements series (see
-//! [`super::stock_movements`]), and the work-order topic into the production outcomes behind
-//! yield and scrap rates (see [`super::production_outcomes`]).
+//! [`super::stock_movements`]), the work-order topic into the production outcomes behind
+//! yield and scrap rates (see [`super::production_outcomes`]), and the sales-order and invoice
+//! topics into the facts behind Spectrum's KPIs (see [`super::kpi_facts`]); it keeps whether
+//! each account is a cash account beside its type.
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -26,12 +28,14 @@ use prism_aggregates::finance::invoice::Invoice;
 use prism_aggregates::finance::journal_entry::{JournalEntry, PostedLine};
 use prism_aggregates::finance::payment::Payment;
 use prism_aggregates::production::work_order::WorkOrder;
+use prism_aggregates::supply::sales_order::SalesOrder;
 use prism_aggregates::supply::stock::Stock;
 use prism_platform::db::{self, MigrationSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::checkpoint::{SqlProjection, SqlWriter};
+use super::kpi_facts::insert_kpi_facts;
 use super::production_outcomes::insert_outcomes;
 use super::stock_movements::insert_movements;
 use crate::decode::{DomainEvent, ProjectedEvent};
@@ -60,6 +64,7 @@ impl SqlWriter for PostingsWriter {
         ChartOfAccounts::TYPE,
         Stock::TYPE,
         WorkOrder::TYPE,
+        SalesOrder::TYPE,
     ];
 
     async fn write_batch(
@@ -76,6 +81,7 @@ impl SqlWriter for PostingsWriter {
                 DomainEvent::Chart(ChartEvent::AccountOpened(opened)) => Some(OpenedAccount {
                     code: &opened.code,
                     account_type: &opened.account_type,
+                    cash: opened.cash,
                     position: event.envelope.global_position,
                 }),
                 _ => None,
@@ -99,6 +105,7 @@ impl SqlWriter for PostingsWriter {
         insert_postings(tx, schema, &rows).await?;
         insert_movements(tx, schema, events).await?;
         insert_outcomes(tx, schema, events).await?;
+        insert_kpi_facts(tx, schema, events).await?;
         Ok(())
     }
 }
@@ -112,14 +119,15 @@ struct Posting<'a> {
     closing: bool,
 }
 
-/// An account of the chart as this projector keeps it: its code and type.
+/// An account of the chart as this projector keeps it: its code, type and whether it holds cash.
 struct OpenedAccount<'a> {
     code: &'a str,
     account_type: &'a str,
+    cash: bool,
     position: i64,
 }
 
-/// Records the type of each of `accounts` in `posting_accounts` (an account opened twice keeps
+/// Records the type and cash flag of each of `accounts` in `posting_accounts` (an account opened twice keeps
 /// the first: a chart never reopens a code, and redelivery changes nothing) and stamps it on
 /// their postings stored without one, in two set-based statements.
 async fn classify_accounts(
@@ -131,12 +139,13 @@ async fn classify_accounts(
         return Ok(());
     }
     sqlx::query(&format!(
-        "INSERT INTO {schema}.posting_accounts (code, account_type, last_position)
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[])
+        "INSERT INTO {schema}.posting_accounts (code, account_type, cash, last_position)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::bool[], $4::int8[])
          ON CONFLICT (code) DO NOTHING"
     ))
     .bind(accounts.iter().map(|a| a.code).collect::<Vec<_>>())
     .bind(accounts.iter().map(|a| a.account_type).collect::<Vec<_>>())
+    .bind(accounts.iter().map(|a| a.cash).collect::<Vec<_>>())
     .bind(accounts.iter().map(|a| a.position).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;

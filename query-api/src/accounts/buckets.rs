@@ -8,7 +8,7 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
-use crate::params::{invalid, InputError};
+use crate::params::{self, invalid, InputError};
 
 /// Width of one bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +127,53 @@ impl BucketedRange {
     }
 }
 
+/// A range of whole days (`from` and `to` inclusive, required, ordered) and the width of the
+/// buckets of a series summed per day: `day` (default), `week` or `month`, never an hour.
+#[derive(Debug, Clone, Copy)]
+pub struct DailyRange {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Width of one bucket.
+    pub bucket: Bucket,
+    /// `from` 00:00 UTC and the day after `to` 00:00 UTC (exclusive).
+    pub instants: (DateTime<Utc>, DateTime<Utc>),
+}
+
+impl DailyRange {
+    /// Reads the `from`, `to` and `bucket` parameters.
+    ///
+    /// # Errors
+    /// 422 naming the parameter: `from` or `to` missing or not a date, `to` before `from`, a
+    /// bucket other than a day, week or month, or a range of more than `max` buckets.
+    pub fn parse(from: Option<&str>, to: Option<&str>, bucket: Option<&str>, max: u32) -> Result<Self, InputError> {
+        let from = params::required_date("from", from)?;
+        let to = params::required_date("to", to)?;
+        params::ordered(Some(from), Some(to))?;
+        let bucket = match bucket.unwrap_or("day") {
+            "day" => Bucket::Day,
+            "week" => Bucket::Week,
+            "month" => Bucket::Month,
+            other => return Err(invalid("bucket", format!("bucket must be day, week or month, got {other:?}"))),
+        };
+        let end =
+            to.checked_add_days(Days::new(1)).ok_or_else(|| invalid("to", format!("to ({to}) is out of range")))?;
+        let instants = (from.and_time(NaiveTime::MIN).and_utc(), end.and_time(NaiveTime::MIN).and_utc());
+        let count = bucket.count_between(instants.0, instants.1);
+        if count > i64::from(max) {
+            return Err(invalid(
+                "bucket",
+                format!(
+                    "the range spans up to {count} {bucket} buckets; at most {max} are allowed: \
+                     use a wider bucket or a shorter range"
+                ),
+            ));
+        }
+        Ok(Self { from, to, bucket, instants })
+    }
+}
+
 /// Reads a range bound: an instant as given (inclusive), or a date as its start (`from`) or
 /// as the start of the next day, exclusive (`to`).
 fn bound(field: &'static str, text: &str, is_end: bool) -> Result<(DateTime<Utc>, bool), InputError> {
@@ -151,6 +198,16 @@ mod tests {
         assert_eq!(Bucket::parse(None).unwrap(), Bucket::Day);
         assert_eq!(Bucket::parse(Some("month")).unwrap(), Bucket::Month);
         assert!(Bucket::parse(Some("year")).is_err());
+    }
+
+    #[test]
+    fn a_daily_range_is_bucketed_by_day_week_or_month_never_by_hour() {
+        let range = DailyRange::parse(Some("2026-01-01"), Some("2026-01-31"), Some("week"), 100).unwrap();
+        assert_eq!((range.bucket, range.instants.1.date_naive().to_string()), (Bucket::Week, "2026-02-01".to_owned()));
+        let hourly = DailyRange::parse(Some("2026-01-01"), Some("2026-01-02"), Some("hour"), 100);
+        assert!(matches!(hourly, Err(InputError::Invalid { field: "bucket", .. })));
+        let reversed = DailyRange::parse(Some("2026-01-02"), Some("2026-01-01"), None, 100);
+        assert!(matches!(reversed, Err(InputError::Invalid { field: "to", .. })));
     }
 
     #[test]
