@@ -4,7 +4,9 @@ point at things that exist: every process of the process table (scripts/lib/pris
 is a compose service and a Deployment running the same binary and arguments; Prometheus scrapes
 exactly the Prism services; the gateway routes to the two APIs' services; every file the compose
 stack mounts is in the repository; each Prism metric the Grafana dashboard plots is one the code
-emits; the chart's consumer groups never run more pods than the topics have partitions. Read from
+emits and is documented with its labels; the KPI dashboard's SQL runs on a schema built by the
+time-series migrations; the chart's consumer groups never run more pods than the topics have
+partitions, and mutual TLS is the mesh's when enabled. Read from
 `docker-compose config` and `helm template`, so the files are checked the way those tools read
 them (Helm from PRISM_HOME/bin, where `scripts/prism test` builds it).
 """
@@ -219,3 +221,35 @@ def test_mutual_tls_is_the_meshs_when_enabled_and_off_by_default():
         assert "linkerd.io/inject" not in given, name
     for name, given in annotations(meshed):
         assert given.get("linkerd.io/inject") == "enabled", name
+
+
+def timeseries_schema_script(schema):
+    """SQL creating `schema` as the timescale projector does: every time-series migration."""
+    migrations = sorted((ROOT / "migrations" / "timeseries").glob("*.sql"))
+    return "\n".join([f"CREATE SCHEMA {schema};", f"SET search_path TO {schema}, public;"] + [m.read_text() for m in migrations])
+
+
+def test_the_kpi_dashboard_queries_run_on_the_time_series_schema():
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "dashboards" / "prism-kpis.json").read_text())
+    provisioned = yaml.safe_load((ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "timescaledb.yml").read_text())
+    assert {panel["datasource"]["uid"] for panel in dashboard["panels"]} == {s["uid"] for s in provisioned["datasources"]}
+    titles = " ".join(panel["title"].lower() for panel in dashboard["panels"])
+    for kpi in ("revenue", "gross margin", "orders", "average order value", "stock turnover", "days sales outstanding", "cash"):
+        assert kpi in titles, f"no panel for {kpi}"
+    schema = f"tenant_grafana_check_{os.getpid()}"
+    queries = []
+    for panel in dashboard["panels"]:
+        sql = panel["targets"][0]["rawSql"].replace("${tenant}", schema).replace("${currency}", "EUR")
+        sql = re.sub(r"\$__timeFilter\(((?:[^()]|\([^()]*\))*)\)", r"(\1 >= now() - interval '90 days')", sql)
+        assert "$" not in sql, sql
+        queries.append(sql + ";")
+    database = os.environ.get("PRISM_DATABASE_URL", "postgres://prism:prism@127.0.0.1:25432/prism")
+    script = timeseries_schema_script(schema) + "\n" + "\n".join(queries)
+    try:
+        answer = subprocess.run(
+            ["psql", database, "-v", "ON_ERROR_STOP=1", "-q", "-o", "/dev/null"],
+            input=script, capture_output=True, text=True, check=False, timeout=120,
+        )
+        assert answer.returncode == 0, answer.stderr
+    finally:
+        subprocess.run(["psql", database, "-q", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], capture_output=True, check=False)
