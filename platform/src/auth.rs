@@ -257,13 +257,39 @@ impl Identity {
 pub struct Authenticator {
     tokens: Arc<Tokens>,
     public_paths: &'static [&'static str],
+    page_paths: &'static [&'static str],
 }
 
 impl Authenticator {
     /// Checks tokens with `tokens`; `public_paths` (exact paths) need none.
     #[must_use]
     pub fn new(tokens: Arc<Tokens>, public_paths: &'static [&'static str]) -> Self {
-        Self { tokens, public_paths }
+        Self { tokens, public_paths, page_paths: &[] }
+    }
+
+    /// Also takes the token from the `access_token` query parameter (RFC 6750 §2.3) on
+    /// `page_paths` (exact paths): pages a browser opens from a link, which cannot send a header.
+    /// Such a link carries a short-lived access token; share it like the token itself.
+    #[must_use]
+    pub fn with_page_paths(mut self, page_paths: &'static [&'static str]) -> Self {
+        self.page_paths = page_paths;
+        self
+    }
+
+    /// The token `request` carries: its `Authorization: Bearer` header, or on a page path its
+    /// `access_token` query parameter.
+    fn token_of<'r>(&self, request: &'r Request) -> Option<&'r str> {
+        let header = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim);
+        header.or_else(|| {
+            let uri = request.uri();
+            self.page_paths.contains(&uri.path()).then_some(())?;
+            uri.query()?.split('&').find_map(|pair| pair.strip_prefix("access_token="))
+        })
     }
 }
 
@@ -274,19 +300,13 @@ pub async fn authenticate(State(auth): State<Authenticator>, mut request: Reques
     if auth.public_paths.contains(&request.uri().path()) {
         return next.run(request).await;
     }
-    let bearer = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim);
-    let Some(token) = bearer else {
+    let Some(token) = auth.token_of(&request).map(str::to_owned) else {
         return unauthorized(
             Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required")
                 .with_detail("send Authorization: Bearer <access token> (POST /v1/auth/login gives one)"),
         );
     };
-    match auth.tokens.caller(token) {
+    match auth.tokens.caller(&token) {
         Ok(caller) => {
             if let Caller::User(identity) = &caller {
                 crate::request_span::record_tenant(identity.tenant.as_str());

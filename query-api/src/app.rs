@@ -56,7 +56,8 @@ impl QueryApi {
         let listener = TcpListener::bind(&config.http.addr).await?;
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
         config.http.auth.check()?;
-        let authenticator = Authenticator::new(Arc::new(Tokens::new(&config.http.auth)), PUBLIC_PATHS);
+        let authenticator = Authenticator::new(Arc::new(Tokens::new(&config.http.auth)), PUBLIC_PATHS)
+            .with_page_paths(&[crate::dashboard::PATH]);
         let readiness = Readiness::new()
             .postgres("postgres", &config.database.url, db::MAIN_DATABASE)
             .postgres("timescale", config.timeseries_url(), db::TIMESERIES_DATABASE)
@@ -106,6 +107,7 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter, r
         .route("/v1/reports/budget-vs-actual", get(reports::budget_vs_actual::get))
         .route("/v1/reports/revenue-expense", get(reports::revenue_expense::get))
         .route("/v1/kpis/{kpi}", get(crate::kpis::get))
+        .route("/v1/dashboard", get(crate::dashboard::get))
         .route("/v1/invoices", get(invoices::list))
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/payments/{id}", get(payments::get))

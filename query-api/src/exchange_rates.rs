@@ -80,7 +80,11 @@ pub async fn list(
     Ok(format.respond(&ExchangeRatesView { functional_currency, items }))
 }
 
-async fn read_functional_currency(pool: &PgPool, tenant: &TenantId) -> Result<Option<String>, ReadError> {
+/// The tenant's functional currency, if it has chosen one.
+///
+/// # Errors
+/// When the database refuses.
+pub async fn read_functional_currency(pool: &PgPool, tenant: &TenantId) -> Result<Option<String>, ReadError> {
     let sql = format!("SELECT currency::text FROM {}", tenant_table(tenant, "functional_currency"));
     let row = sqlx::query_scalar::<_, String>(&sql).fetch_optional(pool).await;
     absent_if_unprovisioned(row, None)

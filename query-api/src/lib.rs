@@ -17,6 +17,7 @@ pub mod config;
 pub mod consistency;
 pub mod crm;
 pub mod csv;
+pub mod dashboard;
 pub mod documents;
 pub mod error;
 pub mod exchange_rates;

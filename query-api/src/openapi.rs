@@ -62,6 +62,7 @@ pub async fn serve() -> Json<&'static OpenApi> {
         reports::budget_vs_actual::get,
         reports::revenue_expense::get,
         crate::kpis::get,
+        crate::dashboard::get,
         invoices::list,
         invoices::get,
         payments::get,

@@ -18,6 +18,7 @@ pub mod raw_kafka;
 pub mod reliability;
 pub mod replay;
 pub mod smtp_sink;
+pub mod stock_scenario;
 pub mod system;
 pub mod topic;
 pub mod webhook_receiver;

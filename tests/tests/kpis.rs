@@ -17,6 +17,7 @@
 use std::time::Duration;
 
 use prism_projections::config::ProjectorKind;
+use prism_tests::stock_scenario::{order_widgets, receive_ten_widgets};
 use prism_tests::system::{assert_refused, eventually, System, SystemOptions};
 use serde_json::{json, Value};
 
@@ -113,17 +114,9 @@ async fn order_kpis_match_the_hand_computed_orders_margin_and_stock_turnover() {
     let tenant = system.ledger_tenant().await;
     let t = tenant.as_str();
     let today = chrono::Utc::now().date_naive().to_string();
-    post(&system, t, "/v1/locations", &json!({"code": "WH1", "name": "Main", "kind": "warehouse"}), 201).await;
-    let item = json!({"sku": "WIDGET", "name": "Widget", "unit_of_measure": "each", "valuation_method": "fifo",
-                      "currency": "EUR"});
-    post(&system, t, "/v1/items", &item, 201).await;
-    let receipt = json!({"sku": "WIDGET", "location": "WH1", "quantity": "10", "unit_cost_minor": 100});
-    post(&system, t, "/v1/stock/receipts", &receipt, 201).await;
-    for quantity in ["4", "2"] {
-        let order = json!({"customer_id": "C-1", "customer_name": "Contoso", "currency": "EUR", "ship_from": "WH1",
-                           "lines": [{"sku": "WIDGET", "quantity": quantity, "unit_price_minor": 250}]});
-        post(&system, t, "/v1/sales-orders", &order, 201).await;
-    }
+    receive_ten_widgets(&system, t).await;
+    order_widgets(&system, t, "4").await;
+    order_widgets(&system, t, "2").await;
     let issue = json!({"sku": "WIDGET", "location": "WH1", "quantity": 4, "reference": "shipment"});
     post(&system, t, "/v1/stock/issues", &issue, 201).await;
     invoice(&system, t, 1_500, &today).await;

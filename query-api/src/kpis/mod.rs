@@ -27,8 +27,8 @@
 //!
 //! JSON: [`KpiView`]. CSV (`Accept: text/csv`): `bucket_start,bucket_end,value`.
 
-mod compute;
-mod series;
+pub(crate) mod compute;
+pub(crate) mod series;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -75,6 +75,12 @@ impl Kpi {
         ("days-sales-outstanding", Kpi::DaysSalesOutstanding),
         ("cash-position", Kpi::CashPosition),
     ];
+
+    /// The KPI's name, its path segment.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, kpi)| *kpi == self).map_or("", |(name, _)| *name)
+    }
 
     /// The KPI named `name`, or 404 naming the known ones.
     fn parse(name: &str) -> Result<(&'static str, Self), InputError> {

@@ -18,14 +18,14 @@ use crate::stores::tenant_table;
 
 /// The opening balances (as changes before `from`) and the facts of each day from `from` to
 /// `end` (exclusive), in `currency`.
-pub(super) struct Series {
-    pub(super) opening: DayFacts,
-    pub(super) days: BTreeMap<NaiveDate, DayFacts>,
+pub(crate) struct Series {
+    pub(crate) opening: DayFacts,
+    pub(crate) days: BTreeMap<NaiveDate, DayFacts>,
 }
 
 /// Reads the daily facts of `tenant` in `currency` before `end`, keeping the days from `from`
 /// and summing the earlier ones into the opening balances.
-pub(super) async fn read(
+pub(crate) async fn read(
     pool: &PgPool,
     tenant: &TenantId,
     currency: &str,

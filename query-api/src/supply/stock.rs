@@ -11,13 +11,14 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use prism_aggregates::tenant::TenantId;
 use prism_platform::problem::Problem;
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
+use sqlx::{FromRow, PgPool};
 
 use crate::consistency::MinPosition;
 use crate::csv::{CsvWriter, ToCsv};
-use crate::error::absent_if_unprovisioned;
+use crate::error::{absent_if_unprovisioned, ReadError};
 use crate::negotiate::Format;
 use crate::params::QueryParams;
 use crate::state::AppState;
@@ -73,20 +74,29 @@ pub async fn levels(
     QueryParams(query): QueryParams<StockParams>,
 ) -> Result<Response, Problem> {
     state.await_postgres(&tenant, token).await?;
+    let items = read_levels(&state.stores.postgres, &tenant, query.sku.as_deref(), query.location.as_deref()).await?;
+    Ok(format.respond(&StockView { items }))
+}
+
+/// The stock levels of `tenant`, of one SKU and one location when given, by SKU then location.
+///
+/// # Errors
+/// When the database refuses.
+pub async fn read_levels(
+    pool: &PgPool,
+    tenant: &TenantId,
+    sku: Option<&str>,
+    location: Option<&str>,
+) -> Result<Vec<StockLevelView>, ReadError> {
     let sql = format!(
         "SELECT sku, location, on_hand_milli, reserved_milli, on_hand_milli - reserved_milli AS available_milli, \
                 value_minor, currency::text AS currency FROM {} \
           WHERE ($1::text IS NULL OR sku = $1) AND ($2::text IS NULL OR location = $2) \
           ORDER BY sku COLLATE \"C\", location COLLATE \"C\"",
-        tenant_table(&tenant, "stock_levels")
+        tenant_table(tenant, "stock_levels")
     );
-    let rows = sqlx::query_as::<_, StockLevelView>(&sql)
-        .bind(query.sku)
-        .bind(query.location)
-        .fetch_all(&state.stores.postgres)
-        .await;
-    let items = absent_if_unprovisioned(rows, Vec::new())?;
-    Ok(format.respond(&StockView { items }))
+    let rows = sqlx::query_as::<_, StockLevelView>(&sql).bind(sku).bind(location).fetch_all(pool).await;
+    absent_if_unprovisioned(rows, Vec::new())
 }
 
 impl ToCsv for StockView {
