@@ -1,6 +1,7 @@
-//! Log lines, to stdout: human-readable text (the default), or JSON objects one a line for a log
-//! pipeline. A JSON line holds `timestamp`, `level`, `target`, `message` and the event's fields,
-//! and — flattened to the top level from the spans in scope, the innermost winning — the
+//! Log lines, to standard error (standard output stays the program's own: the benchmark's JSON
+//! results, a tool's answer): human-readable text (the default), or JSON objects one a line for a
+//! log pipeline. A JSON line holds `timestamp`, `level`, `target`, `message` and the event's
+//! fields, and — flattened to the top level from the spans in scope, the innermost winning — the
 //! request context: `tenant`, `correlation_id`, `trace_id` and `span_id` (the exported span's
 //! ids when spans are exported, else those the spans record).
 
@@ -34,7 +35,7 @@ pub(super) fn layer<S>(format: LogFormat, filter: EnvFilter) -> Box<dyn Layer<S>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
-    let lines = tracing_subscriber::fmt::layer();
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     match format {
         LogFormat::Text => lines.with_target(true).with_filter(filter).boxed(),
         LogFormat::Json => lines.fmt_fields(JsonFields::new()).event_format(JsonLines).with_filter(filter).boxed(),

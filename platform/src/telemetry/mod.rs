@@ -1,4 +1,4 @@
-//! Logs, traces and metrics set-up. Logs: `tracing` to stdout filtered by `PRISM_LOG`, as text
+//! Logs, traces and metrics set-up. Logs: `tracing` to standard error filtered by `PRISM_LOG`, as text
 //! or as JSON lines ([`logs`]). Traces: OpenTelemetry spans exported over OTLP/HTTP, only when
 //! an OTLP endpoint is configured ([`traces`]). Metrics: a process-wide Prometheus recorder
 //! rendered by the `/metrics` route.

@@ -45,8 +45,9 @@ use crate::params::{self, invalid, InputError, QueryParams};
 use crate::state::AppState;
 use crate::tenants::KnownTenant;
 
-/// A key performance indicator Spectrum computes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A key performance indicator Spectrum computes, named in the path as in [`Kpi::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "kebab-case")]
 pub enum Kpi {
     /// Revenue.
     Revenue,
@@ -147,7 +148,7 @@ impl From<Point> for KpiPoint {
 
 /// `GET /v1/kpis/{kpi}`.
 #[utoipa::path(get, path = "/v1/kpis/{kpi}", params(
-        ("kpi" = String, Path, description = "revenue, gross-margin, orders, average-order-value, stock-turnover, days-sales-outstanding or cash-position"),
+        ("kpi" = inline(Kpi), Path, description = "The KPI; any other name is 404"),
         KpiParams, crate::openapi::Csv),
     responses((status = 200, description = "The KPI per bucket", body = KpiView)))]
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
