@@ -95,9 +95,12 @@ java_opts=(-Djava.awt.headless=true -Dlog4j2.configurationFile="$data_dir/log4j2
 # format_storage: give the data folder a cluster id on first use (kept in meta.properties).
 format_storage() {
     [[ -f "$data_dir/kraft/meta.properties" ]] && return 0
-    local cluster_id
-    # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    local cluster_id=-
+    # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding. One starting
+    # with '-' (1 in 64) would read as an option to the storage tool: draw again.
+    while [[ "$cluster_id" == -* ]]; do
+        cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     echo "$cluster_id" >"$data_dir/cluster.id"
     "$java" -Xmx256m "${java_opts[@]}" kafka.tools.StorageTool format --ignore-formatted \
         -t "$cluster_id" -c "$data_dir/server.properties" >>"$log_file" 2>&1
