@@ -13,9 +13,10 @@
 
 ALTER TABLE posting_accounts ADD COLUMN IF NOT EXISTS cash boolean NOT NULL DEFAULT false;
 
+-- Only the codes: a row says the account is a receivable, whichever event said so first (the
+-- projector or the backfill below), so a replay ends with the same rows.
 CREATE TABLE IF NOT EXISTS receivable_accounts (
-    code          text PRIMARY KEY,
-    last_position bigint NOT NULL
+    code text PRIMARY KEY
 );
 
 -- Where the time series share the schema with the Postgres read models (the local default), the
@@ -27,10 +28,9 @@ BEGIN
         UPDATE posting_accounts p SET cash = a.cash FROM accounts a WHERE a.code = p.code AND a.cash;
     END IF;
     IF to_regclass('invoices') IS NOT NULL THEN
-        INSERT INTO receivable_accounts (code, last_position)
-        SELECT control_account, max(last_position) FROM invoices
+        INSERT INTO receivable_accounts (code)
+        SELECT DISTINCT control_account FROM invoices
          WHERE kind IN ('customer_invoice', 'customer_credit_note')
-         GROUP BY control_account
         ON CONFLICT (code) DO NOTHING;
     END IF;
 END

@@ -36,7 +36,7 @@ pub async fn insert_kpi_facts(
             DomainEvent::Invoice(InvoiceEvent::InvoiceDrafted(drafted))
                 if CUSTOMER_KINDS.contains(&drafted.kind.as_str()) =>
             {
-                receivables.push((drafted.control_account.as_str(), position));
+                receivables.push(drafted.control_account.as_str());
             }
             _ => {}
         }
@@ -57,15 +57,11 @@ pub async fn insert_kpi_facts(
     }
     if !receivables.is_empty() {
         sqlx::query(&format!(
-            "INSERT INTO {schema}.receivable_accounts (code, last_position)
-             SELECT DISTINCT ON (code) code, position
-               FROM UNNEST($1::text[], $2::int8[]) AS r (code, position)
-              ORDER BY code, position DESC
-             ON CONFLICT (code) DO UPDATE SET last_position = GREATEST(
-                 {schema}.receivable_accounts.last_position, EXCLUDED.last_position)"
+            "INSERT INTO {schema}.receivable_accounts (code)
+             SELECT DISTINCT code FROM UNNEST($1::text[]) AS r (code)
+             ON CONFLICT (code) DO NOTHING"
         ))
-        .bind(receivables.iter().map(|(code, _)| *code).collect::<Vec<_>>())
-        .bind(receivables.iter().map(|(_, position)| *position).collect::<Vec<_>>())
+        .bind(&receivables)
         .execute(tx)
         .await?;
     }
