@@ -118,14 +118,12 @@ pub async fn get(
     let end = to.checked_add_days(Days::new(1)).unwrap_or(to).and_time(NaiveTime::MIN).and_utc();
     let facts = series::read(&state.stores.timeseries, &tenant, currency.as_str(), from, end).await?;
     let monthly = |kpi| points(kpi, Bucket::Month, (from, to), facts.opening, &facts.days);
-    let this_month = first_of_month(to, 0);
     let digits = currency.minor_unit_digits();
     let tiles = TILES
         .iter()
         .map(|(kpi, label, money)| {
-            let point = points(*kpi, Bucket::Month, (from, to), facts.opening, &facts.days)
-                .into_iter()
-                .find(|point| point.start == this_month.max(from));
+            // The range ends today: its last month is this one.
+            let point = monthly(*kpi).pop();
             Tile { kpi: kpi.name(), label, value: shown(point.and_then(|point| point.value).as_ref(), *money, digits) }
         })
         .collect();
