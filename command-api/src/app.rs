@@ -43,7 +43,7 @@ use crate::production::lookups::ProductionStores;
 use crate::supply::catalog_lookups::SupplyServices;
 use crate::{
     budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, nexus, payments,
-    production, revaluations, supply, tax_rates, tenants,
+    production, report_definitions, revaluations, supply, tax_rates, tenants,
 };
 
 /// Start of every key of the refresh-token sessions in Redis.
@@ -132,6 +132,8 @@ pub struct AppState {
     pub sessions: Sessions,
     /// Sign-in attempts per account, in Redis.
     pub login_attempts: LoginAttempts,
+    /// MongoDB, holding the saved report definitions (connects lazily).
+    pub mongo: mongodb::Client,
 }
 
 /// A built, not yet running, command API.
@@ -159,7 +161,8 @@ impl CommandApi {
         let login_attempts = LoginAttempts::new(redis.clone(), LOGIN_ATTEMPTS_KEY_PREFIX, &config.login_limit);
         let sessions = Sessions::new(redis, SESSION_KEY_PREFIX);
         let statuses = Arc::new(TenantStatuses::new(pool.clone()));
-        let state = state(pool.clone(), provisioner, tokens, sessions, login_attempts);
+        let mongo = prism_optics::store::client(&config.mongodb_url, "prism-command-api").await?;
+        let state = state(pool.clone(), provisioner, tokens, sessions, login_attempts, mongo);
         let limiter = RateLimiter::new(&config.http.rate_limit)?;
         let layers = Layers {
             authenticator,
@@ -214,6 +217,7 @@ fn state(
     tokens: Arc<Tokens>,
     sessions: Sessions,
     login_attempts: LoginAttempts,
+    mongo: mongodb::Client,
 ) -> AppState {
     let books = Arc::new(BooksCache::new(pool.clone()));
     let factory = EventStoresFactory { pool: pool.clone(), provisioner: provisioner.clone() };
@@ -278,6 +282,7 @@ fn state(
         tokens,
         sessions,
         login_attempts,
+        mongo,
         pool,
         provisioner,
     }
@@ -433,6 +438,9 @@ fn router(state: AppState, layers: Layers, body_limit_bytes: usize) -> Router {
         .route("/v1/webhook-subscriptions/{id}/disable", post(nexus::webhooks::disable))
         .route("/v1/webhook-subscriptions/{id}/enable", post(nexus::webhooks::enable))
         .route("/v1/webhook-subscriptions/{id}/redeliver", post(nexus::webhooks::redeliver))
+        .route("/v1/report-definitions", post(report_definitions::create))
+        .route("/v1/report-definitions/{id}/revise", post(report_definitions::revise))
+        .route("/v1/report-definitions/{id}/remove", post(report_definitions::remove))
         .route("/v1/job-openings", post(hr::recruitment::post_opening))
         .route("/v1/job-openings/{id}/close", post(hr::recruitment::close))
         .route("/v1/job-openings/{id}/applicants", post(hr::recruitment::apply))

@@ -132,6 +132,9 @@ pub fn need(path: &str) -> Option<Need> {
         | "/v1/webhook-subscriptions/{id}/disable"
         | "/v1/webhook-subscriptions/{id}/enable"
         | "/v1/webhook-subscriptions/{id}/redeliver" => P::WebhookManage,
+        "/v1/report-definitions" | "/v1/report-definitions/{id}/revise" | "/v1/report-definitions/{id}/remove" => {
+            P::ReportManage
+        }
         "/v1/job-openings"
         | "/v1/job-openings/{id}/close"
         | "/v1/job-openings/{id}/applicants"

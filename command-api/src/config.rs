@@ -21,6 +21,10 @@ pub struct CommandApiConfig {
     /// Failed sign-ins allowed per account.
     #[command(flatten)]
     pub login_limit: LoginLimitArgs,
+    /// MongoDB, where the saved report definitions are kept. Not a readiness check: only those
+    /// commands need it.
+    #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:27117/")]
+    pub mongodb_url: String,
     /// Log filter and format, and where spans go.
     #[command(flatten)]
     pub telemetry: TelemetryArgs,

@@ -27,6 +27,7 @@ pub mod openapi;
 pub mod payments;
 pub mod production;
 pub mod relay;
+pub mod report_definitions;
 pub mod request_context;
 pub mod revaluations;
 pub mod snapshots;

@@ -31,7 +31,7 @@ use crate::config::CommandApiConfig;
 use crate::idempotency::UNSTORED_PATHS;
 use crate::{
     budgets, calendar, chart, crm, exchange_rates, hr, identity, invoices, journal_entries, nexus, payments,
-    production, revaluations, supply, tax_rates, tenants,
+    production, report_definitions, revaluations, supply, tax_rates, tenants,
 };
 
 /// Routes that run no command on an aggregate of the caller's tenant, so take no
@@ -51,6 +51,9 @@ const TENANT_FREE_PATHS: &[&str] = &[
     "/v1/webhook-subscriptions/{id}/disable",
     "/v1/webhook-subscriptions/{id}/enable",
     "/v1/webhook-subscriptions/{id}/redeliver",
+    "/v1/report-definitions",
+    "/v1/report-definitions/{id}/revise",
+    "/v1/report-definitions/{id}/remove",
 ];
 
 /// The security scheme of the operator key.
@@ -197,6 +200,9 @@ pub async fn serve() -> Json<&'static OpenApi> {
         nexus::webhooks::disable,
         nexus::webhooks::enable,
         nexus::webhooks::redeliver,
+        report_definitions::create,
+        report_definitions::revise,
+        report_definitions::remove,
         hr::leave::set_entitlement,
         hr::leave::request,
         hr::leave::approve,

@@ -8,6 +8,7 @@ pub mod avro;
 pub mod config;
 pub mod consumer_lag;
 pub mod contract;
+pub mod csv;
 pub mod db;
 pub mod envelope;
 pub mod feature_flags;

@@ -19,6 +19,22 @@ pub fn schema_of(tenant: &TenantId) -> String {
     format!("tenant_{}", tenant.as_str())
 }
 
+/// The MongoDB database holding `tenant`'s documents.
+#[must_use]
+pub fn mongo_database_of(tenant: &TenantId) -> String {
+    format!("prism_{}", tenant.as_str())
+}
+
+/// Every registered tenant, by slug (a malformed slug in the registry is skipped).
+///
+/// # Errors
+/// When the database refuses.
+pub async fn registered_tenants(pool: &PgPool) -> Result<Vec<TenantId>, sqlx::Error> {
+    let slugs: Vec<String> =
+        sqlx::query_scalar("SELECT tenant FROM shared.tenant_metadata ORDER BY tenant").fetch_all(pool).await?;
+    Ok(slugs.iter().filter_map(|slug| TenantId::parse(slug).ok()).collect())
+}
+
 /// Makes sure tenants exist (registered and migrated) in one database, once per process.
 #[derive(Debug)]
 pub struct TenantProvisioner {

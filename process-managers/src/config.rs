@@ -13,6 +13,7 @@ use prism_projections::projection::Projection;
 
 use crate::hiring::Hiring;
 use crate::inventory_postings::InventoryPostings;
+use crate::notifications::scheduled_reports::ScheduledReports;
 use crate::notifications::{NotificationArgs, Notifications};
 use crate::order_fulfilment::OrderFulfilment;
 use crate::payment_allocations::PaymentAllocations;
@@ -82,7 +83,7 @@ impl ProcessKind {
     /// # Errors
     /// When the notification settings are malformed or the webhooks' HTTP client cannot be
     /// built.
-    pub fn build(self, stores: Arc<EventStores>, settings: &SendingArgs) -> Result<BuiltProcess, String> {
+    pub async fn build(self, stores: Arc<EventStores>, settings: &SendingArgs) -> Result<BuiltProcess, String> {
         let projection: Arc<dyn Projection> = match self {
             Self::PaymentAllocations => Arc::new(Saga(PaymentAllocations::new(stores))),
             Self::InventoryPostings => Arc::new(Saga(InventoryPostings::new(stores))),
@@ -91,23 +92,39 @@ impl ProcessKind {
             Self::Payroll => Arc::new(Saga(Payroll::new(stores))),
             Self::Production => Arc::new(Saga(Production::new(stores))),
             Self::Hiring => Arc::new(Saga(Hiring::new(stores))),
-            Self::Notifications => Arc::new(Saga(Notifications::new(stores, &settings.notifications)?)),
+            Self::Notifications => {
+                let email = settings.notifications.email()?;
+                let reports = settings.notifications.scheduled_reports(&stores, email.clone()).await?;
+                let notifications = Arc::new(Saga(Notifications::new(stores, email)));
+                return Ok(BuiltProcess {
+                    projection: notifications,
+                    dispatcher: None,
+                    scheduled_reports: Some(reports),
+                });
+            }
             Self::Webhooks => {
                 let (webhooks, dispatcher) = Webhooks::new(stores, &settings.webhooks)?;
-                return Ok(BuiltProcess { projection: Arc::new(webhooks), dispatcher: Some(dispatcher) });
+                let webhooks = Arc::new(webhooks);
+                return Ok(BuiltProcess {
+                    projection: webhooks,
+                    dispatcher: Some(dispatcher),
+                    scheduled_reports: None,
+                });
             }
         };
-        Ok(BuiltProcess { projection, dispatcher: None })
+        Ok(BuiltProcess { projection, dispatcher: None, scheduled_reports: None })
     }
 }
 
-/// A process manager as its process runs it: what the projector runtime feeds, and, for the
-/// webhooks, the dispatcher that sends beside it.
+/// A process manager as its process runs it: what the projector runtime feeds, and what runs
+/// beside it: the webhooks' dispatcher, the notification service's scheduled reports.
 pub struct BuiltProcess {
     /// What the runtime feeds.
     pub projection: Arc<dyn Projection>,
     /// The webhooks' sender, to run until shutdown.
     pub dispatcher: Option<Dispatcher>,
+    /// The scheduled reports' sender, to run until shutdown.
+    pub scheduled_reports: Option<ScheduledReports>,
 }
 
 /// How the process managers that talk to the outside send.

@@ -51,6 +51,7 @@ impl QueryApi {
                 page_size_max: config.page_size_max,
                 bucket_count_max: config.bucket_count_max,
                 min_position_wait: config.min_position_wait(),
+                report_timeout: config.report_timeout(),
             },
         };
         let listener = TcpListener::bind(&config.http.addr).await?;
@@ -108,6 +109,10 @@ fn router(state: AppState, authenticator: Authenticator, limiter: RateLimiter, r
         .route("/v1/reports/revenue-expense", get(reports::revenue_expense::get))
         .route("/v1/kpis/{kpi}", get(crate::kpis::get))
         .route("/v1/dashboard", get(crate::dashboard::get))
+        .route("/v1/report-sources", get(crate::optics::sources))
+        .route("/v1/report-definitions", get(crate::optics::list))
+        .route("/v1/report-definitions/{id}", get(crate::optics::get))
+        .route("/v1/report-definitions/{id}/run", get(crate::optics::run::run))
         .route("/v1/invoices", get(invoices::list))
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/payments/{id}", get(payments::get))

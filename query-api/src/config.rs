@@ -40,6 +40,10 @@ pub struct QueryApiConfig {
     /// Most buckets one postings request may span (range divided by bucket width).
     #[arg(long, env = "PRISM_BUCKET_COUNT_MAX", default_value_t = 1_000)]
     pub bucket_count_max: u32,
+    /// Most database time one saved-report run may take, in milliseconds; a report past it is
+    /// cancelled and refused (422 `report-too-costly`).
+    #[arg(long, env = "PRISM_REPORT_TIMEOUT_MS", default_value_t = 5_000)]
+    pub report_timeout_ms: u64,
     /// Log filter and format, and where spans go.
     #[command(flatten)]
     pub telemetry: TelemetryArgs,
@@ -87,6 +91,12 @@ impl QueryApiConfig {
     #[must_use]
     pub fn min_position_wait(&self) -> Duration {
         Duration::from_millis(self.min_position_wait_ms)
+    }
+
+    /// Most database time one saved-report run may take.
+    #[must_use]
+    pub fn report_timeout(&self) -> Duration {
+        Duration::from_millis(self.report_timeout_ms)
     }
 }
 

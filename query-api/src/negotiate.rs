@@ -65,7 +65,7 @@ impl Format {
 
 /// The `q` weight (thousandths) `accept` gives `kind/subtype`: that of the most specific
 /// matching range, 0 when none matches.
-fn weight(accept: &str, kind: &str, subtype: &str) -> u16 {
+pub(crate) fn weight(accept: &str, kind: &str, subtype: &str) -> u16 {
     accept
         .split(',')
         .filter_map(|range| {

@@ -24,6 +24,8 @@ pub struct Limits {
     pub bucket_count_max: u32,
     /// Longest consistency-token wait.
     pub min_position_wait: Duration,
+    /// Most database time one saved-report run may take.
+    pub report_timeout: Duration,
 }
 
 /// Shared state of the query routes.

@@ -1,10 +1,6 @@
 //! The three read-model stores the query API reads — the main Postgres database, the
 //! time-series database and MongoDB — and how a tenant's tables and database are named in
 //! each.
-
-use std::time::Duration;
-
-use mongodb::options::ClientOptions;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::db::{self, quote_ident};
 use prism_platform::tenancy::schema_of;
@@ -16,9 +12,6 @@ use crate::config::QueryApiConfig;
 pub const POSTGRES_PROJECTOR: &str = "postgres";
 /// Projector name of the time-series read models in `projection_applied`.
 pub const TIMESERIES_PROJECTOR: &str = "timescale";
-
-/// How long a MongoDB operation waits for a server unless the URL says otherwise.
-const MONGO_SERVER_SELECTION_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Connections to the read-model stores.
 #[derive(Debug, Clone)]
@@ -54,10 +47,7 @@ impl Stores {
         } else {
             db::connect_url(config.timeseries_url(), config.database.max_connections).await?
         };
-        let mut options = ClientOptions::parse(&config.mongodb_url).await?;
-        options.server_selection_timeout.get_or_insert(MONGO_SERVER_SELECTION_TIMEOUT);
-        options.app_name.get_or_insert_with(|| "prism-query-api".to_owned());
-        let mongo = mongodb::Client::with_options(options)?;
+        let mongo = prism_optics::store::client(&config.mongodb_url, "prism-query-api").await?;
         Ok(Self { postgres, timeseries, mongo })
     }
 
@@ -71,7 +61,7 @@ impl Stores {
 /// Name of the MongoDB database holding `tenant`'s documents.
 #[must_use]
 pub fn mongo_database_name(tenant: &TenantId) -> String {
-    format!("prism_{}", tenant.as_str())
+    prism_platform::tenancy::mongo_database_of(tenant)
 }
 
 /// The quoted, schema-qualified name of `tenant`'s table `table`, ready to splice into SQL.

@@ -163,8 +163,8 @@ pub struct ProcessTask {
     /// Which one.
     pub kind: ProcessKind,
     task: tokio::task::JoinHandle<Result<(), prism_projections::projection::ProjectionError>>,
-    /// The webhooks' dispatcher, beside the webhook process.
-    dispatcher: Option<tokio::task::JoinHandle<()>>,
+    /// What runs beside it: the webhooks' dispatcher, the scheduled reports' sender.
+    beside: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl ProcessTask {
@@ -173,9 +173,9 @@ impl ProcessTask {
     pub async fn kill(self) {
         self.task.abort();
         let _ = self.task.await;
-        if let Some(dispatcher) = self.dispatcher {
-            dispatcher.abort();
-            let _ = dispatcher.await;
+        for task in self.beside {
+            task.abort();
+            let _ = task.await;
         }
     }
 }
@@ -337,6 +337,7 @@ impl System {
             database: self.database(),
             http: self.http_args(),
             login_limit: LoginLimitArgs::default(),
+            mongodb_url: self.env.mongodb_url.clone(),
             telemetry: TelemetryArgs::default(),
         };
         let api = CommandApi::build(&config).await.expect("command API builds");
@@ -479,11 +480,17 @@ impl System {
 
     async fn spawn_process(&self, kind: ProcessKind, consumer: &ConsumerArgs, settings: &SendingArgs) -> ProcessTask {
         let pool = prism_platform::db::connect_url(&self.database_url, 8).await.expect("test database reachable");
-        let process = kind.build(Arc::new(EventStores::new(pool)), settings).expect("process manager builds");
-        let dispatcher = process.dispatcher.map(|dispatcher| tokio::spawn(dispatcher.run(self.shutdown.clone())));
+        let process = kind.build(Arc::new(EventStores::new(pool)), settings).await.expect("process manager builds");
+        let mut beside = Vec::new();
+        if let Some(dispatcher) = process.dispatcher {
+            beside.push(tokio::spawn(dispatcher.run(self.shutdown.clone())));
+        }
+        if let Some(reports) = process.scheduled_reports {
+            beside.push(tokio::spawn(reports.run(self.shutdown.clone())));
+        }
         let runtime =
             ProjectorRuntime::build(kind.name(), consumer, process.projection).await.expect("process manager starts");
-        ProcessTask { kind, task: tokio::spawn(runtime.run(self.shutdown.clone())), dispatcher }
+        ProcessTask { kind, task: tokio::spawn(runtime.run(self.shutdown.clone())), beside }
     }
 
     async fn start_query_api(&mut self) {
@@ -495,6 +502,7 @@ impl System {
             min_position_wait_ms: 20_000,
             page_size_max: 500,
             bucket_count_max: 1_000,
+            report_timeout_ms: 5_000,
             telemetry: TelemetryArgs::default(),
         };
         let api = QueryApi::build(&config).await.expect("query API builds");
@@ -879,11 +887,17 @@ async fn create_database(env: &StackEnv, suffix: &str) -> String {
 }
 
 /// The sending settings of a test's process managers: emails logged instead of sent (no SMTP
-/// server), webhooks as [`quick_webhooks`].
+/// server), report schedules looked at every second, webhooks as [`quick_webhooks`].
 #[must_use]
 pub fn test_sending() -> SendingArgs {
     SendingArgs {
-        notifications: NotificationArgs { smtp_addr: None, mail_from: "Prism <no-reply@prism.test>".to_owned() },
+        notifications: NotificationArgs {
+            smtp_addr: None,
+            mail_from: "Prism <no-reply@prism.test>".to_owned(),
+            mongodb_url: StackEnv::from_env().mongodb_url,
+            report_poll_seconds: 1,
+            report_timeout_ms: 5_000,
+        },
         webhooks: quick_webhooks(),
     }
 }

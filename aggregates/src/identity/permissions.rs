@@ -130,6 +130,10 @@ pub enum Permission {
     /// `/{id}/disable`, `/enable`, `/redeliver`, and reading them and their deliveries. Only
     /// `admin` holds it.
     WebhookManage,
+    /// `optics.report.manage`: the tenant's saved reports — `POST /v1/report-definitions`,
+    /// `/v1/report-definitions/{id}/revise`, `/v1/report-definitions/{id}/remove` (their
+    /// schedules included). Only `admin` holds it; every user of the tenant may run them.
+    ReportManage,
     /// `identity.user.manage`: the user commands — create a user, change its roles,
     /// deactivate and reactivate it.
     UserManage,
@@ -147,7 +151,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in catalogue order.
-    pub const ALL: [Permission; 36] = [
+    pub const ALL: [Permission; 37] = [
         Permission::JournalPost,
         Permission::JournalReverse,
         Permission::ChartManage,
@@ -180,6 +184,7 @@ impl Permission {
         Permission::AssetManage,
         Permission::NotificationManage,
         Permission::WebhookManage,
+        Permission::ReportManage,
         Permission::UserManage,
         Permission::OrgManage,
         Permission::RoleManage,
@@ -222,6 +227,7 @@ impl Permission {
             Permission::AssetManage => "production.asset.manage",
             Permission::NotificationManage => "nexus.notification.manage",
             Permission::WebhookManage => "nexus.webhook.manage",
+            Permission::ReportManage => "optics.report.manage",
             Permission::UserManage => "identity.user.manage",
             Permission::OrgManage => "identity.org.manage",
             Permission::RoleManage => "identity.role.manage",
@@ -237,7 +243,7 @@ impl Permission {
     }
 
     /// The module the permission belongs to: the first part of its name (`finance`, `supply`,
-    /// `crm`, `hr`, `production`, `nexus`, `identity`, `platform`, `audit`).
+    /// `crm`, `hr`, `production`, `nexus`, `optics`, `identity`, `platform`, `audit`).
     #[must_use]
     pub fn module(self) -> &'static str {
         let name = self.as_str();

@@ -23,9 +23,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let pool = db::connect(&config.database).await?;
     db::bring_up_to_date(&pool, db::MAIN_DATABASE).await?;
     prism_platform::pool_metrics::report(pool.clone(), "main", shutdown.clone());
-    let process = config.process.build(Arc::new(EventStores::new(pool)), &config.sending)?;
+    let process = config.process.build(Arc::new(EventStores::new(pool)), &config.sending).await?;
     if let Some(dispatcher) = process.dispatcher {
         tokio::spawn(dispatcher.run(shutdown.clone()));
+    }
+    if let Some(reports) = process.scheduled_reports {
+        tokio::spawn(reports.run(shutdown.clone()));
     }
     let runtime = ProjectorRuntime::build(config.process.name(), &config.consumer, process.projection).await?;
     telemetry::flushed(runtime.run(shutdown)).await

@@ -9,13 +9,17 @@
 //! takes the notice; a recipient it can never reach (a malformed address) is recorded as
 //! skipped, not retried for ever. Email goes over SMTP when a server is configured; SMS and push
 //! (no built-in notice uses them yet) and email without a server go to the logging provider.
+//! Beside the notices, the same process emails the saved reports whose schedule is due
+//! ([`scheduled_reports`]).
 
 pub mod notices;
 pub mod providers;
+pub mod scheduled_reports;
 pub mod store;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
 use cqrs_es::Aggregate;
@@ -25,12 +29,14 @@ use prism_aggregates::identity::user::User;
 use prism_aggregates::nexus::notification_templates::{default_of, render, Channel, Template};
 use prism_aggregates::supply::purchase_order::PurchaseOrder;
 use prism_aggregates::tenant::TenantId;
+use prism_optics::execute::Limits;
 use prism_projections::decode::ProjectedEvent;
 use prism_projections::projection::ProjectionError;
 use prism_projections::transient::Transient;
 
 use self::notices::{notices_of, Notice, Recipient};
 use self::providers::{LoggingProvider, Outgoing, Provider, SendError, SmtpEmail};
+use self::scheduled_reports::ScheduledReports;
 use self::store::{Delivery, NotificationStore};
 use crate::saga::{tenant_of, Reaction};
 use crate::stores::EventStores;
@@ -47,6 +53,46 @@ pub struct NotificationArgs {
     /// The sender of notification emails.
     #[arg(long = "mail-from", env = "PRISM_MAIL_FROM", default_value = "Prism <no-reply@prism.local>")]
     pub mail_from: String,
+    /// MongoDB, where the saved reports and their schedules are kept.
+    #[arg(long, env = "PRISM_MONGODB_URL", default_value = "mongodb://127.0.0.1:27117/")]
+    pub mongodb_url: String,
+    /// How often the schedules of saved reports are looked at, in seconds.
+    #[arg(long = "report-poll-seconds", env = "PRISM_REPORT_POLL_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub report_poll_seconds: u64,
+    /// Most database time one scheduled report run may take, in milliseconds.
+    #[arg(long = "report-timeout-ms", env = "PRISM_REPORT_TIMEOUT_MS", default_value_t = 5_000)]
+    pub report_timeout_ms: u64,
+}
+
+impl NotificationArgs {
+    /// The email provider: SMTP when a server is configured, else the log.
+    ///
+    /// # Errors
+    /// When the SMTP address or the sender is malformed.
+    pub fn email(&self) -> Result<Arc<dyn Provider>, String> {
+        Ok(match &self.smtp_addr {
+            Some(addr) => Arc::new(SmtpEmail::new(addr, &self.mail_from)?),
+            None => Arc::new(LoggingProvider { channel: Channel::Email.as_str() }),
+        })
+    }
+
+    /// The sender of scheduled reports over `stores`, emailing through `email`.
+    ///
+    /// # Errors
+    /// When the MongoDB URL does not parse.
+    pub async fn scheduled_reports(
+        &self,
+        stores: &EventStores,
+        email: Arc<dyn Provider>,
+    ) -> Result<ScheduledReports, String> {
+        let mongo = prism_optics::store::client(&self.mongodb_url, "prism-process-notifications")
+            .await
+            .map_err(|error| format!("MongoDB URL: {error}"))?;
+        let limits = Limits { timeout: Duration::from_millis(self.report_timeout_ms) };
+        let poll = Duration::from_secs(self.report_poll_seconds);
+        Ok(ScheduledReports::new((stores.pool.clone(), stores.provisioner.clone()), mongo, email, poll, limits))
+    }
 }
 
 /// Sends the notices events call for.
@@ -54,24 +100,18 @@ pub struct Notifications {
     stores: Arc<EventStores>,
     store: NotificationStore,
     /// The provider of each channel that leaves Prism (email, SMS, push).
-    providers: BTreeMap<Channel, Box<dyn Provider>>,
+    providers: BTreeMap<Channel, Arc<dyn Provider>>,
 }
 
 impl Notifications {
-    /// The process manager over `stores`, sending as `args` says.
-    ///
-    /// # Errors
-    /// When the SMTP address or the sender is malformed.
-    pub fn new(stores: Arc<EventStores>, args: &NotificationArgs) -> Result<Self, String> {
-        let email: Box<dyn Provider> = match &args.smtp_addr {
-            Some(addr) => Box::new(SmtpEmail::new(addr, &args.mail_from)?),
-            None => Box::new(LoggingProvider { channel: Channel::Email.as_str() }),
-        };
+    /// The process manager over `stores`, emailing through `email`.
+    #[must_use]
+    pub fn new(stores: Arc<EventStores>, email: Arc<dyn Provider>) -> Self {
         let mut providers = BTreeMap::from([(Channel::Email, email)]);
         for channel in [Channel::Sms, Channel::Push] {
-            providers.insert(channel, Box::new(LoggingProvider { channel: channel.as_str() }));
+            providers.insert(channel, Arc::new(LoggingProvider { channel: channel.as_str() }));
         }
-        Ok(Self { store: NotificationStore::new(stores.pool.clone()), stores, providers })
+        Self { store: NotificationStore::new(stores.pool.clone()), stores, providers }
     }
 
     /// The template of `notice` for `tenant`: its own, else the built-in one.
@@ -122,6 +162,7 @@ impl Notifications {
                 subject: subject.clone(),
                 body: body.clone(),
                 message_id: format!("<{}.{index}@prism.notifications>", envelope.event_id),
+                attachment: None,
             };
             let delivery = match provider.send(address, &outgoing).await {
                 Ok(()) => Delivery::Sent,

@@ -2,10 +2,11 @@
 //! a push service). Email goes over SMTP ([`SmtpEmail`]) when a server is configured
 //! (`PRISM_SMTP_ADDR`); SMS and push, and email without a server, go to [`LoggingProvider`],
 //! which writes the message to the log — the default until a real gateway is plugged in behind
-//! the trait.
+//! the trait. An email may carry one [`Attachment`] (a scheduled report's file): it then goes
+//! as `multipart/mixed`, the text first.
 
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// A notice ready to go.
@@ -18,6 +19,19 @@ pub struct Outgoing {
     /// A stable id of this notice to this recipient (the email's `Message-ID`), so that the
     /// receiving side can drop a copy that crossed a crash.
     pub message_id: String,
+    /// A file sent with it (email only).
+    pub attachment: Option<Attachment>,
+}
+
+/// A file attached to a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Its file name.
+    pub file_name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Why a notice was not handed over.
@@ -63,14 +77,22 @@ impl SmtpEmail {
 impl Provider for SmtpEmail {
     async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), SendError> {
         let to: Mailbox = to.parse().map_err(|error| SendError::Refused(format!("recipient {to:?}: {error}")))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&notice.subject)
-            .message_id(Some(notice.message_id.clone()))
-            .header(ContentType::TEXT_PLAIN)
-            .body(notice.body.clone())
-            .map_err(|error| SendError::Refused(error.to_string()))?;
+            .message_id(Some(notice.message_id.clone()));
+        let message = match &notice.attachment {
+            None => builder.header(ContentType::TEXT_PLAIN).body(notice.body.clone()),
+            Some(attachment) => {
+                let media_type = ContentType::parse(&attachment.media_type)
+                    .map_err(|error| SendError::Refused(format!("attachment type: {error}")))?;
+                let file = MimeAttachment::new(attachment.file_name.clone()).body(attachment.bytes.clone(), media_type);
+                builder
+                    .multipart(MultiPart::mixed().singlepart(SinglePart::plain(notice.body.clone())).singlepart(file))
+            }
+        }
+        .map_err(|error| SendError::Refused(error.to_string()))?;
         self.transport.send(message).await.map(drop).map_err(|error| SendError::Unavailable(format!("SMTP: {error}")))
     }
 }
@@ -84,8 +106,9 @@ pub struct LoggingProvider {
 #[async_trait::async_trait]
 impl Provider for LoggingProvider {
     async fn send(&self, to: &str, notice: &Outgoing) -> Result<(), SendError> {
+        let attachment = notice.attachment.as_ref().map(|attachment| attachment.file_name.as_str());
         tracing::info!(channel = self.channel, to, subject = %notice.subject, message_id = %notice.message_id,
-            "notice logged (no provider configured)");
+            attachment, "notice logged (no provider configured)");
         Ok(())
     }
 }
@@ -95,7 +118,12 @@ mod tests {
     use super::*;
 
     fn notice() -> Outgoing {
-        Outgoing { subject: "Hi".into(), body: "Hello".into(), message_id: "<e.0@prism.notifications>".into() }
+        Outgoing {
+            subject: "Hi".into(),
+            body: "Hello".into(),
+            message_id: "<e.0@prism.notifications>".into(),
+            attachment: None,
+        }
     }
 
     #[tokio::test]

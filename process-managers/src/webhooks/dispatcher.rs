@@ -184,7 +184,6 @@ impl Dispatcher {
         let lease_seconds = (self.timeout + Duration::from_secs(30)).as_secs_f64();
         let mut next_due: Option<DateTime<Utc>> = None;
         for tenant in self.queue.tenants().await? {
-            let Ok(tenant) = TenantId::parse(&tenant) else { continue };
             self.provisioner.ensure(&tenant).await?;
             loop {
                 let due = self.queue.claim(&tenant, CLAIM_BATCH, lease_seconds).await?;

@@ -126,8 +126,8 @@ impl WebhookQueue {
     ///
     /// # Errors
     /// When the database refuses.
-    pub async fn tenants(&self) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT tenant FROM shared.tenant_metadata ORDER BY tenant").fetch_all(&self.pool).await
+    pub async fn tenants(&self) -> Result<Vec<TenantId>, sqlx::Error> {
+        prism_platform::tenancy::registered_tenants(&self.pool).await
     }
 
     /// `tenant`'s active subscriptions.
