@@ -7,7 +7,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -30,15 +30,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Format {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let accept = parts
-            .headers
-            .get_all(header::ACCEPT)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .collect::<Vec<_>>()
-            .join(",");
-        Ok(Self::from_accept(&accept))
+        Ok(Self::from_accept(&accept_of(&parts.headers)))
     }
+}
+
+/// Every `Accept` header of a request as one list of media ranges.
+pub(crate) fn accept_of(headers: &HeaderMap) -> String {
+    headers.get_all(header::ACCEPT).iter().filter_map(|value| value.to_str().ok()).collect::<Vec<_>>().join(",")
 }
 
 impl Format {

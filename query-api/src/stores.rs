@@ -3,7 +3,7 @@
 //! each.
 use prism_aggregates::tenant::TenantId;
 use prism_platform::db::{self, quote_ident};
-use prism_platform::tenancy::schema_of;
+use prism_platform::tenancy::{mongo_database_of, schema_of};
 use sqlx::PgPool;
 
 use crate::config::QueryApiConfig;
@@ -54,14 +54,8 @@ impl Stores {
     /// The MongoDB database holding `tenant`'s documents (`prism_<slug>`).
     #[must_use]
     pub fn mongo_database(&self, tenant: &TenantId) -> mongodb::Database {
-        self.mongo.database(&mongo_database_name(tenant))
+        self.mongo.database(&mongo_database_of(tenant))
     }
-}
-
-/// Name of the MongoDB database holding `tenant`'s documents.
-#[must_use]
-pub fn mongo_database_name(tenant: &TenantId) -> String {
-    prism_platform::tenancy::mongo_database_of(tenant)
 }
 
 /// The quoted, schema-qualified name of `tenant`'s table `table`, ready to splice into SQL.

@@ -6,7 +6,8 @@ mod common;
 use common::{assert_problem, mark_applied_in_mongo, mongo, new_tenant, TestApi};
 use mongodb::bson::{doc, Document};
 use prism_aggregates::tenant::TenantId;
-use prism_query_api::stores::{mongo_database_name, tenant_table};
+use prism_platform::tenancy::mongo_database_of;
+use prism_query_api::stores::tenant_table;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -123,7 +124,7 @@ async fn an_order_document_is_served_once_the_mongo_projector_reached_the_token(
     let api = TestApi::start(300).await;
     let tenant = new_tenant(&api.pool).await;
     let (sale, purchase) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
-    let database = client.database(&mongo_database_name(&tenant));
+    let database = client.database(&mongo_database_of(&tenant));
     let sale_document = doc! {
         "_id": &sale, "order_id": &sale, "status": "confirmed",
         "lines": [{ "line_no": 1_i32, "sku": "A", "quantity_milli": 5_000_i64, "shipped_milli": 0_i64 }],

@@ -18,6 +18,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use prism_aggregates::nexus::notification_templates::Channel;
 use prism_aggregates::tenant::TenantId;
 use prism_optics::execute::{self, Limits};
+use prism_optics::schedule::Schedule;
 use prism_optics::store::{ReportStore, SavedReport};
 use prism_platform::tenancy::{mongo_database_of, registered_tenants, schema_of, TenantProvisioner};
 use sqlx::PgPool;
@@ -48,6 +49,7 @@ pub struct ScheduledReports {
 struct Occurrence<'a> {
     tenant: &'a TenantId,
     report: &'a SavedReport,
+    schedule: &'a Schedule,
     at: DateTime<Utc>,
     /// The id its deliveries are recorded under.
     id: Uuid,
@@ -96,8 +98,13 @@ impl ScheduledReports {
                     report.report_id,
                     at.to_rfc3339_opts(SecondsFormat::Secs, true)
                 );
-                let occurrence =
-                    Occurrence { tenant: &tenant, report: &report, at, id: Uuid::new_v5(&OCCURRENCES, key.as_bytes()) };
+                let occurrence = Occurrence {
+                    tenant: &tenant,
+                    report: &report,
+                    schedule,
+                    at,
+                    id: Uuid::new_v5(&OCCURRENCES, key.as_bytes()),
+                };
                 // One report that fails (too costly, say) holds up no other: it is tried again at the
                 // next poll.
                 if let Err(error) = self.send(&occurrence).await {
@@ -110,8 +117,7 @@ impl ScheduledReports {
 
     /// Runs the report of `occurrence` and emails it to each recipient not yet sent it.
     async fn send(&self, occurrence: &Occurrence<'_>) -> Result<(), String> {
-        let (tenant, report) = (occurrence.tenant, occurrence.report);
-        let Some(schedule) = &report.definition.schedule else { return Ok(()) };
+        let (tenant, report, schedule) = (occurrence.tenant, occurrence.report, occurrence.schedule);
         // A tenant provisioned before the notification tables gets them on its first report.
         self.provisioner.ensure(tenant).await.map_err(|error| error.to_string())?;
         let mut pending = Vec::new();

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::saved_report;
 use crate::consistency::MinPosition;
-use crate::negotiate::weight;
+use crate::negotiate::{accept_of, weight};
 use crate::params::QueryParams;
 use crate::state::AppState;
 use crate::tenants::KnownTenant;
@@ -128,8 +128,7 @@ fn requested_format(format: Option<&str>, headers: &HeaderMap) -> Result<Option<
         }
         None => {}
     }
-    let accept =
-        headers.get_all(header::ACCEPT).iter().filter_map(|value| value.to_str().ok()).collect::<Vec<_>>().join(",");
+    let accept = accept_of(headers);
     let weigh = |media_type: &str| {
         let (kind, subtype) =
             media_type.split(';').next().and_then(|essence| essence.split_once('/')).unwrap_or_default();

@@ -14,10 +14,11 @@ use prism_aggregates::identity::permissions::Role;
 use prism_aggregates::tenant::TenantId;
 use prism_platform::auth::{AuthArgs, Grants, Tokens, DEV_OPERATOR_KEY, DEV_SECRET};
 use prism_platform::db;
+use prism_platform::tenancy::mongo_database_of;
 use prism_platform::tenancy::TenantProvisioner;
 use prism_query_api::app::QueryApi;
 use prism_query_api::config::QueryApiConfig;
-use prism_query_api::stores::{mongo_database_name, tenant_table};
+use prism_query_api::stores::tenant_table;
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -404,7 +405,7 @@ pub async fn mongo() -> mongodb::Client {
 /// Stores `document` in `tenant`'s `journal_entries` collection.
 pub async fn seed_document(client: &mongodb::Client, tenant: &TenantId, document: Document) {
     client
-        .database(&mongo_database_name(tenant))
+        .database(&mongo_database_of(tenant))
         .collection::<Document>("journal_entries")
         .insert_one(document)
         .await
@@ -414,7 +415,7 @@ pub async fn seed_document(client: &mongodb::Client, tenant: &TenantId, document
 /// Records that the `mongo` projector has applied `position` for `tenant`.
 pub async fn mark_applied_in_mongo(client: &mongodb::Client, tenant: &TenantId, position: i64) {
     client
-        .database(&mongo_database_name(tenant))
+        .database(&mongo_database_of(tenant))
         .collection::<Document>("projection_applied")
         .insert_one(doc! { "_id": position, "projector": "mongo" })
         .await
